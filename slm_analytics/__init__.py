@@ -1,0 +1,84 @@
+"""slm-analytics: a Jupyter-based analytics workbench for Service Level Management.
+
+The package follows the SLM loop: service catalog and agreements (``catalog``), data loading
+(``data``), SLIs, windows, error budgets and SLAs, trends and forecasts, requirements and improvement
+priorities, charts and the papermill review runner.
+
+Public names are re-exported here explicitly and imported on first use (SPEC 1 lazy loading), so
+``import slm_analytics`` stays fast while the scientific stack loads only when a function needs it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
+from .errors import DataError, DefinitionError, InsufficientDataError, ParameterError, SLMError
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
+    from .catalog import (
+        SLA,
+        SLO,
+        AlertPolicy,
+        Catalog,
+        Schedule,
+        Service,
+        load_catalog,
+        read_openslo,
+        save_catalog,
+        to_openslo,
+    )
+    from .data import (
+        list_datasets,
+        read_dataset,
+        read_incidents,
+        read_maintenance,
+        read_requirements,
+        read_sip_register,
+        read_sli,
+    )
+
+#: public name -> submodule that defines it
+_LAZY = {
+    "Catalog": "catalog",
+    "Service": "catalog",
+    "SLO": "catalog",
+    "SLA": "catalog",
+    "Schedule": "catalog",
+    "AlertPolicy": "catalog",
+    "load_catalog": "catalog",
+    "save_catalog": "catalog",
+    "read_openslo": "catalog",
+    "to_openslo": "catalog",
+    "list_datasets": "data",
+    "read_dataset": "data",
+    "read_sli": "data",
+    "read_incidents": "data",
+    "read_maintenance": "data",
+    "read_requirements": "data",
+    "read_sip_register": "data",
+}
+
+__all__ = [
+    "DataError",
+    "DefinitionError",
+    "InsufficientDataError",
+    "ParameterError",
+    "SLMError",
+    "__version__",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    msg = f"module 'slm_analytics' has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

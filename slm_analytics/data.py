@@ -1,0 +1,723 @@
+"""Loading and validating data: the bundled sample datasets and the user's own CSV or Parquet files.
+
+This is the only module that reads data files. Every reader validates what it reads and raises
+:class:`~slm_analytics.errors.DataError` naming the file, the row and the column and saying what was
+expected. Rows are numbered from 1, not counting a CSV header; for CSV files the message also gives the
+line in the file (row + 1).
+
+All timestamps come back timezone-aware in UTC with microsecond resolution (``datetime64[us, UTC]``).
+Naive timestamps are accepted only with an explicit ``tz=`` naming the zone they were recorded in.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError, ParameterError
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
+
+__all__ = [
+    "DATASETS",
+    "dataset_path",
+    "list_datasets",
+    "read_dataset",
+    "read_incidents",
+    "read_maintenance",
+    "read_requirements",
+    "read_sip_register",
+    "read_sli",
+]
+
+#: The bundled datasets: file, description and columns (meaning, unit). ``datasets/README.md`` is
+#: generated from this table.
+DATASETS: dict[str, dict[str, Any]] = {
+    "catalog": {
+        "file": "catalog.yaml",
+        "description": "Service catalog: business-hours schedules, 12 services over 3 tiers, their SLOs "
+        "(OpenSLO vocabulary), SLAs with tiered service credits, and burn-rate alert policies. "
+        "Hand-written definitions, validated by `load_catalog`.",
+        "columns": {
+            "schedules": ("business-hours schedules with holidays", "HH:MM local time"),
+            "services": ("name, owner, tier 1-3, users, business weight, time zone, schedule", "-"),
+            "slos": ("indicator, target, window, budgeting method, time-slice target/window", "share 0-1"),
+            "slas": ("contract target, period, schedule, exclusions, credit tiers, monthly fee", "share 0-1"),
+            "alert_policies": ("multi-window burn-rate rules", "windows as durations"),
+        },
+    },
+    "sli_5min": {
+        "file": "sli_5min.parquet",
+        "description": "Good and total event counts per SLO in 5-minute buckets, 2025-11-01 to 2026-10-31 "
+        "(UTC). Buckets with total = 0 carry no data. Time-slice SLOs count synthetic probe checks "
+        "(30 per bucket).",
+        "columns": {
+            "timestamp": ("start of the 5-minute bucket", "UTC"),
+            "service": ("service name (catalog)", "-"),
+            "slo": ("SLO name within the service (catalog)", "-"),
+            "good": ("good events in the bucket", "events"),
+            "total": ("all valid events in the bucket", "events"),
+        },
+    },
+    "incidents": {
+        "file": "incidents.csv",
+        "description": "Incident records consistent with the SLI data (a few SLI dips were never recorded "
+        "as incidents, as in real life).",
+        "columns": {
+            "id": ("incident identifier", "-"),
+            "service": ("affected service", "-"),
+            "slo": ("main SLO affected", "-"),
+            "severity": ("P1 (worst) to P4", "-"),
+            "cause": ("deploy, capacity, dependency, network, config or hardware", "-"),
+            "started_at": ("impact start", "UTC"),
+            "detected_at": ("first detection (alert or report)", "UTC"),
+            "resolved_at": ("impact end; empty while ongoing", "UTC"),
+            "title": ("short description", "-"),
+        },
+    },
+    "maintenance": {
+        "file": "maintenance.csv",
+        "description": "Planned maintenance windows (announced in advance; SLAs may exclude them).",
+        "columns": {
+            "service": ("service under maintenance", "-"),
+            "start": ("window start", "UTC"),
+            "end": ("window end", "UTC"),
+            "reason": ("what was done", "-"),
+        },
+    },
+    "requirements": {
+        "file": "requirements.csv",
+        "description": "Service requirements from the users' side, from the yearly service survey.",
+        "columns": {
+            "id": ("requirement identifier", "-"),
+            "service": ("service", "-"),
+            "requirement": ("the requirement in the users' words", "-"),
+            "user_segment": ("who asked", "-"),
+            "importance": ("how important to the segment", "1-5"),
+            "satisfaction": ("mean satisfaction of respondents", "1-5"),
+            "respondents": ("survey respondents", "people"),
+            "required_level": ("the level the users need", "text"),
+            "linked_slo": ("the SLO measuring it, if any", "-"),
+        },
+    },
+    "sip_register": {
+        "file": "sip_register.csv",
+        "description": "Service improvement plan register: past and open improvement actions.",
+        "columns": {
+            "id": ("action identifier", "-"),
+            "service": ("service", "-"),
+            "slo": ("SLO the action should improve", "-"),
+            "problem": ("the problem addressed", "-"),
+            "action": ("the improvement", "-"),
+            "owner": ("accountable team", "-"),
+            "opened": ("date opened", "date"),
+            "due": ("date due", "date"),
+            "closed": ("date closed; empty while open", "date"),
+            "status": ("open, in-progress, done or cancelled", "-"),
+            "kpi": ("how success is measured", "-"),
+            "baseline": ("KPI before the action", "KPI unit"),
+            "target": ("KPI the action aims for", "KPI unit"),
+        },
+    },
+}
+
+_TZ_SUFFIX = re.compile(r"(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$")
+
+
+def dataset_path(name: str) -> Path:
+    """Path of a bundled dataset's file.
+
+    The folder is ``datasets/`` beside the package, or ``$SLM_DATASETS`` when that is set.
+
+    Parameters
+    ----------
+    name : str
+        A name from :func:`list_datasets`.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    ParameterError
+        If ``name`` is not a bundled dataset.
+    """
+    if name not in DATASETS:
+        msg = f"unknown dataset {name!r}; available: {', '.join(DATASETS)}"
+        raise ParameterError(msg)
+    root = Path(os.environ.get("SLM_DATASETS", Path(__file__).resolve().parent.parent / "datasets"))
+    return root / DATASETS[name]["file"]
+
+
+def _row_count(path: Path) -> int | None:
+    if not path.exists():
+        return None
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
+    if path.suffix == ".csv":
+        return len(pd.read_csv(path, usecols=[0]))
+    return None
+
+
+def list_datasets() -> pd.DataFrame:
+    """List the bundled sample datasets.
+
+    Returns
+    -------
+    DataFrame
+        One row per dataset with columns ``name``, ``file``, ``description``, ``columns`` (comma-separated
+        column names) and ``rows`` (``<NA>`` for the catalog, which holds definitions).
+
+    Examples
+    --------
+    >>> list_datasets()[["name", "rows"]]
+               name     rows
+    0       catalog     <NA>
+    1      sli_5min  2838240
+    2     incidents      ...
+    3   maintenance       ...
+    4  requirements       31
+    5  sip_register       12
+    """
+    rows = []
+    for name, info in DATASETS.items():
+        path = dataset_path(name)
+        rows.append({
+            "name": name,
+            "file": info["file"],
+            "description": info["description"],
+            "columns": ", ".join(info["columns"]),
+            "rows": _row_count(path),
+        })
+    return pd.DataFrame(rows).astype({"rows": "Int64"})
+
+
+def read_dataset(name: str) -> Any:
+    """Read a bundled dataset, validated.
+
+    Parameters
+    ----------
+    name : str
+        ``catalog`` (returns a :class:`~slm_analytics.catalog.Catalog`), ``sli_5min``, ``incidents``,
+        ``maintenance``, ``requirements`` or ``sip_register`` (return DataFrames, see :func:`list_datasets`).
+
+    Returns
+    -------
+    Catalog or DataFrame
+
+    Raises
+    ------
+    ParameterError
+        If ``name`` is unknown.
+
+    Examples
+    --------
+    >>> sli = read_dataset("sli_5min")
+    >>> sli.dtypes["timestamp"]
+    datetime64[us, UTC]
+    >>> sli.groupby(["service", "slo"], observed=True).ngroups
+    27
+    """
+    path = dataset_path(name)
+    if name == "catalog":
+        from .catalog import load_catalog
+
+        return load_catalog(path)
+    readers = {
+        "sli_5min": read_sli,
+        "incidents": read_incidents,
+        "maintenance": read_maintenance,
+        "requirements": read_requirements,
+        "sip_register": read_sip_register,
+    }
+    if name in ("sli_5min", "incidents", "requirements", "sip_register"):
+        return readers[name](path, catalog=read_dataset("catalog"))
+    return readers[name](path)
+
+
+# ------------------------------------------------------------------------------------------- helpers
+
+
+def _where(path: Path | str, pos: int) -> str:
+    """Location of the row at 0-based position ``pos``: ``file: row N (line N+1)``."""
+    row = f"row {pos + 1}"
+    if str(path).endswith(".csv"):
+        row += f" (line {pos + 2})"
+    return f"{path}: {row}"
+
+
+def _fail(path: Path | str, bad: np.ndarray, column: str, problem: str, values: pd.Series | None = None) -> None:
+    """Raise a DataError for the first row flagged in ``bad`` (a boolean mask)."""
+    positions = np.flatnonzero(bad)
+    if positions.size == 0:
+        return
+    first = int(positions[0])
+    shown = f" {values.iloc[first]!r}" if values is not None else ""
+    more = f" (and {positions.size - 1} more rows)" if positions.size > 1 else ""
+    msg = f"{_where(path, first)}, column {column!r}:{shown} {problem}{more}"
+    raise DataError(msg)
+
+
+def _load_table(path: str | Path, columns: list[str], optional: tuple[str, ...] = ()) -> tuple[Path, pd.DataFrame]:
+    path = Path(path)
+    try:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            frame = pd.read_parquet(path)
+        elif path.suffix.lower() == ".csv":
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        else:
+            msg = f"{path}: unsupported file type {path.suffix!r}; expected .csv or .parquet"
+            raise DataError(msg)
+    except DataError:
+        raise
+    except FileNotFoundError as exc:
+        msg = f"{path}: file not found"
+        raise DataError(msg) from exc
+    except Exception as exc:  # parser errors from pandas/pyarrow
+        msg = f"{path}: cannot read as {path.suffix.lstrip('.')}: {exc}"
+        raise DataError(msg) from exc
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        msg = (
+            f"{path}: missing column(s) {', '.join(map(repr, missing))}; expected columns "
+            f"{', '.join(columns + list(optional))}, found {', '.join(map(str, frame.columns))}"
+        )
+        raise DataError(msg)
+    return path, frame.reset_index(drop=True)
+
+
+def _timestamps(
+    values: pd.Series, *, path: Path, column: str, tz: str | None, allow_missing: bool = False
+) -> pd.Series:
+    """Parse a timestamp column to ``datetime64[us, UTC]`` with precise errors."""
+    missing = values.isna().to_numpy()
+    if missing.any() and not allow_missing:
+        _fail(path, missing, column, "is empty; a timestamp is required")
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        parsed = values
+    elif pd.api.types.is_datetime64_dtype(values.dtype):
+        parsed = _localize(values, path=path, column=column, tz=tz)
+    else:
+        text = values.astype("str").str.strip()
+        has_tz = text.str.contains(_TZ_SUFFIX, na=False).to_numpy()
+        if has_tz.any() and not has_tz[~missing].all():
+            _fail(path, ~has_tz & ~missing, column, "has no UTC offset while other rows have one; use one "
+                  "convention for the whole column", values)
+        try:
+            parsed = pd.to_datetime(text.where(~missing), format="ISO8601", utc=bool(has_tz.any()),
+                                    errors="coerce")
+        except (ValueError, TypeError):
+            parsed = pd.to_datetime(text.where(~missing), format="mixed", utc=bool(has_tz.any()),
+                                    errors="coerce")
+        _fail(path, parsed.isna().to_numpy() & ~missing, column,
+              "is not a timestamp; expected ISO 8601 such as '2026-03-01T14:05:00Z'", values)
+        if not has_tz.any():
+            parsed = _localize(parsed, path=path, column=column, tz=tz)
+    return parsed.dt.tz_convert("UTC").dt.as_unit("us")
+
+
+def _localize(values: pd.Series, *, path: Path, column: str, tz: str | None) -> pd.Series:
+    if tz is None:
+        first = int(np.flatnonzero(values.notna().to_numpy())[0]) if values.notna().any() else 0
+        msg = (
+            f"{_where(path, first)}, column {column!r}: naive timestamp {values.iloc[first]!s} has no time zone; "
+            "pass tz= with the zone it was recorded in (e.g. tz='UTC' or tz='Europe/London') or store "
+            "timestamps with an offset"
+        )
+        raise DataError(msg)
+    try:
+        local = values.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+    except Exception as exc:  # unknown zone
+        msg = f"{path}: column {column!r}: cannot use time zone {tz!r}: {exc}"
+        raise DataError(msg) from exc
+    _fail(path, (local.isna() & values.notna()).to_numpy(), column,
+          f"is ambiguous or does not exist in {tz} (a daylight-saving change); store timestamps in UTC or "
+          "with an offset", values)
+    return local
+
+
+def _counts(values: pd.Series, *, path: Path, column: str) -> np.ndarray:
+    """Validate an event-count column: present, integral, non-negative; return int64."""
+    if pd.api.types.is_integer_dtype(values.dtype) and not values.hasnans:
+        arr = values.to_numpy(dtype=np.int64)
+    else:
+        if pd.api.types.is_numeric_dtype(values.dtype):
+            num = values.astype("float64")
+        else:
+            num = pd.to_numeric(values, errors="coerce").astype("float64")
+            _fail(path, (num.isna() & values.notna()).to_numpy(), column,
+                  "is not a number; counts are non-negative integers", values)
+        _fail(path, num.isna().to_numpy(), column, "is missing (NaN); counts are non-negative integers")
+        f = num.to_numpy()
+        _fail(path, f != np.round(f), column, "is not an integer; counts are non-negative integers", values)
+        arr = f.astype(np.int64)
+    _fail(path, arr < 0, column, "is negative; counts are non-negative integers", values)
+    return arr
+
+
+def _names(values: pd.Series, *, path: Path, column: str) -> pd.Series:
+    missing = values.isna().to_numpy()
+    _fail(path, missing, column, "is empty; a name is required")
+    return values.astype("str")
+
+
+def _check_known(
+    frame: pd.DataFrame, *, path: Path, catalog: Catalog | None, service_col: str = "service",
+    slo_col: str | None = None
+) -> None:
+    if catalog is None:
+        return
+    services = [s.name for s in catalog.services]
+    svc = frame[service_col].astype("str")
+    _fail(path, ~svc.isin(services).to_numpy(), service_col,
+          f"is not a service of the catalog; known services: {', '.join(services)}", svc)
+    if slo_col is None:
+        return
+    slo = frame[slo_col].astype("str")
+    present = slo.notna().to_numpy() & (slo != "").to_numpy()
+    keys = svc + "/" + slo
+    known = {f"{o.service}/{o.name}" for o in catalog.slos}
+    bad = present & ~keys.isin(known).to_numpy()
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        own = [o.name for o in catalog.slos if o.service == svc.iloc[first]]
+        _fail(path, bad, slo_col, f"is not an SLO of service {svc.iloc[first]!r}; its SLOs: {', '.join(own)}",
+              slo)
+
+
+# ------------------------------------------------------------------------------------------- readers
+
+
+def read_sli(path: str | Path, *, tz: str | None = None, catalog: Catalog | None = None) -> pd.DataFrame:
+    """Read SLI event counts per bucket from CSV or Parquet.
+
+    Parameters
+    ----------
+    path : str or Path
+        File with columns ``timestamp, service, slo, good, total``.
+    tz : str, optional
+        Time zone of naive timestamps. Required when timestamps carry no offset; ignored otherwise.
+    catalog : Catalog, optional
+        When given, every ``service`` and ``(service, slo)`` must be defined in it.
+
+    Returns
+    -------
+    DataFrame
+        Sorted by ``service``, ``slo``, ``timestamp`` (unsorted input is sorted, not rejected), with
+        columns ``timestamp`` (``datetime64[us, UTC]``, bucket start), ``service`` and ``slo``
+        (categorical), ``good`` and ``total`` (``int64``).
+
+    Raises
+    ------
+    DataError
+        Missing column; unparsable, naive (without ``tz``), ambiguous or non-existent timestamp;
+        duplicated ``(service, slo, timestamp)``; missing, non-integer or negative count;
+        ``good > total``; a service or SLO unknown to ``catalog``. The message names the file, row and
+        column.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "sli.csv"
+    >>> _ = f.write_text("timestamp,service,slo,good,total\\n"
+    ...                  "2026-01-01 00:05,api,availability,99,100\\n"
+    ...                  "2026-01-01 00:00,api,availability,50,50\\n")
+    >>> read_sli(f, tz="Europe/London")
+                      timestamp service           slo  good  total
+    0 2026-01-01 00:00:00+00:00     api  availability    50     50
+    1 2026-01-01 00:05:00+00:00     api  availability    99    100
+    """
+    columns = ["timestamp", "service", "slo", "good", "total"]
+    path, raw = _load_table(path, columns)
+    ts = _timestamps(raw["timestamp"], path=path, column="timestamp", tz=tz)
+    svc_codes, svc_names = _factorize(raw["service"], path=path, column="service")
+    slo_codes, slo_names = _factorize(raw["slo"], path=path, column="slo")
+    good = _counts(raw["good"], path=path, column="good")
+    total = _counts(raw["total"], path=path, column="total")
+    if catalog is not None:
+        services = [s.name for s in catalog.services]
+        slo_order = list(dict.fromkeys(o.name for o in catalog.slos))
+        unknown = ~np.isin(svc_names, services)
+        _fail(path, unknown[svc_codes], "service",
+              f"is not a service of the catalog; known services: {', '.join(services)}", raw["service"])
+        known = {o.key for o in catalog.slos}
+        pairs = np.unique(svc_codes.astype(np.int64) * len(slo_names) + slo_codes)
+        for pair in pairs:
+            svc, slo = svc_names[pair // len(slo_names)], slo_names[pair % len(slo_names)]
+            if (svc, slo) not in known:
+                own = [o.name for o in catalog.slos if o.service == svc]
+                bad = (svc_codes == pair // len(slo_names)) & (slo_codes == pair % len(slo_names))
+                _fail(path, bad, "slo", f"is not an SLO of service {svc!r}; its SLOs: {', '.join(own)}",
+                      raw["slo"])
+    else:
+        services, slo_order = sorted(svc_names), sorted(slo_names)
+    over = good > total
+    if over.any():
+        i = int(np.flatnonzero(over)[0])
+        more = f" (and {int(over.sum()) - 1} more rows)" if over.sum() > 1 else ""
+        msg = (
+            f"{_where(path, i)}, column 'good': 'good' ({good[i]}) exceeds 'total' ({total[i]}); good events "
+            f"are a subset of all events{more}"
+        )
+        raise DataError(msg)
+    svc_cat, slo_cat = pd.CategoricalDtype(services), pd.CategoricalDtype(slo_order)
+    # recode to the final category order (catalog order, or sorted names)
+    s_codes = pd.Index(services).get_indexer(svc_names)[svc_codes]
+    o_codes = pd.Index(slo_order).get_indexer(slo_names)[slo_codes]
+    t = ts.dt.tz_convert(None).to_numpy().view(np.int64)
+    group = s_codes.astype(np.int64) * len(slo_order) + o_codes
+    presorted = bool(np.all((group[1:] > group[:-1]) | ((group[1:] == group[:-1]) & (t[1:] > t[:-1]))))
+    order = np.arange(len(t))
+    if not presorted:  # sort (stable in time within each SLO); duplicates are then neighbours
+        order = np.lexsort((t, group))
+        s_codes, o_codes, t = s_codes[order], o_codes[order], t[order]
+    dup = (s_codes[1:] == s_codes[:-1]) & (o_codes[1:] == o_codes[:-1]) & (t[1:] == t[:-1])
+    if dup.any():
+        k = int(np.flatnonzero(dup)[0])
+        a, b = sorted((int(order[k]), int(order[k + 1])))
+        msg = (
+            f"{_where(path, b)}: duplicate (service, slo, timestamp) = ({services[s_codes[k]]!r}, "
+            f"{slo_order[o_codes[k]]!r}, {ts.iloc[b]}) already at row {a + 1}; each bucket must appear once "
+            "(a daylight-saving repeat of local times is a common cause: export UTC timestamps)"
+        )
+        raise DataError(msg)
+    return pd.DataFrame({
+        "timestamp": ts if presorted else ts.iloc[order].reset_index(drop=True),
+        "service": pd.Categorical.from_codes(s_codes, dtype=svc_cat),
+        "slo": pd.Categorical.from_codes(o_codes, dtype=slo_cat),
+        "good": good if presorted else good[order],
+        "total": total if presorted else total[order],
+    })
+
+
+def _factorize(values: pd.Series, *, path: Path, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and unique names of a name column (fast on categoricals); empty names are an error."""
+    codes, uniques = pd.factorize(values)
+    _fail(path, codes < 0, column, "is empty; a name is required")
+    names = np.asarray(uniques.astype("str") if hasattr(uniques, "astype") else uniques, dtype=object)
+    empty = names == ""
+    _fail(path, empty[codes], column, "is empty; a name is required")
+    return codes, names
+
+
+def _interval_frame(
+    path: Path, raw: pd.DataFrame, *, start: str, end: str, tz: str | None, allow_open_end: bool
+) -> tuple[pd.Series, pd.Series]:
+    s = _timestamps(raw[start], path=path, column=start, tz=tz)
+    e = _timestamps(raw[end], path=path, column=end, tz=tz, allow_missing=allow_open_end)
+    before = (e < s).to_numpy() & e.notna().to_numpy()
+    _fail(path, before, end, f"is before {start!r}; an interval ends after it starts", raw[end])
+    return s, e
+
+
+def read_incidents(path: str | Path, *, tz: str | None = None, catalog: Catalog | None = None) -> pd.DataFrame:
+    """Read incident records from CSV or Parquet.
+
+    Parameters
+    ----------
+    path : str or Path
+        File with columns ``id, service, started_at, resolved_at`` and optionally ``slo, severity, cause,
+        detected_at, title``. An empty ``resolved_at`` marks an ongoing incident.
+    tz : str, optional
+        Time zone of naive timestamps.
+    catalog : Catalog, optional
+        When given, services and SLOs must be defined in it.
+
+    Returns
+    -------
+    DataFrame
+        Sorted by ``started_at``; columns ``id, service, slo, severity, cause, started_at, detected_at,
+        resolved_at, title`` (times ``datetime64[us, UTC]``, ``resolved_at``/``detected_at`` ``NaT`` when
+        unknown), plus ``ongoing`` (bool).
+
+    Raises
+    ------
+    DataError
+        Missing column, unparsable timestamp, ``resolved_at`` or ``detected_at`` before ``started_at``,
+        severity other than P1-P4, unknown service or SLO.
+
+    Examples
+    --------
+    >>> inc = read_dataset("incidents")
+    >>> inc.columns.tolist()[:6]
+    ['id', 'service', 'slo', 'severity', 'cause', 'started_at']
+    >>> bool((inc["resolved_at"] >= inc["started_at"]).all())
+    True
+    """
+    optional = ("slo", "severity", "cause", "detected_at", "title")
+    path, raw = _load_table(path, ["id", "service", "started_at", "resolved_at"], optional)
+    for c in optional:
+        if c not in raw.columns:
+            raw[c] = pd.NA
+    started, resolved = _interval_frame(path, raw, start="started_at", end="resolved_at", tz=tz,
+                                        allow_open_end=True)
+    detected = _timestamps(raw["detected_at"], path=path, column="detected_at", tz=tz, allow_missing=True)
+    _fail(path, (detected < started).to_numpy() & detected.notna().to_numpy(), "detected_at",
+          "is before 'started_at'; an incident is detected after it starts", raw["detected_at"])
+    sev = raw["severity"].astype("str")
+    bad_sev = raw["severity"].notna().to_numpy() & ~sev.isin(["P1", "P2", "P3", "P4"]).to_numpy()
+    _fail(path, bad_sev, "severity", "is not a severity; expected P1, P2, P3 or P4", raw["severity"])
+    out = pd.DataFrame({
+        "id": _names(raw["id"], path=path, column="id"),
+        "service": _names(raw["service"], path=path, column="service"),
+        "slo": raw["slo"].astype("str"),
+        "severity": raw["severity"].astype("str"),
+        "cause": raw["cause"].astype("str"),
+        "started_at": started,
+        "detected_at": detected,
+        "resolved_at": resolved,
+        "title": raw["title"].astype("str"),
+        "ongoing": resolved.isna().to_numpy(),
+    })
+    _check_known(out, path=path, catalog=catalog, slo_col="slo")
+    return out.sort_values("started_at", kind="stable").reset_index(drop=True)
+
+
+def read_maintenance(path: str | Path, *, tz: str | None = None, catalog: Catalog | None = None) -> pd.DataFrame:
+    """Read planned maintenance windows from CSV or Parquet.
+
+    Parameters
+    ----------
+    path : str or Path
+        File with columns ``service, start, end`` and optionally ``reason``.
+    tz : str, optional
+        Time zone of naive timestamps.
+    catalog : Catalog, optional
+        When given, services must be defined in it.
+
+    Returns
+    -------
+    DataFrame
+        Sorted by ``start``; columns ``service, start, end, reason`` (times ``datetime64[us, UTC]``).
+
+    Raises
+    ------
+    DataError
+        Missing column, unparsable or missing timestamp, ``end`` before ``start``, unknown service.
+
+    Examples
+    --------
+    >>> m = read_dataset("maintenance")
+    >>> m.iloc[0][["service", "start", "end"]].tolist()
+    [..., Timestamp('2025-11-...', tz='UTC'), Timestamp('2025-11-...', tz='UTC')]
+    """
+    path, raw = _load_table(path, ["service", "start", "end"], ("reason",))
+    start, end = _interval_frame(path, raw, start="start", end="end", tz=tz, allow_open_end=False)
+    out = pd.DataFrame({
+        "service": _names(raw["service"], path=path, column="service"),
+        "start": start,
+        "end": end,
+        "reason": raw["reason"].astype("str") if "reason" in raw.columns else "",
+    })
+    _check_known(out, path=path, catalog=catalog)
+    return out.sort_values("start", kind="stable").reset_index(drop=True)
+
+
+def _scores(values: pd.Series, *, path: Path, column: str, lo: float, hi: float, integer: bool) -> pd.Series:
+    num = pd.to_numeric(values, errors="coerce")
+    kind = "an integer" if integer else "a number"
+    _fail(path, num.isna().to_numpy(), column, f"is not {kind} from {lo:g} to {hi:g}", values)
+    f = num.to_numpy(dtype=float)
+    bad = (f < lo) | (f > hi) | ((f != np.round(f)) if integer else False)
+    _fail(path, bad, column, f"is outside {lo:g}-{hi:g}; expected {kind} from {lo:g} to {hi:g}", values)
+    return pd.Series(f.astype(np.int64) if integer else f, index=values.index)
+
+
+def read_requirements(path: str | Path, *, catalog: Catalog | None = None) -> pd.DataFrame:
+    """Read users' service requirements from CSV or Parquet.
+
+    Parameters
+    ----------
+    path : str or Path
+        File with columns ``id, service, requirement, user_segment, importance, satisfaction`` and
+        optionally ``respondents, required_level, linked_slo``.
+    catalog : Catalog, optional
+        When given, services and linked SLOs must be defined in it.
+
+    Returns
+    -------
+    DataFrame
+        The same columns; ``importance`` int 1-5, ``satisfaction`` float 1-5, ``respondents`` int.
+
+    Raises
+    ------
+    DataError
+        Missing column, importance or satisfaction outside 1-5, unknown service or linked SLO.
+
+    Examples
+    --------
+    >>> r = read_dataset("requirements")
+    >>> int(r["importance"].max()) <= 5
+    True
+    """
+    cols = ["id", "service", "requirement", "user_segment", "importance", "satisfaction"]
+    path, raw = _load_table(path, cols, ("respondents", "required_level", "linked_slo"))
+    out = raw.copy()
+    out["importance"] = _scores(raw["importance"], path=path, column="importance", lo=1, hi=5, integer=True)
+    out["satisfaction"] = _scores(raw["satisfaction"], path=path, column="satisfaction", lo=1, hi=5,
+                                  integer=False)
+    if "respondents" in raw.columns:
+        out["respondents"] = _counts(raw["respondents"], path=path, column="respondents")
+    for c in ("required_level", "linked_slo"):
+        out[c] = raw[c].fillna("").astype("str") if c in raw.columns else ""
+    _check_known(out, path=path, catalog=catalog, slo_col="linked_slo")
+    return out
+
+
+def read_sip_register(path: str | Path, *, catalog: Catalog | None = None) -> pd.DataFrame:
+    """Read the service improvement plan (SIP) register from CSV or Parquet.
+
+    Parameters
+    ----------
+    path : str or Path
+        File with columns ``id, service, slo, problem, action, owner, opened, due, closed, status, kpi,
+        baseline, target``.
+    catalog : Catalog, optional
+        When given, services and SLOs must be defined in it.
+
+    Returns
+    -------
+    DataFrame
+        The same columns; ``opened``, ``due``, ``closed`` as ``datetime64[us]`` dates (``closed`` is
+        ``NaT`` while open), ``baseline`` and ``target`` float.
+
+    Raises
+    ------
+    DataError
+        Missing column, unparsable date, ``closed`` before ``opened``, unknown status, non-numeric KPI value,
+        unknown service or SLO.
+
+    Examples
+    --------
+    >>> sip = read_dataset("sip_register")
+    >>> sorted(sip["status"].unique())
+    ['cancelled', 'done', 'in-progress', 'open']
+    """
+    cols = ["id", "service", "slo", "problem", "action", "owner", "opened", "due", "closed", "status", "kpi",
+            "baseline", "target"]
+    path, raw = _load_table(path, cols)
+    out = raw.copy()
+    for c in ("opened", "due", "closed"):
+        d = pd.to_datetime(raw[c], format="ISO8601", errors="coerce")
+        _fail(path, (d.isna() & raw[c].notna()).to_numpy(), c, "is not a date; expected YYYY-MM-DD", raw[c])
+        _fail(path, (d.isna() & (c != "closed")).to_numpy(), c, "is empty; a date is required")
+        out[c] = d.dt.as_unit("us")
+    _fail(path, (out["closed"] < out["opened"]).to_numpy(), "closed", "is before 'opened'", raw["closed"])
+    statuses = ["open", "in-progress", "done", "cancelled"]
+    _fail(path, ~raw["status"].isin(statuses).to_numpy(), "status", f"is not one of {', '.join(statuses)}",
+          raw["status"])
+    for c in ("baseline", "target"):
+        num = pd.to_numeric(raw[c], errors="coerce")
+        _fail(path, num.isna().to_numpy(), c, "is not a number", raw[c])
+        out[c] = num.astype(float)
+    _check_known(out, path=path, catalog=catalog, slo_col="slo")
+    return out
