@@ -35,7 +35,7 @@ lint: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --allow-root --no-browser --ip=127.0.0.1 --port=$(PORT) --notebook-dir=. \
-		--ServerApp.open_browser=False --LabApp.news_url=None --LabApp.collaborative=False
+		--ServerApp.open_browser=False --LabApp.news_url=None
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -649,15 +649,21 @@ def _label(data: Any, loc: tuple[Any, ...]) -> str:
 
 def _definition_error(exc: ValidationError, path: Path | str, data: Any, node: Any) -> DefinitionError:
     lines = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    for err in errors:
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in ("ratio", "threshold")))
+        if err["type"] == "too_short" and any(e["loc"][:len(err["loc"])] == err["loc"] and e is not err
+                                              for e in errors):
+            continue  # pydantic's echo of an invalid item ("at least 1 item after validation, not 0")
         where = _label(data, loc) or "document"
         line = _line_of(node, loc) if node is not None else None
         at = f"line {line}: " if line else ""
         if err["type"] == "extra_forbidden":
             text = f"unknown key {loc[-1]!r}"
-        elif err["type"] in ("union_tag_not_found", "union_tag_invalid"):
-            text = f"'kind' must be 'ratio' or 'threshold' (got {err.get('ctx', {}).get('tag', 'nothing')!r})"
+        elif err["type"] == "union_tag_not_found":
+            text = "missing key 'kind': it must be 'ratio' or 'threshold'"
+        elif err["type"] == "union_tag_invalid":
+            text = f"'kind' must be 'ratio' or 'threshold' (got {err.get('ctx', {}).get('tag')!r})"
         elif err["type"] == "missing":
             text = f"missing required key {loc[-1]!r}"
         else:
@@ -859,7 +865,8 @@ def _slo_from_openslo(doc: dict[str, Any], where: str) -> dict[str, Any]:
     meta = doc.get("metadata", {})
     ann = meta.get("annotations", {}) or {}
     service = _get(doc, "spec.service", where)
-    name = meta.get("displayName") or str(_get(doc, "metadata.name", where)).removeprefix(f"{service}-")
+    # metadata.name is the identifier (displayName is free text); to_openslo writes "<service>-<name>"
+    name = str(_get(doc, "metadata.name", where)).removeprefix(f"{service}-")
     objectives = _get(doc, "spec.objectives", where)
     if not isinstance(objectives, list) or len(objectives) != 1:
         msg = f"{where}: exactly one objective is supported, found {objectives!r}"
@@ -924,12 +931,16 @@ def _slo_from_openslo(doc: dict[str, Any], where: str) -> dict[str, Any]:
 def _service_from_openslo(doc: dict[str, Any], where: str) -> dict[str, Any]:
     name = _get(doc, "metadata.name", where)
     ann = doc.get("metadata", {}).get("annotations", {}) or {}
-    out: dict[str, Any] = {"name": name, "description": (doc.get("spec") or {}).get("description", "")}
+    out: dict[str, Any] = {"name": name, "description": (doc.get("spec") or {}).get("description", ""),
+                           **_PLACEHOLDER_SERVICE}  # a plain OpenSLO Service carries none of our fields
     for key, value in ann.items():
         if key.startswith(_ANN):
             field = key.removeprefix(_ANN)
             out[field] = {"true": True, "false": False}.get(value, value) if field == "customer_facing" else value
     return out
+
+
+_PLACEHOLDER_SERVICE: dict[str, Any] = {"owner": "unknown", "tier": 3, "users": 0, "business_weight": 1.0}
 
 
 def read_openslo(path: str | Path) -> Catalog:
@@ -938,8 +949,10 @@ def read_openslo(path: str | Path) -> Catalog:
     Supported: ``kind: Service`` and ``kind: SLO`` with an inline ``ratioMetric`` (good/total) or
     ``thresholdMetric`` indicator, one objective (``target``, ``op``/``value``, ``timeSliceTarget``,
     ``timeSliceWindow``), a rolling or calendar (``1w``/``1M``/``1Q``) ``timeWindow`` and a
-    ``budgetingMethod``. Services referenced by SLOs but not defined get placeholder metadata (owner
-    ``unknown``, tier 3).
+    ``budgetingMethod``. The SLO's name is ``metadata.name`` without a leading ``<service>-``.
+    Services referenced by SLOs but not defined, and ``Service`` documents without our
+    ``slm-analytics/...`` annotations, get placeholder metadata (owner ``unknown``, tier 3, 0 users,
+    business weight 1).
 
     Parameters
     ----------
@@ -994,7 +1007,6 @@ def read_openslo(path: str | Path) -> Catalog:
     known = {s["name"] for s in parts["services"]}
     for o in parts["slos"]:
         if o["service"] not in known:
-            parts["services"].append({"name": o["service"], "owner": "unknown", "tier": 3, "users": 0,
-                                      "business_weight": 1.0})
+            parts["services"].append({"name": o["service"], **_PLACEHOLDER_SERVICE})
             known.add(o["service"])
     return _catalog_from(parts, path)

@@ -11,6 +11,7 @@ Naive timestamps are accepted only with an explicit ``tz=`` naming the zone they
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DATASETS",
+    "data_root",
     "dataset_path",
     "list_datasets",
     "read_dataset",
@@ -127,18 +129,23 @@ DATASETS: dict[str, dict[str, Any]] = {
     },
 }
 
-_TZ_SUFFIX = re.compile(r"(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$")
+#: a UTC offset after a time of day ("...T14:05Z", "...14:05:00+01:00"); the time is required so that the
+#: "-01" of a bare date "2026-03-01" is not taken for an offset
+_TZ_SUFFIX = re.compile(r"\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$")
 
 
-def dataset_path(name: str) -> Path:
-    """Path of a bundled dataset's file.
+def dataset_path(name: str, *, data_dir: str | Path | None = None) -> Path:
+    """Path of a dataset's file.
 
-    The folder is ``datasets/`` beside the package, or ``$SLM_DATASETS`` when that is set.
+    The folder is ``data_dir`` when given, else ``$SLM_DATASETS`` when that is set, else the bundled
+    ``datasets/`` beside the package.
 
     Parameters
     ----------
     name : str
         A name from :func:`list_datasets`.
+    data_dir : str or Path, optional
+        A folder with the same layout as ``datasets/`` (``catalog.yaml``, ``sli_5min.parquet``...).
 
     Returns
     -------
@@ -152,8 +159,14 @@ def dataset_path(name: str) -> Path:
     if name not in DATASETS:
         msg = f"unknown dataset {name!r}; available: {', '.join(DATASETS)}"
         raise ParameterError(msg)
-    root = Path(os.environ.get("SLM_DATASETS", Path(__file__).resolve().parent.parent / "datasets"))
-    return root / DATASETS[name]["file"]
+    return data_root(data_dir) / DATASETS[name]["file"]
+
+
+def data_root(data_dir: str | Path | None = None) -> Path:
+    """The datasets folder: ``data_dir``, else ``$SLM_DATASETS``, else the bundled ``datasets/``."""
+    if data_dir not in (None, ""):
+        return Path(data_dir)
+    return Path(os.environ.get("SLM_DATASETS") or Path(__file__).resolve().parent.parent / "datasets")
 
 
 def _row_count(path: Path) -> int | None:
@@ -168,8 +181,8 @@ def _row_count(path: Path) -> int | None:
     return None
 
 
-def list_datasets() -> pd.DataFrame:
-    """List the bundled sample datasets.
+def list_datasets(*, data_dir: str | Path | None = None) -> pd.DataFrame:
+    """List the datasets (the bundled sample data unless ``data_dir`` names another folder).
 
     Returns
     -------
@@ -190,7 +203,7 @@ def list_datasets() -> pd.DataFrame:
     """
     rows = []
     for name, info in DATASETS.items():
-        path = dataset_path(name)
+        path = dataset_path(name, data_dir=data_dir)
         rows.append({
             "name": name,
             "file": info["file"],
@@ -201,14 +214,18 @@ def list_datasets() -> pd.DataFrame:
     return pd.DataFrame(rows).astype({"rows": "Int64"})
 
 
-def read_dataset(name: str) -> Any:
-    """Read a bundled dataset, validated.
+def read_dataset(name: str, *, data_dir: str | Path | None = None) -> Any:
+    """Read a dataset, validated: the bundled sample data, or your own folder with the same layout.
 
     Parameters
     ----------
     name : str
         ``catalog`` (returns a :class:`~slm_analytics.catalog.Catalog`), ``sli_5min``, ``incidents``,
         ``maintenance``, ``requirements`` or ``sip_register`` (return DataFrames, see :func:`list_datasets`).
+    data_dir : str or Path, optional
+        Folder holding ``catalog.yaml`` and the data files under the names :func:`list_datasets` shows;
+        default: ``$SLM_DATASETS`` or the bundled ``datasets/``. Data is validated against that folder's
+        catalog.
 
     Returns
     -------
@@ -227,7 +244,7 @@ def read_dataset(name: str) -> Any:
     >>> sli.groupby(["service", "slo"], observed=True).ngroups
     27
     """
-    path = dataset_path(name)
+    path = dataset_path(name, data_dir=data_dir)
     if name == "catalog":
         from .catalog import load_catalog
 
@@ -239,9 +256,7 @@ def read_dataset(name: str) -> Any:
         "requirements": read_requirements,
         "sip_register": read_sip_register,
     }
-    if name in ("sli_5min", "incidents", "requirements", "sip_register"):
-        return readers[name](path, catalog=read_dataset("catalog"))
-    return readers[name](path)
+    return readers[name](path, catalog=read_dataset("catalog", data_dir=data_dir))
 
 
 # ------------------------------------------------------------------------------------------- helpers
@@ -255,13 +270,22 @@ def _where(path: Path | str, pos: int) -> str:
     return f"{path}: {row}"
 
 
+def _show(value: Any) -> str:
+    """Quote a bad value for a message: ``'abc'``, ``3.5``, ``'2026-10-25 01:30:00'`` (no numpy/pandas reprs)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, (pd.Timestamp, np.datetime64, dt.datetime)):
+        value = str(value)
+    return repr(value)
+
+
 def _fail(path: Path | str, bad: np.ndarray, column: str, problem: str, values: pd.Series | None = None) -> None:
     """Raise a DataError for the first row flagged in ``bad`` (a boolean mask)."""
     positions = np.flatnonzero(bad)
     if positions.size == 0:
         return
     first = int(positions[0])
-    shown = f" {values.iloc[first]!r}" if values is not None else ""
+    shown = f" {_show(values.iloc[first])}" if values is not None else ""
     more = f" (and {positions.size - 1} more rows)" if positions.size > 1 else ""
     msg = f"{_where(path, first)}, column {column!r}:{shown} {problem}{more}"
     raise DataError(msg)
@@ -302,6 +326,8 @@ def _timestamps(
     missing = values.isna().to_numpy()
     if missing.any() and not allow_missing:
         _fail(path, missing, column, "is empty; a timestamp is required")
+    if missing.all():  # an optional column that is empty throughout (e.g. every incident ongoing)
+        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[us, UTC]")
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         parsed = values
     elif pd.api.types.is_datetime64_dtype(values.dtype):
@@ -309,29 +335,33 @@ def _timestamps(
     else:
         text = values.astype("str").str.strip()
         has_tz = text.str.contains(_TZ_SUFFIX, na=False).to_numpy()
+        # parse with utc=True first (naive text is read as UTC wall time) only to find unparsable rows,
+        # so that they are reported as such and not as "no UTC offset"
+        try:
+            parsed = pd.to_datetime(text.where(~missing), format="ISO8601", utc=True, errors="coerce")
+        except (ValueError, TypeError):
+            parsed = pd.to_datetime(text.where(~missing), format="mixed", utc=True, errors="coerce")
+        _fail(path, parsed.isna().to_numpy() & ~missing, column,
+              "is not a timestamp; expected ISO 8601 such as '2026-03-01T14:05:00Z'", values)
         if has_tz.any() and not has_tz[~missing].all():
             _fail(path, ~has_tz & ~missing, column, "has no UTC offset while other rows have one; use one "
                   "convention for the whole column", values)
-        try:
-            parsed = pd.to_datetime(text.where(~missing), format="ISO8601", utc=bool(has_tz.any()),
-                                    errors="coerce")
-        except (ValueError, TypeError):
-            parsed = pd.to_datetime(text.where(~missing), format="mixed", utc=bool(has_tz.any()),
-                                    errors="coerce")
-        _fail(path, parsed.isna().to_numpy() & ~missing, column,
-              "is not a timestamp; expected ISO 8601 such as '2026-03-01T14:05:00Z'", values)
         if not has_tz.any():
-            parsed = _localize(parsed, path=path, column=column, tz=tz)
+            parsed = _localize(parsed.dt.tz_localize(None), path=path, column=column, tz=tz, shown=values)
     return parsed.dt.tz_convert("UTC").dt.as_unit("us")
 
 
-def _localize(values: pd.Series, *, path: Path, column: str, tz: str | None) -> pd.Series:
+def _localize(
+    values: pd.Series, *, path: Path, column: str, tz: str | None, shown: pd.Series | None = None
+) -> pd.Series:
+    """Localise naive ``values`` to ``tz``; ``shown`` holds the values as read, for messages."""
+    shown = values if shown is None else shown
     if tz is None:
         first = int(np.flatnonzero(values.notna().to_numpy())[0]) if values.notna().any() else 0
         msg = (
-            f"{_where(path, first)}, column {column!r}: naive timestamp {values.iloc[first]!s} has no time zone; "
-            "pass tz= with the zone it was recorded in (e.g. tz='UTC' or tz='Europe/London') or store "
-            "timestamps with an offset"
+            f"{_where(path, first)}, column {column!r}: naive timestamp {_show(shown.iloc[first])} has no "
+            "time zone; pass tz= with the zone it was recorded in (e.g. tz='UTC' or tz='Europe/London') or "
+            "store timestamps with an offset"
         )
         raise DataError(msg)
     try:
@@ -341,7 +371,7 @@ def _localize(values: pd.Series, *, path: Path, column: str, tz: str | None) -> 
         raise DataError(msg) from exc
     _fail(path, (local.isna() & values.notna()).to_numpy(), column,
           f"is ambiguous or does not exist in {tz} (a daylight-saving change); store timestamps in UTC or "
-          "with an offset", values)
+          "with an offset", shown)
     return local
 
 
@@ -484,9 +514,10 @@ def read_sli(path: str | Path, *, tz: str | None = None, catalog: Catalog | None
     if dup.any():
         k = int(np.flatnonzero(dup)[0])
         a, b = sorted((int(order[k]), int(order[k + 1])))
+        first = _where(path, a).removeprefix(f"{path}: ")
         msg = (
             f"{_where(path, b)}: duplicate (service, slo, timestamp) = ({services[s_codes[k]]!r}, "
-            f"{slo_order[o_codes[k]]!r}, {ts.iloc[b]}) already at row {a + 1}; each bucket must appear once "
+            f"{slo_order[o_codes[k]]!r}, {ts.iloc[b]}) already at {first}; each bucket must appear once "
             "(a daylight-saving repeat of local times is a common cause: export UTC timestamps)"
         )
         raise DataError(msg)
@@ -627,8 +658,11 @@ def _scores(values: pd.Series, *, path: Path, column: str, lo: float, hi: float,
     kind = "an integer" if integer else "a number"
     _fail(path, num.isna().to_numpy(), column, f"is not {kind} from {lo:g} to {hi:g}", values)
     f = num.to_numpy(dtype=float)
-    bad = (f < lo) | (f > hi) | ((f != np.round(f)) if integer else False)
-    _fail(path, bad, column, f"is outside {lo:g}-{hi:g}; expected {kind} from {lo:g} to {hi:g}", values)
+    if integer:
+        _fail(path, f != np.round(f), column, f"is not an integer; expected an integer from {lo:g} to {hi:g}",
+              values)
+    _fail(path, (f < lo) | (f > hi), column, f"is outside {lo:g}-{hi:g}; expected {kind} from {lo:g} to {hi:g}",
+          values)
     return pd.Series(f.astype(np.int64) if integer else f, index=values.index)
 
 

@@ -291,8 +291,11 @@ def _sli(catalog: Catalog, plan: pd.DataFrame, maint: pd.DataFrame, rng: np.rand
             }))
     sli = pd.concat(frames, ignore_index=True)
     slo_names = list(dict.fromkeys(o.name for o in catalog.slos))
-    return sli.astype({"service": pd.CategoricalDtype([s.name for s in catalog.services]),
-                       "slo": pd.CategoricalDtype(slo_names)})
+    sli = sli.astype({"service": pd.CategoricalDtype([s.name for s in catalog.services]),
+                      "slo": pd.CategoricalDtype(slo_names)})
+    # the order read_sli returns: service and SLO in catalog order, then time
+    order = np.lexsort((sli["slo"].cat.codes.to_numpy(), sli["service"].cat.codes.to_numpy()))
+    return sli.iloc[order].reset_index(drop=True)
 
 
 def _incidents(catalog: Catalog, plan: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
