@@ -1,0 +1,849 @@
+"""Error budgets, attainment under the OpenSLO budgeting methods, rolling compliance and burn-rate alerting.
+
+Definitions (SRE Workbook, ch. 2 and 5; OpenSLO v1 ``budgetingMethod``):
+
+* error budget over a window of :math:`N` events at target :math:`T`: :math:`(1-T)N` bad events; for
+  time-based SLOs :math:`(1-T)W` of the window :math:`W`;
+* burn rate: :math:`(1-\\mathrm{SLI})/(1-T)`: 1 spends the budget exactly over the window;
+* a multi-window, multi-burn-rate rule fires when the error rate over both its long and short window exceeds
+  :math:`f(1-T)` with :math:`f = \\text{share of budget} \\times \\text{period} / \\text{long window}`.
+
+Nothing here rounds; display code rounds a copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pandas as pd
+
+from .catalog import CALENDAR_PERIODS, AlertPolicy, parse_window
+from .errors import DataError, InsufficientDataError, ParameterError
+from .grid import Grid, cumulative, iter_runs, require_history, to_grid, trailing, window_buckets
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
+
+__all__ = [
+    "SRE_WORKBOOK_POLICY",
+    "BacktestResult",
+    "ErrorBudget",
+    "attainment",
+    "backtest_alerts",
+    "burn_rate_alerts",
+    "burn_rate_thresholds",
+    "error_budget",
+    "period_length",
+    "rolling_compliance",
+]
+
+Method = Literal["Occurrences", "Timeslices", "RatioTimeslices"]
+METHODS: tuple[str, ...] = ("Occurrences", "Timeslices", "RatioTimeslices")
+
+#: SRE Workbook, "Alerting on SLOs", table 5-8: recommended parameters for a 99.9 % SLO over 30 days.
+SRE_WORKBOOK_POLICY = pd.DataFrame({
+    "severity": ["page", "page", "ticket", "ticket"],
+    "long_window": ["1h", "6h", "1d", "3d"],
+    "short_window": ["5m", "30m", "2h", "6h"],
+    "budget_consumed": [0.02, 0.05, 0.10, 0.10],
+})
+
+#: Budget periods of calendar windows (the SRE Workbook's 30-day month).
+_CALENDAR_DAYS = {"week": 7, "month": 30, "quarter": 90}
+
+
+def period_length(period: str | dt.timedelta | pd.Timedelta) -> pd.Timedelta:
+    """Length of an SLO period: a rolling window, or a calendar period as 7, 30 or 90 days.
+
+    Examples
+    --------
+    >>> period_length("28d"), period_length("month")
+    (Timedelta('28 days 00:00:00'), Timedelta('30 days 00:00:00'))
+    """
+    if isinstance(period, str):
+        if period in _CALENDAR_DAYS:
+            return pd.Timedelta(days=_CALENDAR_DAYS[period])
+        try:
+            return pd.Timedelta(parse_window(period))
+        except Exception as exc:
+            msg = f"period {period!r}: {exc}"
+            raise ParameterError(msg) from exc
+    out = pd.Timedelta(period)
+    if out <= pd.Timedelta(0):
+        msg = f"period {period!r} must be positive"
+        raise ParameterError(msg)
+    return out
+
+
+def _check_target(target: float, what: str = "target") -> float:
+    if not isinstance(target, int | float | np.floating) or not 0 < float(target) < 1:
+        msg = f"{what} {target!r} is outside (0, 1): write 99.9 % as 0.999"
+        raise ParameterError(msg)
+    return float(target)
+
+
+# ------------------------------------------------------------------------------------------- ErrorBudget
+
+
+def _fmt_td(td: pd.Timedelta | None) -> str:
+    if td is None:
+        return "never"
+    minutes = td / pd.Timedelta(minutes=1)
+    if minutes < 120:
+        return f"{minutes:.1f} min"
+    hours = minutes / 60
+    return f"{hours:.1f} h" if hours < 72 else f"{hours / 24:.1f} d"
+
+
+@dataclass(frozen=True)
+class ErrorBudget:
+    """The error budget of one SLO over one window.
+
+    Attributes
+    ----------
+    sli : float
+        Measured good / total over the elapsed part of the window.
+    target : float
+        Objective.
+    window : Timedelta
+        Compliance window (calendar periods as 7/30/90 days).
+    elapsed : Timedelta
+        Part of the window the counts cover (the whole window for a completed period).
+    good, total : int
+        Events (or time slices) counted.
+    allowed_bad : float
+        Bad events the budget allows for the events counted: :math:`(1-T) \\cdot total`.
+    actual_bad : int
+        Bad events counted: ``total - good``.
+    burn_rate : float
+        :math:`(1-\\mathrm{SLI})/(1-T)`; 1 spends the whole budget exactly by the end of the window.
+    consumed, remaining : float
+        Share of the whole window's budget spent and left (``consumed + remaining == 1``; ``remaining`` < 0
+        when overspent): ``consumed = burn_rate * elapsed / window``.
+    budget_minutes, remaining_minutes : float
+        The budget as time, :math:`(1-T) \\cdot W` in minutes, and what is left of it.
+    time_to_exhaustion : Timedelta or None
+        Time until the remaining budget is spent at the current burn rate; ``Timedelta(0)`` if already
+        spent, ``None`` if nothing is burning.
+    """
+
+    sli: float
+    target: float
+    window: pd.Timedelta
+    elapsed: pd.Timedelta
+    good: int
+    total: int
+    allowed_bad: float
+    actual_bad: int
+    burn_rate: float
+    consumed: float
+    remaining: float
+    budget_minutes: float
+    remaining_minutes: float
+    time_to_exhaustion: pd.Timedelta | None = field(repr=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"ErrorBudget(sli={self.sli:.6g}, target={self.target:g}, window={_fmt_td(self.window)}, "
+            f"consumed={self.consumed:.1%}, remaining={self.remaining:.1%}, burn_rate={self.burn_rate:.3g}, "
+            f"budget={_fmt_td(pd.Timedelta(minutes=self.budget_minutes))}, "
+            f"exhausted_in={_fmt_td(self.time_to_exhaustion)})"
+        )
+
+    def exhaustion_time(self, burn_rate: float | None = None) -> pd.Timedelta | None:
+        """Time to spend the remaining budget at ``burn_rate`` (default: the measured one).
+
+        Notes
+        -----
+        :math:`t = \\text{remaining} \\cdot W / b`. With a full budget, burn rates 1, 2 and 3 exhaust a
+        30-day budget in 30, 15 and 10 days (SRE Workbook, ch. 5).
+        """
+        rate = self.burn_rate if burn_rate is None else float(burn_rate)
+        if rate < 0:
+            msg = f"burn_rate {rate!r} must be >= 0"
+            raise ParameterError(msg)
+        if self.remaining <= 0:
+            return pd.Timedelta(0)
+        if rate == 0:
+            return None
+        return self.window * (self.remaining / rate)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One-row DataFrame of the attributes."""
+        return pd.DataFrame([asdict(self)])
+
+
+def error_budget(
+    *,
+    good: int,
+    total: int,
+    target: float,
+    window: str | dt.timedelta | pd.Timedelta,
+    elapsed: str | dt.timedelta | pd.Timedelta | None = None,
+) -> ErrorBudget:
+    """Error budget of an SLO from its good and total counts.
+
+    Parameters
+    ----------
+    good, total : int
+        Good and total events (or good and total time slices for a Timeslices SLO) so far in the window.
+    target : float
+        Objective in (0, 1).
+    window : str or timedelta
+        Compliance window: ``"30d"``, ``"28d"``, or a calendar period (``"month"`` counts as 30 days).
+    elapsed : str or timedelta, optional
+        How much of the window the counts cover; default the whole window.
+
+    Returns
+    -------
+    ErrorBudget
+
+    Raises
+    ------
+    ParameterError
+        Target outside (0, 1), negative counts, ``good > total``, ``elapsed`` longer than ``window``.
+    InsufficientDataError
+        If ``total`` is 0: no data is not 100 %.
+
+    Notes
+    -----
+    Budget as time: :math:`(1-T)W`; 99.9 % over 30 days is 43.2 minutes (SRE Workbook, ch. 2). For a
+    Timeslices SLO over 2 weeks of 1-minute slices at 95 %, 20,160 slices give a budget of 1,008 bad slices,
+    16 h 48 min (OpenSLO, budgeting methods).
+
+    Examples
+    --------
+    >>> b = error_budget(good=999_500, total=1_000_000, target=0.999, window="30d")
+    >>> b.budget_minutes, b.burn_rate, b.remaining
+    (43.2..., 0.5..., 0.5...)
+    >>> b.exhaustion_time()
+    Timedelta('30 days 00:00:00')
+    """
+    target = _check_target(target)
+    win = period_length(window)
+    spent = win if elapsed is None else period_length(elapsed)
+    if spent > win:
+        msg = f"elapsed {elapsed!s} is longer than the window {window!s}"
+        raise ParameterError(msg)
+    good, total = int(good), int(total)
+    if good < 0 or total < 0:
+        msg = f"counts must be >= 0, got good={good}, total={total}"
+        raise ParameterError(msg)
+    if good > total:
+        msg = f"good ({good}) exceeds total ({total}); good events are a subset of all events"
+        raise ParameterError(msg)
+    if total == 0:
+        msg = "no events in the window (total = 0): there is no data to compute an error budget from"
+        raise InsufficientDataError(msg)
+    sli = good / total
+    bad = total - good
+    burn = (1 - sli) / (1 - target)
+    consumed = burn * (spent / win)
+    remaining = 1 - consumed
+    budget_minutes = (1 - target) * (win / pd.Timedelta(minutes=1))
+    partial = ErrorBudget(sli, target, win, spent, good, total, (1 - target) * total, bad, burn, consumed,
+                          remaining, budget_minutes, remaining * budget_minutes, None)
+    return ErrorBudget(**{**asdict(partial), "time_to_exhaustion": partial.exhaustion_time()})
+
+
+# ------------------------------------------------------------------------------------------- attainment
+
+
+def attainment(
+    sli: pd.DataFrame,
+    *,
+    method: Method | Sequence[Method],
+    timeslice_target: float | None = None,
+    timeslice_window: str | None = None,
+    by: tuple[str, ...] = ("service", "slo"),
+    good: str = "good",
+    total: str = "total",
+    timestamp: str = "timestamp",
+) -> pd.DataFrame:
+    """Attainment of each series over the rows given, under one or more OpenSLO budgeting methods.
+
+    Parameters
+    ----------
+    sli : DataFrame
+        Bucket counts of the window to assess (filter the rows first).
+    method : {"Occurrences", "Timeslices", "RatioTimeslices"} or a list of them
+        * Occurrences: good events / total events;
+        * Timeslices: share of time slices whose own ratio reaches ``timeslice_target``;
+        * RatioTimeslices: mean of the slice ratios.
+    timeslice_target : float, optional
+        Ratio a slice needs to be good (Timeslices).
+    timeslice_window : str, optional
+        Slice length, a whole number of buckets (``"5m"``, ``"1h"``); defaults to the bucket length.
+    by : tuple of str
+        Columns identifying a series.
+    good, total, timestamp : str
+        Column names.
+
+    Returns
+    -------
+    DataFrame
+        One row per series and method: ``*by``, ``method``, ``good``, ``total`` (events, or slices for the
+        slice methods), ``no_data`` (slices without events, excluded) and ``attainment``.
+
+    Raises
+    ------
+    ParameterError
+        Unknown method, Timeslices without ``timeslice_target``, a slice shorter than a bucket.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> sli = read_dataset("sli_5min")
+    >>> october = sli[(sli["timestamp"] >= "2026-10-01") & (sli["service"] == "checkout")
+    ...               & (sli["slo"] == "uptime")]
+    >>> attainment(october, method=["Occurrences", "Timeslices", "RatioTimeslices"],
+    ...            timeslice_target=0.9)[["method", "good", "total", "attainment"]]
+                method   good   total  attainment
+    0      Occurrences  ...
+    1       Timeslices   ...    8928  ...
+    2  RatioTimeslices   ...
+    """
+    methods = [method] if isinstance(method, str) else list(method)
+    for m in methods:
+        if m not in METHODS:
+            msg = f"unknown budgeting method {m!r}; expected one of {', '.join(METHODS)}"
+            raise ParameterError(msg)
+    if "Timeslices" in methods:
+        if timeslice_target is None:
+            msg = "method 'Timeslices' needs timeslice_target (the ratio a good slice must reach)"
+            raise ParameterError(msg)
+        _check_target(timeslice_target, "timeslice_target")
+    grid = to_grid(sli, good=good, total=total, timestamp=timestamp, by=by, what="attainment")
+    k = 1 if timeslice_window is None else window_buckets(timeslice_window, grid.step, what="timeslice_window")
+    n_series, n = grid.shape
+    n_slices = -(-n // k)
+    pad = n_slices * k - n
+
+    def slices(x: np.ndarray) -> np.ndarray:
+        x = np.pad(x.astype(np.int64), ((0, 0), (0, pad))) if pad else x.astype(np.int64)
+        return x.reshape(n_series, n_slices, k).sum(axis=2)
+
+    sg, st = slices(grid.good), slices(grid.total)
+    has = st > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(has, sg / np.where(has, st, 1), np.nan)
+    rows = []
+    for m in methods:
+        frame = grid.keys.copy()
+        frame["method"] = m
+        if m == "Occurrences":
+            g = grid.good.sum(axis=1, dtype=np.int64)
+            t = grid.total.sum(axis=1, dtype=np.int64)
+            frame["good"], frame["total"], frame["no_data"] = g, t, (grid.total == 0).sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                frame["attainment"] = np.where(t > 0, g / np.where(t > 0, t, 1), np.nan)
+        else:
+            n_has = has.sum(axis=1)
+            frame["good"] = (
+                (has & (ratio >= timeslice_target)).sum(axis=1) if m == "Timeslices" else np.nansum(ratio, axis=1)
+            )
+            frame["total"] = n_has
+            frame["no_data"] = n_slices - n_has
+            with np.errstate(invalid="ignore", divide="ignore"):
+                frame["attainment"] = np.where(n_has > 0, frame["good"] / np.where(n_has > 0, n_has, 1), np.nan)
+        rows.append(frame)
+    out = pd.concat(rows, ignore_index=True)
+    order = np.lexsort((out["method"].map(methods.index).to_numpy(),
+                        np.arange(len(out)) % max(n_series, 1)))
+    return out.iloc[order].reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------------------- rolling compliance
+
+
+def _series_settings(grid: Grid, catalog: Catalog | None, window, target) -> list[tuple[object, float, str]]:
+    """Per series: (window spec, target, time zone)."""
+    out = []
+    for row in grid.keys.itertuples(index=False):
+        key = tuple(row)
+        slo = None
+        if catalog is not None:
+            if len(key) != 2:
+                msg = "with a catalog, series are identified by (service, slo)"
+                raise ParameterError(msg)
+            slo = catalog.slo(str(key[0]), str(key[1]))
+        w = window if window is not None else (slo.window if slo is not None else None)
+        t = target if target is not None else (slo.target if slo is not None else None)
+        if w is None or t is None:
+            msg = "give window= and target=, or a catalog that defines them for every SLO in the data"
+            raise ParameterError(msg)
+        tz = catalog.service(str(key[0])).timezone if catalog is not None else "UTC"
+        out.append((w, _check_target(t), tz))
+    return out
+
+
+def _period_starts(times: pd.DatetimeIndex, period: str, tz: str) -> np.ndarray:
+    """For each bucket, the position of the first bucket of its calendar period (in ``tz``)."""
+    local = times.tz_convert(tz).tz_localize(None)
+    freq = {"week": "W-SUN", "month": "M", "quarter": "Q"}[period]
+    codes = local.to_period(freq).asi8 if hasattr(local.to_period(freq), "asi8") else \
+        np.asarray(local.to_period(freq).astype("int64"))
+    return np.searchsorted(codes, codes, side="left")
+
+
+def rolling_compliance(
+    sli: pd.DataFrame,
+    catalog: Catalog | None = None,
+    *,
+    window: str | None = None,
+    target: float | None = None,
+    by: tuple[str, ...] = ("service", "slo"),
+    good: str = "good",
+    total: str = "total",
+    timestamp: str = "timestamp",
+) -> pd.DataFrame:
+    """Trailing-window SLI and remaining error budget of every series at every bucket.
+
+    Parameters
+    ----------
+    sli : DataFrame
+        Bucket counts (as :func:`~slm_analytics.read_sli` returns them).
+    catalog : Catalog, optional
+        Supplies each SLO's window and target (and its service's time zone for calendar windows).
+    window : str, optional
+        Rolling window for every series (``"28d"``), or a calendar period (``"month"``: compliance to date
+        within the period, cut in the service's time zone). Overrides the catalog.
+    target : float, optional
+        Objective for every series; overrides the catalog.
+    by, good, total, timestamp : str
+        Column names.
+
+    Returns
+    -------
+    DataFrame
+        The input's ``timestamp`` and ``by`` columns, row for row, plus ``sli`` (good / total over the
+        window ending with the bucket; ``NaN`` before the first full rolling window or when the window holds
+        no events) and ``budget_remaining`` (``1 - (1 - sli) / (1 - target)``; negative when overspent).
+
+    Raises
+    ------
+    ParameterError
+        A window shorter than the data's buckets, or not a whole number of them; target outside (0, 1).
+    InsufficientDataError
+        A rolling window longer than the history (the message says how much is needed).
+
+    Notes
+    -----
+    Vectorised with cumulative sums over the integer counts: the window sum at bucket :math:`i` is
+    :math:`C_{i+1} - C_{i+1-k}`; exact, and the same cost for any window.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
+    >>> rc = rolling_compliance(sli, catalog)
+    >>> rc[(rc["service"] == "payments") & (rc["slo"] == "availability")].set_index("timestamp").loc[
+    ...     "2026-02-28 23:55", ["sli", "budget_remaining"]].round(4).tolist()
+    [0.9992, -0.6...]
+    """
+    grid = to_grid(sli, good=good, total=total, timestamp=timestamp, by=by, what="rolling_compliance")
+    settings = _series_settings(grid, catalog, window, target)
+    n_series, n = grid.shape
+    out_sli = np.full((n_series, n), np.nan)
+    out_rem = np.full((n_series, n), np.nan)
+    plans: list[tuple[int | None, np.ndarray | None]] = []
+    starts_cache: dict[tuple[str, str], np.ndarray] = {}
+    for w, _, tz in settings:
+        if w in CALENDAR_PERIODS:
+            key = (str(w), tz)
+            if key not in starts_cache:
+                starts_cache[key] = _period_starts(grid.times, str(w), tz)
+            plans.append((None, starts_cache[key]))
+        else:
+            k = window_buckets(w, grid.step)
+            require_history(k, n, w, grid.step)
+            plans.append((k, None))
+
+    def one(i: int) -> None:
+        k, starts = plans[i]
+        target_i = settings[i][1]
+        cg, ct = cumulative(grid.good[i]), cumulative(grid.total[i])
+        if k is not None:
+            gw, tw = trailing(cg, k), trailing(ct, k)
+            dest = slice(k - 1, n)
+        else:
+            gw, tw = cg[1:] - cg[starts], ct[1:] - ct[starts]
+            dest = slice(0, n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            s = gw / tw  # NaN where tw == 0 (0/0)
+        out_sli[i, dest] = s
+        out_rem[i, dest] = 1 - (1 - s) / (1 - target_i)
+
+    grid.map_series(one)
+    result = sli[[timestamp, *by]].copy(deep=False)
+    result["sli"] = grid.to_rows(out_sli)
+    result["budget_remaining"] = grid.to_rows(out_rem)
+    return result
+
+
+# ------------------------------------------------------------------------------------------- burn-rate alerting
+
+
+def _policy_frame(policy: pd.DataFrame | AlertPolicy | None) -> pd.DataFrame:
+    if policy is None:
+        return SRE_WORKBOOK_POLICY.copy()
+    if isinstance(policy, AlertPolicy):
+        return pd.DataFrame([r.model_dump() for r in policy.rules])
+    if isinstance(policy, pd.DataFrame):
+        need = ["severity", "long_window", "short_window"]
+        missing = [c for c in need if c not in policy.columns]
+        if missing or not ({"budget_consumed", "burn_rate"} & set(policy.columns)):
+            msg = (
+                f"policy: missing column(s) {missing or ['budget_consumed or burn_rate']}; expected severity, "
+                "long_window, short_window and budget_consumed (or burn_rate)"
+            )
+            raise ParameterError(msg)
+        return policy.copy()
+    msg = f"policy must be a DataFrame, an AlertPolicy or None, not {type(policy).__name__}"
+    raise ParameterError(msg)
+
+
+def burn_rate_thresholds(
+    period: str | dt.timedelta | pd.Timedelta, policy: pd.DataFrame | AlertPolicy | None = None
+) -> pd.DataFrame:
+    """The multi-window, multi-burn-rate table of a policy for an SLO period.
+
+    Parameters
+    ----------
+    period : str or timedelta
+        SLO period: ``"30d"``, ``"28d"``, or a calendar period (``"month"`` = 30 days).
+    policy : DataFrame or AlertPolicy, optional
+        Rules with ``severity``, ``long_window``, ``short_window`` and ``budget_consumed`` (share of the
+        period's budget spent in the long window) or ``burn_rate``; default the SRE Workbook's
+        (:data:`SRE_WORKBOOK_POLICY`).
+
+    Returns
+    -------
+    DataFrame
+        ``severity, long_window, short_window, budget_consumed, burn_rate`` with
+        ``burn_rate = budget_consumed * period / long_window``.
+
+    Raises
+    ------
+    ParameterError
+        A short window not shorter than its long one, a window longer than the period, a share outside
+        (0, 1].
+
+    Notes
+    -----
+    SRE Workbook, "Alerting on SLOs", table 5-8: 2 % in 1 h and 5 % in 6 h page, 10 % in 1 d and 10 % in 3 d
+    ticket; over 30 days the burn rates are 14.4, 6, 3 and 1.
+
+    Examples
+    --------
+    >>> burn_rate_thresholds("30d")["burn_rate"].round(6).tolist()
+    [14.4, 6.0, 3.0, 1.0]
+    """
+    per = period_length(period)
+    table = _policy_frame(policy)
+    long_td = table["long_window"].map(lambda w: pd.Timedelta(parse_window(w)))
+    short_td = table["short_window"].map(lambda w: pd.Timedelta(parse_window(w)))
+    for i in range(len(table)):
+        if short_td.iloc[i] >= long_td.iloc[i]:
+            msg = (
+                f"policy rule {i + 1}: short window {table['short_window'].iloc[i]!r} is not shorter than long "
+                f"window {table['long_window'].iloc[i]!r}"
+            )
+            raise ParameterError(msg)
+        if long_td.iloc[i] > per:
+            msg = f"policy rule {i + 1}: long window {table['long_window'].iloc[i]!r} is longer than the period {period!s}"
+            raise ParameterError(msg)
+    ratio = (per / long_td).astype(float)
+    consumed = table["budget_consumed"] if "budget_consumed" in table.columns else pd.Series(np.nan, index=table.index)
+    rate = table["burn_rate"] if "burn_rate" in table.columns else pd.Series(np.nan, index=table.index)
+    consumed = consumed.astype(float).where(consumed.notna(), rate.astype(float) / ratio)
+    if ((consumed <= 0) | (consumed > 1)).any():
+        msg = f"policy: budget_consumed must be in (0, 1], got {consumed.tolist()}"
+        raise ParameterError(msg)
+    out = table[["severity", "long_window", "short_window"]].copy()
+    out["budget_consumed"] = consumed.to_numpy()
+    out["burn_rate"] = (consumed * ratio).to_numpy()
+    return out.reset_index(drop=True)
+
+
+def burn_rate_alerts(
+    sli: pd.DataFrame,
+    catalog: Catalog | None = None,
+    *,
+    policy: pd.DataFrame | AlertPolicy | None = None,
+    target: float | None = None,
+    period: str | None = None,
+    by: tuple[str, ...] = ("service", "slo"),
+    good: str = "good",
+    total: str = "total",
+    timestamp: str = "timestamp",
+) -> pd.DataFrame:
+    """Replay multi-window burn-rate rules over history and return the alerts they raise.
+
+    A rule is evaluated at the end of every bucket; it fires while the error rate over both its long and
+    its short window exceeds ``burn_rate * (1 - target)``. Windows without events never fire.
+
+    Parameters
+    ----------
+    sli : DataFrame
+        Bucket counts.
+    catalog : Catalog, optional
+        Supplies each SLO's target, period (its window) and alert policy.
+    policy : DataFrame or AlertPolicy, optional
+        Rules for every series (overrides the catalog's); default the SLO's policy, else the SRE Workbook's.
+    target : float, optional
+        Objective for every series (overrides the catalog).
+    period : str, optional
+        SLO period for every series (overrides the catalog); default ``"30d"`` without a catalog.
+    by, good, total, timestamp : str
+        Column names.
+
+    Returns
+    -------
+    DataFrame
+        One row per alert: ``*by``, ``severity``, ``rule`` (``"1h/5m"``), ``burn_rate``, ``start`` (end of the
+        first firing bucket), ``end`` (end of the first bucket no longer firing, or of the data),
+        ``ongoing`` (still firing when the data ends). Sorted by ``start``.
+
+    Raises
+    ------
+    ParameterError
+        A window shorter than or not a multiple of the buckets; short window not shorter than long.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
+    >>> alerts = burn_rate_alerts(sli, catalog)
+    >>> alerts.columns.tolist()
+    ['service', 'slo', 'severity', 'rule', 'burn_rate', 'start', 'end', 'ongoing']
+    """
+    grid = to_grid(sli, good=good, total=total, timestamp=timestamp, by=by, what="burn_rate_alerts")
+    n_series, n = grid.shape
+    plans = []
+    tables: dict[tuple, pd.DataFrame] = {}
+    for row in grid.keys.itertuples(index=False):
+        key = tuple(row)
+        slo = catalog.slo(str(key[0]), str(key[1])) if catalog is not None else None
+        tgt = target if target is not None else (slo.target if slo is not None else None)
+        if tgt is None:
+            msg = "give target=, or a catalog that defines the target of every SLO in the data"
+            raise ParameterError(msg)
+        per = period or (slo.window if slo is not None else "30d")
+        pol = policy if policy is not None else (
+            catalog.alert_policy(slo.alert_policy) if slo is not None and slo.alert_policy else None)
+        cache_key = (per, id(pol) if pol is not None else None)
+        if cache_key not in tables:
+            table = burn_rate_thresholds(per, pol)
+            table["k_long"] = [window_buckets(w, grid.step, what="long window") for w in table["long_window"]]
+            table["k_short"] = [window_buckets(w, grid.step, what="short window") for w in table["short_window"]]
+            tables[cache_key] = table
+        plans.append((tables[cache_key], _check_target(tgt)))
+
+    found: list[list[tuple]] = [[] for _ in range(n_series)]
+    step = grid.step
+    ends = grid.times + step  # evaluation instants
+
+    def one(i: int) -> None:
+        table, tgt = plans[i]
+        cb = cumulative(grid.total[i] - grid.good[i])
+        ct = cumulative(grid.total[i])
+        for r in table.itertuples(index=False):
+            thr = r.burn_rate * (1 - tgt)
+            # bad_w > thr * total_w  <=>  (cb - thr*ct)[i+1] - (cb - thr*ct)[i+1-k] > 0
+            d = cb - thr * ct
+            fire = np.zeros(n, dtype=bool)
+            kl, ks = r.k_long, r.k_short
+            if kl > n:
+                continue
+            long_ok = (d[kl:] - d[:-kl]) > 0
+            short_ok = (d[ks:] - d[:-ks]) > 0
+            fire[kl - 1:] = long_ok & short_ok[kl - ks:]
+            for a, b in iter_runs(fire):
+                found[i].append((r.severity, f"{r.long_window}/{r.short_window}", float(r.burn_rate), a, b))
+
+    grid.map_series(one)
+    rows = []
+    for i, alerts in enumerate(found):
+        key = tuple(grid.keys.iloc[i])
+        for severity, rule, rate, a, b in alerts:
+            rows.append((*key, severity, rule, rate, ends[a], ends[b] if b < n else ends[n - 1], b >= n))
+    cols = [*by, "severity", "rule", "burn_rate", "start", "end", "ongoing"]
+    out = pd.DataFrame(rows, columns=cols)
+    if out.empty:
+        out = out.astype({"start": "datetime64[us, UTC]", "end": "datetime64[us, UTC]", "ongoing": bool,
+                          "burn_rate": float})
+    return out.sort_values(["start", *by], kind="stable").reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------------------- backtest
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    """Alert-policy backtest against incident records (SRE Workbook, "Alerting on SLOs").
+
+    Attributes
+    ----------
+    summary : DataFrame
+        One row per policy: ``policy, alerts, incidents, detected, precision, recall, recall_p1_p2,
+        detection_time_median, reset_time_median, budget_before_detection_median``.
+    matches : DataFrame
+        One row per policy and incident: ``policy, id, service, severity, started_at, resolved_at,
+        detected (bool), first_alert, detection_time, reset_time, budget_before_detection``.
+    alerts : DataFrame
+        The replayed alerts with ``policy`` and ``true_positive`` (overlaps an incident of its service).
+    """
+
+    summary: pd.DataFrame
+    matches: pd.DataFrame
+    alerts: pd.DataFrame
+
+    def __repr__(self) -> str:
+        cols = ["policy", "alerts", "precision", "recall", "detection_time_median"]
+        return "BacktestResult(\n" + self.summary[cols].to_string(index=False) + "\n)"
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-policy summary."""
+        return self.summary.copy()
+
+
+def backtest_alerts(
+    sli: pd.DataFrame,
+    incidents: pd.DataFrame,
+    catalog: Catalog,
+    *,
+    policies: Mapping[str, pd.DataFrame | AlertPolicy | None] | None = None,
+) -> BacktestResult:
+    """Replay alert policies over history and score them against the incident records.
+
+    For each policy the four criteria of the SRE Workbook's "Alerting on SLOs" are computed:
+
+    * precision: share of alerts that overlap a recorded incident of their service;
+    * recall: share of incidents that got an overlapping alert (also for P1-P2 only);
+    * detection time: incident start to the first overlapping alert;
+    * reset time: incident end to the end of the last overlapping alert;
+
+    plus the budget consumed before detection: bad events of the incident's service between its start and
+    the first alert, as a share of the period's budget (``(1 - target)`` times the events of the trailing
+    period).
+
+    Parameters
+    ----------
+    sli : DataFrame
+        Bucket counts.
+    incidents : DataFrame
+        Incident records (``id, service, severity, started_at, resolved_at``), e.g. from ``read_incidents``.
+    catalog : Catalog
+        Targets and periods of the SLOs.
+    policies : mapping of str to policy, optional
+        Policies to compare, by name; default: every alert policy of the catalog plus the SRE Workbook's.
+
+    Returns
+    -------
+    BacktestResult
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> sli, inc, cat = read_dataset("sli_5min"), read_dataset("incidents"), read_dataset("catalog")
+    >>> bt = backtest_alerts(sli, inc, cat)
+    >>> bt.summary["policy"].tolist()
+    ['sre-workbook', 'pyrra-28d']
+    """
+    need = ["id", "service", "started_at", "resolved_at"]
+    missing = [c for c in need if c not in incidents.columns]
+    if missing:
+        msg = f"backtest_alerts: incidents miss column(s) {', '.join(map(repr, missing))}"
+        raise DataError(msg)
+    if policies is None:
+        policies = {p.name: p for p in catalog.alert_policies}
+        policies.setdefault("sre-workbook", None)
+    grid = to_grid(sli, what="backtest_alerts")
+    cum = _BudgetLedger(grid, catalog)
+    services = set(map(str, grid.keys["service"]))
+    inc = incidents[incidents["service"].isin(services)].copy()
+    end_of_data = grid.times[-1] + grid.step
+    inc["resolved_at"] = inc["resolved_at"].fillna(end_of_data)
+    if "severity" not in inc.columns:
+        inc["severity"] = ""
+    summaries, matches, all_alerts = [], [], []
+    for name, pol in policies.items():
+        alerts = burn_rate_alerts(sli, catalog, policy=pol).assign(policy=name)
+        tp = np.zeros(len(alerts), dtype=bool)
+        rows = []
+        for r in inc.itertuples(index=False):
+            hit = ((alerts["service"] == r.service) & (alerts["start"] <= r.resolved_at)
+                   & (alerts["end"] >= r.started_at)).to_numpy()
+            tp |= hit
+            detected = bool(hit.any())
+            first = alerts.loc[hit, "start"].min() if detected else pd.NaT
+            last_end = alerts.loc[hit, "end"].max() if detected else pd.NaT
+            rows.append({
+                "policy": name, "id": r.id, "service": r.service, "severity": r.severity,
+                "started_at": r.started_at, "resolved_at": r.resolved_at, "detected": detected,
+                "first_alert": first,
+                "detection_time": (first - r.started_at) if detected else pd.NaT,
+                "reset_time": (last_end - r.resolved_at) if detected else pd.NaT,
+                "budget_before_detection": cum.share(r.service, r.started_at, first if detected else r.resolved_at),
+            })
+        m = pd.DataFrame(rows)
+        alerts["true_positive"] = tp
+        high = m["severity"].isin(["P1", "P2"]) if len(m) else pd.Series(dtype=bool)
+        summaries.append({
+            "policy": name,
+            "alerts": len(alerts),
+            "incidents": len(m),
+            "detected": int(m["detected"].sum()) if len(m) else 0,
+            "precision": float(tp.mean()) if len(alerts) else np.nan,
+            "recall": float(m["detected"].mean()) if len(m) else np.nan,
+            "recall_p1_p2": float(m.loc[high, "detected"].mean()) if high.any() else np.nan,
+            "detection_time_median": m["detection_time"].median() if len(m) else pd.NaT,
+            "reset_time_median": m["reset_time"].median() if len(m) else pd.NaT,
+            "budget_before_detection_median": float(m.loc[m["detected"], "budget_before_detection"].median())
+            if len(m) and m["detected"].any() else np.nan,
+        })
+        matches.append(m)
+        all_alerts.append(alerts)
+    return BacktestResult(pd.DataFrame(summaries), pd.concat(matches, ignore_index=True),
+                          pd.concat(all_alerts, ignore_index=True))
+
+
+class _BudgetLedger:
+    """Cumulative bad and total events per SLO, to price any time span in budget shares."""
+
+    def __init__(self, grid: Grid, catalog: Catalog) -> None:
+        self.grid = grid
+        self.slos: dict[str, list[tuple[float, pd.Timedelta, np.ndarray, np.ndarray]]] = {}
+        for i, row in enumerate(grid.keys.itertuples(index=False)):
+            service, name = str(row[0]), str(row[1])
+            slo = catalog.slo(service, name)
+            cb = cumulative(grid.total[i] - grid.good[i])
+            ct = cumulative(grid.total[i])
+            self.slos.setdefault(service, []).append((slo.target, period_length(slo.window), cb, ct))
+
+    def _pos(self, when: pd.Timestamp) -> int:
+        """Number of whole buckets that end at or before ``when``."""
+        return int(np.clip(self.grid.times.searchsorted(when - self.grid.step, side="right"), 0,
+                           len(self.grid.times)))
+
+    def share(self, service: str, start: pd.Timestamp, stop: pd.Timestamp) -> float:
+        """Largest share of a period budget, among the service's SLOs, spent from ``start`` to ``stop``.
+
+        Buckets that overlap the span count whole; the budget is ``(1 - target)`` times the events of the
+        period ending at ``stop``.
+        """
+        a = int(self.grid.times.searchsorted(start, side="right")) - 1
+        b = max(self._pos(stop), a + 1)
+        a = max(a, 0)
+        best = 0.0
+        for target, per, cb, ct in self.slos.get(service, []):
+            k = int(per // self.grid.step)
+            allowed = (1 - target) * (ct[b] - ct[max(b - k, 0)])
+            if allowed > 0:
+                best = max(best, float(cb[b] - cb[a]) / allowed)
+        return best

@@ -1,0 +1,288 @@
+"""Event counts as a (series x buckets) grid, and trailing-window sums over it.
+
+Every rolling computation (rolling compliance, burn rates, alerts) runs on this layout: one row per SLO,
+one column per bucket of a regular time grid, integer counts. Data that :func:`~slm_analytics.read_sli`
+returns (sorted by series then time, every series on the same regular buckets) is viewed in place without
+a copy; other data (gaps, series with different spans) is scattered onto the grid with zeros, which mean
+"no events" (no data), never "all good".
+
+Window sums use cumulative sums over integer counts, so a trailing sum over ``k`` buckets costs the same
+for any ``k`` and is exact (no floating-point drift, unlike a running float sum).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .catalog import parse_window
+from .errors import DataError, InsufficientDataError, ParameterError
+
+__all__ = ["Grid", "to_grid", "window_buckets"]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Counts of several series on one regular time grid.
+
+    Attributes
+    ----------
+    keys : DataFrame
+        One row per series with the grouping columns (e.g. ``service``, ``slo``).
+    times : DatetimeIndex
+        Bucket start times (UTC), regular with spacing ``step``.
+    step : Timedelta
+        Bucket length.
+    good, total : ndarray
+        Integer counts, shape ``(len(keys), len(times))``; zero where a series had no bucket.
+    rows : ndarray or None
+        Flat grid position (``series * len(times) + bucket``) of each input row, or ``None`` when the input
+        rows are the grid itself in row-major order.
+    """
+
+    keys: pd.DataFrame
+    times: pd.DatetimeIndex
+    step: pd.Timedelta
+    good: np.ndarray
+    total: np.ndarray
+    rows: np.ndarray | None
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(number of series, number of buckets)``."""
+        return self.total.shape
+
+    def to_rows(self, values: np.ndarray) -> np.ndarray:
+        """Map a grid-shaped array back to the input's rows (a view when the input was the grid)."""
+        flat = values.reshape(-1)
+        return flat if self.rows is None else flat[self.rows]
+
+    def map_series(self, func: Callable[[int], None], *, threads: int | None = None) -> None:
+        """Call ``func(i)`` for every series ``i``, on a thread pool (numpy releases the GIL)."""
+        n = self.shape[0]
+        threads = threads or min(os.cpu_count() or 1, 8)
+        if threads <= 1 or n < 4:
+            for i in range(n):
+                func(i)
+            return
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            list(pool.map(func, range(n)))
+
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(), pd.Index(column.cat.categories)
+    codes, uniques = pd.factorize(column, sort=True)
+    return codes, pd.Index(uniques)
+
+
+def to_grid(
+    frame: pd.DataFrame,
+    *,
+    good: str = "good",
+    total: str = "total",
+    timestamp: str = "timestamp",
+    by: tuple[str, ...] = ("service", "slo"),
+    what: str = "data",
+) -> Grid:
+    """Lay tidy bucket counts out as a :class:`Grid`.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Tidy counts: one row per series and bucket.
+    good, total, timestamp : str
+        Column names.
+    by : tuple of str
+        Columns identifying a series.
+    what : str
+        Name of the caller, for error messages.
+
+    Returns
+    -------
+    Grid
+
+    Raises
+    ------
+    DataError
+        Missing columns, a series with the same bucket twice, or timestamps not on a common regular grid.
+    InsufficientDataError
+        If the frame is empty.
+    """
+    by = tuple(by)
+    missing = [c for c in (*by, timestamp, good, total) if c not in frame.columns]
+    if missing:
+        msg = f"{what}: missing column(s) {', '.join(map(repr, missing))}; found {', '.join(map(str, frame.columns))}"
+        raise DataError(msg)
+    if len(frame) == 0:
+        msg = f"{what}: no rows; at least one bucket of data is needed"
+        raise InsufficientDataError(msg)
+    ts = frame[timestamp]
+    if not isinstance(ts.dtype, pd.DatetimeTZDtype):
+        msg = f"{what}: column {timestamp!r} must be timezone-aware timestamps (read data with read_sli)"
+        raise DataError(msg)
+    t = ts.dt.tz_convert(None).dt.as_unit("us").to_numpy().view(np.int64)
+    codes, levels = [], []
+    for c in by:
+        k, u = _codes(frame[c])
+        codes.append(k.astype(np.int64))
+        levels.append(u)
+    sizes = [max(len(u), 1) for u in levels]
+    gid = np.zeros(len(frame), dtype=np.int64)
+    for k, s in zip(codes, sizes, strict=True):
+        gid = gid * s + k
+    g_counts = frame[good].to_numpy()
+    t_counts = frame[total].to_numpy()
+    for name, arr in ((good, g_counts), (total, t_counts)):
+        if not np.issubdtype(arr.dtype, np.integer):
+            msg = f"{what}: column {name!r} must hold integer event counts, not {arr.dtype}"
+            raise DataError(msg)
+
+    fast = _fast_layout(gid, t)
+    if fast is not None:
+        n_series, n_buckets, step = fast
+        first = gid[::n_buckets]
+        keys = _keys(first, by, levels, sizes)
+        times = pd.DatetimeIndex(t[:n_buckets].astype("datetime64[us]")).tz_localize("UTC")
+        return Grid(keys, times, pd.Timedelta(int(step), unit="us"), g_counts.reshape(n_series, n_buckets),
+                    t_counts.reshape(n_series, n_buckets), None)
+
+    # general layout: scatter onto the grid spanning all series
+    uniq, series = np.unique(gid, return_inverse=True)
+    order = np.lexsort((t, series))
+    ts_sorted, s_sorted = t[order], series[order]
+    same = s_sorted[1:] == s_sorted[:-1]
+    gaps = np.diff(ts_sorted)[same]
+    if (gaps == 0).any():
+        j = int(np.flatnonzero(same & (np.diff(ts_sorted) == 0))[0])
+        a, b = sorted((int(order[j]), int(order[j + 1])))
+        msg = f"{what}: rows {a + 1} and {b + 1} are the same bucket of the same series; each bucket must appear once"
+        raise DataError(msg)
+    if gaps.size == 0:
+        step = 300_000_000  # a single bucket per series: assume 5-minute buckets
+    else:
+        step = int(np.gcd.reduce(gaps))
+    t0 = int(t.min())
+    pos = (t - t0) // step
+    if ((t - t0) % step != 0).any():
+        msg = f"{what}: timestamps are not on a common grid of {pd.Timedelta(step, unit='us')} buckets"
+        raise DataError(msg)
+    n_buckets = int(pos.max()) + 1
+    if len(uniq) * n_buckets > 50 * len(frame) + 10_000_000:
+        msg = (
+            f"{what}: timestamps are too irregular for a {pd.Timedelta(step, unit='us')} grid "
+            f"({n_buckets} buckets for {len(frame)} rows); aggregate to regular buckets first"
+        )
+        raise DataError(msg)
+    rows = series * n_buckets + pos
+    good_grid = np.zeros(len(uniq) * n_buckets, dtype=g_counts.dtype)
+    total_grid = np.zeros(len(uniq) * n_buckets, dtype=t_counts.dtype)
+    good_grid[rows] = g_counts
+    total_grid[rows] = t_counts
+    keys = _keys(uniq, by, levels, sizes)
+    times = pd.DatetimeIndex((t0 + step * np.arange(n_buckets)).astype("datetime64[us]")).tz_localize("UTC")
+    return Grid(keys, times, pd.Timedelta(step, unit="us"), good_grid.reshape(len(uniq), n_buckets),
+                total_grid.reshape(len(uniq), n_buckets), rows)
+
+
+def _fast_layout(gid: np.ndarray, t: np.ndarray) -> tuple[int, int, int] | None:
+    """``(series, buckets, step)`` when rows are series-major on one shared regular grid, else None."""
+    n = len(t)
+    if n < 2:
+        return (1, 1, 300_000_000) if n == 1 else None
+    change = np.flatnonzero(gid[1:] != gid[:-1])
+    n_buckets = int(change[0]) + 1 if change.size else n
+    if n % n_buckets:
+        return None
+    n_series = n // n_buckets
+    if n_buckets > 1:
+        step = int(t[1] - t[0])
+        if step <= 0 or not np.array_equal(np.diff(t[:n_buckets]), np.full(n_buckets - 1, step)):
+            return None
+    else:
+        step = 300_000_000
+    tt = t.reshape(n_series, n_buckets)
+    gg = gid.reshape(n_series, n_buckets)
+    if not (tt == tt[0]).all() or not (gg == gg[:, :1]).all():
+        return None
+    if n_series > 1 and not (np.diff(gg[:, 0]) > 0).all():
+        return None
+    return n_series, n_buckets, step
+
+
+def _keys(gids: np.ndarray, by: tuple[str, ...], levels: list[pd.Index], sizes: list[int]) -> pd.DataFrame:
+    out = {}
+    rest = gids.copy()
+    for c, u, s in reversed(list(zip(by, levels, sizes, strict=True))):
+        out[c] = u[rest % s]
+        rest = rest // s
+    return pd.DataFrame({c: np.asarray(out[c]) for c in by})
+
+
+def window_buckets(window: str | pd.Timedelta, step: pd.Timedelta, *, what: str = "window") -> int:
+    """Number of buckets of length ``step`` in a rolling ``window``.
+
+    Raises
+    ------
+    ParameterError
+        If the window is shorter than a bucket or not a whole number of buckets.
+    """
+    if isinstance(window, str):
+        try:
+            dur = pd.Timedelta(parse_window(window))
+        except Exception as exc:
+            raise ParameterError(f"{what} {window!r}: {exc}") from exc
+        if window in ("week", "month", "quarter"):
+            msg = f"{what} {window!r}: a calendar period is not a rolling window; use e.g. '28d'"
+            raise ParameterError(msg)
+    else:
+        dur = pd.Timedelta(window)
+    if dur < step:
+        msg = f"{what} {window!s} is shorter than the data's {_fmt(step)} buckets; use a window of at least {_fmt(step)}"
+        raise ParameterError(msg)
+    if dur % step:
+        msg = f"{what} {window!s} is not a whole number of the data's {_fmt(step)} buckets"
+        raise ParameterError(msg)
+    return int(dur // step)
+
+
+def _fmt(td: pd.Timedelta) -> str:
+    minutes = td / pd.Timedelta(minutes=1)
+    return f"{minutes:g}-minute" if minutes < 60 else f"{td}"
+
+
+def require_history(k: int, n: int, window: object, step: pd.Timedelta, *, what: str = "window") -> None:
+    """Raise InsufficientDataError when ``n`` buckets cannot fill one window of ``k`` buckets."""
+    if k > n:
+        msg = (
+            f"{what} {window!s} needs {k} buckets ({k * step}) of history; the data has {n} buckets ({n * step})"
+        )
+        raise InsufficientDataError(msg)
+
+
+def cumulative(x: np.ndarray) -> np.ndarray:
+    """Cumulative sum with a leading zero, in int64: ``out[i] = x[:i].sum()``."""
+    out = np.empty(x.shape[-1] + 1, dtype=np.int64)
+    out[0] = 0
+    np.cumsum(x, out=out[1:])
+    return out
+
+
+def trailing(cs: np.ndarray, k: int) -> np.ndarray:
+    """Sum over the trailing ``k`` buckets ending at each bucket ``i >= k - 1`` (length ``n - k + 1``)."""
+    return cs[k:] - cs[:-k]
+
+
+def iter_runs(mask: np.ndarray) -> Iterator[tuple[int, int]]:
+    """``(start, stop)`` bucket positions of each run of True in a 1-D boolean array."""
+    if not mask.any():
+        return iter(())
+    d = np.diff(np.concatenate(([False], mask, [False])).astype(np.int8))
+    starts = np.flatnonzero(d == 1)
+    stops = np.flatnonzero(d == -1)
+    return zip(starts.tolist(), stops.tolist(), strict=True)
