@@ -448,8 +448,8 @@ def rolling_compliance(
     grid = to_grid(sli, good=good, total=total, timestamp=timestamp, by=by, what="rolling_compliance")
     settings = _series_settings(grid, catalog, window, target)
     n_series, n = grid.shape
-    out_sli = np.full((n_series, n), np.nan)
-    out_rem = np.full((n_series, n), np.nan)
+    out_sli = np.empty((n_series, n))
+    out_rem = np.empty((n_series, n))
     plans: list[tuple[int | None, np.ndarray | None]] = []
     starts_cache: dict[tuple[str, str], np.ndarray] = {}
     for w, _, tz in settings:
@@ -469,20 +469,23 @@ def rolling_compliance(
         cg, ct = cumulative(grid.good[i]), cumulative(grid.total[i])
         if k is not None:
             gw, tw = trailing(cg, k), trailing(ct, k)
-            dest = slice(k - 1, n)
+            out_sli[i, : k - 1] = np.nan
+            out_rem[i, : k - 1] = np.nan
+            s, rem = out_sli[i, k - 1:], out_rem[i, k - 1:]
         else:
             gw, tw = cg[1:] - cg[starts], ct[1:] - ct[starts]
-            dest = slice(0, n)
+            s, rem = out_sli[i], out_rem[i]
         with np.errstate(invalid="ignore", divide="ignore"):
-            s = gw / tw  # NaN where tw == 0 (0/0)
-        out_sli[i, dest] = s
-        out_rem[i, dest] = 1 - (1 - s) / (1 - target_i)
+            np.divide(gw, tw, out=s)  # NaN where the window holds no events (0/0)
+        # remaining = 1 - (1 - sli) / (1 - target) = (sli - target) / (1 - target)
+        np.subtract(s, target_i, out=rem)
+        rem /= 1 - target_i
 
     grid.map_series(one)
-    result = sli[[timestamp, *by]].copy(deep=False)
-    result["sli"] = grid.to_rows(out_sli)
-    result["budget_remaining"] = grid.to_rows(out_rem)
-    return result
+    columns = {c: sli[c] for c in (timestamp, *by)}
+    columns["sli"] = grid.to_rows(out_sli)
+    columns["budget_remaining"] = grid.to_rows(out_rem)
+    return pd.DataFrame(columns, copy=False)
 
 
 # ------------------------------------------------------------------------------------------- burn-rate alerting
@@ -625,7 +628,7 @@ def burn_rate_alerts(
     grid = to_grid(sli, good=good, total=total, timestamp=timestamp, by=by, what="burn_rate_alerts")
     n_series, n = grid.shape
     plans = []
-    tables: dict[tuple, pd.DataFrame] = {}
+    tables: dict[tuple, list[tuple[str, str, float, int, int]]] = {}
     for row in grid.keys.itertuples(index=False):
         key = tuple(row)
         slo = catalog.slo(str(key[0]), str(key[1])) if catalog is not None else None
@@ -641,7 +644,8 @@ def burn_rate_alerts(
             table = burn_rate_thresholds(per, pol)
             table["k_long"] = [window_buckets(w, grid.step, what="long window") for w in table["long_window"]]
             table["k_short"] = [window_buckets(w, grid.step, what="short window") for w in table["short_window"]]
-            tables[cache_key] = table
+            tables[cache_key] = [(str(r.severity), f"{r.long_window}/{r.short_window}", float(r.burn_rate),
+                                  int(r.k_long), int(r.k_short)) for r in table.itertuples(index=False)]
         plans.append((tables[cache_key], _check_target(tgt)))
 
     found: list[list[tuple]] = [[] for _ in range(n_series)]
@@ -652,19 +656,21 @@ def burn_rate_alerts(
         table, tgt = plans[i]
         cb = cumulative(grid.total[i] - grid.good[i])
         ct = cumulative(grid.total[i])
-        for r in table.itertuples(index=False):
-            thr = r.burn_rate * (1 - tgt)
-            # bad_w > thr * total_w  <=>  (cb - thr*ct)[i+1] - (cb - thr*ct)[i+1-k] > 0
-            d = cb - thr * ct
-            fire = np.zeros(n, dtype=bool)
-            kl, ks = r.k_long, r.k_short
+        for severity, rule, rate, kl, ks in table:
             if kl > n:
                 continue
-            long_ok = (d[kl:] - d[:-kl]) > 0
-            short_ok = (d[ks:] - d[:-ks]) > 0
-            fire[kl - 1:] = long_ok & short_ok[kl - ks:]
+            thr = rate * (1 - tgt)
+            cand = _long_window_candidates(cb, ct, kl, thr)
+            if cand.size == 0:
+                continue
+            # exact test of both windows at the candidate evaluation points (cumulative positions)
+            long_ok = (cb[cand] - cb[cand - kl]) > thr * (ct[cand] - ct[cand - kl])
+            cand = cand[long_ok]
+            short_ok = (cb[cand] - cb[cand - ks]) > thr * (ct[cand] - ct[cand - ks])
+            fire = np.zeros(n, dtype=bool)
+            fire[cand[short_ok] - 1] = True  # cumulative position p closes the window ending at bucket p - 1
             for a, b in iter_runs(fire):
-                found[i].append((r.severity, f"{r.long_window}/{r.short_window}", float(r.burn_rate), a, b))
+                found[i].append((severity, rule, rate, a, b))
 
     grid.map_series(one)
     rows = []
@@ -678,6 +684,29 @@ def burn_rate_alerts(
         out = out.astype({"start": "datetime64[us, UTC]", "end": "datetime64[us, UTC]", "ongoing": bool,
                           "burn_rate": float})
     return out.sort_values(["start", *by], kind="stable").reset_index(drop=True)
+
+
+def _long_window_candidates(cb: np.ndarray, ct: np.ndarray, k: int, thr: float) -> np.ndarray:
+    """Cumulative positions ``p`` (window ``[p-k, p)``) where ``bad > thr * total`` may hold.
+
+    Evaluation points are taken in blocks of ``m = k // 4``; for a block the bad events of the union of its
+    windows bound every window's bad events from above, and the events of their intersection bound every
+    window's total from below. A block whose union's bad events do not exceed ``thr`` times its
+    intersection's total cannot fire and is skipped; the others are returned whole for the exact test. The
+    result is the same as testing every point; the pruning only saves time, as bad minutes are rare.
+    """
+    n = len(ct) - 1
+    m = max(k // 4, 1)
+    starts = np.arange(k, n + 1, m)  # first cumulative position of each block
+    stops = np.minimum(starts + m, n + 1)  # one past the last
+    bad_union = cb[stops - 1] - cb[starts - k]
+    total_inter = ct[starts] - ct[np.minimum(stops - 1 - k, starts)]
+    maybe = np.flatnonzero(bad_union > thr * np.maximum(total_inter, 0))
+    if maybe.size == 0:
+        return maybe
+    lengths = stops[maybe] - starts[maybe]
+    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return np.repeat(starts[maybe], lengths) + offsets
 
 
 # ------------------------------------------------------------------------------------------- backtest

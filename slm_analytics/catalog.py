@@ -108,7 +108,10 @@ def _check_timezone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        msg = f"unknown time zone {value!r}: expected an IANA name such as 'UTC', 'Europe/London', 'Asia/Seoul'"
+        msg = (
+            f"unknown time zone {value!r}: expected an IANA name such as 'UTC', 'Europe/London', "
+            "'Asia/Seoul'"
+        )
         raise ValueError(msg) from None
     return value
 
@@ -936,7 +939,9 @@ def _service_from_openslo(doc: dict[str, Any], where: str) -> dict[str, Any]:
     for key, value in ann.items():
         if key.startswith(_ANN):
             field = key.removeprefix(_ANN)
-            out[field] = {"true": True, "false": False}.get(value, value) if field == "customer_facing" else value
+            if field == "customer_facing":
+                value = {"true": True, "false": False}.get(value, value)
+            out[field] = value
     return out
 
 

@@ -163,7 +163,7 @@ def dataset_path(name: str, *, data_dir: str | Path | None = None) -> Path:
 
 
 def data_root(data_dir: str | Path | None = None) -> Path:
-    """The datasets folder: ``data_dir``, else ``$SLM_DATASETS``, else the bundled ``datasets/``."""
+    """Return the datasets folder: ``data_dir``, else ``$SLM_DATASETS``, else the bundled ``datasets/``."""
     if data_dir not in (None, ""):
         return Path(data_dir)
     return Path(os.environ.get("SLM_DATASETS") or Path(__file__).resolve().parent.parent / "datasets")
@@ -271,7 +271,7 @@ def _where(path: Path | str, pos: int) -> str:
 
 
 def _show(value: Any) -> str:
-    """Quote a bad value for a message: ``'abc'``, ``3.5``, ``'2026-10-25 01:30:00'`` (no numpy/pandas reprs)."""
+    """Quote a bad value for a message: ``'abc'``, ``3.5``, ``'2026-10-25 01:30:00'`` (no numpy reprs)."""
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, (pd.Timestamp, np.datetime64, dt.datetime)):
@@ -279,7 +279,9 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
-def _fail(path: Path | str, bad: np.ndarray, column: str, problem: str, values: pd.Series | None = None) -> None:
+def _fail(
+    path: Path | str, bad: np.ndarray, column: str, problem: str, values: pd.Series | None = None
+) -> None:
     """Raise a DataError for the first row flagged in ``bad`` (a boolean mask)."""
     positions = np.flatnonzero(bad)
     if positions.size == 0:
@@ -291,7 +293,9 @@ def _fail(path: Path | str, bad: np.ndarray, column: str, problem: str, values: 
     raise DataError(msg)
 
 
-def _load_table(path: str | Path, columns: list[str], optional: tuple[str, ...] = ()) -> tuple[Path, pd.DataFrame]:
+def _load_table(
+    path: str | Path, columns: list[str], optional: tuple[str, ...] = ()
+) -> tuple[Path, pd.DataFrame]:
     path = Path(path)
     try:
         if path.suffix.lower() in (".parquet", ".pq"):
@@ -428,7 +432,7 @@ def _check_known(
 
 
 def read_sli(path: str | Path, *, tz: str | None = None, catalog: Catalog | None = None) -> pd.DataFrame:
-    """Read SLI event counts per bucket from CSV or Parquet.
+    r"""Read SLI event counts per bucket from CSV or Parquet.
 
     Parameters
     ----------
@@ -458,9 +462,9 @@ def read_sli(path: str | Path, *, tz: str | None = None, catalog: Catalog | None
     --------
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "sli.csv"
-    >>> _ = f.write_text("timestamp,service,slo,good,total\\n"
-    ...                  "2026-01-01 00:05,api,availability,99,100\\n"
-    ...                  "2026-01-01 00:00,api,availability,50,50\\n")
+    >>> _ = f.write_text("timestamp,service,slo,good,total\n"
+    ...                  "2026-01-01 00:05,api,availability,99,100\n"
+    ...                  "2026-01-01 00:00,api,availability,50,50\n")
     >>> read_sli(f, tz="Europe/London")
                       timestamp service           slo  good  total
     0 2026-01-01 00:00:00+00:00     api  availability    50     50
@@ -550,7 +554,9 @@ def _interval_frame(
     return s, e
 
 
-def read_incidents(path: str | Path, *, tz: str | None = None, catalog: Catalog | None = None) -> pd.DataFrame:
+def read_incidents(
+    path: str | Path, *, tz: str | None = None, catalog: Catalog | None = None
+) -> pd.DataFrame:
     """Read incident records from CSV or Parquet.
 
     Parameters
@@ -613,7 +619,9 @@ def read_incidents(path: str | Path, *, tz: str | None = None, catalog: Catalog 
     return out.sort_values("started_at", kind="stable").reset_index(drop=True)
 
 
-def read_maintenance(path: str | Path, *, tz: str | None = None, catalog: Catalog | None = None) -> pd.DataFrame:
+def read_maintenance(
+    path: str | Path, *, tz: str | None = None, catalog: Catalog | None = None
+) -> pd.DataFrame:
     """Read planned maintenance windows from CSV or Parquet.
 
     Parameters
@@ -656,13 +664,14 @@ def read_maintenance(path: str | Path, *, tz: str | None = None, catalog: Catalo
 def _scores(values: pd.Series, *, path: Path, column: str, lo: float, hi: float, integer: bool) -> pd.Series:
     num = pd.to_numeric(values, errors="coerce")
     kind = "an integer" if integer else "a number"
+    _fail(path, values.isna().to_numpy(), column, f"is empty; expected {kind} from {lo:g} to {hi:g}")
     _fail(path, num.isna().to_numpy(), column, f"is not {kind} from {lo:g} to {hi:g}", values)
     f = num.to_numpy(dtype=float)
     if integer:
         _fail(path, f != np.round(f), column, f"is not an integer; expected an integer from {lo:g} to {hi:g}",
               values)
-    _fail(path, (f < lo) | (f > hi), column, f"is outside {lo:g}-{hi:g}; expected {kind} from {lo:g} to {hi:g}",
-          values)
+    _fail(path, (f < lo) | (f > hi), column,
+          f"is outside {lo:g}-{hi:g}; expected {kind} from {lo:g} to {hi:g}", values)
     return pd.Series(f.astype(np.int64) if integer else f, index=values.index)
 
 

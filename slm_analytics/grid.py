@@ -126,16 +126,14 @@ def to_grid(
     if not isinstance(ts.dtype, pd.DatetimeTZDtype):
         msg = f"{what}: column {timestamp!r} must be timezone-aware timestamps (read data with read_sli)"
         raise DataError(msg)
-    t = ts.dt.tz_convert(None).dt.as_unit("us").to_numpy().view(np.int64)
+    arr = ts.array if ts.dt.unit == "us" else ts.dt.as_unit("us").array
+    t = arr.asi8  # int64 microseconds since the epoch (UTC), a view
     codes, levels = [], []
     for c in by:
         k, u = _codes(frame[c])
-        codes.append(k.astype(np.int64))
+        codes.append(k)
         levels.append(u)
     sizes = [max(len(u), 1) for u in levels]
-    gid = np.zeros(len(frame), dtype=np.int64)
-    for k, s in zip(codes, sizes, strict=True):
-        gid = gid * s + k
     g_counts = frame[good].to_numpy()
     t_counts = frame[total].to_numpy()
     for name, arr in ((good, g_counts), (total, t_counts)):
@@ -143,16 +141,21 @@ def to_grid(
             msg = f"{what}: column {name!r} must hold integer event counts, not {arr.dtype}"
             raise DataError(msg)
 
-    fast = _fast_layout(gid, t)
+    fast = _fast_layout(codes, sizes, t)
     if fast is not None:
         n_series, n_buckets, step = fast
-        first = gid[::n_buckets]
+        first = np.zeros(n_series, dtype=np.int64)
+        for k, s in zip(codes, sizes, strict=True):
+            first = first * s + k[::n_buckets]
         keys = _keys(first, by, levels, sizes)
         times = pd.DatetimeIndex(t[:n_buckets].astype("datetime64[us]")).tz_localize("UTC")
         return Grid(keys, times, pd.Timedelta(int(step), unit="us"), g_counts.reshape(n_series, n_buckets),
                     t_counts.reshape(n_series, n_buckets), None)
 
     # general layout: scatter onto the grid spanning all series
+    gid = np.zeros(len(frame), dtype=np.int64)
+    for k, s in zip(codes, sizes, strict=True):
+        gid = gid * s + k
     uniq, series = np.unique(gid, return_inverse=True)
     order = np.lexsort((t, series))
     ts_sorted, s_sorted = t[order], series[order]
@@ -190,27 +193,45 @@ def to_grid(
                 total_grid.reshape(len(uniq), n_buckets), rows)
 
 
-def _fast_layout(gid: np.ndarray, t: np.ndarray) -> tuple[int, int, int] | None:
-    """``(series, buckets, step)`` when rows are series-major on one shared regular grid, else None."""
+def _fast_layout(codes: list[np.ndarray], sizes: list[int], t: np.ndarray) -> tuple[int, int, int] | None:
+    """``(series, buckets, step)`` when rows are series-major on one shared regular grid, else None.
+
+    Checks every row (one pass over the timestamps and each key column), so a frame that merely looks
+    regular at the start never takes this path.
+    """
     n = len(t)
     if n < 2:
         return (1, 1, 300_000_000) if n == 1 else None
-    change = np.flatnonzero(gid[1:] != gid[:-1])
-    n_buckets = int(change[0]) + 1 if change.size else n
+    # the first series ends where a key changes or time stops increasing
+    first_change = n
+    probe = min(n, 1 << 16)
+    while True:
+        stops = [np.flatnonzero(k[1:probe] != k[:probe - 1]) for k in codes]
+        stops.append(np.flatnonzero(t[1:probe] <= t[:probe - 1]))
+        found = [int(x[0]) + 1 for x in stops if x.size]
+        if found or probe == n:
+            first_change = min(found) if found else n
+            break
+        probe = min(n, probe * 4)
+    n_buckets = first_change
     if n % n_buckets:
         return None
     n_series = n // n_buckets
-    if n_buckets > 1:
-        step = int(t[1] - t[0])
-        if step <= 0 or not np.array_equal(np.diff(t[:n_buckets]), np.full(n_buckets - 1, step)):
-            return None
-    else:
-        step = 300_000_000
-    tt = t.reshape(n_series, n_buckets)
-    gg = gid.reshape(n_series, n_buckets)
-    if not (tt == tt[0]).all() or not (gg == gg[:, :1]).all():
+    step = int(t[1] - t[0]) if n_buckets > 1 else 300_000_000
+    if step <= 0:
         return None
-    if n_series > 1 and not (np.diff(gg[:, 0]) > 0).all():
+    tt = t.reshape(n_series, n_buckets)
+    if n_buckets > 1 and not (np.diff(tt[0]) == step).all():
+        return None
+    if n_series > 1 and not (tt[1:] == tt[0]).all():
+        return None
+    gid = np.zeros(n_series, dtype=np.int64)
+    for k, s in zip(codes, sizes, strict=True):
+        kk = k.reshape(n_series, n_buckets)
+        if not (kk == kk[:, :1]).all():
+            return None
+        gid = gid * s + kk[:, 0]
+    if n_series > 1 and not (np.diff(gid) > 0).all():
         return None
     return n_series, n_buckets, step
 
@@ -269,7 +290,7 @@ def cumulative(x: np.ndarray) -> np.ndarray:
     """Cumulative sum with a leading zero, in int64: ``out[i] = x[:i].sum()``."""
     out = np.empty(x.shape[-1] + 1, dtype=np.int64)
     out[0] = 0
-    np.cumsum(x, out=out[1:])
+    np.cumsum(x, out=out[1:], dtype=np.int64)
     return out
 
 

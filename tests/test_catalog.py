@@ -1,0 +1,972 @@
+"""Tests for slm_analytics.catalog: YAML loading and validation, the Catalog API, OpenSLO round trips.
+
+Every bad definition is written to ``tmp_path`` as a small edit of ``BASE`` (a valid catalog) and must raise
+:class:`DefinitionError` whose message names the file, the line and the definition, and says what was
+expected. Line numbers in the expectations are found by searching the YAML text (``line_of``), not by asking
+the loader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from slm_analytics.catalog import (
+    SLA,
+    SLO,
+    AlertPolicy,
+    Catalog,
+    RatioIndicator,
+    Service,
+    ThresholdIndicator,
+    load_catalog,
+    parse_window,
+    read_openslo,
+    save_catalog,
+    to_openslo,
+)
+from slm_analytics.data import read_dataset
+from slm_analytics.errors import DefinitionError, SLMError
+
+BASE = """\
+schedules:
+  - name: office
+    timezone: Europe/London
+    hours:
+      - {days: [mon, tue, wed, thu, fri], start: "09:00", end: "17:00"}
+services:
+  - {name: checkout, owner: team-a, tier: 1, users: 100, business_weight: 2, timezone: Europe/London}
+  - {name: wiki, owner: team-b, tier: 3, users: 10, business_weight: 1, schedule: office}
+alert_policies:
+  - name: fast
+    rules:
+      - {severity: page, long_window: 1h, short_window: 5m, burn_rate: 14.4}
+  - name: slow
+    rules:
+      - {severity: ticket, long_window: 3d, short_window: 6h, budget_consumed: 0.1}
+slos:
+  - service: checkout
+    name: availability
+    indicator: {kind: ratio, good: 'good_q', total: 'total_q'}
+    target: 0.999
+    window: 28d
+    alert_policy: fast
+  - service: checkout
+    name: uptime
+    indicator: {kind: ratio, good: 'probe_ok', total: 'probe_all'}
+    target: 0.99
+    window: month
+    budgeting_method: Timeslices
+    timeslice_target: 0.9
+    timeslice_window: 5m
+  - service: wiki
+    name: latency
+    indicator: {kind: threshold, metric: 'wiki_seconds_bucket', op: lte, threshold: 2, unit: s}
+    target: 0.95
+    window: month
+slas:
+  - service: checkout
+    name: partners
+    slo: availability
+    target: 0.995
+    credits: [{below: 0.995, credit: 0.1}, {below: 0.99, credit: 0.25}]
+"""
+
+
+def edit(old: str, new: str, text: str = BASE) -> str:
+    """Replace the one occurrence of ``old`` in ``text`` (fails loudly if the test's anchor is wrong)."""
+    assert text.count(old) == 1, f"anchor {old!r} occurs {text.count(old)} times"
+    return text.replace(old, new)
+
+
+def line_of(text: str, needle: str) -> int:
+    """1-based line number of the only line of ``text`` containing ``needle``."""
+    hits = [i for i, line in enumerate(text.splitlines(), start=1) if needle in line]
+    assert len(hits) == 1, f"{needle!r} is on lines {hits}"
+    return hits[0]
+
+
+def write(tmp_path: Path, text: str, name: str = "catalog.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def where(path: Path, line: int, definition: str) -> str:
+    """Regex for the start of a located message: ``<file>: line <n>: <definition>``."""
+    return re.escape(f"{path}: line {line}: {definition}")
+
+
+# ------------------------------------------------------------------------------------------ parse_window
+
+
+@pytest.mark.parametrize(
+    ("window", "expected"),
+    [
+        ("28d", dt.timedelta(days=28)),
+        ("7d", dt.timedelta(days=7)),
+        ("5m", dt.timedelta(minutes=5)),
+        ("1h", dt.timedelta(hours=1)),
+        ("12h", dt.timedelta(hours=12)),
+        ("30s", dt.timedelta(seconds=30)),
+        ("2w", dt.timedelta(days=14)),
+        ("month", "month"),
+        ("week", "week"),
+        ("quarter", "quarter"),
+    ],
+)
+def test_parse_window(window, expected):
+    assert parse_window(window) == expected
+
+
+@pytest.mark.parametrize("window", ["28 days", "0d", "fortnight", "", "1M", "-5m", "5", "d"])
+def test_parse_window_rejects(window):
+    expected = (rf"unparsable window {re.escape(repr(window))}: expected a "
+                r"positive duration '<n><unit>'.*calendar period week, month")
+    with pytest.raises(DefinitionError, match=expected):
+        parse_window(window)
+
+
+def test_parse_window_rejects_non_string():
+    with pytest.raises(DefinitionError, match=r"window 28 must be a string such as '28d'"):
+        parse_window(28)
+
+
+# ------------------------------------------------------------------------------------------ loading
+
+
+def test_base_catalog_loads_in_file_order(tmp_path):
+    catalog = load_catalog(write(tmp_path, BASE))
+    assert [s.name for s in catalog.schedules] == ["office"]
+    assert [s.name for s in catalog.services] == ["checkout", "wiki"]
+    assert [o.key for o in catalog.slos] == [("checkout", "availability"), ("checkout", "uptime"),
+                                            ("wiki", "latency")]
+    assert [(a.service, a.name) for a in catalog.slas] == [("checkout", "partners")]
+    assert [p.name for p in catalog.alert_policies] == ["fast", "slow"]
+
+
+def test_base_catalog_field_values(tmp_path):
+    catalog = load_catalog(write(tmp_path, BASE))
+    checkout = catalog.service("checkout")
+    assert (checkout.owner, checkout.tier, checkout.users) == ("team-a", 1, 100)
+    assert checkout.timezone == "Europe/London"
+    assert checkout.business_weight == pytest.approx(2.0, abs=0)
+    assert checkout.customer_facing is True and checkout.schedule is None
+    wiki = catalog.service("wiki")
+    assert (wiki.timezone, wiki.schedule) == ("UTC", "office")  # timezone defaults to UTC
+
+    avail = catalog.slo("checkout", "availability")
+    assert isinstance(avail.indicator, RatioIndicator)
+    assert (avail.indicator.good, avail.indicator.total, avail.indicator.source) == ("good_q", "total_q",
+                                                                                      "prometheus")
+    assert avail.target == pytest.approx(0.999, abs=1e-12)
+    assert (avail.window, avail.budgeting_method, avail.alert_policy) == ("28d", "Occurrences", "fast")
+    assert avail.is_rolling and avail.key == ("checkout", "availability")
+    assert avail.timeslice_target is None and avail.timeslice_window is None
+
+    uptime = catalog.slo("checkout", "uptime")
+    assert (uptime.budgeting_method, uptime.timeslice_window) == ("Timeslices", "5m")
+    assert not uptime.is_rolling
+    assert uptime.timeslice_target == pytest.approx(0.9, abs=1e-12)
+
+    latency = catalog.slo("wiki", "latency")
+    assert isinstance(latency.indicator, ThresholdIndicator)
+    assert (latency.indicator.metric, latency.indicator.op, latency.indicator.unit) == (
+        "wiki_seconds_bucket", "lte", "s")
+    assert latency.indicator.threshold == pytest.approx(2.0, abs=0)
+
+    sla = catalog.slas[0]
+    assert (sla.slo, sla.period, sla.schedule) == ("availability", "month", None)
+    assert sla.exclusions == ("maintenance",)  # the default
+    assert [(t.below, t.credit) for t in sla.credits] == [pytest.approx((0.995, 0.1), abs=1e-12),
+                                                          pytest.approx((0.99, 0.25), abs=1e-12)]
+
+    rule = catalog.alert_policy("fast").rules[0]
+    assert (rule.severity, rule.long_window, rule.short_window) == ("page", "1h", "5m")
+    assert rule.budget_consumed is None
+    assert rule.burn_rate == pytest.approx(14.4, abs=1e-12)
+    office = catalog.schedule("office")
+    assert office.timezone == "Europe/London"
+    assert [(b.days, b.start, b.end) for b in office.hours] == [(("mon", "tue", "wed", "thu", "fri"), "09:00",
+                                                                 "17:00")]
+
+
+def test_definitions_are_frozen(tmp_path):
+    catalog = load_catalog(write(tmp_path, BASE))
+    with pytest.raises(ValueError, match="frozen"):
+        catalog.slos[0].target = 0.5
+
+
+def test_yaml_syntax_error_names_line(tmp_path):
+    text = edit("    target: 0.999\n", "    target: [0.999\n")
+    path = write(tmp_path, text)
+    # flow sequence opened on the 'target: [0.999' line and never closed: the parser fails on the next line
+    line = line_of(text, "target: [0.999") + 1
+    with pytest.raises(DefinitionError, match=re.escape(f"{path}: YAML syntax error at line {line}, column")):
+        load_catalog(path)
+
+
+def test_yaml_bad_indentation_names_line(tmp_path):
+    text = edit("    window: 28d\n", "    window: 28d\n  oops: : x\n")
+    path = write(tmp_path, text)
+    expected = re.escape(f"{path}: YAML syntax error at line "
+                          f"{line_of(text, 'oops')}, column")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+def test_unknown_key_names_key_line_and_definition(tmp_path):
+    text = edit("    window: 28d\n", "    window: 28d\n    windw: 7d\n")
+    path = write(tmp_path, text)
+    expected = where(path, line_of(text, "windw"),
+                     "slos[0] (checkout/availability).windw: unknown key 'windw'")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+def test_unknown_key_in_service_and_indicator(tmp_path):
+    text = edit("users: 10,", "users: 10, usres: 3,")
+    path = write(tmp_path, text)
+    expected = where(path, line_of(text, "usres"),
+                     "services[1] (wiki).usres: unknown key 'usres'")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+    text = edit("op: lte, threshold: 2,", "op: lte, threshold: 2, percentile: 99,")
+    path = write(tmp_path, text)
+    expected = where(path, line_of(text, "percentile"),
+                     "slos[2] (wiki/latency).indicator.percentile: "
+                     "unknown key 'percentile'")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+def test_unknown_top_level_key(tmp_path):
+    text = BASE + "sloes:\n  - {}\n"
+    path = write(tmp_path, text)
+    expected = where(path, line_of(text, "sloes:"), "sloes: unknown key 'sloes'")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+def test_missing_required_key(tmp_path):
+    text = edit("owner: team-b, ", "")
+    path = write(tmp_path, text)
+    expected = where(path, line_of(text, "name: wiki"),
+                     "services[1] (wiki).owner: missing required key 'owner'")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+@pytest.mark.parametrize("target", ["0", "1", "1.5", "-0.1", "99.9"])
+def test_slo_target_outside_open_unit_interval(tmp_path, target):
+    text = edit("target: 0.999", f"target: {target}")
+    path = write(tmp_path, text)
+    shown = re.escape(repr(float(target)))
+    line = text.splitlines().index(f"    target: {target}") + 1
+    expected = (where(path, line, "slos[0] (checkout/availability).target: ")
+        + rf"target {shown} is outside \(0, 1\): write 99.9 % as 0.999")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+def test_timeslice_target_outside_open_unit_interval(tmp_path):
+    text = edit("timeslice_target: 0.9", "timeslice_target: 90")
+    path = write(tmp_path, text)
+    expected = where(path, line_of(text, "timeslice_target"),
+                     "slos[1] (checkout/uptime).timeslice_target: target 90.0 "
+                     "is outside (0, 1)")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+def test_sla_target_outside_open_unit_interval(tmp_path):
+    text = edit("target: 0.995", "target: 99.5")
+    path = write(tmp_path, text)
+    expected = where(path, line_of(text, "target: 99.5"),
+                     "slas[0] (checkout/partners).target: target 99.5 is "
+                     "outside (0, 1)")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+@pytest.mark.parametrize("window", ["28 days", "0d", "fortnight"])
+def test_unparsable_window(tmp_path, window):
+    text = edit("window: 28d", f"window: {window}")
+    path = write(tmp_path, text)
+    expected = where(path, line_of(text, f"window: {window}"),
+                     f"slos[0] (checkout/availability).window: unparsable window "
+                     f"{window!r}: expected a positive duration")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+def test_timeslice_window_must_be_a_duration(tmp_path):
+    text = edit("timeslice_window: 5m", "timeslice_window: month")
+    path = write(tmp_path, text)
+    expected = where(path, line_of(text, "timeslice_window"),
+                     "slos[1] (checkout/uptime).timeslice_window: window 'month' "
+                     "must be a duration")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+def test_timeslices_without_timeslice_target(tmp_path):
+    text = edit("    timeslice_target: 0.9\n", "")
+    path = write(tmp_path, text)
+    # a model-level check: located at the SLO's first line ("- service: checkout" of the second SLO)
+    # 0-based index of the 'name' line = 1-based number of the '- service' line before it
+    line = text.splitlines().index("    name: uptime")
+    expected = where(path, line, "slos[1] (checkout/uptime): budgeting_method "
+                     "'Timeslices' needs a timeslice_target")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+def test_ratio_timeslices_without_timeslice_window(tmp_path):
+    text = edit("    budgeting_method: Timeslices\n    timeslice_target: 0.9\n    timeslice_window: 5m\n",
+                "    budgeting_method: RatioTimeslices\n")
+    path = write(tmp_path, text)
+    expected = (r"slos\[1\] \(checkout/uptime\): budgeting_method "
+                r"'RatioTimeslices' needs a timeslice_window such as '1m'")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+@pytest.mark.parametrize("remove", ["    budgeting_method: Timeslices\n",
+                                    "    budgeting_method: Timeslices\n    timeslice_target: 0.9\n"])
+def test_timeslice_fields_on_occurrences_slo(tmp_path, remove):
+    text = edit(remove, "")
+    path = write(tmp_path, text)
+    line = text.splitlines().index("    name: uptime")
+    expected = where(path, line, "slos[1] (checkout/uptime): timeslice_target/"
+                     "timeslice_window apply only to the Timeslices and "
+                     "RatioTimeslices methods")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+@pytest.mark.parametrize(
+    ("credits", "lo", "lo_credit", "hi", "hi_credit"),
+    [
+        ("[{below: 0.995, credit: 0.1}, {below: 0.99, credit: 0.05}]", 0.99, 0.05, 0.995, 0.1),  # smaller
+        ("[{below: 0.995, credit: 0.1}, {below: 0.99, credit: 0.1}]", 0.99, 0.1, 0.995, 0.1),  # equal
+        ("[{below: 0.99, credit: 0.05}, {below: 0.995, credit: 0.1}]", 0.99, 0.05, 0.995, 0.1),  # any order
+        ("[{below: 0.99, credit: 0.1}, {below: 0.99, credit: 0.2}]", 0.99, 0.2, 0.99, 0.1),  # same threshold
+    ],
+)
+def test_credit_table_not_monotone(tmp_path, credits, lo, lo_credit, hi, hi_credit):
+    text = edit("credits: [{below: 0.995, credit: 0.1}, {below: 0.99, credit: 0.25}]", f"credits: {credits}")
+    path = write(tmp_path, text)
+    line = text.splitlines().index("    name: partners")  # the SLA's '- service:' line, 1-based
+    expected = where(path, line, "slas[0] (checkout/partners): credit table is "
+                     f"not monotone: below {lo} earns {lo_credit} but below {hi} "
+                     f"earns {hi_credit}; lower attainment must earn a strictly "
+                     "larger credit")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+def test_credit_tier_above_contract_target(tmp_path):
+    text = edit("{below: 0.995, credit: 0.1}", "{below: 0.998, credit: 0.1}")
+    path = write(tmp_path, text)
+    expected = (r"slas\[0\] \(checkout/partners\): credit tier below 0\.998 is "
+                r"above the contract target 0\.995")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+def test_credit_outside_range(tmp_path):
+    text = edit("{below: 0.99, credit: 0.25}", "{below: 0.99, credit: 25}")
+    path = write(tmp_path, text)
+    expected = (r"slas\[0\] \(checkout/partners\)\.credits\[1\]\.credit: Input "
+                r"should be less than or equal to 1 \(got 25\)")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+def test_slo_of_unknown_service_names_both(tmp_path):
+    text = edit("  - service: wiki\n    name: latency", "  - service: wikki\n    name: latency")
+    path = write(tmp_path, text)
+    expected = (re.escape(f"{path}: ") + r".*SLO 'latency' belongs to unknown "
+                r"service 'wikki'; known: \['checkout', 'wiki'\]")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+def test_duplicate_slo(tmp_path):
+    text = edit("    name: uptime", "    name: availability")
+    path = write(tmp_path, text)
+    expected = (r"duplicate SLO \('checkout', 'availability'\): names must be "
+                r"unique")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+def test_duplicate_service(tmp_path):
+    text = edit("{name: wiki,", "{name: checkout,")
+    path = write(tmp_path, text)
+    with pytest.raises(DefinitionError, match=r"duplicate service 'checkout': names must be unique"):
+        load_catalog(path)
+
+
+def test_sla_of_unknown_slo(tmp_path):
+    text = edit("    slo: availability", "    slo: latency")
+    path = write(tmp_path, text)
+    expected = (r"SLA checkout/partners measures unknown SLO 'latency' of "
+                r"service 'checkout'")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+def test_sla_of_unknown_service(tmp_path):
+    text = edit("  - service: checkout\n    name: partners", "  - service: shop\n    name: partners")
+    path = write(tmp_path, text)
+    expected = (r"SLA 'partners' belongs to unknown service 'shop'; known: "
+                r"\['checkout', 'wiki'\]")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+def test_sla_with_unknown_schedule(tmp_path):
+    text = edit("    slo: availability\n", "    slo: availability\n    schedule: night-shift\n")
+    path = write(tmp_path, text)
+    with pytest.raises(DefinitionError, match=r"SLA checkout/partners uses unknown schedule 'night-shift'"):
+        load_catalog(path)
+
+
+def test_service_with_unknown_schedule(tmp_path):
+    text = edit("schedule: office}", "schedule: night-shift}")
+    path = write(tmp_path, text)
+    expected = (r"service 'wiki' uses unknown schedule 'night-shift'; known: "
+                r"\['office'\]")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+def test_slo_with_unknown_alert_policy(tmp_path):
+    text = edit("    alert_policy: fast", "    alert_policy: fastest")
+    path = write(tmp_path, text)
+    expected = r"SLO checkout/availability uses unknown alert policy 'fastest'"
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+def test_unknown_time_zone_of_service(tmp_path):
+    text = edit("timezone: Europe/London}", "timezone: Europe/Londn}")
+    path = write(tmp_path, text)
+    expected = where(path, line_of(text, "Londn"),
+                     "services[0] (checkout).timezone: unknown time zone "
+                     "'Europe/Londn': expected an IANA name")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+def test_unknown_time_zone_of_schedule(tmp_path):
+    text = edit("    timezone: Europe/London\n", "    timezone: Mars/Olympus\n")
+    path = write(tmp_path, text)
+    expected = where(path, line_of(text, "Mars/Olympus"),
+                     "schedules[0] (office).timezone: unknown time zone "
+                     "'Mars/Olympus'")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+def test_schedule_with_overlapping_hours(tmp_path):
+    text = edit('end: "17:00"}\n', 'end: "17:00"}\n      - {days: [fri], start: "16:00", end: "20:00"}\n')
+    path = write(tmp_path, text)
+    expected = where(path, line_of(text, "- name: office"),
+                     "schedules[0] (office): schedule 'office': overlapping hours "
+                     "on fri: 09:00-17:00 and 16:00-20:00")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+def test_touching_hours_do_not_overlap(tmp_path):
+    text = edit('end: "17:00"}\n', 'end: "17:00"}\n      - {days: [fri], start: "17:00", end: "20:00"}\n')
+    catalog = load_catalog(write(tmp_path, text))
+    assert len(catalog.schedule("office").hours) == 2
+
+
+@pytest.mark.parametrize(("start", "end", "problem"), [
+    ("18:00", "09:00", "opening hours 18:00-09:00: start must be before end"),
+    ("09:00", "24:30", "time '24:30' must be 'HH:MM' between 00:00 and 24:00"),
+    ("9am", "17:00", "time '9am' must be 'HH:MM'"),
+])
+def test_bad_opening_hours(tmp_path, start, end, problem):
+    text = edit('start: "09:00", end: "17:00"', f'start: "{start}", end: "{end}"')
+    path = write(tmp_path, text)
+    expected = (re.escape(f"{path}: line ") + r"\d+: "
+        + re.escape("schedules[0] (office).hours[0]") + ".*" + re.escape(problem))
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+@pytest.mark.parametrize("short", ["1h", "2h"])
+def test_alert_rule_short_window_not_shorter(tmp_path, short):
+    text = edit("short_window: 5m", f"short_window: {short}")
+    path = write(tmp_path, text)
+    expected = where(path, line_of(text, f"short_window: {short}"),
+                     "alert_policies[0] (fast).rules[0]: short window "
+                     f"'{short}' is not shorter than long window '1h'")
+    with pytest.raises(DefinitionError, match=expected) as err:
+        load_catalog(path)
+    # one problem, one message line (no echo of pydantic's "at least 1 item" check on the emptied list)
+    assert str(err.value).count("\n") == 0
+
+
+@pytest.mark.parametrize("rule", ["long_window: 1h, short_window: 5m, burn_rate: 14.4, budget_consumed: 0.02",
+                                  "long_window: 1h, short_window: 5m"])
+def test_alert_rule_needs_exactly_one_threshold(tmp_path, rule):
+    text = edit("long_window: 1h, short_window: 5m, burn_rate: 14.4", rule)
+    path = write(tmp_path, text)
+    expected = where(path, line_of(text, "severity: page"),
+                     "alert_policies[0] (fast).rules[0]: give exactly one of "
+                     "budget_consumed (share of the budget) and burn_rate")
+    with pytest.raises(DefinitionError, match=expected) as err:
+        load_catalog(path)
+    assert str(err.value).count("\n") == 0
+
+
+def test_alert_rule_window_must_be_a_duration(tmp_path):
+    text = edit("long_window: 3d", "long_window: month")
+    path = write(tmp_path, text)
+    expected = (r"alert_policies\[1\] \(slow\)\.rules\[0\]\.long_window: window "
+                r"'month' must be a duration")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+def test_indicator_kind_missing(tmp_path):
+    text = edit("{kind: ratio, good: 'good_q'", "{good: 'good_q'")
+    path = write(tmp_path, text)
+    expected = where(path, line_of(text, "good_q"),
+                     "slos[0] (checkout/availability).indicator: missing key "
+                     "'kind': it must be 'ratio' or 'threshold'")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+def test_indicator_kind_unknown(tmp_path):
+    text = edit("{kind: ratio, good: 'good_q'", "{kind: latency, good: 'good_q'")
+    path = write(tmp_path, text)
+    expected = where(path, line_of(text, "good_q"),
+                     "slos[0] (checkout/availability).indicator: 'kind' must be "
+                     "'ratio' or 'threshold' (got 'latency')")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+@pytest.mark.parametrize("text", ["- services\n- slos\n", "just a string\n", "42\n"])
+def test_file_that_is_not_a_mapping(tmp_path, text):
+    path = write(tmp_path, text)
+    expected = re.escape(f"{path}: expected a mapping with keys services, slos")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+@pytest.mark.parametrize(("text", "found"), [("", 0), ("# only a comment\n", 0), (BASE + "---\n" + BASE, 2)])
+def test_file_must_hold_one_document(tmp_path, text, found):
+    path = write(tmp_path, text)
+    expected = re.escape(f"{path}: expected one YAML document, found {found}")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+def test_catalog_needs_a_service(tmp_path):
+    path = write(tmp_path, "services: []\n")
+    expected = re.escape(f"{path}: line 1: services: Tuple should have at least "
+                          "1 item")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+def test_missing_file(tmp_path):
+    path = tmp_path / "absent.yaml"
+    expected = re.escape(f"{path}: cannot read definition file: No such file")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+
+
+@pytest.mark.parametrize("tag", ["!!python/object/apply:os.system", "!!python/object/apply:subprocess.call"])
+def test_yaml_is_loaded_safely(tmp_path, tag):
+    marker = tmp_path / "executed"
+    arg = f"['touch {marker}']" if "os.system" in tag else f"[['touch', '{marker}']]"
+    path = write(tmp_path, f"services: {tag} {arg}\n")
+    expected = re.escape(f"{path}: YAML syntax error at line 1, column 11: could "
+                          "not determine a constructor for the tag")
+    with pytest.raises(DefinitionError, match=expected):
+        load_catalog(path)
+    assert not marker.exists()
+
+
+def test_errors_are_slm_errors(tmp_path):
+    path = write(tmp_path, edit("target: 0.999", "target: 2"))
+    with pytest.raises(SLMError):
+        load_catalog(path)
+    with pytest.raises(ValueError):  # DefinitionError is also a ValueError
+        load_catalog(path)
+
+
+def test_several_problems_are_all_reported(tmp_path):
+    text = edit("target: 0.999", "target: 2")
+    text = edit("window: 28d", "window: 28 days", text)
+    path = write(tmp_path, text)
+    with pytest.raises(DefinitionError) as err:
+        load_catalog(path)
+    lines = str(err.value).splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"{path}: line {line_of(text, 'target: 2')}: slos[0] "
+                               "(checkout/availability).target")
+    assert lines[1].startswith(f"{path}: line {line_of(text, 'window: 28 days')}: slos[0] "
+                               "(checkout/availability).window")
+
+
+# ------------------------------------------------------------------------------------------ Catalog API
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Catalog:
+    return read_dataset("catalog")
+
+
+def test_bundled_catalog_counts_and_order(bundled):
+    # datasets/README.md: 12 services, 27 SLOs, 7 SLAs; catalog.yaml: 3 schedules, 2 alert policies
+    assert (len(bundled.services), len(bundled.slos), len(bundled.slas)) == (12, 27, 7)
+    assert [s.name for s in bundled.schedules] == ["kr-business-hours", "uk-business-hours",
+                                                   "us-support-hours"]
+    assert [p.name for p in bundled.alert_policies] == ["sre-workbook", "pyrra-28d"]
+    assert [s.name for s in bundled.services][:4] == ["checkout", "payments", "search", "login"]
+    assert bundled.services[-1].name == "internal-wiki"
+    assert [o.key for o in bundled.slos][:4] == [("checkout", "availability"), ("checkout", "latency"),
+                                                ("checkout", "uptime"), ("payments", "availability")]
+    assert bundled.slos[-1].key == ("internal-wiki", "latency")
+    assert [(a.service, a.name) for a in bundled.slas][0] == ("checkout", "retail-partners")
+    assert all(isinstance(x, SLO) for x in bundled.slos)
+    assert all(isinstance(x, SLA) for x in bundled.slas)
+    assert all(isinstance(x, Service) for x in bundled.services)
+    assert all(isinstance(x, AlertPolicy) for x in bundled.alert_policies)
+
+
+def test_slo_lookup(bundled):
+    slo = bundled.slo("payments", "availability")
+    assert slo.target == pytest.approx(0.9995, abs=1e-12)  # catalog.yaml: target 0.9995
+    assert (slo.window, slo.alert_policy) == ("month", "sre-workbook")
+    assert [o.name for o in bundled.slos_of("checkout")] == ["availability", "latency", "uptime"]
+
+
+def test_slo_lookup_unknown(bundled):
+    expected = (r"unknown SLO 'throughput' of service 'checkout'; its SLOs are "
+                r"\['availability', 'latency', 'uptime'\]")
+    with pytest.raises(DefinitionError, match=expected):
+        bundled.slo("checkout", "throughput")
+    expected = r"unknown SLO 'availability' of service 'nope'; its SLOs are \[\]"
+    with pytest.raises(DefinitionError, match=expected):
+        bundled.slo("nope", "availability")
+
+
+@pytest.mark.parametrize(("method", "args", "message"), [
+    ("service", ("nope",), r"unknown service 'nope'; the catalog has \['checkout', 'payments'"),
+    ("slos_of", ("nope",), r"unknown service 'nope'; the catalog has \['checkout'"),
+    ("schedule", ("nope",), r"unknown schedule 'nope'; the catalog has \['kr-business-hours'"),
+    ("alert_policy", ("nope",),
+     r"unknown alert policy 'nope'; the catalog has \['sre-workbook', 'pyrra-28d'\]"),
+])
+def test_lookups_of_unknown_names(bundled, method, args, message):
+    with pytest.raises(DefinitionError, match=message):
+        getattr(bundled, method)(*args)
+
+
+def test_lookups(bundled):
+    assert bundled.service("reporting").schedule == "kr-business-hours"
+    assert bundled.schedule("us-support-hours").timezone == "America/New_York"
+    assert len(bundled.alert_policy("sre-workbook").rules) == 4
+
+
+# ------------------------------------------------------------------------------------------ save / load
+
+
+def test_save_load_round_trip_bundled(tmp_path, bundled):
+    path = tmp_path / "saved.yaml"
+    save_catalog(bundled, path)
+    assert load_catalog(path) == bundled
+    assert not (tmp_path / "saved.yaml.tmp").exists()
+
+
+def test_save_load_round_trip_base(tmp_path):
+    catalog = load_catalog(write(tmp_path, BASE))
+    path = tmp_path / "saved.yaml"
+    save_catalog(catalog, path)
+    assert load_catalog(path) == catalog
+    assert "timeslice_target: 0.9" in path.read_text(encoding="utf-8")
+
+
+def test_save_overwrites(tmp_path, bundled):
+    path = write(tmp_path, "stale: true\n", name="saved.yaml")
+    save_catalog(bundled, path)
+    assert load_catalog(path) == bundled
+
+
+# ------------------------------------------------------------------------------------------ OpenSLO
+
+
+def test_openslo_round_trip_bundled(tmp_path, bundled):
+    docs = to_openslo(bundled)
+    # 12 Service + 27 SLO documents, then 3 schedules, 7 SLAs and 2 alert policies as extensions
+    assert [d["kind"] for d in docs].count("Service") == 12
+    assert [d["kind"] for d in docs].count("SLO") == 27
+    assert {d["apiVersion"] for d in docs[:39]} == {"openslo/v1"}
+    assert {d["apiVersion"] for d in docs[39:]} == {"slm-analytics/v1"}
+    path = write(tmp_path, yaml.safe_dump_all(docs), name="openslo.yaml")
+    assert read_openslo(path) == bundled
+
+
+def test_openslo_round_trip_base(tmp_path):
+    catalog = load_catalog(write(tmp_path, BASE))
+    path = write(tmp_path, yaml.safe_dump_all(to_openslo(catalog)), name="openslo.yaml")
+    assert read_openslo(path) == catalog
+
+
+def test_to_openslo_slo_document(bundled):
+    docs = {d["metadata"]["name"]: d for d in to_openslo(bundled) if d["kind"] == "SLO"}
+    avail = docs["checkout-availability"]["spec"]
+    assert avail["service"] == "checkout"
+    assert avail["budgetingMethod"] == "Occurrences"
+    assert avail["timeWindow"] == [{"duration": "28d", "isRolling": True}]
+    assert avail["objectives"][0]["target"] == pytest.approx(0.999, abs=1e-12)
+    assert set(avail["indicator"]["spec"]["ratioMetric"]) == {"counter", "good", "total"}
+    uptime = docs["checkout-uptime"]["spec"]
+    assert uptime["timeWindow"][0]["duration"] == "1M" and uptime["timeWindow"][0]["isRolling"] is False
+    assert uptime["timeWindow"][0]["calendar"]["timeZone"] == "Europe/London"
+    assert uptime["objectives"][0]["timeSliceWindow"] == "5m"
+    latency = docs["checkout-latency"]["spec"]
+    assert latency["objectives"][0]["op"] == "lte"
+    assert latency["objectives"][0]["value"] == pytest.approx(0.5, abs=0)
+
+
+@pytest.mark.parametrize(("api", "kind"), [("openslo/v1", "DataSource"), ("openslo/v2alpha", "SLO"),
+                                           ("openslo/v1alpha", "Service"), (None, "SLO")])
+def test_read_openslo_unsupported_document(tmp_path, api, kind):
+    service = "apiVersion: openslo/v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  description: Web\n"
+    api_line = "" if api is None else f"apiVersion: {api}\n"
+    text = service + "---\n" + api_line + f"kind: {kind}\nmetadata:\n  name: prom\nspec: {{}}\n"
+    path = write(tmp_path, text, name="openslo.yaml")
+    line = line_of(text, "---") + 1
+    expected = re.escape(f"{path}: document 2 (line {line}): unsupported document "
+                          f"apiVersion {api!r} kind {kind!r}; supported: "
+                          "openslo/v1 Service and SLO")
+    with pytest.raises(DefinitionError, match=expected):
+        read_openslo(path)
+
+
+def test_read_openslo_document_not_a_mapping(tmp_path):
+    path = write(tmp_path, "- a\n- b\n", name="openslo.yaml")
+    expected = re.escape(f"{path}: document 1 (line 1): expected a mapping with "
+                          "apiVersion, kind, metadata and spec")
+    with pytest.raises(DefinitionError, match=expected):
+        read_openslo(path)
+
+
+# In the style of the OpenSLO v1 specification's examples (README "SLO" section and
+# examples/budgeting-method/*.yaml): an inline ratioMetric indicator with good/total metricSource queries.
+SPEC_RATIO = """\
+apiVersion: openslo/v1
+kind: Service
+metadata:
+  name: web-shop
+  displayName: Web shop
+spec:
+  description: The online shop
+---
+apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: web-shop-availability
+  displayName: Web shop availability
+spec:
+  description: Successful HTTP requests
+  service: web-shop
+  indicator:
+    metadata:
+      name: web-shop-success
+      displayName: Successful requests
+    spec:
+      ratioMetric:
+        counter: true
+        good:
+          metricSource:
+            metricSourceRef: prometheus-main
+            type: Prometheus
+            spec:
+              query: sum(rate(http_requests_total{code!~"5.."}[5m]))
+        total:
+          metricSource:
+            metricSourceRef: prometheus-main
+            type: Prometheus
+            spec:
+              query: sum(rate(http_requests_total[5m]))
+  timeWindow:
+    - duration: 28d
+      isRolling: true
+  budgetingMethod: Occurrences
+  objectives:
+    - displayName: Good
+      target: 0.999
+"""
+
+SPEC_TIMESLICES = """\
+apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: service-availability
+  displayName: Reflection of our availability SLA
+spec:
+  description: SLO to see if we are above our SLA and to react before.
+  service: web-availability
+  indicator:
+    metadata:
+      name: web-availability
+    spec:
+      ratioMetric:
+        good:
+          metricSource:
+            type: Any
+            spec:
+              query: probes_ok
+        total:
+          metricSource:
+            type: Any
+            spec:
+              query: probes_all
+  timeWindow:
+    - duration: 1M
+      isRolling: false
+      calendar:
+        startTime: 2022-01-01 12:00:00
+        timeZone: America/New_York
+  budgetingMethod: Timeslices
+  objectives:
+    - displayName: Internal objective
+      target: 0.995
+      timeSliceTarget: 0.99
+      timeSliceWindow: 1m
+"""
+
+SPEC_THRESHOLD = """\
+apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: search-slo
+  displayName: Searching time
+spec:
+  service: web-shop
+  indicator:
+    metadata:
+      name: search-latency
+    spec:
+      thresholdMetric:
+        metricSource:
+          type: Prometheus
+          spec:
+            query: search_duration_seconds_bucket
+  timeWindow:
+    - duration: 2w
+      isRolling: true
+  budgetingMethod: Occurrences
+  objectives:
+    - displayName: Good experience
+      op: lte
+      value: 0.5
+      target: 0.99
+"""
+
+
+def test_read_openslo_spec_ratio_example(tmp_path):
+    catalog = read_openslo(write(tmp_path, SPEC_RATIO, name="openslo.yaml"))
+    (service,) = catalog.services
+    # a plain OpenSLO Service has none of our fields: placeholder metadata
+    assert (service.name, service.description, service.owner, service.tier, service.users) == (
+        "web-shop", "The online shop", "unknown", 3, 0)
+    (slo,) = catalog.slos
+    assert slo.key == ("web-shop", "availability")  # metadata.name minus the "<service>-" prefix
+    assert slo.description == "Successful HTTP requests"
+    assert slo.indicator == RatioIndicator(kind="ratio",
+                                           good='sum(rate(http_requests_total{code!~"5.."}[5m]))',
+                                           total="sum(rate(http_requests_total[5m]))", source="Prometheus")
+    assert slo.target == pytest.approx(0.999, abs=1e-12)
+    assert (slo.window, slo.budgeting_method, slo.is_rolling) == ("28d", "Occurrences", True)
+    assert slo.timeslice_target is None and slo.timeslice_window is None and slo.alert_policy is None
+
+
+def test_read_openslo_spec_calendar_timeslices_example(tmp_path):
+    catalog = read_openslo(write(tmp_path, SPEC_TIMESLICES, name="openslo.yaml"))
+    (slo,) = catalog.slos
+    # no Service document: the referenced service gets placeholder metadata
+    assert [s.name for s in catalog.services] == ["web-availability"]
+    assert catalog.services[0].owner == "unknown"
+    assert slo.key == ("web-availability", "service-availability")
+    assert (slo.window, slo.is_rolling, slo.budgeting_method, slo.timeslice_window) == (
+        "month", False, "Timeslices", "1m")
+    assert slo.target == pytest.approx(0.995, abs=1e-12)
+    assert slo.timeslice_target == pytest.approx(0.99, abs=1e-12)
+    assert (slo.indicator.good, slo.indicator.total) == ("probes_ok", "probes_all")
+    assert slo.indicator.source == "Any"
+
+
+def test_read_openslo_spec_threshold_example(tmp_path):
+    catalog = read_openslo(write(tmp_path, SPEC_THRESHOLD, name="openslo.yaml"))
+    (slo,) = catalog.slos
+    assert slo.key == ("web-shop", "search-slo")
+    assert isinstance(slo.indicator, ThresholdIndicator)
+    assert (slo.indicator.metric, slo.indicator.op, slo.indicator.source, slo.indicator.unit) == (
+        "search_duration_seconds_bucket", "lte", "Prometheus", "s")
+    assert slo.indicator.threshold == pytest.approx(0.5, abs=0)
+    assert slo.target == pytest.approx(0.99, abs=1e-12)
+    assert (slo.window, slo.budgeting_method) == ("2w", "Occurrences")
+
+
+def test_read_openslo_several_documents(tmp_path):
+    catalog = read_openslo(write(tmp_path, SPEC_RATIO + "---\n" + SPEC_THRESHOLD, name="openslo.yaml"))
+    assert [s.name for s in catalog.services] == ["web-shop"]
+    assert [o.key for o in catalog.slos] == [("web-shop", "availability"), ("web-shop", "search-slo")]
+
+
+def test_read_openslo_target_percent(tmp_path):
+    text = edit("      target: 0.99\n", "      targetPercent: 99\n", SPEC_THRESHOLD)
+    (slo,) = read_openslo(write(tmp_path, text, name="openslo.yaml")).slos
+    assert slo.target == pytest.approx(0.99, abs=1e-12)  # 99 % / 100
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("    - displayName: Internal objective\n",
+     "    - {target: 0.9}\n    - displayName: Internal objective\n",
+     "exactly one objective is supported"),
+    ("    - duration: 1M\n", "    - duration: 2M\n",
+     "calendar timeWindow duration '2M' is not supported; use 1w, 1M or 1Q"),
+    ("        good:\n", "        bad:\n", "ratioMetric needs 'good' and 'total'"),
+    ("      ratioMetric:\n", "      rawMetric:\n", "indicator must have a ratioMetric or a thresholdMetric"),
+    ("  service: web-availability\n", "", "missing 'spec.service'"),
+])
+def test_read_openslo_unsupported_slo(tmp_path, old, new, message):
+    text = edit(old, new, SPEC_TIMESLICES)
+    path = write(tmp_path, text, name="openslo.yaml")
+    with pytest.raises(DefinitionError, match=re.escape(f"{path}: document 1 (line 1): {message}")):
+        read_openslo(path)
+
+
+def test_read_openslo_invalid_slo(tmp_path):
+    path = write(tmp_path, edit("target: 0.999", "target: 99.9", SPEC_RATIO), name="openslo.yaml")
+    expected = re.escape(f"{path}: slos[0] (web-shop/availability).target: target "
+                          "99.9 is outside (0, 1)")
+    with pytest.raises(DefinitionError, match=expected):
+        read_openslo(path)
+
+
+def test_read_openslo_syntax_error(tmp_path):
+    text = SPEC_RATIO.replace("  timeWindow:\n", "  timeWindow: [\n")
+    path = write(tmp_path, text, name="openslo.yaml")
+    with pytest.raises(DefinitionError, match=re.escape(f"{path}: YAML syntax error at line")):
+        read_openslo(path)

@@ -1,0 +1,958 @@
+"""Tests for slm_analytics.data: dataset listing and the validating CSV/Parquet readers.
+
+Bad inputs are tiny files written to ``tmp_path``. Each must raise :class:`DataError` whose message names
+the file, the row (1-based after the header; CSV messages add "(line N)", the line in the file) and/or the
+column, and says what was expected. Most cases run for both CSV and Parquet.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from slm_analytics.catalog import Catalog
+from slm_analytics.data import (
+    DATASETS,
+    dataset_path,
+    list_datasets,
+    read_dataset,
+    read_incidents,
+    read_maintenance,
+    read_requirements,
+    read_sip_register,
+    read_sli,
+)
+from slm_analytics.errors import DataError, ParameterError, SLMError
+
+FORMATS = ["csv", "parquet"]
+SLI_COLUMNS = ["timestamp", "service", "slo", "good", "total"]
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return read_dataset("catalog")
+
+
+def write(tmp_path: Path, fmt: str, frame: pd.DataFrame, name: str = "data") -> Path:
+    """Write ``frame`` as ``<name>.<fmt>``; CSV cells are written as given (no index)."""
+    path = tmp_path / f"{name}.{fmt}"
+    if fmt == "csv":
+        frame.to_csv(path, index=False)
+    else:
+        frame.to_parquet(path, index=False)
+    return path
+
+
+def write_text(tmp_path: Path, text: str, name: str = "data.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def at(path: Path, row: int) -> str:
+    """Regex for a row's location: ``<file>: row N`` and, for CSV, `` (line N+1)`` (the header is line 1)."""
+    text = f"{path}: row {row}"
+    if path.suffix == ".csv":
+        text += f" (line {row + 1})"
+    return re.escape(text)
+
+
+def col(path: Path, row: int, column: str) -> str:
+    """Regex for ``<file>: row N[ (line N+1)], column '<column>':``."""
+    return at(path, row) + re.escape(f", column {column!r}:")
+
+
+def sli_frame(**columns) -> pd.DataFrame:
+    """Three valid checkout/availability buckets (UTC), with ``columns`` replacing defaults."""
+    data = {
+        "timestamp": ["2026-01-01T00:00:00Z", "2026-01-01T00:05:00Z", "2026-01-01T00:10:00Z"],
+        "service": ["checkout"] * 3,
+        "slo": ["availability"] * 3,
+        "good": [99, 100, 98],
+        "total": [100, 100, 100],
+    }
+    data.update(columns)
+    return pd.DataFrame(data)
+
+
+def parquet_timestamps(values: list[str], tz: str | None = "UTC") -> pd.Series:
+    """Timestamps as a Parquet file would hold them: datetime64, tz-aware unless ``tz`` is None."""
+    ts = pd.to_datetime(pd.Series(values), utc=tz is not None)
+    return ts
+
+
+# ------------------------------------------------------------------------------------------ read_sli: valid
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_sli_valid(tmp_path, fmt, catalog):
+    frame = sli_frame()
+    if fmt == "parquet":
+        frame["timestamp"] = parquet_timestamps(frame["timestamp"].tolist())
+    out = read_sli(write(tmp_path, fmt, frame), catalog=catalog)
+    assert out.columns.tolist() == SLI_COLUMNS
+    assert str(out["timestamp"].dtype) == "datetime64[us, UTC]"
+    assert out["good"].dtype == np.int64 and out["total"].dtype == np.int64
+    assert isinstance(out["service"].dtype, pd.CategoricalDtype)
+    # with a catalog, categories follow the catalog's order
+    assert out["service"].cat.categories.tolist() == [s.name for s in catalog.services]
+    assert out["timestamp"].tolist() == [pd.Timestamp("2026-01-01 00:00", tz="UTC"),
+                                         pd.Timestamp("2026-01-01 00:05", tz="UTC"),
+                                         pd.Timestamp("2026-01-01 00:10", tz="UTC")]
+    assert out["good"].tolist() == [99, 100, 98]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_sli_sorts_unsorted_rows(tmp_path, fmt):
+    frame = pd.DataFrame({
+        "timestamp": ["2026-01-01T00:05:00Z", "2026-01-01T00:05:00Z", "2026-01-01T00:00:00Z",
+                      "2026-01-01T00:00:00+01:00"],
+        "service": ["search", "checkout", "checkout", "search"],
+        "slo": ["availability", "latency", "latency", "availability"],
+        "good": [1, 2, 3, 4],
+        "total": [10, 20, 30, 40],
+    })
+    if fmt == "parquet":
+        frame["timestamp"] = parquet_timestamps(frame["timestamp"].tolist())
+    out = read_sli(write(tmp_path, fmt, frame))
+    # sorted by service, slo, timestamp; without a catalog, categories are the sorted names
+    assert out["service"].astype(str).tolist() == ["checkout", "checkout", "search", "search"]
+    assert out["timestamp"].tolist() == [pd.Timestamp("2026-01-01 00:00", tz="UTC"),
+                                         pd.Timestamp("2026-01-01 00:05", tz="UTC"),
+                                         pd.Timestamp("2025-12-31 23:00", tz="UTC"),  # 00:00+01:00
+                                         pd.Timestamp("2026-01-01 00:05", tz="UTC")]
+    assert out["good"].tolist() == [3, 2, 4, 1]
+    assert out["total"].tolist() == [30, 20, 40, 10]
+    assert out.index.tolist() == [0, 1, 2, 3]
+    assert out.dtypes.astype(str).tolist() == ["datetime64[us, UTC]", "category", "category", "int64",
+                                               "int64"]
+    assert out["service"].cat.categories.tolist() == ["checkout", "search"]
+    assert out["slo"].cat.categories.tolist() == ["availability", "latency"]
+
+
+@pytest.mark.parametrize(("tz", "expected"), [
+    # Europe/London: GMT (+00:00) in January, BST (+01:00) in July
+    ("Europe/London", ["2026-01-01 00:00", "2026-06-30 23:00"]),
+    # Asia/Seoul: KST, +09:00 all year
+    ("Asia/Seoul", ["2025-12-31 15:00", "2026-06-30 15:00"]),
+    # America/New_York: EST (-05:00) in January, EDT (-04:00) in July
+    ("America/New_York", ["2026-01-01 05:00", "2026-07-01 04:00"]),
+])
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_sli_localises_naive_timestamps(tmp_path, fmt, tz, expected):
+    frame = sli_frame(timestamp=["2026-07-01 00:00", "2026-01-01 00:00", None])[:2]
+    if fmt == "parquet":
+        frame["timestamp"] = parquet_timestamps(frame["timestamp"].tolist(), tz=None)
+    out = read_sli(write(tmp_path, fmt, frame), tz=tz)
+    assert out["timestamp"].tolist() == [pd.Timestamp(t, tz="UTC") for t in expected]
+    assert str(out["timestamp"].dtype) == "datetime64[us, UTC]"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_sli_tz_is_ignored_for_aware_timestamps(tmp_path, fmt):
+    frame = sli_frame()
+    if fmt == "parquet":
+        frame["timestamp"] = parquet_timestamps(frame["timestamp"].tolist())
+    out = read_sli(write(tmp_path, fmt, frame), tz="Asia/Seoul")
+    assert out["timestamp"].iloc[0] == pd.Timestamp("2026-01-01 00:00", tz="UTC")
+
+
+def test_read_sli_parquet_nanosecond_and_non_utc_timestamps(tmp_path):
+    ts = pd.to_datetime(pd.Series(["2026-01-01 09:00", "2026-01-01 09:05"])).dt.tz_localize("Asia/Seoul")
+    frame = sli_frame(timestamp=ts.dt.as_unit("ns"), good=[1, 2], total=[3, 4], service=["checkout"] * 2,
+                      slo=["availability"] * 2)
+    out = read_sli(write(tmp_path, "parquet", frame))
+    assert str(out["timestamp"].dtype) == "datetime64[us, UTC]"
+    assert out["timestamp"].tolist() == [pd.Timestamp("2026-01-01 00:00", tz="UTC"),
+                                         pd.Timestamp("2026-01-01 00:05", tz="UTC")]  # 09:00 KST = 00:00 UTC
+
+
+def test_read_sli_zero_total_is_valid(tmp_path):
+    out = read_sli(write(tmp_path, "csv", sli_frame(good=[0, 0, 0], total=[0, 5, 0])))
+    assert out["total"].tolist() == [0, 5, 0]
+
+
+def test_read_sli_integral_floats_are_counts(tmp_path):
+    out = read_sli(write(tmp_path, "parquet", sli_frame(good=[1.0, 2.0, 3.0], total=[4.0, 5.0, 6.0])))
+    assert out["good"].dtype == np.int64 and out["good"].tolist() == [1, 2, 3]
+
+
+# ------------------------------------------------------------------------------------------ read_sli: errors
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("missing", ["total", "slo", "timestamp"])
+def test_read_sli_missing_column(tmp_path, fmt, missing):
+    path = write(tmp_path, fmt, sli_frame().drop(columns=missing))
+    expected = re.escape(f"{path}: missing column(s) {missing!r}; expected columns "
+                         "timestamp, service, slo, good, total, found ")
+    with pytest.raises(DataError, match=expected):
+        read_sli(path)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("bad", ["not-a-date", "2026-13-01T00:00:00Z", "2026-01-01T25:00:00Z"])
+def test_read_sli_unparsable_timestamp(tmp_path, fmt, bad):
+    # Parquet can hold timestamps as strings too; the same checks apply
+    path = write(tmp_path, fmt, sli_frame(timestamp=["2026-01-01T00:00:00Z", bad, "2026-01-01T00:10:00Z"]))
+    expected = col(path, 2, "timestamp") + re.escape(
+        f" {bad!r} is not a timestamp; expected ISO 8601 such as '2026-03-01T14:05:00Z'")
+    with pytest.raises(DataError, match=expected):
+        read_sli(path)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_sli_empty_timestamp(tmp_path, fmt):
+    path = write(tmp_path, fmt, sli_frame(timestamp=["2026-01-01T00:00:00Z", None, "2026-01-01T00:10:00Z"]))
+    with pytest.raises(DataError, match=col(path, 2, "timestamp") + " is empty; a timestamp is required"):
+        read_sli(path)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_sli_naive_timestamp_needs_tz(tmp_path, fmt):
+    frame = sli_frame(timestamp=["2026-01-01 00:00:00", "2026-01-01 00:05:00", "2026-01-01 00:10:00"])
+    if fmt == "parquet":
+        frame["timestamp"] = parquet_timestamps(frame["timestamp"].tolist(), tz=None)
+    path = write(tmp_path, fmt, frame)
+    expected = col(path, 1, "timestamp") + re.escape(
+        " naive timestamp '2026-01-01 00:00:00' has no time zone; pass tz= with the zone it was recorded in")
+    with pytest.raises(DataError, match=expected):
+        read_sli(path)
+
+
+def test_read_sli_bare_dates_are_naive(tmp_path):
+    # the "-01" ending "2026-01-01" is a day, not a UTC offset
+    path = write(tmp_path, "csv", sli_frame(timestamp=["2026-01-01", "2026-01-02", "2026-01-03"]))
+    expected = (col(path, 1, "timestamp") + " naive timestamp '2026-01-01' has no time "
+                "zone; pass tz=")
+    with pytest.raises(DataError, match=expected):
+        read_sli(path)
+    out = read_sli(path, tz="Asia/Seoul")
+    assert out["timestamp"].iloc[0] == pd.Timestamp("2025-12-31 15:00", tz="UTC")  # midnight KST
+
+
+@pytest.mark.parametrize("offset", ["Z", "+00:00", "+0000", "-05:00", "+09"])
+def test_read_sli_offsets(tmp_path, offset):
+    stamps = [f"2026-01-01T12:00:00{offset}", f"2026-01-01T12:05{offset}", f"2026-01-01 12:10:00.000{offset}"]
+    path = write(tmp_path, "csv", sli_frame(timestamp=stamps))
+    hours = {"Z": 0, "+00:00": 0, "+0000": 0, "-05:00": -5, "+09": 9}[offset]
+    start = pd.Timestamp("2026-01-01 12:00", tz="UTC") - pd.Timedelta(hours=hours)
+    assert read_sli(path)["timestamp"].tolist() == [start + pd.Timedelta(minutes=m) for m in (0, 5, 10)]
+
+
+def test_read_sli_mixed_naive_and_offset_timestamps(tmp_path):
+    path = write(tmp_path, "csv", sli_frame(timestamp=["2026-01-01T00:00:00Z", "2026-01-01 00:05:00",
+                                                       "2026-01-01T00:10:00Z"]))
+    expected = col(path, 2, "timestamp") + re.escape(
+        " '2026-01-01 00:05:00' has no UTC offset while other rows have one; use one convention")
+    with pytest.raises(DataError, match=expected):
+        read_sli(path, tz="UTC")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(("local", "row"), [
+    # Europe/London, 2026-10-25: clocks go back at 02:00 BST to 01:00 GMT, so 01:30 happens twice
+    (["2026-10-25 00:30", "2026-10-25 01:30", "2026-10-25 02:30"], 2),
+    # Europe/London, 2026-03-29: clocks go forward at 01:00 GMT to 02:00 BST, so 01:30 never happens
+    (["2026-03-29 00:30", "2026-03-29 00:45", "2026-03-29 01:30"], 3),
+])
+def test_read_sli_dst_ambiguous_or_missing_local_time(tmp_path, fmt, local, row):
+    frame = sli_frame(timestamp=local)
+    if fmt == "parquet":
+        frame["timestamp"] = parquet_timestamps(local, tz=None)
+    path = write(tmp_path, fmt, frame)
+    shown = local[row - 1] + (":00" if fmt == "parquet" else "")
+    expected = col(path, row, "timestamp") + re.escape(
+        f" {shown!r} is ambiguous or does not exist in Europe/London (a daylight-saving change)")
+    with pytest.raises(DataError, match=expected):
+        read_sli(path, tz="Europe/London")
+
+
+def test_read_sli_unknown_tz(tmp_path):
+    path = write(tmp_path, "csv", sli_frame(timestamp=["2026-01-01 00:00", "2026-01-01 00:05",
+                                                       "2026-01-01 00:10"]))
+    expected = re.escape(f"{path}: column 'timestamp': cannot use time zone "
+                         "'Europe/Londn'")
+    with pytest.raises(DataError, match=expected):
+        read_sli(path, tz="Europe/Londn")
+
+
+def test_read_sli_dst_repeat_is_a_duplicate(tmp_path):
+    # 2026-10-25 01:30+01:00 (BST) and 00:30+00:00 (GMT) are the same instant, 00:30 UTC
+    stamps = ["2026-10-25T00:30:00+00:00", "2026-10-25T00:35:00+00:00", "2026-10-25T01:30:00+01:00"]
+    path = write(tmp_path, "csv", sli_frame(timestamp=stamps))
+    expected = at(path, 3) + re.escape(
+        ": duplicate (service, slo, timestamp) = ('checkout', 'availability', 2026-10-25 00:30:00+00:00) "
+        "already at row 1 (line 2); each bucket must appear once (a daylight-saving repeat")
+    with pytest.raises(DataError, match=expected):
+        read_sli(path)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_sli_same_utc_time_twice(tmp_path, fmt):
+    frame = sli_frame(timestamp=["2026-01-01T00:05:00Z", "2026-01-01T00:00:00Z", "2026-01-01T00:05:00Z"])
+    if fmt == "parquet":
+        frame["timestamp"] = parquet_timestamps(frame["timestamp"].tolist())
+    path = write(tmp_path, fmt, frame)
+    first = "row 1 (line 2)" if fmt == "csv" else "row 1"
+    expected = at(path, 3) + re.escape(
+        ": duplicate (service, slo, timestamp) = ('checkout', 'availability', 2026-01-01 00:05:00+00:00) "
+        f"already at {first};")
+    with pytest.raises(DataError, match=expected):
+        read_sli(path)
+
+
+def test_read_sli_same_time_in_other_slo_is_no_duplicate(tmp_path):
+    out = read_sli(write(tmp_path, "csv", sli_frame(timestamp=["2026-01-01T00:00:00Z"] * 3,
+                                                    slo=["availability", "latency", "uptime"])))
+    assert out["slo"].astype(str).tolist() == ["availability", "latency", "uptime"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("column", ["good", "total"])
+def test_read_sli_negative_count(tmp_path, fmt, column):
+    # good -5 of total 100; total -5 (with good 0 so that good <= total is not the first problem)
+    values = {"good": [99, -5, 98], "total": [100, 100, 100]} if column == "good" else \
+             {"good": [99, 0, 98], "total": [100, -5, 100]}
+    path = write(tmp_path, fmt, sli_frame(**values))
+    shown = "'-5'" if fmt == "csv" else "-5"  # CSV cells are read as text
+    expected = col(path, 2, column) + re.escape(
+        f" {shown} is negative; counts are non-negative integers")
+    with pytest.raises(DataError, match=expected):
+        read_sli(path)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("column", ["good", "total"])
+def test_read_sli_missing_count(tmp_path, fmt, column):
+    values = [99, None, 98] if column == "good" else [100, np.nan, 100]
+    path = write(tmp_path, fmt, sli_frame(**{column: values}))
+    expected = col(path, 2, column) + re.escape(
+        " is missing (NaN); counts are non-negative integers")
+    with pytest.raises(DataError, match=expected):
+        read_sli(path)
+
+
+def test_read_sli_nullable_integer_missing_count(tmp_path):
+    path = write(tmp_path, "parquet", sli_frame(good=pd.array([99, None, 98], dtype="Int64")))
+    with pytest.raises(DataError, match=col(path, 2, "good") + re.escape(" is missing (NaN)")):
+        read_sli(path)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_sli_good_exceeds_total(tmp_path, fmt):
+    path = write(tmp_path, fmt, sli_frame(good=[99, 101, 98]))
+    expected = col(path, 2, "good") + re.escape(
+        " 'good' (101) exceeds 'total' (100); good events are a subset of all events")
+    with pytest.raises(DataError, match=expected):
+        read_sli(path)
+
+
+def test_read_sli_good_exceeds_total_counts_more_rows(tmp_path):
+    path = write(tmp_path, "csv", sli_frame(good=[101, 100, 102]))
+    with pytest.raises(DataError, match=col(path, 1, "good") + r" 'good' \(101\) .* \(and 1 more rows\)$"):
+        read_sli(path)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_sli_fractional_count(tmp_path, fmt):
+    path = write(tmp_path, fmt, sli_frame(good=[99, 3.5, 98]))
+    shown = "'3.5'" if fmt == "csv" else "3.5"
+    expected = col(path, 2, "good") + re.escape(
+        f" {shown} is not an integer; counts are non-negative integers")
+    with pytest.raises(DataError, match=expected):
+        read_sli(path)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_sli_non_numeric_count(tmp_path, fmt):
+    path = write(tmp_path, fmt, sli_frame(total=["100", "abc", "100"]))
+    expected = col(path, 2, "total") + re.escape(
+        " 'abc' is not a number; counts are non-negative integers")
+    with pytest.raises(DataError, match=expected):
+        read_sli(path)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_sli_empty_name(tmp_path, fmt):
+    path = write(tmp_path, fmt, sli_frame(service=["checkout", None, "checkout"]))
+    with pytest.raises(DataError, match=col(path, 2, "service") + " is empty; a name is required"):
+        read_sli(path)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_sli_unknown_service(tmp_path, fmt, catalog):
+    path = write(tmp_path, fmt, sli_frame(service=["checkout", "checkout", "chekout"]))
+    expected = col(path, 3, "service") + re.escape(
+        " 'chekout' is not a service of the catalog; known services: checkout, payments, search, login, "
+        "catalog, notifications, mobile-api, reporting, data-pipeline, support-portal, email, internal-wiki")
+    with pytest.raises(DataError, match=expected):
+        read_sli(path, catalog=catalog)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_sli_unknown_slo(tmp_path, fmt, catalog):
+    # 'delivery' is an SLO of notifications and email, not of checkout
+    path = write(tmp_path, fmt, sli_frame(slo=["availability", "delivery", "availability"]))
+    expected = col(path, 2, "slo") + re.escape(
+        " 'delivery' is not an SLO of service 'checkout'; its SLOs: availability, latency, uptime")
+    with pytest.raises(DataError, match=expected):
+        read_sli(path, catalog=catalog)
+
+
+def test_read_sli_categorical_names(tmp_path, catalog):
+    frame = sli_frame(service=pd.Categorical(["checkout", "checkout", "nope"]))
+    path = write(tmp_path, "parquet", frame)
+    with pytest.raises(DataError, match=col(path, 3, "service") + " 'nope' is not a service of the catalog"):
+        read_sli(path, catalog=catalog)
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".json", ".xlsx", ""])
+def test_read_sli_unsupported_file_type(tmp_path, suffix):
+    path = tmp_path / f"sli{suffix}"
+    path.write_text("timestamp,service,slo,good,total\n", encoding="utf-8")
+    expected = re.escape(f"{path}: unsupported file type {suffix!r}; expected .csv or "
+                         ".parquet")
+    with pytest.raises(DataError, match=expected):
+        read_sli(path)
+
+
+@pytest.mark.parametrize("name", ["absent.csv", "absent.parquet"])
+def test_read_sli_missing_file(tmp_path, name):
+    path = tmp_path / name
+    with pytest.raises(DataError, match=re.escape(f"{path}: file not found")):
+        read_sli(path)
+
+
+def test_read_sli_corrupt_parquet(tmp_path):
+    path = write_text(tmp_path, "timestamp,service\n", name="sli.parquet")
+    with pytest.raises(DataError, match=re.escape(f"{path}: cannot read as parquet: ")):
+        read_sli(path)
+
+
+def test_data_errors_are_slm_errors(tmp_path):
+    path = write(tmp_path, "csv", sli_frame(good=[1, -1, 1]))
+    with pytest.raises(SLMError):
+        read_sli(path)
+    with pytest.raises(ValueError):
+        read_sli(path)
+
+
+# ------------------------------------------------------------------------------------ read_sli: property
+
+ROWS = [(svc, slo, minute) for svc in ("checkout", "search") for slo in ("availability", "latency")
+        for minute in (0, 5, 10)]
+
+
+@st.composite
+def sli_rows(draw):
+    """A few valid rows (distinct keys, good <= total) and a shuffled order of them."""
+    keys = draw(st.lists(st.sampled_from(ROWS), min_size=1, max_size=8, unique=True))
+    counts = draw(st.lists(st.tuples(st.integers(0, 1000), st.integers(0, 1000)), min_size=len(keys),
+                           max_size=len(keys)))
+    rows = [(pd.Timestamp("2026-01-01", tz="UTC") + pd.Timedelta(minutes=m), svc, slo, min(a, b), max(a, b))
+            for (svc, slo, m), (a, b) in zip(keys, counts, strict=True)]
+    order = draw(st.permutations(range(len(rows))))
+    return rows, order
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@settings(max_examples=25, deadline=None)
+@given(data=sli_rows())
+def test_read_sli_is_independent_of_row_order(tmp_path_factory, fmt, data):
+    rows, order = data
+    folder = tmp_path_factory.mktemp("sli")
+    frame = pd.DataFrame(rows, columns=SLI_COLUMNS)
+    ordered = frame.sort_values(["service", "slo", "timestamp"], ignore_index=True)
+    shuffled = frame.iloc[list(order)].reset_index(drop=True)
+    out_sorted = read_sli(write(folder, fmt, ordered, name="sorted"))
+    out_shuffled = read_sli(write(folder, fmt, shuffled, name="shuffled"))
+    pd.testing.assert_frame_equal(out_shuffled, out_sorted)
+    # and both equal the input sorted by pandas
+    assert out_sorted["timestamp"].tolist() == ordered["timestamp"].tolist()
+    assert out_sorted["service"].astype(str).tolist() == ordered["service"].tolist()
+    assert out_sorted["good"].tolist() == ordered["good"].tolist()
+
+
+# ------------------------------------------------------------------------------------------ incidents
+
+INCIDENT_HEADER = "id,service,slo,severity,cause,started_at,detected_at,resolved_at,title\n"
+
+
+def incidents_frame(**columns) -> pd.DataFrame:
+    data = {
+        "id": ["INC-2", "INC-1"],
+        "service": ["checkout", "payments"],
+        "slo": ["availability", "latency"],
+        "severity": ["P2", "P1"],
+        "cause": ["deploy", "network"],
+        "started_at": ["2026-01-02T10:00:00Z", "2026-01-01T10:00:00Z"],
+        "detected_at": ["2026-01-02T10:05:00Z", "2026-01-01T10:01:00Z"],
+        "resolved_at": ["2026-01-02T11:00:00Z", "2026-01-01T12:00:00Z"],
+        "title": ["Bad release", "Packet loss"],
+    }
+    data.update(columns)
+    return pd.DataFrame(data)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_incidents_valid_sorted_by_start(tmp_path, fmt, catalog):
+    out = read_incidents(write(tmp_path, fmt, incidents_frame()), catalog=catalog)
+    assert out.columns.tolist() == ["id", "service", "slo", "severity", "cause", "started_at", "detected_at",
+                                    "resolved_at", "title", "ongoing"]
+    assert out["id"].tolist() == ["INC-1", "INC-2"]
+    assert out["started_at"].tolist() == [pd.Timestamp("2026-01-01 10:00", tz="UTC"),
+                                          pd.Timestamp("2026-01-02 10:00", tz="UTC")]
+    for c in ("started_at", "detected_at", "resolved_at"):
+        assert str(out[c].dtype) == "datetime64[us, UTC]"
+    assert out["ongoing"].dtype == bool and not out["ongoing"].any()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_incidents_empty_resolved_is_ongoing(tmp_path, fmt):
+    path = write(tmp_path, fmt, incidents_frame(resolved_at=[None, "2026-01-01T12:00:00Z"]))
+    out = read_incidents(path)
+    assert out["ongoing"].tolist() == [False, True]
+    assert out["resolved_at"].isna().tolist() == [False, True]
+    assert str(out["resolved_at"].dtype) == "datetime64[us, UTC]"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_incidents_all_ongoing(tmp_path, fmt):
+    # an entirely empty resolved_at column carries no time zone, and needs none
+    out = read_incidents(write(tmp_path, fmt, incidents_frame(resolved_at=[None, None])))
+    assert out["ongoing"].tolist() == [True, True]
+    assert str(out["resolved_at"].dtype) == "datetime64[us, UTC]"
+
+
+def test_read_incidents_minimal_columns(tmp_path):
+    path = write_text(tmp_path, "id,service,started_at,resolved_at\n"
+                                "INC-1,payments,2026-01-01T10:00:00Z,2026-01-01T11:00:00Z\n")
+    out = read_incidents(path)
+    assert out["detected_at"].isna().all() and str(out["detected_at"].dtype) == "datetime64[us, UTC]"
+    assert out["slo"].isna().all() and out["severity"].isna().all()
+    assert out["ongoing"].tolist() == [False]
+
+
+def test_read_incidents_naive_needs_tz(tmp_path):
+    path = write(tmp_path, "csv", incidents_frame(started_at=["2026-07-02 10:00", "2026-07-01 10:00"],
+                                                  detected_at=[None, None], resolved_at=[None, None]))
+    expected = (col(path, 1, "started_at") + " naive timestamp '2026-07-02 10:00' has no "
+                "time zone; pass tz=")
+    with pytest.raises(DataError, match=expected):
+        read_incidents(path)
+    out = read_incidents(path, tz="Europe/London")
+    assert out["started_at"].tolist() == [pd.Timestamp("2026-07-01 09:00", tz="UTC"),  # 10:00 BST
+                                          pd.Timestamp("2026-07-02 09:00", tz="UTC")]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_incidents_missing_column(tmp_path, fmt):
+    path = write(tmp_path, fmt, incidents_frame().drop(columns=["resolved_at"]))
+    expected = re.escape(f"{path}: missing column(s) 'resolved_at'; expected columns id, "
+                         "service, started_at, resolved_at")
+    with pytest.raises(DataError, match=expected):
+        read_incidents(path)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_incidents_unparsable_timestamp(tmp_path, fmt):
+    path = write(tmp_path, fmt, incidents_frame(detected_at=["2026-01-02T10:05:00Z", "yesterday"]))
+    with pytest.raises(DataError, match=col(path, 2, "detected_at") + " 'yesterday' is not a timestamp"):
+        read_incidents(path)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_incidents_resolved_before_started(tmp_path, fmt):
+    path = write(tmp_path, fmt, incidents_frame(resolved_at=["2026-01-02T11:00:00Z", "2026-01-01T09:59:00Z"]))
+    expected = col(path, 2, "resolved_at") + re.escape(
+        " '2026-01-01T09:59:00Z' is before 'started_at'; an interval ends after it starts")
+    with pytest.raises(DataError, match=expected):
+        read_incidents(path)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_incidents_detected_before_started(tmp_path, fmt):
+    path = write(tmp_path, fmt, incidents_frame(detected_at=["2026-01-02T09:00:00Z", "2026-01-01T10:01:00Z"]))
+    expected = col(path, 1, "detected_at") + re.escape(
+        " '2026-01-02T09:00:00Z' is before 'started_at'; an incident is detected after it starts")
+    with pytest.raises(DataError, match=expected):
+        read_incidents(path)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("severity", ["P5", "p1", "critical", "1"])
+def test_read_incidents_bad_severity(tmp_path, fmt, severity):
+    path = write(tmp_path, fmt, incidents_frame(severity=["P2", severity]))
+    expected = col(path, 2, "severity") + re.escape(
+        f" {severity!r} is not a severity; expected P1, P2, P3 or P4")
+    with pytest.raises(DataError, match=expected):
+        read_incidents(path)
+
+
+def test_read_incidents_unknown_service_and_slo(tmp_path, catalog):
+    path = write(tmp_path, "csv", incidents_frame(service=["checkout", "paymnts"]))
+    expected = (col(path, 2, "service") + " 'paymnts' is not a service of the catalog; "
+                "known services: checkout, payments")
+    with pytest.raises(DataError, match=expected):
+        read_incidents(path, catalog=catalog)
+    path = write(tmp_path, "csv", incidents_frame(slo=["availability", "throughput"]))
+    expected = (col(path, 2, "slo") + " 'throughput' is not an SLO of service "
+                "'payments'; its SLOs: availability, latency, uptime")
+    with pytest.raises(DataError, match=expected):
+        read_incidents(path, catalog=catalog)
+
+
+def test_read_incidents_empty_id(tmp_path):
+    path = write(tmp_path, "csv", incidents_frame(id=["INC-2", None]))
+    with pytest.raises(DataError, match=col(path, 2, "id") + " is empty; a name is required"):
+        read_incidents(path)
+
+
+# ------------------------------------------------------------------------------------------ maintenance
+
+
+def maintenance_frame(**columns) -> pd.DataFrame:
+    data = {
+        "service": ["payments", "checkout"],
+        "start": ["2026-02-01T02:00:00Z", "2026-01-01T02:00:00Z"],
+        "end": ["2026-02-01T03:30:00Z", "2026-01-01T03:00:00Z"],
+        "reason": ["Database upgrade", "Patching"],
+    }
+    data.update(columns)
+    return pd.DataFrame(data)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_maintenance_valid(tmp_path, fmt, catalog):
+    out = read_maintenance(write(tmp_path, fmt, maintenance_frame()), catalog=catalog)
+    assert out.columns.tolist() == ["service", "start", "end", "reason"]
+    assert out["service"].tolist() == ["checkout", "payments"]  # sorted by start
+    assert out["end"].tolist() == [pd.Timestamp("2026-01-01 03:00", tz="UTC"),
+                                   pd.Timestamp("2026-02-01 03:30", tz="UTC")]
+    assert str(out["start"].dtype) == "datetime64[us, UTC]"
+
+
+def test_read_maintenance_without_reason(tmp_path):
+    out = read_maintenance(write(tmp_path, "csv", maintenance_frame().drop(columns="reason")))
+    assert out["reason"].tolist() == ["", ""]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_maintenance_end_before_start(tmp_path, fmt):
+    path = write(tmp_path, fmt, maintenance_frame(end=["2026-02-01T01:00:00Z", "2026-01-01T03:00:00Z"]))
+    expected = col(path, 1, "end") + re.escape(
+        " '2026-02-01T01:00:00Z' is before 'start'; an interval ends after it starts")
+    with pytest.raises(DataError, match=expected):
+        read_maintenance(path)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_maintenance_empty_end(tmp_path, fmt):
+    path = write(tmp_path, fmt, maintenance_frame(end=["2026-02-01T03:30:00Z", None]))
+    with pytest.raises(DataError, match=col(path, 2, "end") + " is empty; a timestamp is required"):
+        read_maintenance(path)
+
+
+def test_read_maintenance_naive_with_tz(tmp_path):
+    path = write(tmp_path, "csv", maintenance_frame(start=["2026-02-01 02:00", "2026-01-01 02:00"],
+                                                    end=["2026-02-01 03:30", "2026-01-01 03:00"]))
+    with pytest.raises(DataError, match=col(path, 1, "start") + " naive timestamp '2026-02-01 02:00'"):
+        read_maintenance(path)
+    out = read_maintenance(path, tz="Asia/Seoul")
+    # 2026-01-01 02:00 KST (+09:00) = 2025-12-31 17:00 UTC
+    assert out["start"].iloc[0] == pd.Timestamp("2025-12-31 17:00", tz="UTC")
+
+
+def test_read_maintenance_unknown_service(tmp_path, catalog):
+    path = write(tmp_path, "csv", maintenance_frame(service=["payments", "warehouse"]))
+    expected = col(path, 2, "service") + " 'warehouse' is not a service of the catalog"
+    with pytest.raises(DataError, match=expected):
+        read_maintenance(path, catalog=catalog)
+
+
+def test_read_maintenance_missing_column(tmp_path):
+    path = write(tmp_path, "csv", maintenance_frame().drop(columns="end"))
+    expected = re.escape(f"{path}: missing column(s) 'end'; expected columns service, "
+                         "start, end, reason")
+    with pytest.raises(DataError, match=expected):
+        read_maintenance(path)
+
+
+# ------------------------------------------------------------------------------------------ requirements
+
+
+def requirements_frame(**columns) -> pd.DataFrame:
+    data = {
+        "id": ["REQ-1", "REQ-2"],
+        "service": ["checkout", "checkout"],
+        "requirement": ["Orders always work", "Checkout feels instant"],
+        "user_segment": ["retail", "retail"],
+        "importance": ["5", "3"],
+        "satisfaction": ["4.2", "2.5"],
+        "respondents": ["473", "106"],
+        "required_level": ["99.9 %", None],
+        "linked_slo": ["availability", None],
+    }
+    data.update(columns)
+    return pd.DataFrame(data)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_requirements_valid(tmp_path, fmt, catalog):
+    out = read_requirements(write(tmp_path, fmt, requirements_frame()), catalog=catalog)
+    assert out["importance"].dtype == np.int64 and out["importance"].tolist() == [5, 3]
+    assert out["satisfaction"].dtype == np.float64
+    assert out["satisfaction"].tolist() == [pytest.approx(4.2, abs=1e-12), pytest.approx(2.5, abs=1e-12)]
+    assert out["respondents"].tolist() == [473, 106]
+    assert out["linked_slo"].tolist() == ["availability", ""]  # empty: no linked SLO
+    assert out["required_level"].tolist() == ["99.9 %", ""]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(("value", "problem"), [
+    ("0", "is outside 1-5; expected an integer from 1 to 5"),
+    ("6", "is outside 1-5; expected an integer from 1 to 5"),
+    ("2.5", "is not an integer; expected an integer from 1 to 5"),
+    ("high", "is not an integer from 1 to 5"),
+])
+def test_read_requirements_bad_importance(tmp_path, fmt, value, problem):
+    path = write(tmp_path, fmt, requirements_frame(importance=["5", value]))
+    with pytest.raises(DataError, match=col(path, 2, "importance") + re.escape(f" {value!r} {problem}")):
+        read_requirements(path)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(("value", "problem"), [
+    ("very", "is not a number from 1 to 5"),
+    ("5.5", "is outside 1-5; expected a number from 1 to 5"),
+    ("0.9", "is outside 1-5; expected a number from 1 to 5"),
+])
+def test_read_requirements_bad_satisfaction(tmp_path, fmt, value, problem):
+    path = write(tmp_path, fmt, requirements_frame(satisfaction=[value, "2.5"]))
+    with pytest.raises(DataError, match=col(path, 1, "satisfaction") + re.escape(f" {value!r} {problem}")):
+        read_requirements(path)
+
+
+def test_read_requirements_missing_satisfaction(tmp_path):
+    path = write(tmp_path, "csv", requirements_frame(satisfaction=["4", None]))
+    expected = col(path, 2, "satisfaction") + " is empty; expected a number from 1 to 5"
+    with pytest.raises(DataError, match=expected):
+        read_requirements(path)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_requirements_unknown_linked_slo(tmp_path, fmt, catalog):
+    path = write(tmp_path, fmt, requirements_frame(linked_slo=["availability", "throughput"]))
+    expected = col(path, 2, "linked_slo") + re.escape(
+        " 'throughput' is not an SLO of service 'checkout'; its SLOs: availability, latency, uptime")
+    with pytest.raises(DataError, match=expected):
+        read_requirements(path, catalog=catalog)
+
+
+def test_read_requirements_missing_column(tmp_path):
+    path = write(tmp_path, "csv", requirements_frame().drop(columns=["importance", "satisfaction"]))
+    with pytest.raises(DataError, match=re.escape(f"{path}: missing column(s) 'importance', 'satisfaction'")):
+        read_requirements(path)
+
+
+# ------------------------------------------------------------------------------------------ SIP register
+
+
+def sip_frame(**columns) -> pd.DataFrame:
+    data = {
+        "id": ["SIP-1", "SIP-2"],
+        "service": ["payments", "checkout"],
+        "slo": ["availability", "latency"],
+        "problem": ["Single acquirer", "Peak-day saturation"],
+        "action": ["Add failover", "Autoscaling"],
+        "owner": ["team-payments", "team-orders"],
+        "opened": ["2026-02-16", "2025-12-03"],
+        "due": ["2026-04-30", "2026-02-28"],
+        "closed": ["2026-04-22", None],
+        "status": ["done", "in-progress"],
+        "kpi": ["auth error rate", "p99 latency (ms)"],
+        "baseline": ["0.45", "2400"],
+        "target": ["0.02", "500"],
+    }
+    data.update(columns)
+    return pd.DataFrame(data)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_sip_register_valid(tmp_path, fmt, catalog):
+    out = read_sip_register(write(tmp_path, fmt, sip_frame()), catalog=catalog)
+    assert str(out["opened"].dtype) == "datetime64[us]"
+    assert out["opened"].tolist() == [pd.Timestamp("2026-02-16"), pd.Timestamp("2025-12-03")]
+    assert out["closed"].isna().tolist() == [False, True]
+    assert out["baseline"].dtype == np.float64
+    assert out["baseline"].tolist() == [pytest.approx(0.45, abs=1e-12), pytest.approx(2400.0, abs=0)]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("status", ["closed", "Done", "wip"])
+def test_read_sip_register_unknown_status(tmp_path, fmt, status):
+    path = write(tmp_path, fmt, sip_frame(status=["done", status]))
+    expected = col(path, 2, "status") + re.escape(
+        f" {status!r} is not one of open, in-progress, done, cancelled")
+    with pytest.raises(DataError, match=expected):
+        read_sip_register(path)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_sip_register_closed_before_opened(tmp_path, fmt):
+    path = write(tmp_path, fmt, sip_frame(closed=["2026-02-15", None]))
+    expected = col(path, 1, "closed") + re.escape(" '2026-02-15' is before 'opened'")
+    with pytest.raises(DataError, match=expected):
+        read_sip_register(path)
+
+
+def test_read_sip_register_bad_date(tmp_path):
+    path = write(tmp_path, "csv", sip_frame(due=["2026-04-30", "28/02/2026"]))
+    expected = col(path, 2, "due") + re.escape(" '28/02/2026' is not a date; expected "
+                                               "YYYY-MM-DD")
+    with pytest.raises(DataError, match=expected):
+        read_sip_register(path)
+
+
+def test_read_sip_register_missing_opened(tmp_path):
+    path = write(tmp_path, "csv", sip_frame(opened=["2026-02-16", None]))
+    with pytest.raises(DataError, match=col(path, 2, "opened") + " is empty; a date is required"):
+        read_sip_register(path)
+
+
+def test_read_sip_register_kpi_not_a_number(tmp_path):
+    path = write(tmp_path, "csv", sip_frame(target=["0.02", "fast"]))
+    with pytest.raises(DataError, match=col(path, 2, "target") + re.escape(" 'fast' is not a number")):
+        read_sip_register(path)
+
+
+def test_read_sip_register_unknown_slo(tmp_path, catalog):
+    path = write(tmp_path, "csv", sip_frame(slo=["availability", "throughput"]))
+    expected = col(path, 2, "slo") + " 'throughput' is not an SLO of service 'checkout'"
+    with pytest.raises(DataError, match=expected):
+        read_sip_register(path, catalog=catalog)
+
+
+# ------------------------------------------------------------------------------------------ datasets
+
+
+def test_list_datasets_columns_and_rows():
+    listing = list_datasets()
+    assert listing.columns.tolist() == ["name", "file", "description", "columns", "rows"]
+    assert listing["name"].tolist() == ["catalog", "sli_5min", "incidents", "maintenance", "requirements",
+                                        "sip_register"]
+    assert listing["file"].tolist() == [DATASETS[n]["file"] for n in listing["name"]]
+    sli_columns = listing.loc[listing["name"] == "sli_5min", "columns"].item()
+    assert sli_columns == "timestamp, service, slo, good, total"
+    assert str(listing["rows"].dtype) == "Int64"
+    assert listing.loc[listing["name"] == "catalog", "rows"].isna().all()
+
+
+@pytest.mark.parametrize("name", ["sli_5min", "incidents", "maintenance", "requirements", "sip_register"])
+def test_list_datasets_rows_match_read_dataset(name):
+    listing = list_datasets().set_index("name")
+    frame = read_dataset(name)
+    assert listing.loc[name, "rows"] == len(frame)
+    assert frame.columns.tolist()[:len(DATASETS[name]["columns"])] == list(DATASETS[name]["columns"])
+
+
+def test_read_dataset_catalog():
+    assert isinstance(read_dataset("catalog"), Catalog)
+
+
+def test_read_dataset_unknown_name():
+    expected = re.escape("unknown dataset 'nope'; available: catalog, sli_5min, "
+                         "incidents, maintenance, requirements, sip_register")
+    with pytest.raises(ParameterError, match=expected):
+        read_dataset("nope")
+    with pytest.raises(ParameterError, match="unknown dataset 'nope'"):
+        dataset_path("nope")
+
+
+REPO_DATASETS = Path(__file__).resolve().parent.parent / "datasets"
+
+EXTRA_SERVICE = """
+  - {name: warehouse, owner: team-ops, tier: 3, users: 5, business_weight: 1}
+"""
+EXTRA_SLO = """
+  - service: warehouse
+    name: picking
+    indicator: {kind: ratio, good: 'picks_ok', total: 'picks_all'}
+    target: 0.99
+    window: 7d
+"""
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> Path:
+    """A copy of datasets/catalog.yaml with one more service and SLO, and a tiny sli_5min.parquet."""
+    folder = tmp_path / "mydata"
+    folder.mkdir()
+    text = (REPO_DATASETS / "catalog.yaml").read_text(encoding="utf-8")
+    assert text.count("\nalert_policies:") == 1 and text.count("\nslas:") == 1
+    text = text.replace("\nalert_policies:", EXTRA_SERVICE.rstrip("\n") + "\n\nalert_policies:")
+    text = text.replace("\nslas:", EXTRA_SLO.rstrip("\n") + "\n\nslas:")
+    (folder / "catalog.yaml").write_text(text, encoding="utf-8")
+    frame = pd.DataFrame({
+        "timestamp": pd.to_datetime(["2026-01-01 00:05", "2026-01-01 00:00", "2026-01-01 00:00"], utc=True),
+        "service": ["warehouse", "warehouse", "checkout"],
+        "slo": ["picking", "picking", "availability"],
+        "good": [9, 10, 99],
+        "total": [10, 10, 100],
+    })
+    frame.to_parquet(folder / "sli_5min.parquet", index=False)
+    return folder
+
+
+def test_read_dataset_from_data_dir(data_dir):
+    catalog = read_dataset("catalog", data_dir=data_dir)
+    assert catalog.services[-1].name == "warehouse"
+    sli = read_dataset("sli_5min", data_dir=data_dir)
+    assert len(sli) == 3
+    assert sli["service"].astype(str).tolist() == ["checkout", "warehouse", "warehouse"]  # catalog order
+    assert sli["service"].cat.categories.tolist() == [s.name for s in catalog.services]
+    assert sli["good"].tolist() == [99, 10, 9]
+    listing = list_datasets(data_dir=data_dir).set_index("name")
+    assert listing.loc["sli_5min", "rows"] == 3
+    assert pd.isna(listing.loc["incidents", "rows"])  # not in the folder
+
+
+def test_read_dataset_validates_against_folder_catalog(data_dir):
+    # the bundled catalog has no 'warehouse' service
+    with pytest.raises(DataError, match="'warehouse' is not a service of the catalog"):
+        read_sli(data_dir / "sli_5min.parquet", catalog=read_dataset("catalog"))
+    # and the folder's catalog rejects what it does not define
+    frame = pd.read_parquet(data_dir / "sli_5min.parquet")
+    frame.loc[2, "slo"] = "picking"
+    frame.to_parquet(data_dir / "sli_5min.parquet", index=False)
+    path = data_dir / "sli_5min.parquet"
+    expected = col(path, 3, "slo") + " 'picking' is not an SLO of service 'checkout'"
+    with pytest.raises(DataError, match=expected):
+        read_dataset("sli_5min", data_dir=data_dir)
+
+
+def test_read_dataset_missing_file_in_data_dir(data_dir):
+    with pytest.raises(DataError, match=re.escape(f"{data_dir / 'incidents.csv'}: file not found")):
+        read_dataset("incidents", data_dir=data_dir)
+
+
+def test_slm_datasets_environment_variable(data_dir, monkeypatch):
+    monkeypatch.setenv("SLM_DATASETS", str(data_dir))
+    assert dataset_path("sli_5min") == data_dir / "sli_5min.parquet"
+    assert len(read_dataset("sli_5min")) == 3
+
+
+def test_data_dir_copy_of_bundled_folder(tmp_path):
+    folder = tmp_path / "copy"
+    folder.mkdir()
+    for name in ("catalog.yaml", "maintenance.csv"):
+        shutil.copy(REPO_DATASETS / name, folder / name)
+    pd.testing.assert_frame_equal(read_dataset("maintenance", data_dir=folder), read_dataset("maintenance"))
