@@ -443,7 +443,7 @@ def rolling_compliance(
     >>> rc = rolling_compliance(sli, catalog)
     >>> rc[(rc["service"] == "payments") & (rc["slo"] == "availability")].set_index("timestamp").loc[
     ...     "2026-02-28 23:55", ["sli", "budget_remaining"]].round(4).tolist()
-    [0.9992, -0.6...]
+    [0.9976, -3.7609]
     """
     grid = to_grid(sli, good=good, total=total, timestamp=timestamp, by=by, what="rolling_compliance")
     settings = _series_settings(grid, catalog, window, target)
