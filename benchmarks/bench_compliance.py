@@ -31,6 +31,10 @@ slos = pd.Categorical.from_codes(np.repeat(np.arange(N_SLO) % 4, N).astype(np.in
                                  categories=["availability", "latency", "freshness", "uptime"])
 total = rng.integers(20, 400, N_SLO * N, dtype=np.int32)
 bad = (rng.integers(0, 1000, N_SLO * N, dtype=np.int16) < 3).astype(np.int32) * 5
+# ten 30-minute incidents per SLO with 20 % errors, so that alerts fire as in real data
+starts = (np.arange(N_SLO)[:, None] * N + rng.integers(0, N - 6, (N_SLO, 10))).ravel()
+for off in range(6):
+    bad[starts + off] = total[starts + off] // 5
 good = np.maximum(total - bad, 0).astype(np.int32)
 sli = pd.DataFrame({{"timestamp": np.tile(times.to_numpy(), N_SLO), "service": services, "slo": slos,
                     "good": good, "total": total}})

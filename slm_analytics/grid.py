@@ -223,13 +223,17 @@ def _fast_layout(codes: list[np.ndarray], sizes: list[int], t: np.ndarray) -> tu
     tt = t.reshape(n_series, n_buckets)
     if n_buckets > 1 and not (np.diff(tt[0]) == step).all():
         return None
-    if n_series > 1 and not (tt[1:] == tt[0]).all():
-        return None
-    gid = np.zeros(n_series, dtype=np.int64)
-    for k, s in zip(codes, sizes, strict=True):
-        kk = k.reshape(n_series, n_buckets)
-        if not (kk == kk[:, :1]).all():
+    keys = [k.reshape(n_series, n_buckets) for k in codes]
+    block = max(1, (1 << 20) // n_buckets)  # check ~1M rows at a time: small temporaries, cache-friendly
+    for a in range(0, n_series, block):
+        b = min(a + block, n_series)
+        if not (tt[a:b] == tt[0]).all():
             return None
+        for kk in keys:
+            if not (kk[a:b] == kk[a:b, :1]).all():
+                return None
+    gid = np.zeros(n_series, dtype=np.int64)
+    for kk, s in zip(keys, sizes, strict=True):
         gid = gid * s + kk[:, 0]
     if n_series > 1 and not (np.diff(gid) > 0).all():
         return None
