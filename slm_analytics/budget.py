@@ -648,15 +648,13 @@ def burn_rate_alerts(
                                   int(r.k_long), int(r.k_short)) for r in table.itertuples(index=False)]
         plans.append((tables[cache_key], _check_target(tgt)))
 
-    found: list[list[tuple]] = [[] for _ in range(n_series)]
-    step = grid.step
-    ends = grid.times + step  # evaluation instants
+    found: list[list[tuple[int, np.ndarray, np.ndarray]]] = [[] for _ in range(n_series)]
 
     def one(i: int) -> None:
         table, tgt = plans[i]
         cb = cumulative(grid.total[i] - grid.good[i])
         ct = cumulative(grid.total[i])
-        for severity, rule, rate, kl, ks in table:
+        for j, (_, _, rate, kl, ks) in enumerate(table):
             if kl > n:
                 continue
             thr = rate * (1 - tgt)
@@ -664,25 +662,46 @@ def burn_rate_alerts(
             if cand.size == 0:
                 continue
             # exact test of both windows at the candidate evaluation points (cumulative positions)
-            long_ok = (cb[cand] - cb[cand - kl]) > thr * (ct[cand] - ct[cand - kl])
-            cand = cand[long_ok]
-            short_ok = (cb[cand] - cb[cand - ks]) > thr * (ct[cand] - ct[cand - ks])
-            fire = np.zeros(n, dtype=bool)
-            fire[cand[short_ok] - 1] = True  # cumulative position p closes the window ending at bucket p - 1
-            for a, b in iter_runs(fire):
-                found[i].append((severity, rule, rate, a, b))
+            cand = cand[(cb[cand] - cb[cand - kl]) > thr * (ct[cand] - ct[cand - kl])]
+            cand = cand[(cb[cand] - cb[cand - ks]) > thr * (ct[cand] - ct[cand - ks])]
+            if cand.size == 0:
+                continue
+            # runs of consecutive firing evaluation points; position p closes the window ending at bucket p-1
+            breaks = np.flatnonzero(np.diff(cand) != 1)
+            first = cand[np.concatenate(([0], breaks + 1))] - 1
+            last = cand[np.concatenate((breaks, [cand.size - 1]))]  # bucket after the last firing one
+            found[i].append((j, first, last))
 
     grid.map_series(one)
-    rows = []
-    for i, alerts in enumerate(found):
-        key = tuple(grid.keys.iloc[i])
-        for severity, rule, rate, a, b in alerts:
-            rows.append((*key, severity, rule, rate, ends[a], ends[b] if b < n else ends[n - 1], b >= n))
+    series, rule_idx, first, stop = [], [], [], []
+    for i, parts in enumerate(found):
+        for j, a, b in parts:
+            series.append(np.full(a.size, i))
+            rule_idx.append(np.full(a.size, j))
+            first.append(a)
+            stop.append(b)
     cols = [*by, "severity", "rule", "burn_rate", "start", "end", "ongoing"]
-    out = pd.DataFrame(rows, columns=cols)
-    if out.empty:
-        out = out.astype({"start": "datetime64[us, UTC]", "end": "datetime64[us, UTC]", "ongoing": bool,
-                          "burn_rate": float})
+    if not series:
+        empty = {c: pd.Series([], dtype=grid.keys[c].dtype) for c in by}
+        empty.update({"severity": pd.Series([], dtype="str"), "rule": pd.Series([], dtype="str"),
+                      "burn_rate": pd.Series([], dtype=float),
+                      "start": pd.Series([], dtype="datetime64[us, UTC]"),
+                      "end": pd.Series([], dtype="datetime64[us, UTC]"), "ongoing": pd.Series([], dtype=bool)})
+        return pd.DataFrame(empty)[cols]
+    s_idx = np.concatenate(series)
+    r_idx = np.concatenate(rule_idx)
+    a_pos = np.concatenate(first)
+    b_pos = np.concatenate(stop)
+    ongoing = b_pos >= n
+    ends = grid.times + grid.step  # evaluation instants
+    out = grid.keys.iloc[s_idx].reset_index(drop=True)
+    per_rule = [plans[i][0] for i in s_idx]  # rule tables by series (shared objects, cheap)
+    out["severity"] = [t[j][0] for t, j in zip(per_rule, r_idx, strict=True)]
+    out["rule"] = [t[j][1] for t, j in zip(per_rule, r_idx, strict=True)]
+    out["burn_rate"] = np.array([t[j][2] for t, j in zip(per_rule, r_idx, strict=True)], dtype=float)
+    out["start"] = ends[a_pos]
+    out["end"] = ends[np.minimum(b_pos, n - 1)]
+    out["ongoing"] = ongoing
     return out.sort_values(["start", *by], kind="stable").reset_index(drop=True)
 
 

@@ -1,0 +1,773 @@
+"""Calendar windows, business-hours schedules, exclusion windows and interval arithmetic.
+
+Every time here is a timezone-aware UTC instant, in and out; local time zones only decide where calendar
+periods and business hours are cut. A calendar month in ``Europe/London`` is therefore 743 hours long in
+March and 745 hours in October, and business hours 08:00-18:00 in London are 07:00-17:00 UTC in summer.
+
+Intervals are half-open, ``[start, end)``, held in DataFrames with ``start`` and ``end`` columns (plus any
+grouping columns, e.g. ``service``). The set operations (:func:`merge_intervals`,
+:func:`subtract_intervals`, :func:`intersect_intervals`) treat a group's intervals as the union of them and
+return that union's maximal disjoint intervals, sorted; empty intervals (``start == end``) are dropped.
+
+Nothing here reads files, logs or rounds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError
+
+from .catalog import Schedule
+from .errors import DataError, DefinitionError, ParameterError
+
+__all__ = [
+    "business_hours_mask",
+    "calendar_windows",
+    "clip_intervals",
+    "exclusion_mask",
+    "intersect_intervals",
+    "interval_duration",
+    "merge_intervals",
+    "schedule_intervals",
+    "subtract_intervals",
+]
+
+Period = Literal["week", "month", "quarter"]
+PERIODS: tuple[str, ...] = ("week", "month", "quarter")
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_UTC_US = "datetime64[us, UTC]"
+
+
+# ------------------------------------------------------------------------------------------- helpers
+
+
+def _utc(value: Any, what: str) -> pd.Timestamp:
+    """Convert a timezone-aware instant to a UTC, microsecond ``Timestamp``."""
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError) as exc:
+        msg = f"{what} {value!r} is not a timestamp; give a timezone-aware time such as '2026-03-01T00:00Z'"
+        raise ParameterError(msg) from exc
+    if ts is pd.NaT:
+        msg = f"{what} is NaT; give a timezone-aware time such as '2026-03-01T00:00Z'"
+        raise ParameterError(msg)
+    if ts.tzinfo is None:
+        msg = (
+            f"{what} {value!r} has no time zone; give a timezone-aware time such as '2026-03-01T00:00Z' "
+            "(times are UTC instants)"
+        )
+        raise ParameterError(msg)
+    return ts.tz_convert("UTC").as_unit("us")
+
+
+def _range(start: Any, end: Any) -> tuple[pd.Timestamp, pd.Timestamp]:
+    t0, t1 = _utc(start, "start"), _utc(end, "end")
+    if t1 < t0:
+        msg = f"end {t1} is before start {t0}; give start <= end"
+        raise ParameterError(msg)
+    return t0, t1
+
+
+def _zone(tz: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        msg = f"unknown time zone {tz!r}: expected an IANA name such as 'UTC', 'Europe/London', 'Asia/Seoul'"
+        raise ParameterError(msg) from None
+
+
+def _step(step: str | dt.timedelta | pd.Timedelta) -> int:
+    """Convert a bucket length to microseconds."""
+    try:
+        td = pd.Timedelta(step)
+    except (TypeError, ValueError) as exc:
+        msg = f"step {step!r} is not a duration; give a pandas offset such as '5min' or '1h'"
+        raise ParameterError(msg) from exc
+    if td <= pd.Timedelta(0):
+        msg = f"step {step!r} must be a positive duration such as '5min'"
+        raise ParameterError(msg)
+    return int(td / pd.Timedelta(microseconds=1))
+
+
+def _micros(values: pd.Series | pd.Index, what: str) -> np.ndarray:
+    """Timezone-aware times as int64 microseconds since the epoch (UTC)."""
+    if not isinstance(values.dtype, pd.DatetimeTZDtype):
+        msg = f"{what} must hold timezone-aware timestamps (UTC), not {values.dtype}"
+        raise DataError(msg)
+    if isinstance(values, pd.Index):
+        return np.asarray(values.tz_convert(None).as_unit("us").asi8)
+    return values.dt.tz_convert(None).dt.as_unit("us").to_numpy().view(np.int64)
+
+
+def _times(values: np.ndarray) -> pd.Series:
+    """int64 microseconds back to a UTC datetime Series."""
+    return pd.Series(np.asarray(values, dtype=np.int64).view("datetime64[us]")).dt.tz_localize("UTC")
+
+
+def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        msg = f"{what}: expected a DataFrame, got {type(frame).__name__}"
+        raise DataError(msg)
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        msg = (
+            f"{what}: missing column(s) {', '.join(map(repr, missing))}; "
+            f"found {', '.join(map(str, frame.columns)) or 'none'}"
+        )
+        raise DataError(msg)
+
+
+def _bounds(frame: pd.DataFrame, start: str, end: str, by: tuple[str, ...], what: str):
+    """Validate the ``start``/``end`` of an interval frame; return them as int64 microseconds."""
+    _require(frame, (*by, start, end), what)
+    if len(frame) == 0:  # an empty frame may come with any dtype (e.g. built from no rows)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    s = _micros(frame[start], f"{what}: column {start!r}")
+    e = _micros(frame[end], f"{what}: column {end!r}")
+    nat = np.iinfo(np.int64).min
+    for name, arr in ((start, s), (end, e)):
+        if (arr == nat).any():
+            row = int(np.flatnonzero(arr == nat)[0])
+            msg = (
+                f"{what}: row {row + 1}: {name!r} is missing (NaT); fill open intervals first "
+                "(e.g. an ongoing incident ends at the end of the data)"
+            )
+            raise DataError(msg)
+    bad = e < s
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        msg = (
+            f"{what}: row {row + 1}: {end!r} ({frame[end].iloc[row]}) is before {start!r} "
+            f"({frame[start].iloc[row]}); an interval ends at or after it starts"
+        )
+        raise DataError(msg)
+    return s, e
+
+
+def _group_codes(frames: list[pd.DataFrame], by: tuple[str, ...]) -> tuple[list[np.ndarray], pd.DataFrame]:
+    """Give the rows of several frames common integer group codes (sorted by key); return the key table."""
+    sizes = [len(f) for f in frames]
+    if not by:
+        return [np.zeros(n, dtype=np.int64) for n in sizes], pd.DataFrame(index=range(1))
+    keys_all = pd.concat([f[list(by)] for f in frames], ignore_index=True)
+    combined = np.zeros(len(keys_all), dtype=np.int64)
+    for c in by:  # mixed-radix code of the sorted per-column codes: sorts like the key tuples
+        k, u = pd.factorize(keys_all[c], sort=True, use_na_sentinel=False)
+        combined = combined * max(len(u), 1) + k
+    _, first, codes = np.unique(combined, return_index=True, return_inverse=True)
+    keys = keys_all.iloc[first].reset_index(drop=True)
+    codes = codes.astype(np.int64).reshape(-1)
+    out, at = [], 0
+    for n in sizes:
+        out.append(codes[at:at + n])
+        at += n
+    return out, keys
+
+
+def _merge_arrays(g: np.ndarray, s: np.ndarray, e: np.ndarray):
+    """Union of ``[s, e)`` per group ``g``: sorted maximal disjoint intervals (touching ones are joined)."""
+    keep = e > s
+    g, s, e = g[keep], s[keep], e[keep]
+    if len(s) == 0:
+        return g, s, e
+    order = np.lexsort((s, g))
+    g, s, e = g[order], s[order], e[order]
+    # furthest end so far within the group: a running max over (group, rank of end) keys, which never
+    # carries over from one group to the next because groups are sorted and ranks are below the radix
+    uniq_e, rank = np.unique(e, return_inverse=True)
+    radix = len(e) + 1
+    reach = uniq_e[np.maximum.accumulate(g * radix + rank) - g * radix]
+    new = np.ones(len(s), dtype=bool)
+    new[1:] = (g[1:] != g[:-1]) | (s[1:] > reach[:-1])
+    idx = np.flatnonzero(new)
+    return g[idx], s[idx], np.maximum.reduceat(e, idx)
+
+
+def _build(keys: pd.DataFrame, g: np.ndarray, s: np.ndarray, e: np.ndarray, by: tuple[str, ...],
+           start: str, end: str) -> pd.DataFrame:
+    out = keys.iloc[g].reset_index(drop=True) if by else pd.DataFrame(index=range(len(s)))
+    out[start] = _times(s)
+    out[end] = _times(e)
+    return out
+
+
+# ------------------------------------------------------------------------------------------- intervals
+
+
+def merge_intervals(
+    frame: pd.DataFrame, *, start: str = "start", end: str = "end", by: Iterable[str] = ()
+) -> pd.DataFrame:
+    """Union of overlapping or touching intervals, per group.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Intervals ``[start, end)`` (timezone-aware), one per row, with the grouping columns ``by``.
+    start, end : str
+        Column names of the interval bounds.
+    by : iterable of str
+        Grouping columns (e.g. ``("service",)``); intervals of different groups are never merged.
+
+    Returns
+    -------
+    DataFrame
+        ``*by, start, end`` (UTC): the maximal disjoint intervals covering the same instants, sorted by group
+        then start. Other columns are dropped; empty intervals (``start == end``) disappear.
+
+    Raises
+    ------
+    DataError
+        A missing column, naive timestamps, a missing bound (NaT) or an interval ending before it starts.
+
+    Notes
+    -----
+    Sort by (group, start); a new interval begins where the start exceeds the running maximum of the ends
+    so far in the group. The result is idempotent (merging it again changes nothing) and independent of the
+    input's row order.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> maintenance = read_dataset("maintenance")
+    >>> merged = merge_intervals(maintenance, by=("service",))
+    >>> merged.columns.tolist(), len(merged) <= len(maintenance)
+    (['service', 'start', 'end'], True)
+    """
+    by = tuple(by)
+    s, e = _bounds(frame, start, end, by, "merge_intervals")
+    (g,), keys = _group_codes([frame], by)
+    mg, ms, me = _merge_arrays(g, s, e)
+    return _build(keys, mg, ms, me, by, start, end)
+
+
+def clip_intervals(
+    frame: pd.DataFrame, lo: Any, hi: Any, *, start: str = "start", end: str = "end"
+) -> pd.DataFrame:
+    """Clip intervals to ``[lo, hi)``, dropping those left empty.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Intervals; other columns are kept.
+    lo, hi : Timestamp or str
+        Timezone-aware bounds, ``lo <= hi``.
+    start, end : str
+        Column names of the interval bounds.
+
+    Returns
+    -------
+    DataFrame
+        The rows that overlap ``[lo, hi)``, with ``start``/``end`` clipped to it (UTC); index reset.
+
+    Raises
+    ------
+    ParameterError
+        Naive bounds or ``hi < lo``.
+    DataError
+        As :func:`merge_intervals`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"start": pd.to_datetime(["2026-01-01 10:00Z"]),
+    ...                   "end": pd.to_datetime(["2026-01-01 14:00Z"])})
+    >>> clip_intervals(f, "2026-01-01 12:00Z", "2026-01-02 00:00Z")
+                          start                       end
+    0 2026-01-01 12:00:00+00:00 2026-01-01 14:00:00+00:00
+    """
+    t0, t1 = _range(lo, hi)
+    s, e = _bounds(frame, start, end, (), "clip_intervals")
+    cs = np.maximum(s, t0.asm8.view(np.int64))
+    ce = np.minimum(e, t1.asm8.view(np.int64))
+    keep = ce > cs
+    out = frame.loc[keep].copy().reset_index(drop=True)
+    out[start] = _times(cs[keep])
+    out[end] = _times(ce[keep])
+    return out
+
+
+def _combine(a: pd.DataFrame, b: pd.DataFrame, by: tuple[str, ...], start: str, end: str,
+             keep: Callable[[np.ndarray, np.ndarray], np.ndarray], what: str) -> pd.DataFrame:
+    """Sweep the boundaries of union(a) and union(b) per group; keep segments where ``keep(in_a, in_b)``."""
+    sa, ea = _bounds(a, start, end, by, f"{what}: a")
+    sb, eb = _bounds(b, start, end, by, f"{what}: b")
+    (ga, gb), keys = _group_codes([a, b], by)
+    ga, sa, ea = _merge_arrays(ga, sa, ea)
+    gb, sb, eb = _merge_arrays(gb, sb, eb)
+    na, nb = len(sa), len(sb)
+    g = np.concatenate([ga, ga, gb, gb])
+    t = np.concatenate([sa, ea, sb, eb])
+    da = np.concatenate([np.ones(na, np.int64), -np.ones(na, np.int64), np.zeros(2 * nb, np.int64)])
+    db = np.concatenate([np.zeros(2 * na, np.int64), np.ones(nb, np.int64), -np.ones(nb, np.int64)])
+    order = np.lexsort((t, g))
+    g, t = g[order], t[order]
+    # each group's events sum to zero, so a global running sum restarts at 0 in every group
+    ca, cb = np.cumsum(da[order]), np.cumsum(db[order])
+    last = np.ones(len(t), dtype=bool)
+    last[:-1] = (g[1:] != g[:-1]) | (t[1:] != t[:-1])
+    g, t, ca, cb = g[last], t[last], ca[last], cb[last]
+    seg = keep(ca[:-1] > 0, cb[:-1] > 0) & (g[1:] == g[:-1])
+    mg, ms, me = _merge_arrays(g[:-1][seg], t[:-1][seg], t[1:][seg])
+    return _build(keys, mg, ms, me, by, start, end)
+
+
+def subtract_intervals(
+    a: pd.DataFrame, b: pd.DataFrame, *, by: Iterable[str] = (), start: str = "start", end: str = "end"
+) -> pd.DataFrame:
+    """Subtract intervals: the instants of ``a`` not covered by ``b``, per group.
+
+    Parameters
+    ----------
+    a, b : DataFrame
+        Intervals with columns ``*by, start, end``; ``b``'s intervals only remove time from ``a``'s
+        intervals of the same group.
+    by : iterable of str
+        Grouping columns (e.g. ``("service",)``).
+    start, end : str
+        Column names of the interval bounds (the same in both frames).
+
+    Returns
+    -------
+    DataFrame
+        ``*by, start, end``: union(a) minus union(b), as sorted maximal disjoint intervals.
+
+    Raises
+    ------
+    DataError
+        As :func:`merge_intervals`, for either frame.
+
+    Notes
+    -----
+    A sweep over the sorted boundaries of both unions: a segment between consecutive boundaries is kept
+    when it lies inside ``a`` and outside ``b``. ``subtract_intervals(a, b)`` and
+    ``intersect_intervals(a, b)`` partition ``merge_intervals(a)``: their durations add up to its duration.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = lambda *s: pd.to_datetime(list(s), utc=True)
+    >>> incidents = pd.DataFrame({"start": t("2026-01-01 10:00"), "end": t("2026-01-01 12:00")})
+    >>> maintenance = pd.DataFrame({"start": t("2026-01-01 11:00"), "end": t("2026-01-01 11:30")})
+    >>> subtract_intervals(incidents, maintenance)
+                          start                       end
+    0 2026-01-01 10:00:00+00:00 2026-01-01 11:00:00+00:00
+    1 2026-01-01 11:30:00+00:00 2026-01-01 12:00:00+00:00
+    """
+    return _combine(a, b, tuple(by), start, end, lambda x, y: x & ~y, "subtract_intervals")
+
+
+def intersect_intervals(
+    a: pd.DataFrame, b: pd.DataFrame, *, by: Iterable[str] = (), start: str = "start", end: str = "end"
+) -> pd.DataFrame:
+    """Intersect intervals: the instants covered by both ``a`` and ``b``, per group.
+
+    Parameters
+    ----------
+    a, b : DataFrame
+        Intervals with columns ``*by, start, end``.
+    by : iterable of str
+        Grouping columns.
+    start, end : str
+        Column names of the interval bounds (the same in both frames).
+
+    Returns
+    -------
+    DataFrame
+        ``*by, start, end``: union(a) intersected with union(b), as sorted maximal disjoint intervals.
+
+    Raises
+    ------
+    DataError
+        As :func:`merge_intervals`, for either frame.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = lambda *s: pd.to_datetime(list(s), utc=True)
+    >>> a = pd.DataFrame({"start": t("2026-01-01 10:00"), "end": t("2026-01-01 12:00")})
+    >>> b = pd.DataFrame({"start": t("2026-01-01 11:00"), "end": t("2026-01-01 13:00")})
+    >>> intersect_intervals(a, b)
+                          start                       end
+    0 2026-01-01 11:00:00+00:00 2026-01-01 12:00:00+00:00
+    """
+    return _combine(a, b, tuple(by), start, end, lambda x, y: x & y, "intersect_intervals")
+
+
+def interval_duration(frame: pd.DataFrame, *, start: str = "start", end: str = "end") -> pd.Series:
+    """Length of each interval, ``end - start``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Intervals.
+    start, end : str
+        Column names of the interval bounds.
+
+    Returns
+    -------
+    Series
+        ``Timedelta`` per row, with the frame's index.
+
+    Raises
+    ------
+    DataError
+        As :func:`merge_intervals`.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> interval_duration(read_dataset("maintenance")).iloc[0]
+    Timedelta('0 days 01:30:00')
+    """
+    _bounds(frame, start, end, (), "interval_duration")
+    if len(frame) == 0:
+        return pd.Series([], index=frame.index, dtype="timedelta64[us]", name="duration")
+    return (frame[end] - frame[start]).rename("duration")
+
+
+# ------------------------------------------------------------------------------------------- calendar
+
+
+def _localize(naive: pd.DatetimeIndex, tz: str, *, first: bool) -> pd.DatetimeIndex:
+    """Convert local wall-clock times to UTC (repeated: first or last occurrence; skipped: forward)."""
+    # localise both ways and pick the earlier (later) instant, rather than trusting the "is DST" flag,
+    # which is inverted in zones with negative DST such as Europe/Dublin
+    one = np.ones(len(naive), dtype=bool)
+    a = naive.tz_localize(tz, ambiguous=one, nonexistent="shift_forward").as_unit("us").asi8
+    b = naive.tz_localize(tz, ambiguous=~one, nonexistent="shift_forward").as_unit("us").asi8
+    pick = np.minimum(a, b) if first else np.maximum(a, b)
+    return pd.DatetimeIndex(pick.view("datetime64[us]")).tz_localize("UTC")
+
+
+def calendar_windows(start: Any, end: Any, *, period: Period, tz: str = "UTC") -> pd.DataFrame:
+    """List the calendar weeks, months or quarters overlapping ``[start, end)``, cut at midnight in ``tz``.
+
+    Parameters
+    ----------
+    start, end : Timestamp or str
+        Timezone-aware range, ``start <= end``.
+    period : {"week", "month", "quarter"}
+        Calendar period; weeks start on Monday, quarters in January, April, July and October.
+    tz : str
+        IANA time zone whose midnights cut the periods.
+
+    Returns
+    -------
+    DataFrame
+        ``window_start, window_end`` (UTC): whole periods (not clipped to the range), in order; empty when
+        ``start == end``.
+
+    Raises
+    ------
+    ParameterError
+        Unknown period or time zone, naive times, ``end < start``.
+
+    Notes
+    -----
+    Boundaries are local midnights converted to UTC, so a period's length in hours follows the local clock:
+    March 2026 in Europe/London is 743 hours (clocks go forward on the 29th) and October 2026 is 745. A
+    midnight that does not exist locally moves forward to the first valid instant; a repeated one is taken
+    at its first occurrence.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> w = calendar_windows("2026-03-10T00:00Z", "2026-04-10T00:00Z", period="month", tz="Europe/London")
+    >>> w
+                   window_start                window_end
+    0 2026-03-01 00:00:00+00:00 2026-03-31 23:00:00+00:00
+    1 2026-03-31 23:00:00+00:00 2026-04-30 23:00:00+00:00
+    >>> ((w["window_end"] - w["window_start"]) / pd.Timedelta(hours=1)).tolist()
+    [743.0, 720.0]
+    """
+    if period not in PERIODS:
+        msg = f"period {period!r} is not a calendar period; expected one of {', '.join(PERIODS)}"
+        raise ParameterError(msg)
+    _zone(tz)
+    t0, t1 = _range(start, end)
+    empty = pd.DataFrame({"window_start": pd.Series([], dtype=_UTC_US),
+                          "window_end": pd.Series([], dtype=_UTC_US)})
+    if t1 == t0:
+        return empty
+    local0 = t0.tz_convert(tz).tz_localize(None).normalize()
+    local1 = t1.tz_convert(tz).tz_localize(None)
+    if period == "week":
+        first, freq = local0 - pd.Timedelta(days=local0.weekday()), "7D"
+    elif period == "month":
+        first, freq = local0.replace(day=1), "MS"
+    else:
+        first, freq = local0.replace(month=3 * ((local0.month - 1) // 3) + 1, day=1), "QS-JAN"
+    edges = pd.date_range(first, local1 + pd.Timedelta(days=100), freq=freq, unit="us")
+    utc = _localize(edges, tz, first=True)
+    ws, we = utc[:-1], utc[1:]
+    keep = (we > t0) & (ws < t1)
+    return pd.DataFrame({"window_start": ws[keep], "window_end": we[keep]}).reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------------------- schedules
+
+
+def _as_schedule(schedule: Schedule | Mapping[str, Any]) -> Schedule:
+    if isinstance(schedule, Schedule):
+        return schedule
+    if isinstance(schedule, Mapping):
+        try:
+            return Schedule.model_validate(dict(schedule))
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'schedule'}: {e['msg'].removeprefix('Value error, ')}"
+                for e in exc.errors(include_url=False)
+            )
+            msg = f"invalid schedule {schedule.get('name', '?')!r}: {problems}"
+            raise DefinitionError(msg) from None
+    msg = f"schedule must be a catalog Schedule (or a mapping of its fields), not {type(schedule).__name__}"
+    raise ParameterError(msg)
+
+
+def _check_holiday_years(schedule: Schedule, t0: pd.Timestamp, t1: pd.Timestamp) -> None:
+    if not schedule.holidays or t1 <= t0:
+        return
+    listed = sorted({d.year for d in schedule.holidays})
+    y0 = t0.tz_convert(schedule.timezone).year
+    y1 = (t1 - pd.Timedelta(microseconds=1)).tz_convert(schedule.timezone).year
+    missing = [y for y in range(y0, y1 + 1) if y not in listed]
+    if missing:
+        msg = (
+            f"schedule {schedule.name!r} lists holidays for {', '.join(map(str, listed))} only, but "
+            f"[{t0}, {t1}) reaches {', '.join(map(str, missing))}: holidays outside the schedule's years are "
+            "unknown, not absent; add that year's holidays to the schedule or shorten the range"
+        )
+        raise DefinitionError(msg)
+
+
+def _hhmm(value: str) -> pd.Timedelta:
+    hours, minutes = value.split(":")
+    return pd.Timedelta(hours=int(hours), minutes=int(minutes))
+
+
+def schedule_intervals(schedule: Schedule | Mapping[str, Any], start: Any, end: Any) -> pd.DataFrame:
+    """List the business-hours intervals of a schedule within ``[start, end)``.
+
+    Parameters
+    ----------
+    schedule : Schedule or mapping
+        A catalog schedule (``catalog.schedule(name)``), or a mapping of its fields, validated here.
+    start, end : Timestamp or str
+        Timezone-aware range, ``start <= end``.
+
+    Returns
+    -------
+    DataFrame
+        ``start, end`` (UTC): sorted disjoint business-hours intervals, clipped to ``[start, end)``. Blocks
+        that touch (``09:00-12:00`` and ``12:00-18:00``, or a day ending ``24:00`` and the next starting
+        ``00:00``) are joined.
+
+    Raises
+    ------
+    DefinitionError
+        An invalid schedule mapping (unknown time zone, overlapping hours...), or a schedule that lists
+        holidays while ``[start, end)`` reaches a (local) calendar year for which it lists none: holidays
+        outside the schedule's years are unknown, not absent.
+    ParameterError
+        Naive times or ``end < start``.
+
+    Notes
+    -----
+    Opening and closing times are local wall-clock times, converted to UTC day by day, so the UTC hours move
+    at daylight-saving changes. A local time that occurs twice (clocks going back) opens at its first and
+    closes at its second occurrence; one that does not exist (clocks going forward) moves forward to the
+    first valid instant. Holidays remove the whole local day (ServiceNow schedule semantics).
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> uk = read_dataset("catalog").schedule("uk-business-hours")
+    >>> schedule_intervals(uk, "2026-03-27T00:00Z", "2026-03-31T00:00Z")
+                          start                       end
+    0 2026-03-27 08:00:00+00:00 2026-03-27 18:00:00+00:00
+    1 2026-03-30 07:00:00+00:00 2026-03-30 17:00:00+00:00
+    """
+    schedule = _as_schedule(schedule)
+    t0, t1 = _range(start, end)
+    _check_holiday_years(schedule, t0, t1)
+    tz = schedule.timezone
+    first = t0.tz_convert(tz).tz_localize(None).normalize() - pd.Timedelta(days=1)
+    last = t1.tz_convert(tz).tz_localize(None).normalize() + pd.Timedelta(days=1)
+    days = pd.date_range(first, last, freq="D", unit="us")
+    holidays = pd.DatetimeIndex(pd.to_datetime(list(schedule.holidays))).as_unit("us") if schedule.holidays \
+        else pd.DatetimeIndex([], dtype="datetime64[us]")
+    workday = ~days.isin(holidays)
+    dow = days.day_of_week
+    opens, closes = [], []
+    for block in schedule.hours:  # a handful of blocks; the days are vectorised
+        on = np.isin(dow, [_DAYS.index(d) for d in block.days]) & workday
+        opens.append(days[on] + _hhmm(block.start))
+        closes.append(days[on] + _hhmm(block.end))
+    s = _localize(pd.DatetimeIndex(np.concatenate([o.to_numpy() for o in opens])), tz, first=True)
+    e = _localize(pd.DatetimeIndex(np.concatenate([c.to_numpy() for c in closes])), tz, first=False)
+    lo, hi = t0.asm8.view(np.int64), t1.asm8.view(np.int64)
+    si = np.maximum(s.asi8, lo)
+    ei = np.minimum(e.asi8, hi)
+    g, ms, me = _merge_arrays(np.zeros(len(si), dtype=np.int64), si, ei)
+    return pd.DataFrame({"start": _times(ms), "end": _times(me)})
+
+
+def _as_micros(timestamps: Any, what: str) -> np.ndarray:
+    if isinstance(timestamps, pd.Series | pd.Index):
+        return _micros(timestamps, what)
+    arr = pd.DatetimeIndex(timestamps) if not isinstance(timestamps, np.ndarray) or timestamps.size else \
+        pd.DatetimeIndex([], tz="UTC")
+    return _micros(arr, what)
+
+
+def business_hours_mask(
+    timestamps: pd.Series | pd.DatetimeIndex,
+    schedule: Schedule | Mapping[str, Any],
+    *,
+    step: str | dt.timedelta | pd.Timedelta = "5min",
+) -> np.ndarray:
+    """Whether each bucket ``[t, t + step)`` is in the schedule's business hours.
+
+    Parameters
+    ----------
+    timestamps : Series or DatetimeIndex
+        Bucket start times (timezone-aware), in any order, repeats allowed.
+    schedule : Schedule or mapping
+        A catalog schedule.
+    step : str or timedelta
+        Bucket length; it only extends the range of schedule intervals to the end of the last bucket.
+
+    Returns
+    -------
+    ndarray of bool
+        One value per timestamp: ``True`` when the bucket's start lies inside a business-hours interval
+        (``interval.start <= t < interval.end``). A bucket straddling opening or closing time counts when it
+        starts inside; with opening hours on the bucket grid (e.g. ``HH:M0``/``HH:M5`` for 5-minute buckets)
+        no bucket straddles.
+
+    Raises
+    ------
+    DataError
+        Timestamps that are not timezone-aware.
+    DefinitionError
+        As :func:`schedule_intervals` (e.g. timestamps in a year without listed holidays).
+    ParameterError
+        A step that is not a positive duration.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from slm_analytics import read_dataset
+    >>> kr = read_dataset("catalog").schedule("kr-business-hours")
+    >>> t = pd.date_range("2026-01-05 23:55", periods=3, freq="5min", tz="UTC")  # 08:55-09:05 in Seoul
+    >>> business_hours_mask(t, kr).tolist()
+    [False, True, True]
+    """
+    step_us = _step(step)
+    t = _as_micros(timestamps, "timestamps")
+    if len(t) == 0:
+        return np.zeros(0, dtype=bool)
+    lo, hi = _times(np.array([t.min(), t.max() + step_us]))
+    iv = schedule_intervals(schedule, lo, hi)
+    s, e = _micros(iv["start"], "start"), _micros(iv["end"], "end")
+    if len(s) == 0:
+        return np.zeros(len(t), dtype=bool)
+    pos = np.searchsorted(s, t, side="right") - 1  # last interval opening at or before t
+    return (pos >= 0) & (t < e[np.maximum(pos, 0)])
+
+
+# ------------------------------------------------------------------------------------------- exclusions
+
+
+def _overlaps(t: np.ndarray, step_us: int, ws: np.ndarray, we: np.ndarray) -> np.ndarray:
+    """Whether ``[t, t + step)`` overlaps one of the sorted disjoint windows ``[ws, we)``."""
+    idx = np.searchsorted(we, t, side="right")  # first window ending after t
+    hit = idx < len(we)
+    hit[hit] = ws[idx[hit]] < t[hit] + step_us
+    return hit
+
+
+def exclusion_mask(
+    frame: pd.DataFrame,
+    exclusions: pd.DataFrame,
+    *,
+    timestamp: str = "timestamp",
+    service: str = "service",
+    step: str | dt.timedelta | pd.Timedelta = "5min",
+) -> np.ndarray:
+    """Whether each row's bucket overlaps an exclusion window of its service.
+
+    Exclusion windows are periods removed from measurement altogether, from both numerator and denominator:
+    planned maintenance in SLA terms, "status corrections" in Datadog, "budget adjustments" in Nobl9. This
+    function only finds the rows; the caller drops them.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Bucket rows with a bucket start time and a service (e.g. SLI counts).
+    exclusions : DataFrame
+        Windows with columns ``service``, ``start``, ``end`` (timezone-aware), e.g.
+        ``read_dataset("maintenance")``; overlapping windows are allowed.
+    timestamp, service : str
+        Columns of ``frame`` holding the bucket start and the service (``exclusions`` always uses
+        ``service``).
+    step : str or timedelta
+        Bucket length.
+
+    Returns
+    -------
+    ndarray of bool
+        One value per row of ``frame``: ``True`` when ``[t, t + step)`` overlaps a window ``[start, end)`` of
+        the same service (``start < t + step`` and ``end > t``), so a partly covered bucket is excluded
+        whole.
+
+    Raises
+    ------
+    DataError
+        A missing column, naive timestamps, a window without a bound or ending before it starts.
+    ParameterError
+        A step that is not a positive duration.
+
+    Notes
+    -----
+    Vectorised per service: the windows are merged, then each bucket start is located with one
+    ``searchsorted`` against the sorted window ends.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> sli, maintenance = read_dataset("sli_5min"), read_dataset("maintenance")
+    >>> mask = exclusion_mask(sli, maintenance)
+    >>> int(mask.sum()), sorted(sli.loc[mask, "service"].unique())
+    (2136, ['data-pipeline', 'email', 'payments', 'reporting'])
+    """
+    step_us = _step(step)
+    _require(frame, (timestamp, service), "exclusion_mask: frame")
+    _require(exclusions, ("service", "start", "end"), "exclusion_mask: exclusions")
+    t = _micros(frame[timestamp], f"exclusion_mask: column {timestamp!r}")
+    out = np.zeros(len(frame), dtype=bool)
+    if len(exclusions) == 0 or len(frame) == 0:
+        return out
+    merged = merge_intervals(exclusions, by=("service",))
+    col = frame[service]
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes, names = col.cat.codes.to_numpy(), pd.Index(col.cat.categories.astype(str))
+    else:
+        codes, uniques = pd.factorize(col)
+        names = pd.Index(np.asarray(uniques).astype(str))
+    ms, me = _micros(merged["start"], "start"), _micros(merged["end"], "end")
+    svc = merged["service"].astype(str).to_numpy()
+    bounds = np.flatnonzero(np.r_[True, svc[1:] != svc[:-1], True])
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):  # one pass per service with windows
+        code = names.get_indexer([svc[a]])[0]
+        if code < 0:
+            continue
+        rows = np.flatnonzero(codes == code)
+        out[rows] = _overlaps(t[rows], step_us, ms[a:b], me[a:b])
+    return out
