@@ -29,6 +29,17 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         save_catalog,
         to_openslo,
     )
+    from .availability import availability_from_incidents, incident_metrics
+    from .budget import (
+        BacktestResult,
+        ErrorBudget,
+        attainment,
+        backtest_alerts,
+        burn_rate_alerts,
+        burn_rate_thresholds,
+        error_budget,
+        rolling_compliance,
+    )
     from .data import (
         list_datasets,
         read_dataset,
@@ -38,6 +49,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         read_sip_register,
         read_sli,
     )
+    from .sla import budget_policy_triggers, composite_slo, service_credits, sla_attainment
+    from .sli import histogram_fraction, histogram_quantile, ratio_sli, sli_interval, timeslice_sli
 
 #: public name -> submodule that defines it
 _LAZY = {
@@ -58,6 +71,28 @@ _LAZY = {
     "read_maintenance": "data",
     "read_requirements": "data",
     "read_sip_register": "data",
+    # SLIs
+    "ratio_sli": "sli",
+    "timeslice_sli": "sli",
+    "histogram_quantile": "sli",
+    "histogram_fraction": "sli",
+    "sli_interval": "sli",
+    "availability_from_incidents": "availability",
+    "incident_metrics": "availability",
+    # error budgets and alerting
+    "ErrorBudget": "budget",
+    "BacktestResult": "budget",
+    "attainment": "budget",
+    "error_budget": "budget",
+    "rolling_compliance": "budget",
+    "burn_rate_thresholds": "budget",
+    "burn_rate_alerts": "budget",
+    "backtest_alerts": "budget",
+    # SLAs
+    "sla_attainment": "sla",
+    "service_credits": "sla",
+    "budget_policy_triggers": "sla",
+    "composite_slo": "sla",
 }
 
 __all__ = [
