@@ -360,6 +360,15 @@ def attainment(
 # ------------------------------------------------------------------------------------------- rolling compliance
 
 
+def _excluded(sli: pd.DataFrame, grid: Grid, exclusions: pd.DataFrame | None, timestamp: str) -> np.ndarray | None:
+    """Grid-shaped mask of buckets inside an exclusion window of their service, or None."""
+    if exclusions is None or len(exclusions) == 0:
+        return None
+    from .windows import exclusion_mask
+
+    return grid.to_grid_mask(exclusion_mask(sli, exclusions, timestamp=timestamp, step=grid.step))
+
+
 def _series_settings(grid: Grid, catalog: Catalog | None, window, target) -> list[tuple[object, float, str]]:
     """Per series: (window spec, target, time zone)."""
     out = []
@@ -396,6 +405,7 @@ def rolling_compliance(
     *,
     window: str | None = None,
     target: float | None = None,
+    exclusions: pd.DataFrame | None = None,
     by: tuple[str, ...] = ("service", "slo"),
     good: str = "good",
     total: str = "total",
@@ -414,6 +424,9 @@ def rolling_compliance(
         within the period, cut in the service's time zone). Overrides the catalog.
     target : float, optional
         Objective for every series; overrides the catalog.
+    exclusions : DataFrame, optional
+        Windows removed from measurement (``service, start, end``, e.g. planned maintenance): buckets that
+        overlap one of their service's windows leave both numerator and denominator.
     by, good, total, timestamp : str
         Column names.
 
@@ -446,6 +459,7 @@ def rolling_compliance(
     [0.9976, -3.7609]
     """
     grid = to_grid(sli, good=good, total=total, timestamp=timestamp, by=by, what="rolling_compliance")
+    excluded = _excluded(sli, grid, exclusions, timestamp)
     settings = _series_settings(grid, catalog, window, target)
     n_series, n = grid.shape
     out_sli = np.empty((n_series, n))
@@ -466,7 +480,8 @@ def rolling_compliance(
     def one(i: int) -> None:
         k, starts = plans[i]
         target_i = settings[i][1]
-        cg, ct = cumulative(grid.good[i]), cumulative(grid.total[i])
+        g, t = grid.counts(i, excluded)
+        cg, ct = cumulative(g), cumulative(t)
         if k is not None:
             gw, tw = trailing(cg, k), trailing(ct, k)
             out_sli[i, : k - 1] = np.nan
@@ -580,6 +595,7 @@ def burn_rate_alerts(
     policy: pd.DataFrame | AlertPolicy | None = None,
     target: float | None = None,
     period: str | None = None,
+    exclusions: pd.DataFrame | None = None,
     by: tuple[str, ...] = ("service", "slo"),
     good: str = "good",
     total: str = "total",
@@ -602,6 +618,9 @@ def burn_rate_alerts(
         Objective for every series (overrides the catalog).
     period : str, optional
         SLO period for every series (overrides the catalog); default ``"30d"`` without a catalog.
+    exclusions : DataFrame, optional
+        Windows removed from measurement (``service, start, end``, e.g. planned maintenance): their buckets
+        count as no events, so announced maintenance does not page.
     by, good, total, timestamp : str
         Column names.
 
@@ -626,6 +645,7 @@ def burn_rate_alerts(
     ['service', 'slo', 'severity', 'rule', 'burn_rate', 'start', 'end', 'ongoing']
     """
     grid = to_grid(sli, good=good, total=total, timestamp=timestamp, by=by, what="burn_rate_alerts")
+    excluded = _excluded(sli, grid, exclusions, timestamp)
     n_series, n = grid.shape
     plans = []
     tables: dict[tuple, list[tuple[str, str, float, int, int]]] = {}
@@ -652,8 +672,9 @@ def burn_rate_alerts(
 
     def one(i: int) -> None:
         table, tgt = plans[i]
-        cb = cumulative(grid.total[i] - grid.good[i])
-        ct = cumulative(grid.total[i])
+        g, t = grid.counts(i, excluded)
+        cb = cumulative(t - g)
+        ct = cumulative(t)
         for j, (_, _, rate, kl, ks) in enumerate(table):
             if kl > n:
                 continue
@@ -766,6 +787,7 @@ def backtest_alerts(
     catalog: Catalog,
     *,
     policies: Mapping[str, pd.DataFrame | AlertPolicy | None] | None = None,
+    exclusions: pd.DataFrame | None = None,
 ) -> BacktestResult:
     """Replay alert policies over history and score them against the incident records.
 
@@ -790,6 +812,9 @@ def backtest_alerts(
         Targets and periods of the SLOs.
     policies : mapping of str to policy, optional
         Policies to compare, by name; default: every alert policy of the catalog plus the SRE Workbook's.
+    exclusions : DataFrame, optional
+        Planned maintenance (``service, start, end``): removed from the SLI before replaying, so that
+        announced work neither pages nor counts as a false alarm.
 
     Returns
     -------
@@ -821,7 +846,7 @@ def backtest_alerts(
         inc["severity"] = ""
     summaries, matches, all_alerts = [], [], []
     for name, pol in policies.items():
-        alerts = burn_rate_alerts(sli, catalog, policy=pol).assign(policy=name)
+        alerts = burn_rate_alerts(sli, catalog, policy=pol, exclusions=exclusions).assign(policy=name)
         tp = np.zeros(len(alerts), dtype=bool)
         rows = []
         for r in inc.itertuples(index=False):

@@ -62,6 +62,22 @@ class Grid:
         flat = values.reshape(-1)
         return flat if self.rows is None else flat[self.rows]
 
+    def to_grid_mask(self, mask_rows: np.ndarray) -> np.ndarray:
+        """A per-input-row boolean (e.g. excluded buckets) laid out on the grid; False where no row was."""
+        if self.rows is None:
+            return np.asarray(mask_rows, dtype=bool).reshape(self.shape)
+        out = np.zeros(self.shape[0] * self.shape[1], dtype=bool)
+        out[self.rows] = mask_rows
+        return out.reshape(self.shape)
+
+    def counts(self, i: int, excluded: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Good and total counts of series ``i``, with ``excluded`` buckets (grid-shaped mask) set to 0."""
+        g, t = self.good[i], self.total[i]
+        if excluded is not None and excluded[i].any():
+            g = np.where(excluded[i], 0, g)
+            t = np.where(excluded[i], 0, t)
+        return g, t
+
     def map_series(self, func: Callable[[int], None], *, threads: int | None = None) -> None:
         """Call ``func(i)`` for every series ``i``, on a thread pool (numpy releases the GIL)."""
         n = self.shape[0]

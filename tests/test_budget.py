@@ -374,3 +374,19 @@ def test_backtest_on_sample_data(sample):
     assert (s["recall_p1_p2"] >= s["recall"]).all()
     assert (s["detection_time_median"] > pd.Timedelta(0)).all()
     assert "precision" in repr(bt)
+
+
+def test_exclusions_leave_numerator_and_denominator():
+    # buckets (good, total): (10,10) (0,10) (10,10); maintenance covers the middle bucket -> the 15-minute
+    # window holds 20/20 instead of 20/30, and no alert pages for announced work
+    sli = _frame([10, 0, 10], [10, 10, 10], service="payments")
+    maint = pd.DataFrame({"service": ["payments"],
+                          "start": [pd.Timestamp("2026-01-01 00:05", tz="UTC")],
+                          "end": [pd.Timestamp("2026-01-01 00:10", tz="UTC")]})
+    plain = rolling_compliance(sli, window="15m", target=0.9)
+    excl = rolling_compliance(sli, window="15m", target=0.9, exclusions=maint)
+    assert plain["sli"].iloc[2] == pytest.approx(20 / 30)
+    assert excl["sli"].iloc[2] == pytest.approx(1.0)
+    policy = SRE_WORKBOOK_POLICY.iloc[:1].assign(long_window="10m", short_window="5m")
+    assert not burn_rate_alerts(sli, target=0.9, period="30d", policy=policy).empty
+    assert burn_rate_alerts(sli, target=0.9, period="30d", policy=policy, exclusions=maint).empty
