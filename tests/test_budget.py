@@ -387,6 +387,8 @@ def test_exclusions_leave_numerator_and_denominator():
     excl = rolling_compliance(sli, window="15m", target=0.9, exclusions=maint)
     assert plain["sli"].iloc[2] == pytest.approx(20 / 30)
     assert excl["sli"].iloc[2] == pytest.approx(1.0)
-    policy = SRE_WORKBOOK_POLICY.iloc[:1].assign(long_window="10m", short_window="5m")
+    # burn rate 2 at 90 %: fires above 20 % errors; bucket 2 alone is 100 % bad
+    policy = pd.DataFrame({"severity": ["page"], "long_window": ["10m"], "short_window": ["5m"],
+                           "burn_rate": [2.0]})
     assert not burn_rate_alerts(sli, target=0.9, period="30d", policy=policy).empty
     assert burn_rate_alerts(sli, target=0.9, period="30d", policy=policy, exclusions=maint).empty
