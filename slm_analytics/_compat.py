@@ -1,0 +1,28 @@
+"""Workarounds for third-party packages, each with the upstream reference that will let us drop it."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+__all__ = ["import_jsonschema"]
+
+
+def import_jsonschema() -> None:
+    """Import ``jsonschema`` without its eager import of ``rfc3987_syntax`` (over 2 s each process).
+
+    ``rfc3987-syntax`` 1.1, installed with jupyterlab through ``jsonschema[format-nongpl]``, compiles a
+    Lark grammar when imported, and ``jsonschema`` imports it eagerly for its ``iri``/``iri-reference``
+    format checkers (python-jsonschema/jsonschema#1428, #1521). altair, nbformat and papermill validate
+    without those formats, yet pay the cost in every review kernel. Hiding the module while ``jsonschema``
+    is first imported skips the grammar; ``rfc3987_syntax`` stays importable afterwards, and only
+    ``jsonschema.FormatChecker`` lacks the two IRI formats in this process. Does nothing when
+    ``jsonschema`` is already imported.
+    """
+    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
+        return
+    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # makes `import` raise ImportError
+    try:
+        importlib.import_module("jsonschema")
+    finally:
+        del sys.modules["rfc3987_syntax"]

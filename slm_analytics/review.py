@@ -1,0 +1,1065 @@
+"""The monthly service review: parameters, the sections of the review notebook, and the papermill runner.
+
+``notebooks/reports/service-review.ipynb`` reviews one service for one calendar month. Its parameters are
+checked by :func:`validate_parameters` (papermill only warns about unknown ones), its inputs are read by
+:func:`load_inputs`, and each of its sections is one call to this module, to
+:mod:`~slm_analytics.compliance` or to :mod:`~slm_analytics.charts`.
+
+:func:`run_review` executes the notebook with papermill once per service, converts each executed notebook
+to a self-contained HTML page (no code, charts as inline SVG: it opens without network) and writes an
+``index.html`` linking them::
+
+    reports/2026-10/checkout.ipynb
+    reports/2026-10/checkout.html
+    ...
+    reports/2026-10/index.html
+
+Files are written under temporary names and renamed once complete, so a failing service never destroys
+an earlier report; its partly executed notebook is kept as ``<service>.failed.ipynb`` for diagnosis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import re
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from ._compat import import_jsonschema
+from .errors import InsufficientDataError, ParameterError, SLMError
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
+
+    from .catalog import Catalog
+
+__all__ = [
+    "DEFAULT_NOTEBOOK",
+    "ReviewInputs",
+    "ReviewParameters",
+    "ReviewRun",
+    "ServiceHeader",
+    "ServiceReport",
+    "attainment_table",
+    "incident_table",
+    "latest_complete_month",
+    "load_inputs",
+    "parameters_in",
+    "read_run_parameters",
+    "run_review",
+    "service_header",
+    "validate_parameters",
+]
+
+#: The review notebook, relative to the project root (the folder holding the package).
+DEFAULT_NOTEBOOK = Path("notebooks") / "reports" / "service-review.ipynb"
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+# ------------------------------------------------------------------------------------------ parameters
+
+
+class ReviewParameters(BaseModel):
+    """Parameters of the review notebook (one service, one month).
+
+    Attributes
+    ----------
+    service : str
+        Service name, as in the catalog.
+    month : str
+        Calendar month ``"YYYY-MM"``, cut in the service's time zone.
+    data_dir : str
+        Folder laid out like ``datasets/`` (``catalog.yaml``, ``sli_5min.parquet``, ``incidents.csv``...);
+        ``""`` for the bundled sample data.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    service: str
+    month: str
+    data_dir: str = ""
+
+    @field_validator("service")
+    @classmethod
+    def _service(cls, value: str) -> str:
+        if not _NAME.match(value):
+            msg = f"{value!r} is not a service name; expected lower-case letters, digits and dashes"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("month")
+    @classmethod
+    def _month(cls, value: str) -> str:
+        if not _MONTH.match(value):
+            msg = f"{value!r} is not a calendar month; expected 'YYYY-MM' such as '2026-10'"
+            raise ValueError(msg)
+        return value
+
+
+_REQUIRED = [n for n, f in ReviewParameters.model_fields.items() if f.is_required()]
+_ALLOWED = list(ReviewParameters.model_fields)
+_LITERAL_TYPES = (str, int, float, bool, type(None), list, tuple, dict)
+_IPYTHON_NAMES = frozenset({"In", "Out", "exit", "quit", "get_ipython", "open"})
+
+
+def parameters_in(namespace: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the notebook parameters in a namespace: every public variable holding a literal value.
+
+    A parameterised notebook's ``parameters`` cell, and the cell papermill injects after it, define only
+    literals. Passing the notebook's ``globals()`` here, before any other variable is assigned, hands
+    :func:`validate_parameters` every parameter given to papermill, including misspelt ones papermill
+    merely warns about. Modules, functions, IPython's ``In``/``Out`` and ``_``-prefixed names are left out.
+
+    Parameters
+    ----------
+    namespace : mapping
+        Usually ``globals()`` of the notebook.
+
+    Returns
+    -------
+    dict
+        ``name -> value`` of the literal-valued variables.
+
+    Examples
+    --------
+    >>> import math
+    >>> parameters_in({"service": "checkout", "month": "2026-10", "mnth": "2026-9", "math": math, "_": 1})
+    {'service': 'checkout', 'month': '2026-10', 'mnth': '2026-9'}
+    """
+    return {k: v for k, v in namespace.items()
+            if not k.startswith("_") and k not in _IPYTHON_NAMES and isinstance(v, _LITERAL_TYPES)}
+
+
+def validate_parameters(**params: Any) -> ReviewParameters:
+    """Check the review notebook's parameters; call it in the notebook's validation cell.
+
+    In the notebook: ``validate_parameters(**parameters_in(globals()))``, so that a parameter papermill
+    injected under a wrong name is reported (papermill only warns).
+
+    Parameters
+    ----------
+    **params
+        ``service``, ``month`` and optionally ``data_dir`` (see :class:`ReviewParameters`).
+
+    Returns
+    -------
+    ReviewParameters
+        The validated parameters.
+
+    Raises
+    ------
+    ParameterError
+        Naming every unknown or missing parameter and every bad value (a month other than ``YYYY-MM``, a
+        service name that cannot be one, a ``data_dir`` that is not an existing folder).
+
+    Examples
+    --------
+    >>> validate_parameters(service="checkout", month="2026-10")
+    ReviewParameters(service='checkout', month='2026-10', data_dir='')
+    >>> validate_parameters(service="checkout", month="2026-10", mnth="x")
+    Traceback (most recent call last):
+    ...
+    slm_analytics.errors.ParameterError: unknown review parameter 'mnth'; allowed: service, month, data_dir
+    """
+    problems = []
+    unknown = [k for k in params if k not in _ALLOWED]
+    if unknown:
+        problems.append(f"unknown review parameter{'s' if len(unknown) > 1 else ''} "
+                        f"{', '.join(map(repr, unknown))}; allowed: {', '.join(_ALLOWED)}")
+    missing = [k for k in _REQUIRED if k not in params]
+    if missing:
+        problems.append(f"missing review parameter{'s' if len(missing) > 1 else ''} "
+                        f"{', '.join(map(repr, missing))}; required: {', '.join(_REQUIRED)}")
+    known = {k: v for k, v in params.items() if k in _ALLOWED}
+    try:
+        result = ReviewParameters(**known) if not missing else None
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            name = str(err["loc"][0]) if err["loc"] else "?"
+            if err["type"] == "string_type":
+                text = f"expected a string, got {err['input']!r} ({type(err['input']).__name__})"
+            else:
+                text = err["msg"].removeprefix("Value error, ")
+            problems.append(f"review parameter {name!r}: {text}")
+        result = None
+    if result is not None and result.data_dir and not Path(result.data_dir).is_dir():
+        problems.append(
+            f"review parameter 'data_dir': {result.data_dir!r} is not a folder; expected '' (bundled sample "
+            "data) or a folder laid out like datasets/ (catalog.yaml, sli_5min.parquet, incidents.csv)"
+        )
+    if problems or result is None:
+        raise ParameterError("; ".join(problems))
+    return result
+
+
+# -------------------------------------------------------------------------------------------- inputs
+
+
+def _read(name: str, data_dir: str | Path | None) -> Any:
+    """Read a dataset from ``data_dir`` (``None`` or ``""``: the bundled datasets)."""
+    from .data import read_dataset
+
+    return read_dataset(name, data_dir=data_dir or None)
+
+
+@dataclass(frozen=True, repr=False)
+class ReviewInputs:
+    """The data a review reads.
+
+    Attributes
+    ----------
+    catalog : Catalog
+        Services and SLOs.
+    sli : DataFrame
+        SLI event counts per bucket (``sli_5min``).
+    incidents : DataFrame
+        Incident records.
+    data_dir : str
+        Where they were read from (``""``: bundled sample data).
+    """
+
+    catalog: Catalog
+    sli: pd.DataFrame
+    incidents: pd.DataFrame
+    data_dir: str = ""
+
+    def __repr__(self) -> str:
+        where = self.data_dir or "bundled sample data"
+        return (f"ReviewInputs({len(self.catalog.services)} services, {len(self.sli):,} SLI buckets, "
+                f"{len(self.incidents)} incidents, from {where})")
+
+
+def load_inputs(params: ReviewParameters) -> ReviewInputs:
+    """Read the catalog, SLI data and incidents for a review, and check the service is in the catalog.
+
+    Parameters
+    ----------
+    params : ReviewParameters
+        Validated parameters (:func:`validate_parameters`).
+
+    Returns
+    -------
+    ReviewInputs
+
+    Raises
+    ------
+    ParameterError
+        If ``params.service`` is not a service of the catalog.
+    DataError, DefinitionError
+        If a data file or the catalog is invalid.
+    """
+    catalog = _read("catalog", params.data_dir)
+    names = [s.name for s in catalog.services]
+    if params.service not in names:
+        msg = (f"review parameter 'service': unknown service {params.service!r}; "
+               f"the catalog has {', '.join(names)}")
+        raise ParameterError(msg)
+    return ReviewInputs(catalog=catalog, sli=_read("sli_5min", params.data_dir),
+                        incidents=_read("incidents", params.data_dir), data_dir=params.data_dir)
+
+
+def latest_complete_month(sli: pd.DataFrame, *, timestamp: str = "timestamp", tz: str = "UTC") -> str:
+    """Return the last calendar month fully covered by the data.
+
+    The data covers ``[first bucket start, last bucket start + bucket width)``, the bucket width being the
+    smallest gap between distinct timestamps. The latest complete month is the month before the one
+    holding the end of that span, provided the data starts on or before its first day.
+
+    Parameters
+    ----------
+    sli : DataFrame
+        Buckets with a timezone-aware ``timestamp`` column (bucket start).
+    timestamp : str
+        Name of the timestamp column.
+    tz : str
+        Time zone in which months are cut.
+
+    Returns
+    -------
+    str
+        ``"YYYY-MM"``.
+
+    Raises
+    ------
+    InsufficientDataError
+        If there are fewer than two distinct timestamps or no complete month.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> latest_complete_month(read_dataset("sli_5min"))  # data to 2026-10-31 23:55 UTC, 5-minute buckets
+    '2026-10'
+    """
+    ts = pd.DatetimeIndex(sli[timestamp].unique()).sort_values()
+    if len(ts) < 2:
+        msg = f"{len(ts)} distinct timestamp(s) in {timestamp!r}: need at least two to know the bucket width"
+        raise InsufficientDataError(msg)
+    step = pd.Timedelta(np.diff(ts.asi8).min(), unit=ts.unit)
+    first, end = ts[0].tz_convert(tz), (ts[-1] + step).tz_convert(tz)
+    naive_end = end.tz_localize(None)
+    month = pd.Period(naive_end, freq="M") - 1
+    month_start = month.start_time.tz_localize(tz, nonexistent="shift_forward")
+    if first > month_start:
+        msg = (
+            f"no complete calendar month ({tz}) in data from {first:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M}; "
+            f"{month} would need data from {month_start:%Y-%m-%d %H:%M}"
+        )
+        raise InsufficientDataError(msg)
+    return str(month)
+
+
+# ------------------------------------------------------------------------------------------- sections
+
+
+def _pct(value: float, decimals: int) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    return f"{value * 100:.{decimals}f}%"
+
+
+@dataclass(frozen=True)
+class ServiceHeader:
+    """Who and what a review is about; displays as a small definition list.
+
+    Attributes
+    ----------
+    service, description, owner : str
+        From the catalog.
+    tier : int
+        Criticality, 1 (most critical) to 3.
+    timezone : str
+        The service's time zone: the month is cut in it.
+    month : str
+        The reviewed month, ``YYYY-MM``.
+    period_start, period_end : Timestamp
+        The month's bounds in ``timezone``.
+    slos : tuple of str
+        The service's SLOs.
+    schedule : str or None
+        Business-hours schedule, if any.
+    customer_facing : bool
+        Whether external customers use the service.
+    """
+
+    service: str
+    description: str
+    owner: str
+    tier: int
+    timezone: str
+    month: str
+    period_start: pd.Timestamp
+    period_end: pd.Timestamp
+    slos: tuple[str, ...] = field(default_factory=tuple)
+    schedule: str | None = None
+    customer_facing: bool = True
+
+    def _rows(self) -> list[tuple[str, str]]:
+        last = self.period_end - pd.Timedelta(microseconds=1)
+        period = f"{self.period_start:%a %d %b %Y} to {last:%a %d %b %Y} ({self.timezone})"
+        return [
+            ("Service", f"{self.service}: {self.description}" if self.description else self.service),
+            ("Owner", self.owner),
+            ("Tier", f"{self.tier} ({'customer-facing' if self.customer_facing else 'internal'})"),
+            ("Month", f"{self.period_start:%B %Y}: {period}"),
+            ("SLOs", ", ".join(self.slos) or "none"),
+            ("Business hours", self.schedule or "around the clock"),
+        ]
+
+    def _repr_html_(self) -> str:
+        cells = "".join(f"<tr><th style='text-align:left;padding-right:1em'>{html.escape(k)}</th>"
+                        f"<td style='text-align:left'>{html.escape(v)}</td></tr>" for k, v in self._rows())
+        return f"<table class='slm-service-header'>{cells}</table>"
+
+    def __str__(self) -> str:
+        return "\n".join(f"{k}: {v}" for k, v in self._rows())
+
+
+def service_header(catalog: Catalog, *, service: str, month: str) -> ServiceHeader:
+    """Return the header of a service's review: description, owner, tier, time zone and the month's bounds.
+
+    Parameters
+    ----------
+    catalog : Catalog
+        The catalog.
+    service : str
+        The service.
+    month : str
+        ``"YYYY-MM"``.
+
+    Returns
+    -------
+    ServiceHeader
+
+    Raises
+    ------
+    DefinitionError
+        If ``service`` is not in the catalog.
+    ParameterError
+        If ``month`` is not ``"YYYY-MM"``.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> print(service_header(read_dataset("catalog"), service="mobile-api", month="2026-10"))
+    Service: mobile-api: Backend for the iOS and Android apps
+    Owner: team-mobile
+    Tier: 1 (customer-facing)
+    Month: October 2026: Thu 01 Oct 2026 to Sat 31 Oct 2026 (Asia/Seoul)
+    SLOs: availability, latency
+    Business hours: around the clock
+    """
+    from .compliance import month_bounds
+
+    s = catalog.service(service)
+    start, end = month_bounds(month, tz=s.timezone)
+    return ServiceHeader(service=s.name, description=s.description, owner=s.owner, tier=s.tier,
+                         timezone=s.timezone, month=month, period_start=start, period_end=end,
+                         slos=tuple(o.name for o in catalog.slos_of(service)), schedule=s.schedule,
+                         customer_facing=s.customer_facing)
+
+
+def attainment_table(table: pd.DataFrame) -> Styler:
+    """Present :func:`~slm_analytics.compliance.monthly_attainment` for a report.
+
+    Percentages are formatted for reading (the numbers underneath are not rounded); missed SLOs are
+    highlighted.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`~slm_analytics.compliance.monthly_attainment`.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        Columns SLO, method, target, attainment, result, budget consumed, bad, total, counted.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> from slm_analytics.compliance import monthly_attainment
+    >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
+    >>> styled = attainment_table(monthly_attainment(sli, catalog, service="payments", month="2026-02"))
+    >>> styled.data["result"].tolist()
+    ['missed', 'met', 'missed']
+    """
+    met = table["met"].astype("boolean")
+    result = np.where(table["no_data"], "no data", np.where(met.fillna(False), "met", "missed"))
+    shown = pd.DataFrame({
+        "SLO": table["slo"].astype(str),
+        "method": table["budgeting_method"].astype(str),
+        "target": table["target"].astype(float),
+        "attainment": table["attainment"].astype(float),
+        "result": result,
+        "budget consumed": table["budget_consumed"].astype(float),
+        "bad": table["bad"].astype("int64"),
+        "total": table["total"].astype("int64"),
+        "counted": table["unit"].astype(str),
+    })
+    styler = shown.style.hide(axis="index").format({
+        "target": lambda v: _pct(v, 2),
+        "attainment": lambda v: _pct(v, 3),
+        "budget consumed": lambda v: _pct(v, 0),
+        "bad": "{:,}".format,
+        "total": "{:,}".format,
+    })
+    return styler.map(
+        lambda v: "color: #c0392b; font-weight: bold" if v == "missed" else "", subset=["result"]
+    )
+
+
+def incident_table(incidents: pd.DataFrame, catalog: Catalog, *, service: str, month: str) -> Styler:
+    """Incidents of a service that overlap a calendar month, in the service's local time.
+
+    Parameters
+    ----------
+    incidents : DataFrame
+        Incident records (``read_dataset("incidents")``): ``id``, ``service``, ``slo``, ``severity``,
+        ``cause``, ``started_at``, ``detected_at``, ``resolved_at``, ``title``.
+    catalog : Catalog
+        The catalog (the service's time zone).
+    service : str
+        The service.
+    month : str
+        ``"YYYY-MM"``, cut in the service's time zone.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        One row per incident, by start: id, severity, SLO, cause, started (local), minutes to detect,
+        minutes of impact (empty while ongoing), title; the caption says how many there were.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> styled = incident_table(read_dataset("incidents"), read_dataset("catalog"), service="payments",
+    ...                         month="2026-02")
+    >>> len(styled.data) >= 1
+    True
+    """
+    from .compliance import month_bounds
+
+    tz = catalog.service(service).timezone
+    start, end = month_bounds(month, tz=tz)
+    own = incidents[(incidents["service"] == service) & (incidents["started_at"] < end)
+                    & (incidents["resolved_at"].isna() | (incidents["resolved_at"] >= start))]
+    own = own.sort_values("started_at", kind="stable")
+    minutes = pd.Timedelta(minutes=1)
+    shown = pd.DataFrame({
+        "id": own["id"].astype(str),
+        "severity": own["severity"].astype(str),
+        "SLO": own["slo"].astype(str),
+        "cause": own["cause"].astype(str),
+        "started": own["started_at"].dt.tz_convert(tz).dt.strftime("%a %d %b %H:%M"),
+        "detect (min)": (own["detected_at"] - own["started_at"]) / minutes,
+        "impact (min)": (own["resolved_at"] - own["started_at"]) / minutes,
+        "title": own["title"].astype(str),
+    })
+    n = len(shown)
+    caption = (f"{n} incident{'s' if n != 1 else ''} recorded for {service} in {start:%B %Y} "
+               f"(times in {tz})" if n else f"No incident recorded for {service} in {start:%B %Y}.")
+    return (shown.style.hide(axis="index").set_caption(caption)
+            .format({"detect (min)": "{:.0f}", "impact (min)": "{:.0f}"}, na_rep="ongoing")
+            .set_properties(subset=["title"], **{"text-align": "left"}))
+
+
+# --------------------------------------------------------------------------------------------- runner
+
+
+@dataclass(frozen=True)
+class ServiceReport:
+    """The outcome of one service's review.
+
+    Attributes
+    ----------
+    service : str
+        The service.
+    status : {"ok", "failed"}
+        Whether the notebook ran and both files were written.
+    notebook : Path or None
+        The executed notebook (``<service>.ipynb``), or for a failure the partly executed notebook
+        (``<service>.failed.ipynb``) when there is one.
+    html : Path or None
+        The HTML report (``None`` for a failure; an earlier report, if any, is left in place).
+    error : str or None
+        For a failure: the error, e.g. ``"InsufficientDataError: no SLI data for ..."``.
+    seconds : float
+        Wall time spent on the service.
+    """
+
+    service: str
+    status: Literal["ok", "failed"]
+    notebook: Path | None
+    html: Path | None
+    error: str | None
+    seconds: float
+
+
+@dataclass(frozen=True, repr=False)
+class ReviewRun:
+    """The outcome of :func:`run_review`.
+
+    Attributes
+    ----------
+    month : str
+        The reviewed month, ``YYYY-MM``.
+    folder : Path
+        Where the reports are (``<out_dir>/<month>``).
+    index : Path
+        The ``index.html`` linking the reports.
+    reports : tuple of ServiceReport
+        One per service, in the order run.
+    """
+
+    month: str
+    folder: Path
+    index: Path
+    reports: tuple[ServiceReport, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Whether every service's review succeeded."""
+        return all(r.status == "ok" for r in self.reports)
+
+    @property
+    def failed(self) -> tuple[ServiceReport, ...]:
+        """The failed services' reports."""
+        return tuple(r for r in self.reports if r.status != "ok")
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per service: ``service``, ``status``, ``notebook``, ``html``, ``error``, ``seconds``."""
+        return pd.DataFrame(
+            [{"service": r.service, "status": r.status,
+              "notebook": None if r.notebook is None else str(r.notebook),
+              "html": None if r.html is None else str(r.html), "error": r.error, "seconds": r.seconds}
+             for r in self.reports],
+            columns=["service", "status", "notebook", "html", "error", "seconds"],
+        )
+
+    def __repr__(self) -> str:
+        n_ok = sum(r.status == "ok" for r in self.reports)
+        return (f"ReviewRun(month={self.month!r}, ok={n_ok}, failed={len(self.reports) - n_ok}, "
+                f"index={str(self.index)!r})")
+
+
+def _default_notebook() -> Path:
+    return Path(__file__).resolve().parent.parent / DEFAULT_NOTEBOOK
+
+
+def _check_kernel(kernel_name: str) -> None:
+    """Check that ``kernel_name`` runs this interpreter (a user-level ``python3`` spec could shadow it)."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        spec = KernelSpecManager().get_kernel_spec(kernel_name)
+    except NoSuchKernel as exc:
+        msg = (f"no Jupyter kernel named {kernel_name!r}; install this environment's with "
+               "`python -m ipykernel install --sys-prefix`")
+        raise ParameterError(msg) from exc
+    exe = spec.argv[0] if spec.argv else ""
+    if exe in ("python", "python3", f"python{sys.version_info[0]}.{sys.version_info[1]}"):
+        return  # jupyter_client runs these with sys.executable
+    # same bin/ folder = same environment (resolving symlinks would equate a venv with its base Python)
+    if Path(exe).absolute().parent != Path(sys.executable).absolute().parent:
+        msg = (
+            f"Jupyter kernel {kernel_name!r} runs {exe}, not this environment's {sys.executable}; pass "
+            "kernel_name= (slm review uses the environment's own kernel by default) or remove the other "
+            f"kernel spec in {spec.resource_dir}"
+        )
+        raise ParameterError(msg)
+
+
+_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block data_svg scoped -%}
+<div class="jp-RenderedSVG jp-OutputArea-output {{ extra_class }}" data-mime-type="image/svg+xml">
+{{ output.data['image/svg+xml'] }}
+</div>
+{%- endblock data_svg -%}
+{%- block extra_css -%}
+<style type="text/css">
+  body { max-width: 1100px; margin: 0 auto; }
+  .slm-service-header th, .slm-service-header td { padding: 2px 8px; }
+</style>
+{%- endblock extra_css -%}
+"""
+
+
+_SVG_ID = re.compile(r'(\bid="|url\(#|href="#)([^"\)]+)')
+
+
+def _prefix_svg_ids(nb: Any) -> None:
+    """Make the ids inside each SVG output unique in the page (vega numbers clip paths per chart).
+
+    The report inlines SVG charts (text stays selectable and readable by screen readers); without this,
+    a second chart's ``url(#clip1)`` would resolve to the first chart's clip path.
+    """
+    n = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            svg = output.get("data", {}).get("image/svg+xml")
+            if svg:
+                n += 1
+                text = "".join(svg) if isinstance(svg, list) else svg
+                output["data"]["image/svg+xml"] = _SVG_ID.sub(
+                    lambda m, k=n: f"{m.group(1)}c{k}-{m.group(2)}", text
+                )
+
+
+def _html_exporter() -> Any:
+    """Build the nbconvert HTML exporter of reports: no code, no prompts, no external scripts, SVG inline."""
+    import_jsonschema()  # before nbconvert/nbformat: skips a slow import (see _compat)
+    import jinja2
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
+        template_name="lab",
+        template_file="slm_review.html.j2",
+        extra_loaders=[jinja2.DictLoader({"slm_review.html.j2": _TEMPLATE})],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+
+
+def _kernel_config() -> Any:
+    """Kernel settings: local IPC sockets on POSIX (no TCP port, and no ipykernel warning on stderr)."""
+    from traitlets.config import Config
+
+    return Config({"KernelManager": {"transport": "ipc"}}) if os.name == "posix" else Config()
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path`` (unique to this process), then rename it."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _error_text(exc: BaseException) -> str:
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        text = f"{exc.ename}: {exc.evalue}"
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    return " ".join(text.split())
+
+
+def _review_one(
+    *, service: str, month: str, data_dir: str, folder: Path, notebook: Path, kernel_name: str,
+    exporter: Any, timeout: float
+) -> tuple[Path, Path]:
+    import nbformat
+    import papermill
+
+    partial = folder / f".{service}.{os.getpid()}.partial.ipynb"  # unique if two runs share the folder
+    failed = folder / f"{service}.failed.ipynb"
+    out_html, out_nb = folder / f"{service}.html", folder / f"{service}.ipynb"
+    try:
+        papermill.execute_notebook(
+            str(notebook), str(partial),
+            parameters={"service": service, "month": month, "data_dir": data_dir},
+            kernel_name=kernel_name, language="python", progress_bar=False, log_output=False,
+            start_timeout=120, execution_timeout=timeout, config=_kernel_config(),
+        )
+        nb = nbformat.read(partial, as_version=4)
+        nb.metadata["title"] = f"Service review: {service}, {month}"
+        _prefix_svg_ids(nb)
+        body, _ = exporter.from_notebook_node(nb)
+        _write_atomic(out_html, body)
+    except BaseException:  # keep what ran for diagnosis; earlier reports stay untouched
+        if partial.exists():
+            partial.replace(failed)
+        raise
+    partial.replace(out_nb)
+    failed.unlink(missing_ok=True)
+    return out_nb, out_html
+
+
+def _summaries(
+    sli: pd.DataFrame | None, catalog: Catalog, services: Iterable[str], month: str
+) -> dict[str, str]:
+    """``service -> "2 of 3 met (missed: latency)"`` for the index; empty where it cannot be computed."""
+    from .compliance import monthly_attainment
+
+    out: dict[str, str] = {}
+    if sli is None:
+        return out
+    for s in services:
+        try:
+            table = monthly_attainment(sli, catalog, service=s, month=month)
+        except SLMError:
+            continue
+        met = table["met"].fillna(False).astype(bool)
+        text = f"{int(met.sum())} of {len(table)} met"
+        missed = table.loc[~met & ~table["no_data"], "slo"].tolist()
+        nodata = table.loc[table["no_data"], "slo"].tolist()
+        if missed:
+            text += f"; missed: {', '.join(missed)}"
+        if nodata:
+            text += f"; no data: {', '.join(nodata)}"
+        out[s] = text
+    return out
+
+
+def _write_index(run: ReviewRun, catalog: Catalog | None, summaries: Mapping[str, str]) -> None:
+    esc = html.escape
+    services = {s.name: s for s in catalog.services} if catalog is not None else {}
+    this_run = {r.service: r for r in run.reports}
+    earlier = sorted(p.stem for p in run.folder.glob("*.html")
+                     if p.name != "index.html" and p.stem not in this_run)
+    known = [n for n in services if n in this_run or n in earlier]  # catalog order first
+    rows = []
+    for name in [*known, *(n for n in [*this_run, *earlier] if n not in services)]:
+        r = this_run.get(name)
+        s = services.get(name)
+        summary = summaries.get(name, "")
+        summary_class = "missed" if "missed" in summary else ""
+        html_file = run.folder / f"{name}.html"
+        links = []
+        if html_file.exists():
+            links.append(f"<a href='{esc(html_file.name)}'>report</a>")
+            links.append(f"<a href='{esc(name)}.ipynb'>notebook</a>")
+        if r is not None and r.status == "failed" and r.notebook is not None:
+            links.append(f"<a href='{esc(r.notebook.name)}'>failed notebook</a>")
+        if r is None:
+            status = "<span class='earlier'>from an earlier run</span>"
+        elif r.status == "ok":
+            status = "<span class='ok'>ok</span>"
+        else:
+            kept = " (earlier report kept)" if html_file.exists() else ""
+            status = f"<span class='failed'>failed{kept}</span><br><small>{esc(r.error or '')}</small>"
+        rows.append(
+            "<tr>"
+            f"<td>{esc(name)}</td>"
+            f"<td>{esc(s.owner) if s else ''}</td>"
+            f"<td>{s.tier if s else ''}</td>"
+            f"<td class='{summary_class}'>{esc(summary)}</td>"
+            f"<td>{status}</td>"
+            f"<td>{' · '.join(links)}</td>"
+            "</tr>"
+        )
+    title = f"Service reviews: {pd.Period(run.month, freq='M'):%B %Y}"
+    n_failed = len(run.failed)
+    generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    text = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{esc(title)}</title>
+<style>
+  body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; max-width: 1100px;
+         margin: 2em auto; color: #222; }}
+  table {{ border-collapse: collapse; width: 100%; }}
+  th, td {{ text-align: left; padding: 6px 10px; border-bottom: 1px solid #ddd; vertical-align: top; }}
+  th {{ background: #f4f4f4; }}
+  .ok {{ color: #2e7d32; font-weight: bold; }}
+  .failed {{ color: #c0392b; font-weight: bold; }}
+  .earlier {{ color: #777; }}
+  .missed {{ color: #c0392b; }}
+  small {{ color: #555; }}
+</style>
+</head>
+<body>
+<h1>{esc(title)}</h1>
+<p>Monthly service review: did each SLO meet its target in {esc(run.month)}? Months are cut in each
+service's time zone. {len(run.reports) - n_failed} of {len(run.reports)} reviews of this run succeeded.
+Generated {generated}.</p>
+<table>
+<thead><tr><th>Service</th><th>Owner</th><th>Tier</th><th>SLOs</th><th>Status</th><th>Files</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody>
+</table>
+</body>
+</html>
+"""
+    _write_atomic(run.index, text)
+
+
+def run_review(
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    out_dir: str | os.PathLike[str] = "reports",
+    month: str | None = None,
+    services: Sequence[str] | None = None,
+    notebook: str | os.PathLike[str] | None = None,
+    kernel_name: str | None = None,
+    timeout: float = 600,
+    progress: Callable[[ServiceReport], None] | None = None,
+) -> ReviewRun:
+    """Run the monthly service review: one executed notebook and one HTML report per service, and an index.
+
+    Parameters
+    ----------
+    data_dir : str or Path, optional
+        Folder laid out like ``datasets/``; ``None`` or ``""`` for the bundled sample data.
+    out_dir : str or Path
+        Reports go to ``<out_dir>/<month>/``.
+    month : str, optional
+        ``"YYYY-MM"``; ``None`` or ``"latest"`` for :func:`latest_complete_month` of the SLI data (UTC).
+    services : sequence of str, optional
+        Services to review; ``None`` for every service of the catalog. An unknown name is reported as a
+        failed service.
+    notebook : str or Path, optional
+        The review notebook; default ``notebooks/reports/service-review.ipynb`` of the project.
+    kernel_name : str, optional
+        Jupyter kernel; default ``python3`` of this environment (checked to run this interpreter).
+    timeout : float
+        Seconds a notebook cell may run before the service is failed.
+    progress : callable, optional
+        Called with each :class:`ServiceReport` as soon as the service is done (the CLI prints it).
+
+    Returns
+    -------
+    ReviewRun
+        Per service: status, paths, error; ``.ok`` and ``.to_frame()``.
+
+    Raises
+    ------
+    ParameterError
+        Bad ``month``, empty ``services``, missing notebook or ``data_dir``, unsuitable kernel.
+    InsufficientDataError
+        If ``month`` is not given and the data holds no complete month.
+    DataError, DefinitionError
+        If the catalog or the SLI data cannot be read.
+
+    Notes
+    -----
+    Services run one after the other, each in a fresh kernel (a few seconds each). A service's failure
+    (notebook error, timeout, conversion error) is recorded and the others still run; its files are
+    written under temporary names and renamed only when complete, so an earlier report stays in place.
+
+    Examples
+    --------
+    >>> run = run_review(out_dir="reports", services=["checkout"])  # doctest: +SKIP
+    >>> run.to_frame()[["service", "status"]]  # doctest: +SKIP
+        service status
+    0  checkout     ok
+    """
+    nb_path = Path(notebook) if notebook is not None else _default_notebook()
+    if not nb_path.is_file():
+        msg = (f"review notebook {str(nb_path)!r} not found; pass notebook= "
+               f"(the project's is {DEFAULT_NOTEBOOK} in the repository)")
+        raise ParameterError(msg)
+    data = ""
+    if data_dir is not None and str(data_dir) != "":
+        if not Path(data_dir).is_dir():
+            msg = f"data_dir {str(data_dir)!r} is not a folder; expected a folder laid out like datasets/"
+            raise ParameterError(msg)
+        data = str(Path(data_dir).resolve())
+    kernel = kernel_name or "python3"
+    if kernel_name is None:
+        _check_kernel(kernel)
+    latest = month is None or month == "latest"
+    if not latest and (not isinstance(month, str) or not _MONTH.match(month)):
+        msg = f"month {month!r} is not a calendar month; expected 'YYYY-MM' such as '2026-10' or 'latest'"
+        raise ParameterError(msg)
+    catalog = _read("catalog", data)
+    sli = None
+    if latest:
+        sli = _read("sli_5min", data)
+        month = latest_complete_month(sli)
+    names = [s.name for s in catalog.services]
+    if services is None:
+        todo = names
+    else:
+        if isinstance(services, str):
+            services = [services]
+        todo = list(dict.fromkeys(services))
+        if not todo:
+            msg = "services is empty; give at least one service name, or None for every catalog service"
+            raise ParameterError(msg)
+    folder = Path(out_dir) / month
+    folder.mkdir(parents=True, exist_ok=True)
+    exporter = _html_exporter()
+    reports = []
+    for service in todo:
+        t0 = time.perf_counter()
+        try:
+            if service not in names:
+                msg = f"unknown service {service!r}; the catalog has {', '.join(names)}"
+                raise ParameterError(msg)
+            nb_out, html_out = _review_one(service=service, month=month, data_dir=data, folder=folder,
+                                           notebook=nb_path, kernel_name=kernel, exporter=exporter,
+                                           timeout=timeout)
+            report = ServiceReport(service, "ok", nb_out, html_out, None, time.perf_counter() - t0)
+        except Exception as exc:  # keep the other services going; the error is reported per service
+            failed_nb = folder / f"{service}.failed.ipynb"
+            report = ServiceReport(service, "failed", failed_nb if failed_nb.exists() else None, None,
+                                   _error_text(exc), time.perf_counter() - t0)
+        reports.append(report)
+        if progress is not None:
+            progress(report)
+    run = ReviewRun(month=month, folder=folder, index=folder / "index.html", reports=tuple(reports))
+    if sli is None:
+        try:
+            sli = _read("sli_5min", data)
+        except SLMError:
+            sli = None
+    reviewed = [r.service for r in reports if r.service in names]
+    _write_index(run, catalog, _summaries(sli, catalog, reviewed, month))
+    return run
+
+
+# ------------------------------------------------------------------------------------ parameter files
+
+_RUN_KEYS = ("data_dir", "out_dir", "month", "services")
+
+
+def read_run_parameters(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a review parameter file (``parameters/monthly-review.yaml``) into :func:`run_review` arguments.
+
+    Parameters
+    ----------
+    path : str or Path
+        YAML mapping with any of ``data_dir`` (``""`` for the bundled data), ``out_dir``, ``month``
+        (``YYYY-MM`` or ``latest``) and ``services`` (``all`` or a list of names). Relative folders are
+        relative to the working directory, as on the command line.
+
+    Returns
+    -------
+    dict
+        The keys present, normalised: ``month`` ``None`` for ``latest``, ``services`` ``None`` for ``all``,
+        ``data_dir`` ``None`` for ``""``.
+
+    Raises
+    ------
+    ParameterError
+        If the file cannot be read or parsed, is not a mapping, or has an unknown key or a bad value; the
+        message names the file and the key.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> root = Path(__file__).resolve().parent.parent
+    >>> read_run_parameters(root / "parameters" / "monthly-review.yaml")
+    {'data_dir': None, 'out_dir': 'reports', 'month': None, 'services': None}
+    """
+    import yaml
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        msg = f"{path}: cannot read parameter file: {exc.strerror or exc}"
+        raise ParameterError(msg) from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        msg = f"{path}:{where}: not valid YAML: {problem}"
+        raise ParameterError(msg) from exc
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        msg = f"{path}: expected a mapping of {', '.join(_RUN_KEYS)}, found {type(data).__name__}"
+        raise ParameterError(msg)
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in _RUN_KEYS:
+            msg = f"{path}: unknown key {key!r}; allowed: {', '.join(_RUN_KEYS)}"
+            raise ParameterError(msg)
+        where = f"{path}: key {key!r}"
+        if key in ("data_dir", "out_dir"):
+            if value is None or not isinstance(value, str) or (key == "out_dir" and not value):
+                allowed = "a folder path" + (", or \"\" for the bundled data" if key == "data_dir" else "")
+                msg = f"{where}: {value!r} is not {allowed}"
+                raise ParameterError(msg)
+            out[key] = value or None
+        elif key == "month":
+            if not isinstance(value, str) or not (value == "latest" or _MONTH.match(value)):
+                msg = f"{where}: {value!r} is not a month; expected 'YYYY-MM' (quoted) or 'latest'"
+                raise ParameterError(msg)
+            out[key] = None if value == "latest" else value
+        else:
+            if value == "all":
+                out[key] = None
+            elif (isinstance(value, list) and value and all(isinstance(v, str) and v for v in value)):
+                out[key] = value
+            else:
+                msg = f"{where}: {value!r} is not 'all' or a non-empty list of service names"
+                raise ParameterError(msg)
+    return out

@@ -1,0 +1,231 @@
+"""Tests for slm_analytics.charts: specs checked through ``chart.to_dict()``, one SVG rendering smoke test."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import pytest
+
+from slm_analytics import charts
+from slm_analytics.errors import DataError, ParameterError
+
+
+@pytest.fixture(autouse=True)
+def _restore_renderer():
+    active = alt.renderers.active
+    yield
+    alt.renderers.enable(active)
+
+
+def daily_frame(days: list[str], sli: list[float], *, slo: str = "availability", target: float = 0.999,
+                tz: str = "Europe/London") -> pd.DataFrame:
+    """One SLO's daily values as ratio_sli(freq="1D") / daily_attainment return them."""
+    return pd.DataFrame({
+        "service": "checkout",
+        "slo": slo,
+        "timestamp": pd.DatetimeIndex(days).tz_localize(tz).as_unit("us"),
+        "sli": sli,
+        "target": target,
+        "budgeting_method": "Occurrences",
+    })
+
+
+def layers(chart: alt.LayerChart) -> dict[str, dict]:
+    spec = chart.to_dict()
+    return {layer["name"]: layer for layer in spec["layer"]}
+
+
+def data_of(spec: dict, layer: dict) -> list[dict]:
+    return spec["datasets"][layer["data"]["name"]]
+
+
+# ---------------------------------------------------------------------------------------------- renderers
+
+
+def test_use_renderer_report_is_svg():
+    charts.use_renderer("report")
+    assert alt.renderers.active == "svg"
+
+
+def test_use_renderer_lab_is_offline_jupyter():
+    charts.use_renderer("lab")
+    assert alt.renderers.active == "jupyter"
+    assert alt.renderers.options.get("offline") is True
+
+
+def test_use_renderer_rejects_other_kinds():
+    with pytest.raises(ParameterError, match=r"renderer kind 'html' is not one of 'report' .* or 'lab'"):
+        charts.use_renderer("html")
+
+
+# ----------------------------------------------------------------------------------------------- sli_chart
+
+
+def test_sli_chart_layers_encodings_and_target():
+    chart = charts.sli_chart(daily_frame(["2026-10-01", "2026-10-02"], [0.9995, 0.998]), target=0.999)
+    assert isinstance(chart, alt.LayerChart)
+    named = layers(chart)
+    assert list(named) == ["line", "target_rule"]
+    line, rule = named["line"], named["target_rule"]
+    assert line["mark"]["type"] == "line"
+    assert line["mark"]["invalid"] == "break-paths-filter-domains"  # no-data days break the line
+    assert (line["encoding"]["x"]["field"], line["encoding"]["x"]["type"]) == ("timestamp", "temporal")
+    assert (line["encoding"]["y"]["field"], line["encoding"]["y"]["type"]) == ("sli", "quantitative")
+    assert line["encoding"]["x"]["scale"]["type"] == "utc"
+    assert rule["mark"]["type"] == "rule"
+    assert rule["encoding"]["y"] == {"datum": 0.999}
+    spec = chart.to_dict()
+    assert spec["title"]["text"] == "checkout / availability"
+    assert spec["title"]["subtitle"] == "target 99.9%"
+
+
+def test_sli_chart_missing_and_empty_days_are_gaps():
+    # 3 October has no row at all, 4 October has no data (NaN): both must be null points in the chart data
+    days = ["2026-10-01", "2026-10-02", "2026-10-04", "2026-10-05"]
+    frame = daily_frame(days, [0.9995, 0.998, np.nan, 1.0])
+    chart = charts.sli_chart(frame, target=0.999)
+    spec = chart.to_dict()
+    values = data_of(spec, spec["layer"][0])
+    assert [v["timestamp"] for v in values] == ["2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04",
+                                                "2026-10-05"]
+    assert [v["sli"] for v in values] == [0.9995, 0.998, None, None, 1.0]
+
+
+def test_sli_chart_days_are_local_calendar_days():
+    # midnight in Seoul is 15:00 UTC the day before; the chart must still say 1 October
+    frame = daily_frame(["2026-10-01", "2026-10-02"], [1.0, 1.0], tz="Asia/Seoul")
+    spec = charts.sli_chart(frame, target=0.99).to_dict()
+    assert [v["timestamp"] for v in data_of(spec, spec["layer"][0])] == ["2026-10-01", "2026-10-02"]
+
+
+def test_sli_chart_accepts_ratio_sli_output():
+    from slm_analytics.sli import ratio_sli
+
+    events = pd.DataFrame({
+        "timestamp": pd.to_datetime(["2026-10-01 10:00", "2026-10-02 10:00"], utc=True).as_unit("us"),
+        "service": "checkout", "slo": "availability", "good": [99, 100], "total": [100, 100],
+    })
+    chart = charts.sli_chart(ratio_sli(events, freq="1D"), target=0.99, title="mine")
+    assert chart.to_dict()["title"]["text"] == "mine"
+
+
+def test_sli_chart_rejects_several_slos():
+    frame = pd.concat([daily_frame(["2026-10-01"], [1.0]), daily_frame(["2026-10-01"], [1.0], slo="latency")])
+    with pytest.raises(DataError, match=r"sli_chart: expected one SLO, found 2: checkout/availability, "
+                                        r"checkout/latency; use sli_charts"):
+        charts.sli_chart(frame, target=0.99)
+
+
+@pytest.mark.parametrize("target", [1.0, 0, 99.9, "0.99", True])
+def test_sli_chart_rejects_bad_target(target):
+    message = r"sli_chart: target .* must be a number strictly between 0 and 1"
+    with pytest.raises(ParameterError, match=message):
+        charts.sli_chart(daily_frame(["2026-10-01"], [1.0]), target=target)
+
+
+def test_sli_chart_rejects_missing_column():
+    with pytest.raises(DataError, match=r"sli_chart: missing column\(s\) 'sli'"):
+        charts.sli_chart(daily_frame(["2026-10-01"], [1.0]).drop(columns="sli"), target=0.99)
+
+
+def test_sli_chart_rejects_repeated_days():
+    with pytest.raises(DataError, match=r"sli_chart: expected one row per day, found 1 repeated day"):
+        charts.sli_chart(daily_frame(["2026-10-01", "2026-10-01"], [1.0, 1.0]), target=0.99)
+
+
+# ---------------------------------------------------------------------------------------------- sli_charts
+
+
+def test_sli_charts_one_panel_per_slo_with_its_target():
+    frame = pd.concat([
+        daily_frame(["2026-10-01", "2026-10-02"], [1.0, 0.99], target=0.999),
+        daily_frame(["2026-10-01", "2026-10-02"], [1.0, 1.0], slo="uptime", target=0.995).assign(
+            budgeting_method="Timeslices"),
+    ])
+    chart = charts.sli_charts(frame)
+    spec = chart.to_dict()
+    assert len(spec["vconcat"]) == 2
+    assert [p["title"]["text"] for p in spec["vconcat"]] == [
+        "checkout / availability", "checkout / uptime (share of good time slices)"]
+    assert [p["layer"][1]["encoding"]["y"]["datum"] for p in spec["vconcat"]] == [0.999, 0.995]
+    assert spec["resolve"]["scale"]["y"] == "independent"
+
+
+def test_sli_charts_rejects_two_targets_for_one_slo():
+    frame = daily_frame(["2026-10-01", "2026-10-02"], [1.0, 1.0])
+    frame.loc[1, "target"] = 0.99
+    with pytest.raises(DataError, match=r"sli_charts: SLO 'availability' has 2 targets"):
+        charts.sli_charts(frame)
+
+
+def test_sli_charts_rejects_empty_frame():
+    with pytest.raises(DataError, match=r"sli_charts: the frame is empty"):
+        charts.sli_charts(daily_frame([], []))
+
+
+# ----------------------------------------------------------------------------------------- attainment_chart
+
+
+@pytest.fixture
+def table() -> pd.DataFrame:
+    # availability: 0.9995 at target 0.999 -> consumed (1 - 0.9995) / 0.001 = 0.5, met
+    # latency: 0.985 at target 0.99 -> consumed 0.015 / 0.01 = 1.5, missed; uptime: no data
+    return pd.DataFrame({
+        "slo": ["availability", "latency", "uptime"],
+        "attainment": [0.9995, 0.985, np.nan],
+        "target": [0.999, 0.99, 0.995],
+        "met": pd.array([True, False, None], dtype="boolean"),
+        "budget_consumed": [0.5, 1.5, np.nan],
+        "no_data": [False, False, True],
+        "period_start": pd.Timestamp("2026-10-01", tz="Europe/London"),
+    })
+
+
+def test_attainment_chart_layers_and_data(table):
+    chart = charts.attainment_chart(table)
+    named = layers(chart)
+    assert list(named) == ["bars", "target_rule", "labels"]
+    bars = named["bars"]
+    assert bars["mark"]["type"] == "bar"
+    x = bars["encoding"]["x"]
+    assert (x["field"], x["type"]) == ("budget_consumed", "quantitative")
+    assert (bars["encoding"]["y"]["field"], bars["encoding"]["y"]["type"]) == ("slo", "nominal")
+    assert bars["encoding"]["y"]["sort"] == ["availability", "latency", "uptime"]  # table order, not A-Z
+    assert bars["encoding"]["color"]["scale"]["domain"] == ["met", "missed", "no data"]
+    assert named["target_rule"]["encoding"]["x"] == {"datum": 1.0}
+    spec = chart.to_dict()
+    values = data_of(spec, bars)
+    assert [v["status"] for v in values] == ["met", "missed", "no data"]
+    assert [v["budget_consumed"] for v in values] == [0.5, 1.5, None]
+    assert [v["label"] for v in values] == ["99.95% (target 99.9%)", "98.50% (target 99%)", "no data"]
+    assert spec["title"]["text"] == "Error budget consumed in October 2026"
+
+
+def test_attainment_chart_status_uses_attainment_not_rounded_labels():
+    # 0.98999 against 0.99 is missed even though it prints as 99.00%
+    table = pd.DataFrame({"slo": ["a"], "attainment": [0.98999], "target": [0.99], "budget_consumed": [1.001],
+                          "no_data": [False]})
+    spec = charts.attainment_chart(table, title="t").to_dict()
+    assert data_of(spec, spec["layer"][0])[0]["status"] == "missed"
+    assert spec["title"]["text"] == "t"
+
+
+def test_attainment_chart_rejects_missing_columns(table):
+    with pytest.raises(DataError, match=r"attainment_chart: missing column\(s\) 'budget_consumed'"):
+        charts.attainment_chart(table.drop(columns="budget_consumed"))
+
+
+def test_attainment_chart_rejects_empty_table(table):
+    with pytest.raises(DataError, match=r"attainment_chart: the table is empty"):
+        charts.attainment_chart(table.iloc[:0])
+
+
+def test_charts_render_to_svg_offline(table):
+    """vl-convert renders the specs without network: what the report renderer embeds."""
+    import vl_convert
+
+    svg = vl_convert.vegalite_to_svg(charts.attainment_chart(table).to_dict())
+    assert svg.startswith("<svg") and "availability" in svg
+    frame = daily_frame(["2026-10-01", "2026-10-02", "2026-10-04"], [0.9995, np.nan, 1.0])
+    assert vl_convert.vegalite_to_svg(charts.sli_charts(frame).to_dict()).startswith("<svg")
