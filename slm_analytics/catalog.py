@@ -739,6 +739,16 @@ def save_catalog(catalog: Catalog, path: str | Path) -> None:
         The catalog to save.
     path : str or Path
         Destination file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from slm_analytics import read_dataset
+    >>> catalog = read_dataset("catalog")
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "catalog.yaml"
+    >>> save_catalog(catalog, f)
+    >>> load_catalog(f) == catalog
+    True
     """
     yaml = _yaml()
     path = Path(path)
