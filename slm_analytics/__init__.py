@@ -49,8 +49,34 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         read_sip_register,
         read_sli,
     )
+    from .compliance import monthly_attainment
+    from .forecast import (
+        BreachBacktest,
+        BreachProbability,
+        ExhaustionTime,
+        ForecastBacktest,
+        ForecastResult,
+        TargetAchievability,
+        backtest_breach,
+        backtest_forecasts,
+        breach_probabilities,
+        breach_probability,
+        exhaustion_time,
+        forecast_sli,
+        target_achievability,
+    )
+    from .review import run_review
     from .sla import budget_policy_triggers, composite_slo, service_credits, sla_attainment
     from .sli import histogram_fraction, histogram_quantile, ratio_sli, sli_interval, timeslice_sli
+    from .trend import (
+        ChangePointResult,
+        TrendResult,
+        change_points,
+        seasonal_trend_test,
+        stl_decompose,
+        trend_test,
+        trend_tests,
+    )
 
 #: public name -> submodule that defines it
 _LAZY = {
@@ -93,6 +119,30 @@ _LAZY = {
     "service_credits": "sla",
     "budget_policy_triggers": "sla",
     "composite_slo": "sla",
+    # trends and forecasts
+    "TrendResult": "trend",
+    "ChangePointResult": "trend",
+    "trend_test": "trend",
+    "trend_tests": "trend",
+    "seasonal_trend_test": "trend",
+    "change_points": "trend",
+    "stl_decompose": "trend",
+    "ForecastResult": "forecast",
+    "BreachProbability": "forecast",
+    "ExhaustionTime": "forecast",
+    "TargetAchievability": "forecast",
+    "ForecastBacktest": "forecast",
+    "BreachBacktest": "forecast",
+    "forecast_sli": "forecast",
+    "exhaustion_time": "forecast",
+    "breach_probability": "forecast",
+    "breach_probabilities": "forecast",
+    "target_achievability": "forecast",
+    "backtest_forecasts": "forecast",
+    "backtest_breach": "forecast",
+    # the monthly review
+    "run_review": "review",
+    "monthly_attainment": "compliance",
 }
 
 __all__ = [
