@@ -17,6 +17,17 @@ from ._version import __version__
 from .errors import DataError, DefinitionError, InsufficientDataError, ParameterError, SLMError
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
+    from .availability import availability_from_incidents, incident_metrics
+    from .budget import (
+        BacktestResult,
+        ErrorBudget,
+        attainment,
+        backtest_alerts,
+        burn_rate_alerts,
+        burn_rate_thresholds,
+        error_budget,
+        rolling_compliance,
+    )
     from .catalog import (
         SLA,
         SLO,
@@ -29,17 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         save_catalog,
         to_openslo,
     )
-    from .availability import availability_from_incidents, incident_metrics
-    from .budget import (
-        BacktestResult,
-        ErrorBudget,
-        attainment,
-        backtest_alerts,
-        burn_rate_alerts,
-        burn_rate_thresholds,
-        error_budget,
-        rolling_compliance,
-    )
+    from .compliance import monthly_attainment
     from .data import (
         list_datasets,
         read_dataset,
@@ -49,7 +50,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         read_sip_register,
         read_sli,
     )
-    from .compliance import monthly_attainment
     from .forecast import (
         BreachBacktest,
         BreachProbability,
