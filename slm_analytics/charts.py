@@ -22,11 +22,15 @@ from .errors import DataError, ParameterError
 import_jsonschema()  # before altair: skips a slow import (see _compat)
 import altair as alt  # noqa: E402
 
-__all__ = ["attainment_chart", "sli_chart", "sli_charts", "use_renderer"]
+__all__ = ["attainment_chart", "budget_chart", "sli_chart", "sli_charts", "use_renderer"]
 
 #: colours of an SLO's status (colour-blind safe: blue/orange, grey for no data)
 STATUS_COLORS = {"met": "#4c78a8", "missed": "#e45756", "no data": "#bab0ac"}
 TARGET_COLOR = "#54a24b"
+#: the zero line of a budget chart: below it the budget is overspent
+ZERO_COLOR = "#e45756"
+#: colours of the SLO lines of a budget chart (tableau10 without its red, kept for the zero line)
+SERIES_COLORS = ["#4c78a8", "#f58518", "#72b7b2", "#b279a2", "#9d755d", "#eeca3b", "#ff9da6", "#bab0ac"]
 WIDTH = 640
 
 
@@ -351,4 +355,83 @@ def attainment_chart(table: pd.DataFrame, *, title: str | None = None) -> alt.La
                               anchor="start"),
         width=WIDTH - 160,
         height=alt.Step(28),
+    )
+
+
+def budget_chart(daily: pd.DataFrame, *, title: str | None = None) -> alt.LayerChart:
+    """Remaining error budget of each SLO day by day, against zero (budget spent).
+
+    Parameters
+    ----------
+    daily : DataFrame
+        One row per SLO and day with columns ``slo``, ``timestamp`` (day start, timezone-aware in the
+        service's zone or naive local) and ``budget_remaining`` (1 = the whole budget left, below 0
+        overspent; ``NaN`` for no value), e.g. :func:`~slm_analytics.compliance.budget_through_month`.
+        ``window_label`` (``"rolling 28 days"``) is added to the legend when present.
+    title : str, optional
+        Chart title; default "Error budget remaining" with the month of the first day.
+
+    Returns
+    -------
+    alt.LayerChart
+        Layers named ``line`` (one coloured line per SLO, a point per day; missing values break it) and
+        ``zero_rule`` (0, the budget spent, as ``alt.datum``).
+
+    Raises
+    ------
+    DataError
+        If a column is missing, ``timestamp`` is not datetimes, an SLO repeats a day, or the frame is empty.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> from slm_analytics.compliance import budget_through_month
+    >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
+    >>> chart = budget_chart(budget_through_month(sli, catalog, service="payments", month="2026-02"))
+    >>> [layer.name for layer in chart.layer]
+    ['line', 'zero_rule']
+    """
+    what = "budget_chart"
+    _require(daily, ["slo", "timestamp", "budget_remaining"], what)
+    if daily.empty:
+        msg = f"{what}: the frame is empty; expected one row per SLO and day"
+        raise DataError(msg)
+    parts = []
+    for slo, one in daily.groupby("slo", sort=False, observed=True):
+        data = _daily_data(one[["timestamp", "budget_remaining"]].rename(columns={"budget_remaining": "sli"}),
+                           f"{what}: SLO {slo!r}")
+        label = str(slo)
+        if "window_label" in one.columns:
+            label += f" ({one['window_label'].iloc[0]})"
+        parts.append(data.rename(columns={"sli": "budget_remaining"}).assign(slo=label))
+    data = pd.concat(parts, ignore_index=True)
+    order = list(dict.fromkeys(data["slo"]))
+    line = (
+        alt.Chart(data)
+        .mark_line(point=True, invalid="break-paths-filter-domains", strokeWidth=1.5)
+        .encode(
+            x=alt.X("timestamp:T", title=None, scale=alt.Scale(type="utc"),
+                    axis=alt.Axis(format="%d %b", labelAngle=0, tickCount="week")),
+            y=alt.Y("budget_remaining:Q", title="error budget remaining", axis=alt.Axis(format="%")),
+            color=alt.Color("slo:N", title=None, sort=order, legend=alt.Legend(orient="bottom"),
+                            scale=alt.Scale(domain=order, range=SERIES_COLORS)),
+            tooltip=[alt.Tooltip("slo:N", title="SLO"), alt.Tooltip("day:N", title="end of"),
+                     alt.Tooltip("budget_remaining:Q", title="budget remaining", format=".0%")],
+        )
+        .properties(name="line")
+    )
+    zero_rule = (
+        alt.Chart(alt.InlineData(values=[{"budget": 0.0}]))
+        .mark_rule(color=ZERO_COLOR, strokeDash=[6, 4], strokeWidth=1.5)
+        .encode(y=alt.datum(0.0))
+        .properties(name="zero_rule")
+    )
+    if title is None:
+        first = pd.Timestamp(daily["timestamp"].min())
+        title = f"Error budget remaining through {first:%B %Y}"
+    subtitle = "at the end of each day, in each SLO's own window; below the dashed line the budget is spent"
+    return alt.layer(line, zero_rule).properties(
+        title=alt.TitleParams(title, subtitle=subtitle, anchor="start"),
+        width=WIDTH,
+        height=220,
     )

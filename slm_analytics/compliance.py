@@ -1,4 +1,4 @@
-"""SLO compliance over calendar months: whether each SLO of a service met its target.
+"""SLO compliance over calendar months: whether each SLO of a service met its target, and why.
 
 A month is a calendar month in the service's time zone (``catalog.service(name).timezone``), so the
 October report of a Seoul service starts on 30 September 15:00 UTC. Attainment follows the SLO's
@@ -10,6 +10,15 @@ OpenSLO budgeting method:
 * ``RatioTimeslices`` - the mean of the slices' good/total ratios, over the slices with data.
 
 Periods without any event carry no data: their attainment is ``NaN``, never 0 % and never 100 %.
+
+The monthly review also looks at the month through the compliance engine, on the service's rows only (a few
+months of history before the month, for the windows): the error budget at the month's end in each SLO's own
+window (:func:`month_end_budgets`), the budget through the month (:func:`budget_through_month`), the
+burn-rate alerts of the month (:func:`month_alerts`, :func:`alert_thresholds`), the SLAs of the month or
+quarter to date (:func:`month_sla`), the error-budget policy at the month's end
+(:func:`month_policy_triggers`) and availability from incident records (:func:`month_incident_availability`).
+Each wraps one engine function of :mod:`~slm_analytics.budget`, :mod:`~slm_analytics.sla` or
+:mod:`~slm_analytics.availability`; none re-computes what they compute.
 """
 
 from __future__ import annotations
@@ -27,7 +36,19 @@ from .sli import ratio_sli, timeslice_sli
 if TYPE_CHECKING:
     from .catalog import SLO, Catalog
 
-__all__ = ["daily_attainment", "month_bounds", "monthly_attainment"]
+__all__ = [
+    "HISTORY",
+    "alert_thresholds",
+    "budget_through_month",
+    "daily_attainment",
+    "month_alerts",
+    "month_bounds",
+    "month_end_budgets",
+    "month_incident_availability",
+    "month_policy_triggers",
+    "month_sla",
+    "monthly_attainment",
+]
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _COLUMNS = ["timestamp", "service", "slo", "good", "total"]
@@ -72,10 +93,7 @@ def month_bounds(month: str, *, tz: str = "UTC") -> tuple[pd.Timestamp, pd.Times
     return start.as_unit("us"), end.as_unit("us")
 
 
-def _service_month(
-    sli: pd.DataFrame, catalog: Catalog, service: str, month: str
-) -> tuple[list[SLO], str, pd.Timestamp, pd.Timestamp, pd.DataFrame]:
-    """Return the service's SLOs, time zone, month bounds and the month's event rows (with data)."""
+def _check_columns(sli: pd.DataFrame) -> None:
     missing = [c for c in _COLUMNS if c not in sli.columns]
     if missing:
         msg = (
@@ -83,6 +101,23 @@ def _service_month(
             f"found {', '.join(map(str, sli.columns))}"
         )
         raise DataError(msg)
+
+
+def _no_data(
+    service: str, month: str, start: pd.Timestamp, end: pd.Timestamp, tz: str
+) -> InsufficientDataError:
+    msg = (
+        f"no SLI data for service {service!r} in {month} ({start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} "
+        f"{tz}): no bucket with total > 0; check the month and the data's date range"
+    )
+    return InsufficientDataError(msg)
+
+
+def _service_month(
+    sli: pd.DataFrame, catalog: Catalog, service: str, month: str
+) -> tuple[list[SLO], str, pd.Timestamp, pd.Timestamp, pd.DataFrame]:
+    """Return the service's SLOs, time zone, month bounds and the month's event rows (with data)."""
+    _check_columns(sli)
     tz = catalog.service(service).timezone
     slos = catalog.slos_of(service)
     start, end = month_bounds(month, tz=tz)
@@ -90,11 +125,7 @@ def _service_month(
     mask = (sli["service"] == service).to_numpy() & (ts >= start).to_numpy() & (ts < end).to_numpy()
     events = sli.loc[mask, _COLUMNS]
     if int(events["total"].sum()) == 0:
-        msg = (
-            f"no SLI data for service {service!r} in {month} ({start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} "
-            f"{tz}): no bucket with total > 0; check the month and the data's date range"
-        )
-        raise InsufficientDataError(msg)
+        raise _no_data(service, month, start, end, tz)
     return slos, tz, start, end, events
 
 
@@ -318,3 +349,649 @@ def daily_attainment(sli: pd.DataFrame, catalog: Catalog, *, service: str, month
     columns = ["service", "slo", "budgeting_method", "unit", "timestamp", "good", "bad", "total", "sli",
                "target"]
     return out[columns]
+
+
+# ------------------------------------------------------------------------------- the month through the engine
+
+#: History read before the month for the engine's windows: the trailing 90-day quarter of the error-budget
+#: policy at the month's end, a rolling 28-day SLO window, the longest burn-rate window (a few days) and an
+#: alert already firing when the month starts.
+HISTORY = pd.Timedelta(days=92)
+
+
+def _service_rows(
+    sli: pd.DataFrame, catalog: Catalog, service: str, month: str
+) -> tuple[str, pd.Timestamp, pd.Timestamp, pd.DataFrame]:
+    """Return the time zone, the month's bounds and the service's buckets from ``HISTORY`` before the month.
+
+    Raises like :func:`monthly_attainment` when a column is missing or the month holds no event.
+    """
+    _check_columns(sli)
+    tz = catalog.service(service).timezone
+    start, end = month_bounds(month, tz=tz)
+    ts = sli["timestamp"]
+    mask = ((sli["service"] == service).to_numpy() & (ts >= start - HISTORY).to_numpy()
+            & (ts < end).to_numpy())
+    rows = sli.loc[mask, _COLUMNS]
+    if int(rows["total"].to_numpy()[(rows["timestamp"] >= start).to_numpy()].sum()) == 0:
+        raise _no_data(service, month, start, end, tz)
+    return tz, start, end, rows
+
+
+def _local(values: pd.Series | pd.Timestamp, tz: str) -> pd.Series | pd.Timestamp:
+    """UTC instants as timezone-aware times in ``tz`` (microseconds)."""
+    if isinstance(values, pd.Series):
+        return values.dt.tz_convert(tz).dt.as_unit("us")
+    return values.tz_convert(tz).as_unit("us")
+
+
+def _window_of(slo: SLO, end: pd.Timestamp, tz: str) -> tuple[pd.Timestamp, pd.Timestamp, bool]:
+    """Return the SLO's compliance window at the instant ``end``: ``(start, window end, calendar?)``.
+
+    A rolling window is the trailing ``slo.window`` up to ``end``; a calendar window is the week, month or
+    quarter (local midnights in ``tz``) holding the instant just before ``end``, so a month's end closes
+    a monthly window and is two thirds into a quarter's.
+    """
+    from .windows import calendar_windows
+
+    if slo.window in ("week", "month", "quarter"):
+        w = calendar_windows(end - pd.Timedelta(microseconds=1), end, period=slo.window, tz=tz)  # type: ignore[arg-type]
+        return w["window_start"].iloc[0], w["window_end"].iloc[0], True
+    return end - pd.Timedelta(parse_window(slo.window)), end, False  # type: ignore[arg-type]
+
+
+def month_end_budgets(sli: pd.DataFrame, catalog: Catalog, *, service: str, month: str) -> pd.DataFrame:
+    r"""Error budget of each SLO of a service at the end of a month, in the SLO's own window.
+
+    A rolling SLO (``window: 28d``) is assessed over the 28 days ending at the month's end; a calendar SLO
+    (``window: month``) over its calendar period holding the month's last instant: the month itself, or the
+    quarter (or week) to date. Counts follow the SLO's budgeting method, as
+    :func:`~slm_analytics.budget.attainment` takes them, and the budget is
+    :func:`~slm_analytics.budget.error_budget`'s. Nothing is excluded: an SLO measures what users
+    experienced, planned maintenance included (SLAs exclude it, see :func:`month_sla`).
+
+    Parameters
+    ----------
+    sli : DataFrame
+        Good/total event counts per bucket (``timestamp, service, slo, good, total``), e.g.
+        ``read_dataset("sli_5min")``; only the service's rows of the window are used.
+    catalog : Catalog
+        The service (time zone) and its SLOs (target, window, budgeting method).
+    service : str
+        The service.
+    month : str
+        ``"YYYY-MM"``, cut in the service's time zone.
+
+    Returns
+    -------
+    DataFrame
+        One row per SLO, in catalog order:
+
+        - ``service``, ``slo``, ``budgeting_method``;
+        - ``unit``: what ``good`` and ``total`` count, ``"events"`` or ``"slices"`` (Timeslices and
+          RatioTimeslices; for RatioTimeslices ``good`` is the sum of the slice ratios, a float);
+        - ``window``: the SLO's window as the catalog writes it (``"28d"``, ``"month"``);
+        - ``calendar``: bool, a calendar window;
+        - ``window_start``, ``window_end``: the window (local time); for a calendar window the whole period,
+          which may end after ``as_of`` (quarter to date);
+        - ``as_of``: the month's end (local time), where the budget is taken;
+        - ``elapsed``: Timedelta, the part of the window the counts cover: up to ``as_of``, from the window's
+          start or from the service's first bucket when its data starts later;
+        - ``good``, ``total``: counts over the elapsed window;
+        - ``sli``, ``target``, ``burn_rate``, ``consumed``, ``remaining``, ``budget_minutes``,
+          ``remaining_minutes``: as :class:`~slm_analytics.budget.ErrorBudget` (``remaining`` < 0 when
+          overspent; ``NaN`` without data);
+        - ``time_to_exhaustion``: Timedelta until the remaining budget is spent at ``burn_rate``; ``0`` when
+          already spent, ``NaT`` when nothing burns or without data;
+        - ``period_over``: bool, a calendar window that ends at ``as_of`` (its budget starts afresh:
+          exhaustion is moot);
+        - ``no_data``: bool, no event (or slice with data) in the window.
+
+    Raises
+    ------
+    ParameterError, DefinitionError, DataError, InsufficientDataError
+        As :func:`monthly_attainment`.
+
+    Notes
+    -----
+    :math:`B = (1 - T) W` as time and :math:`b = (1 - \mathrm{SLI}) / (1 - T)`, the burn rate; remaining
+    :math:`1 - b \cdot e / W` for the elapsed part :math:`e` of the window :math:`W` (SRE Workbook, ch. 2
+    and 5). Calendar windows use their real length (February: 28 days; a month with a clock change:
+    :math:`\pm` 1 h), not the 30-day convention of burn-rate thresholds, so that the budget in minutes is the
+    month's. For a monthly SLO at the month's end the remaining budget is
+    :math:`1 -` :func:`monthly_attainment`'s ``budget_consumed``.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
+    >>> b = month_end_budgets(sli, catalog, service="payments", month="2026-02")
+    >>> b[["slo", "window", "sli", "remaining", "budget_minutes"]].round(4)
+                slo window     sli  remaining  budget_minutes
+    0  availability  month  0.9976    -3.7609           20.16
+    1       latency    28d  0.9952     0.5204          403.20
+    2        uptime  month  0.9945    -0.0913          201.60
+
+    Payments' availability (99.95 % over the calendar month) burnt 4.76 times its budget in February:
+    376 % overspent. A 28-day February has :math:`0.0005 \times 28 \times 1440 = 20.16` budget minutes.
+    """
+    from .budget import attainment, error_budget
+
+    tz, _, end, rows = _service_rows(sli, catalog, service, month)
+    first = rows["timestamp"].min()
+    out = []
+    for slo in catalog.slos_of(service):
+        w_start, w_end, calendar = _window_of(slo, end, tz)
+        ts = rows["timestamp"]
+        mine = rows[(rows["slo"] == slo.name).to_numpy() & (ts >= w_start).to_numpy()]
+        unit = "events" if slo.budgeting_method == "Occurrences" else "slices"
+        row = {"service": service, "slo": slo.name, "budgeting_method": slo.budgeting_method, "unit": unit,
+               "window": slo.window, "calendar": calendar, "window_start": _local(w_start, tz),
+               "window_end": _local(w_end, tz), "as_of": _local(end, tz)}
+        good: float = 0
+        total = 0
+        if len(mine):
+            counts = attainment(mine, method=slo.budgeting_method, timeslice_target=slo.timeslice_target,
+                                timeslice_window=slo.timeslice_window).iloc[0]
+            good, total = counts["good"], int(counts["total"])
+        elapsed = end - max(w_start, first)  # shorter when the service's data starts within the window
+        if total == 0:
+            out.append({**row, "elapsed": elapsed, "good": good, "total": total, "sli": np.nan,
+                        "target": slo.target, "burn_rate": np.nan, "consumed": np.nan, "remaining": np.nan,
+                        "budget_minutes": (1 - slo.target) * ((w_end - w_start) / pd.Timedelta(minutes=1)),
+                        "remaining_minutes": np.nan, "time_to_exhaustion": pd.NaT,
+                        "period_over": calendar and w_end == end, "no_data": True})
+            continue
+        if slo.budgeting_method == "RatioTimeslices":
+            # error_budget takes counts: the sum of slice ratios, scaled to integers (SLI exact to 1e-9)
+            scale = 10**9
+            eb = error_budget(good=round(float(good) * scale), total=total * scale, target=slo.target,
+                              window=w_end - w_start, elapsed=elapsed)
+        else:
+            eb = error_budget(good=int(good), total=total, target=slo.target, window=w_end - w_start,
+                              elapsed=elapsed)
+        tte = eb.time_to_exhaustion if eb.time_to_exhaustion is not None else pd.NaT
+        out.append({**row, "elapsed": elapsed, "good": good, "total": total, "sli": eb.sli,
+                    "target": eb.target, "burn_rate": eb.burn_rate, "consumed": eb.consumed,
+                    "remaining": eb.remaining, "budget_minutes": eb.budget_minutes,
+                    "remaining_minutes": eb.remaining_minutes, "time_to_exhaustion": tte,
+                    "period_over": calendar and w_end == end, "no_data": False})
+    frame = pd.DataFrame(out)
+    frame["elapsed"] = pd.to_timedelta(frame["elapsed"]).astype("timedelta64[us]")
+    frame["time_to_exhaustion"] = pd.to_timedelta(frame["time_to_exhaustion"]).astype("timedelta64[us]")
+    return frame
+
+
+def _describe_window(window: str) -> str:
+    """``"28d"`` -> ``"rolling 28 days"``, ``"month"`` -> ``"calendar month"``."""
+    if window in ("week", "month", "quarter"):
+        return f"calendar {window}"
+    td = pd.Timedelta(parse_window(window))  # type: ignore[arg-type]
+    if td % pd.Timedelta(days=1) == pd.Timedelta(0):
+        days = td // pd.Timedelta(days=1)
+        return f"rolling {days} day{'s' if days != 1 else ''}"
+    return f"rolling {window}"
+
+
+def budget_through_month(sli: pd.DataFrame, catalog: Catalog, *, service: str, month: str) -> pd.DataFrame:
+    """Remaining error budget of each SLO of a service at the end of each day of a month.
+
+    :func:`~slm_analytics.budget.rolling_compliance` over the service's rows (with the history its windows
+    need), sampled at the last bucket of each local day: a small frame for a chart. Nothing is excluded
+    (see :func:`month_end_budgets`).
+
+    Parameters
+    ----------
+    sli : DataFrame
+        Good/total event counts per bucket (``timestamp, service, slo, good, total``).
+    catalog : Catalog
+        The service and its SLOs (window, target).
+    service : str
+        The service.
+    month : str
+        ``"YYYY-MM"``, cut in the service's time zone.
+
+    Returns
+    -------
+    DataFrame
+        One row per SLO and local day with data, in catalog then day order:
+
+        - ``service``, ``slo``;
+        - ``window``: the SLO's window as the catalog writes it; ``window_label``: in words
+          (``"rolling 28 days"``, ``"calendar month"``);
+        - ``timestamp``: local midnight starting the day (the value is the one at the day's end);
+        - ``as_of``: end of the day's last bucket with data (local), where the value is taken;
+        - ``sli``: good / total over the SLO's window ending there: the trailing window, or the calendar
+          period to date; ``NaN`` before a full rolling window of history;
+        - ``budget_remaining``: ``1 - (1 - sli) / (1 - target)``, negative when overspent;
+        - ``target``.
+
+    Raises
+    ------
+    ParameterError, DefinitionError, DataError, InsufficientDataError
+        As :func:`monthly_attainment`; ``InsufficientDataError`` also when the data before the month is
+        shorter than a rolling window.
+
+    Notes
+    -----
+    :func:`~slm_analytics.budget.rolling_compliance` pools events whatever the budgeting method, so for a
+    Timeslices SLO the line follows its events (e.g. probe results), not its share of good slices. At the
+    last day the value of a rolling Occurrences SLO equals :func:`month_end_budgets`' ``remaining``.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
+    >>> daily = budget_through_month(sli, catalog, service="payments", month="2026-02")
+    >>> daily.groupby("slo", sort=False).size().tolist()
+    [28, 28, 28]
+    >>> round(float(daily["budget_remaining"].iloc[27]), 4)  # availability at the end of 28 February
+    -3.7609
+    """
+    from .budget import rolling_compliance
+
+    tz, start, _, rows = _service_rows(sli, catalog, service, month)
+    rc = rolling_compliance(rows, catalog)
+    rc = rc.loc[(rc["timestamp"] >= start).to_numpy()]
+    local = rc["timestamp"].dt.tz_convert(tz)
+    frame = pd.DataFrame({"slo": rc["slo"].astype(str), "_day": local.dt.tz_localize(None).dt.normalize(),
+                          "as_of": local + _step(rows), "sli": rc["sli"],
+                          "budget_remaining": rc["budget_remaining"]})
+    frame = frame.sort_values("as_of", kind="stable").drop_duplicates(["slo", "_day"], keep="last")
+    slos = catalog.slos_of(service)
+    by_name = {s.name: s for s in slos}
+    order = {s.name: i for i, s in enumerate(slos)}
+    frame = frame.assign(_o=frame["slo"].map(order)).sort_values(["_o", "_day"], kind="stable")
+    frame.insert(0, "service", service)
+    frame["window"] = frame["slo"].map({n: s.window for n, s in by_name.items()})
+    frame["window_label"] = frame["window"].map(_describe_window)
+    frame["timestamp"] = frame["_day"].dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
+    frame["timestamp"] = frame["timestamp"].dt.as_unit("us")
+    frame["as_of"] = frame["as_of"].dt.as_unit("us")
+    frame["target"] = frame["slo"].map({n: s.target for n, s in by_name.items()}).astype(float)
+    columns = ["service", "slo", "window", "window_label", "timestamp", "as_of", "sli", "budget_remaining",
+               "target"]
+    return frame[columns].reset_index(drop=True)
+
+
+def _step(rows: pd.DataFrame) -> pd.Timedelta:
+    """Bucket length of a frame's timestamps: the smallest gap between distinct ones (5 minutes if one)."""
+    ts = np.unique(rows["timestamp"].dt.as_unit("us").array.asi8)
+    if len(ts) < 2:
+        return pd.Timedelta(minutes=5)
+    return pd.Timedelta(int(np.diff(ts).min()), unit="us")
+
+
+def _policy_name(slo: SLO) -> str:
+    return slo.alert_policy or "sre-workbook (default)"
+
+
+def month_alerts(
+    sli: pd.DataFrame,
+    incidents: pd.DataFrame,
+    catalog: Catalog,
+    *,
+    service: str,
+    month: str,
+    exclusions: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Burn-rate alerts of a service's SLOs that fired during a month, matched with its incidents.
+
+    :func:`~slm_analytics.budget.burn_rate_alerts` replays each SLO's alert policy from the catalog (the SRE
+    Workbook's when it names none, as the engine does) over the service's rows, from :data:`HISTORY` before
+    the month to its end, with ``exclusions`` (planned maintenance) removed. The alerts kept are those
+    firing at some point of the month, including one that started before it.
+
+    Parameters
+    ----------
+    sli : DataFrame
+        Good/total event counts per bucket (``timestamp, service, slo, good, total``).
+    incidents : DataFrame
+        Incident records (``id, service, started_at, resolved_at``), e.g. ``read_dataset("incidents")``.
+    catalog : Catalog
+        The service, its SLOs (target, window, alert policy) and the policies.
+    service : str
+        The service.
+    month : str
+        ``"YYYY-MM"``, cut in the service's time zone.
+    exclusions : DataFrame, optional
+        Windows removed before replaying (``service, start, end``), e.g. ``read_dataset("maintenance")``:
+        announced work does not page.
+
+    Returns
+    -------
+    DataFrame
+        One row per alert, by start: ``service``, ``slo``, ``policy`` (the catalog's policy name, or
+        ``"sre-workbook (default)"``), ``severity``, ``rule`` (``"1h/5m"``), ``burn_rate`` (the rule's
+        threshold), ``start``, ``end`` (local time: end of the first firing bucket, end of the first bucket
+        no longer firing or the month's end), ``duration`` (Timedelta), ``ongoing`` (still firing at the
+        month's end), ``before_month`` (started before the month), ``incidents`` (ids of the service's
+        incidents it overlapped, comma-separated, ``""`` for none) and ``overlaps_incident`` (bool).
+
+    Raises
+    ------
+    ParameterError, DefinitionError, DataError, InsufficientDataError
+        As :func:`monthly_attainment`; ``DataError`` when ``incidents`` lacks a column.
+
+    Notes
+    -----
+    An alert overlaps an incident when ``start <= resolved_at`` and ``end >= started_at`` (an ongoing
+    incident counts to the month's end), the matching of
+    :func:`~slm_analytics.budget.backtest_alerts`; incidents of any SLO of the service count, as an outage
+    spends every SLO's budget.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> sli, inc, cat = read_dataset("sli_5min"), read_dataset("incidents"), read_dataset("catalog")
+    >>> alerts = month_alerts(sli, inc, cat, service="payments", month="2026-02",
+    ...                       exclusions=read_dataset("maintenance"))
+    >>> alerts.groupby("slo", sort=False).size().to_dict()
+    {'availability': 8, 'uptime': 6, 'latency': 4}
+    """
+    from .budget import burn_rate_alerts
+
+    missing = [c for c in ("id", "service", "started_at", "resolved_at") if c not in incidents.columns]
+    if missing:
+        msg = (f"month_alerts: incidents miss column(s) {', '.join(map(repr, missing))}; expected id, "
+               "service, started_at, resolved_at (read_dataset('incidents'))")
+        raise DataError(msg)
+    tz, start, end, rows = _service_rows(sli, catalog, service, month)
+    alerts = burn_rate_alerts(rows, catalog, exclusions=exclusions)
+    alerts = alerts[(alerts["start"] < end).to_numpy() & (alerts["end"] > start).to_numpy()]
+    alerts = alerts.reset_index(drop=True)
+    own = incidents[incidents["service"] == service]
+    s_inc = _micros(own["started_at"])
+    r_inc = _micros(own["resolved_at"].fillna(end.tz_convert("UTC")))
+    a_start, a_end = _micros(alerts["start"]), _micros(alerts["end"])
+    hit = (a_start[:, None] <= r_inc[None, :]) & (a_end[:, None] >= s_inc[None, :])  # alerts x incidents
+    ids = own["id"].astype(str).to_numpy()
+    by_name = {s.name: s for s in catalog.slos_of(service)}
+    out = pd.DataFrame({
+        "service": service,
+        "slo": alerts["slo"].astype(str).to_numpy(),
+        "policy": [_policy_name(by_name[n]) for n in alerts["slo"].astype(str)],
+        "severity": alerts["severity"].astype(str).to_numpy(),
+        "rule": alerts["rule"].astype(str).to_numpy(),
+        "burn_rate": alerts["burn_rate"].to_numpy(dtype=float),
+        "start": _local(alerts["start"], tz),
+        "end": _local(alerts["end"], tz),
+        "duration": (alerts["end"] - alerts["start"]).astype("timedelta64[us]"),
+        "ongoing": alerts["ongoing"].to_numpy(dtype=bool),
+        "before_month": (alerts["start"] < start).to_numpy(),
+        "incidents": [", ".join(ids[row]) for row in hit],
+        "overlaps_incident": hit.any(axis=1),
+    })
+    return out
+
+
+def _micros(values: pd.Series) -> np.ndarray:
+    """Timezone-aware times as int64 microseconds since the epoch."""
+    return values.dt.tz_convert("UTC").dt.as_unit("us").array.asi8
+
+
+def alert_thresholds(catalog: Catalog, *, service: str) -> pd.DataFrame:
+    """List the burn-rate rules each SLO of a service is alerted on, with their thresholds.
+
+    Parameters
+    ----------
+    catalog : Catalog
+        The service's SLOs (target, window, alert policy) and the policies.
+    service : str
+        The service.
+
+    Returns
+    -------
+    DataFrame
+        One row per SLO and rule, in catalog and policy order: ``slo``, ``policy`` (``"sre-workbook
+        (default)"`` when the SLO names none: the engine's default), ``window`` (the SLO's period),
+        ``target``, then :func:`~slm_analytics.budget.burn_rate_thresholds`' ``severity``,
+        ``long_window``, ``short_window``, ``budget_consumed`` and ``burn_rate``, and ``error_rate``: the
+        error rate both windows must exceed, ``burn_rate * (1 - target)``.
+
+    Raises
+    ------
+    DefinitionError
+        If ``service`` is not in the catalog.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> t = alert_thresholds(read_dataset("catalog"), service="payments")
+    >>> t.loc[t["slo"] == "availability", ["long_window", "burn_rate"]].round(2).values.tolist()
+    [['1h', 14.4], ['6h', 6.0], ['1d', 3.0], ['3d', 1.0]]
+    """
+    from .budget import burn_rate_thresholds
+
+    catalog.service(service)
+    frames = []
+    for slo in catalog.slos_of(service):
+        policy = catalog.alert_policy(slo.alert_policy) if slo.alert_policy else None
+        table = burn_rate_thresholds(slo.window, policy)
+        table.insert(0, "slo", slo.name)
+        table.insert(1, "policy", _policy_name(slo))
+        table.insert(2, "window", slo.window)
+        table.insert(3, "target", slo.target)
+        table["error_rate"] = table["burn_rate"] * (1 - slo.target)
+        frames.append(table)
+    columns = ["slo", "policy", "window", "target", "severity", "long_window", "short_window",
+               "budget_consumed", "burn_rate", "error_rate"]
+    if not frames:
+        return pd.DataFrame({c: pd.Series([], dtype=float if c in ("target", "budget_consumed", "burn_rate",
+                                                                  "error_rate") else object)
+                             for c in columns})
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+def month_sla(
+    sli: pd.DataFrame,
+    catalog: Catalog,
+    *,
+    service: str,
+    month: str,
+    exclusions: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Attainment and service credits of a service's SLAs for a month (quarterly SLAs: quarter to date).
+
+    :func:`~slm_analytics.sla.sla_attainment` over the service's rows up to the month's end: a monthly SLA
+    gets the month, a quarterly one the quarter holding the month, measured up to the month's end
+    (``complete`` is ``False`` until the quarter's last month).
+
+    Parameters
+    ----------
+    sli : DataFrame
+        Good/total event counts per bucket (``timestamp, service, slo, good, total``).
+    catalog : Catalog
+        The service, its SLAs (target, period, schedule, exclusions, credits, fee).
+    service : str
+        The service.
+    month : str
+        ``"YYYY-MM"``, cut in the service's time zone.
+    exclusions : DataFrame, optional
+        Planned maintenance (``service, start, end``), removed from SLAs whose contract excludes
+        ``maintenance``; without it nothing is excluded.
+
+    Returns
+    -------
+    DataFrame
+        One row per SLA of the service, in catalog order (none when it has no SLA): the columns of
+        :func:`~slm_analytics.sla.sla_attainment` (``period_start``/``period_end`` in UTC; ``credit_amount``
+        for the whole period) plus ``customer``, ``period`` (``"month"`` or ``"quarter"``), ``schedule``,
+        ``monthly_fee``, ``excludes_maintenance`` (the contract excludes it and ``exclusions`` were given)
+        and ``to_date`` (the period goes on after the month: attainment and credit are provisional).
+
+    Raises
+    ------
+    ParameterError, DefinitionError, DataError, InsufficientDataError
+        As :func:`monthly_attainment`.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> sli, cat = read_dataset("sli_5min"), read_dataset("catalog")
+    >>> row = month_sla(sli, cat, service="payments", month="2026-02",
+    ...                 exclusions=read_dataset("maintenance")).iloc[0]
+    >>> print(row["sla"], f"{row['attainment']:.4f}", row["breached"], row["credit"], row["credit_amount"])
+    merchant-gateway 0.9977 True 0.1 4000.0
+    """
+    from .sla import sla_attainment
+
+    _, start, end, rows = _service_rows(sli, catalog, service, month)
+    slas = [a for a in catalog.slas if a.service == service]
+    frames = []
+    for a in slas:
+        if not (rows["slo"] == a.slo).any():
+            continue
+        att = sla_attainment(rows, catalog, exclusions=exclusions, sla=f"{a.service}/{a.name}")
+        hold = (att["period_start"] <= start).to_numpy() & (att["period_end"] > start).to_numpy()
+        one = att.loc[hold].copy()
+        one["customer"] = a.customer
+        one["period"] = a.period
+        one["schedule"] = a.schedule
+        one["monthly_fee"] = float(a.monthly_fee)
+        one["excludes_maintenance"] = exclusions is not None and "maintenance" in a.exclusions
+        one["to_date"] = (one["period_end"] > end).to_numpy()
+        frames.append(one)
+    if not frames:
+        columns = ["service", "sla", "slo", "period_start", "period_end", "good", "total", "excluded_buckets",
+                   "attainment", "target", "breached", "margin", "complete", "no_data", "credit",
+                   "credit_amount", "customer", "period", "schedule", "monthly_fee", "excludes_maintenance",
+                   "to_date"]
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+    return pd.concat(frames, ignore_index=True)
+
+
+def month_policy_triggers(
+    sli: pd.DataFrame, incidents: pd.DataFrame, catalog: Catalog, *, service: str, month: str
+) -> pd.DataFrame:
+    """Evaluate the error-budget policy (SRE Workbook, appendix B) for a service at the end of a month.
+
+    :func:`~slm_analytics.sla.budget_policy_triggers` over the service's rows up to the month's end,
+    evaluated at the month's end (or at the end of the data when the month is not complete yet).
+
+    Parameters
+    ----------
+    sli : DataFrame
+        Good/total event counts per bucket (``timestamp, service, slo, good, total``).
+    incidents : DataFrame
+        Incident records (``id, service, cause, started_at, resolved_at``), e.g.
+        ``read_dataset("incidents")``.
+    catalog : Catalog
+        The service and its SLOs (targets).
+    service : str
+        The service.
+    month : str
+        ``"YYYY-MM"``, cut in the service's time zone.
+
+    Returns
+    -------
+    DataFrame
+        :func:`~slm_analytics.sla.budget_policy_triggers`' rows for the service (``service, slo, rule,
+        action, subject, evidence, value, threshold, window_start, window_end``; windows in UTC); empty
+        when no rule triggered.
+
+    Raises
+    ------
+    ParameterError, DefinitionError, DataError, InsufficientDataError
+        As :func:`monthly_attainment`; ``InsufficientDataError`` with less than 4 weeks of data before the
+        month's end.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> sli, inc, cat = read_dataset("sli_5min"), read_dataset("incidents"), read_dataset("catalog")
+    >>> month_policy_triggers(sli, inc, cat, service="payments", month="2026-02")["rule"].tolist()
+    ['budget-exhausted', 'single-incident', 'outage-class', 'budget-exhausted', 'single-incident']
+    """
+    from .sla import budget_policy_triggers
+
+    _, _, _, rows = _service_rows(sli, catalog, service, month)
+    own = incidents[incidents["service"] == service] if "service" in incidents.columns else incidents
+    # as_of=None: the end of the rows, the month's end once the month is complete
+    return budget_policy_triggers(rows, own, catalog)
+
+
+def month_incident_availability(
+    incidents: pd.DataFrame,
+    catalog: Catalog,
+    *,
+    service: str,
+    month: str,
+    exclusions: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Availability, MTTR, MTTD and MTBF of a service over a month, from its incident records.
+
+    :func:`~slm_analytics.availability.availability_from_incidents` (maintenance excluded, only the
+    service's business hours when it has a schedule) and
+    :func:`~slm_analytics.availability.incident_metrics` over the month.
+
+    Parameters
+    ----------
+    incidents : DataFrame
+        Incident records (``id, service, started_at, detected_at, resolved_at``).
+    catalog : Catalog
+        The service (time zone, schedule).
+    service : str
+        The service.
+    month : str
+        ``"YYYY-MM"``, cut in the service's time zone.
+    exclusions : DataFrame, optional
+        Planned maintenance (``service, start, end``), removed from the measured time.
+
+    Returns
+    -------
+    DataFrame
+        One row: ``service``, ``window_start``, ``window_end`` (the month, local time), ``schedule`` (name or
+        ``None``), ``eligible``, ``downtime``, ``availability``, ``no_eligible_time`` (from
+        ``availability_from_incidents``), ``incidents`` (overlapping the month), ``ongoing``, ``started``
+        (incidents that started in the month), ``mttr``, ``median_ttr``, ``mttd`` and ``mtbf`` (from
+        ``incident_metrics``: ``NaT`` when no incident started in the month).
+
+    Raises
+    ------
+    ParameterError
+        If ``month`` is not ``"YYYY-MM"``.
+    DefinitionError
+        If ``service`` is not in the catalog, or its schedule lists no holidays for the month's year.
+    DataError
+        As the availability functions.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> inc, cat, mnt = read_dataset("incidents"), read_dataset("catalog"), read_dataset("maintenance")
+    >>> summary = month_incident_availability(inc, cat, service="payments", month="2026-02", exclusions=mnt)
+    >>> row = summary.iloc[0]
+    >>> print(row["eligible"], row["downtime"], round(row["availability"], 6), row["mttr"])
+    27 days 22:30:00 0 days 01:55:00 0.997141 0 days 01:55:00
+    """
+    from .availability import availability_from_incidents, incident_metrics
+
+    s = catalog.service(service)
+    start, end = month_bounds(month, tz=s.timezone)
+    own = incidents[incidents["service"] == service]
+    excl = None
+    if exclusions is not None:
+        excl = exclusions[exclusions["service"] == service] if "service" in exclusions.columns else exclusions
+    schedule = catalog.schedule(s.schedule) if s.schedule else None
+    avail = availability_from_incidents(own, start=start, end=end, exclusions=excl, schedule=schedule,
+                                        services=[service])
+    metrics = incident_metrics(own, start=start, end=end, services=[service])
+    a, m = avail[avail["service"] == service].iloc[0], metrics[metrics["service"] == service].iloc[0]
+    return pd.DataFrame({
+        "service": [service],
+        "window_start": [start],
+        "window_end": [end],
+        "schedule": [s.schedule],
+        "eligible": [a["eligible"]],
+        "downtime": [a["downtime"]],
+        "availability": [float(a["availability"])],
+        "no_eligible_time": [bool(a["no_eligible_time"])],
+        "incidents": [int(a["incidents"])],
+        "ongoing": [int(a["ongoing"])],
+        "started": [int(m["incidents"])],
+        "mttr": [m["mttr"]],
+        "median_ttr": [m["median_ttr"]],
+        "mttd": [m["mttd"]],
+        "mtbf": [m["mtbf"]],
+    })

@@ -45,19 +45,27 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_NOTEBOOK",
+    "Note",
     "ReviewInputs",
     "ReviewParameters",
     "ReviewRun",
     "ServiceHeader",
     "ServiceReport",
+    "alert_table",
     "attainment_table",
+    "budget_table",
+    "incident_availability_table",
     "incident_table",
     "latest_complete_month",
     "load_inputs",
+    "maintenance_table",
     "parameters_in",
+    "policy_table",
     "read_run_parameters",
     "run_review",
     "service_header",
+    "sla_table",
+    "threshold_table",
     "validate_parameters",
 ]
 
@@ -81,8 +89,8 @@ class ReviewParameters(BaseModel):
     month : str
         Calendar month ``"YYYY-MM"``, cut in the service's time zone.
     data_dir : str
-        Folder laid out like ``datasets/`` (``catalog.yaml``, ``sli_5min.parquet``, ``incidents.csv``...);
-        ``""`` for the bundled sample data.
+        Folder laid out like ``datasets/`` (``catalog.yaml``, ``sli_5min.parquet``, ``incidents.csv``,
+        ``maintenance.csv``...); ``""`` for the bundled sample data.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
@@ -226,6 +234,8 @@ class ReviewInputs:
         SLI event counts per bucket (``sli_5min``).
     incidents : DataFrame
         Incident records.
+    maintenance : DataFrame
+        Planned maintenance windows (``service, start, end, reason``).
     data_dir : str
         Where they were read from (``""``: bundled sample data).
     """
@@ -233,16 +243,18 @@ class ReviewInputs:
     catalog: Catalog
     sli: pd.DataFrame
     incidents: pd.DataFrame
+    maintenance: pd.DataFrame
     data_dir: str = ""
 
     def __repr__(self) -> str:
         where = self.data_dir or "bundled sample data"
         return (f"ReviewInputs({len(self.catalog.services)} services, {len(self.sli):,} SLI buckets, "
-                f"{len(self.incidents)} incidents, from {where})")
+                f"{len(self.incidents)} incidents, {len(self.maintenance)} maintenance windows, "
+                f"from {where})")
 
 
 def load_inputs(params: ReviewParameters) -> ReviewInputs:
-    """Read the catalog, SLI data and incidents for a review, and check the service is in the catalog.
+    """Read the catalog, SLI data, incidents and planned maintenance for a review; check the service exists.
 
     Parameters
     ----------
@@ -267,7 +279,8 @@ def load_inputs(params: ReviewParameters) -> ReviewInputs:
                f"the catalog has {', '.join(names)}")
         raise ParameterError(msg)
     return ReviewInputs(catalog=catalog, sli=_read("sli_5min", params.data_dir),
-                        incidents=_read("incidents", params.data_dir), data_dir=params.data_dir)
+                        incidents=_read("incidents", params.data_dir),
+                        maintenance=_read("maintenance", params.data_dir), data_dir=params.data_dir)
 
 
 def latest_complete_month(sli: pd.DataFrame, *, timestamp: str = "timestamp", tz: str = "UTC") -> str:
@@ -530,9 +543,515 @@ def incident_table(incidents: pd.DataFrame, catalog: Catalog, *, service: str, m
     n = len(shown)
     caption = (f"{n} incident{'s' if n != 1 else ''} recorded for {service} in {start:%B %Y} "
                f"(times in {tz})" if n else f"No incident recorded for {service} in {start:%B %Y}.")
-    return (shown.style.hide(axis="index").set_caption(caption)
-            .format({"detect (min)": "{:.0f}", "impact (min)": "{:.0f}"}, na_rep="ongoing")
-            .set_properties(subset=["title"], **{"text-align": "left"}))
+    return _left(shown.style.hide(axis="index").set_caption(caption)
+                 .format({"detect (min)": "{:.0f}", "impact (min)": "{:.0f}"}, na_rep="ongoing"), ["title"])
+
+
+@dataclass(frozen=True)
+class Note:
+    """A one-paragraph statement a section shows instead of an empty table ("No SLA: ...").
+
+    Attributes
+    ----------
+    text : str
+        The statement.
+    """
+
+    text: str
+
+    def _repr_html_(self) -> str:
+        return f"<p class='slm-note'>{html.escape(self.text)}</p>"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _duration(td: Any, *, precise: bool = False) -> str:
+    """``Timedelta`` for people: ``"5 min"``, ``"1 h 55 min"``, ``"30 d 9 h"``; ``"–"`` for ``NaT``.
+
+    From two days on the minutes are left out unless ``precise`` (``"27 d 22 h 30 min"``).
+    """
+    if td is None or pd.isna(td):
+        return "–"
+    minutes = int(round(pd.Timedelta(td) / pd.Timedelta(minutes=1)))
+    sign, minutes = ("−", -minutes) if minutes < 0 else ("", minutes)
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days} d"] if days else []
+    if hours:
+        parts.append(f"{hours} h")
+    if mins or not parts:
+        parts.append(f"{mins} min")
+    if days >= 2 and not precise:  # a few days: minutes are noise
+        parts = [p for p in parts if not p.endswith("min")] or parts
+    return sign + " ".join(parts)
+
+
+def _minutes(value: float) -> str:
+    """Budget minutes: ``20.16`` -> ``"20.2 min"``, ``403.2`` -> ``"6 h 43 min"``."""
+    if value is None or pd.isna(value):
+        return "–"
+    if abs(value) < 120:
+        return f"{value:.1f} min".replace("-", "−")
+    return _duration(pd.Timedelta(minutes=float(value)))
+
+
+def _rate(value: float) -> str:
+    return "–" if value is None or pd.isna(value) else f"{value:.3g}×"
+
+
+def _month_name(month: str) -> str:
+    return f"{pd.Period(month, freq='M'):%B %Y}"
+
+
+_RED = "color: #c0392b; font-weight: bold"
+_AMBER = "color: #b9770e"
+
+
+def _left(styler: Styler, columns: list[str]) -> Styler:
+    """Left-align text columns, header included (numbers stay right-aligned)."""
+    heads = {c: [{"selector": "th.col_heading", "props": "text-align: left"}] for c in columns}
+    return (styler.set_properties(subset=columns, **{"text-align": "left"})
+            .set_table_styles(heads, overwrite=False))
+
+
+def budget_table(budgets: pd.DataFrame) -> Styler:
+    """Present :func:`~slm_analytics.compliance.month_end_budgets`: each SLO's budget at the month's end.
+
+    Parameters
+    ----------
+    budgets : DataFrame
+        Output of :func:`~slm_analytics.compliance.month_end_budgets`.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        Columns SLO, window (kind and dates), SLI, target, burn rate, budget remaining (overspent in red),
+        budget (as time over the window), time left, and when the budget runs out at the current burn rate
+        (``"spent"``; ``"period over"`` for a calendar window closed by the month's end; ``"never"`` when
+        nothing burns).
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> from slm_analytics.compliance import month_end_budgets
+    >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
+    >>> styled = budget_table(month_end_budgets(sli, catalog, service="payments", month="2026-02"))
+    >>> styled.data["runs out"].tolist()
+    ['spent', '30 d 9 h (31 Mar)', 'spent']
+    """
+    last_day = pd.to_datetime(budgets["as_of"]) - pd.Timedelta(microseconds=1)
+    windows, runs_out = [], []
+    for r, last in zip(budgets.itertuples(index=False), last_day, strict=True):
+        if r.calendar:
+            to = r.window_end - pd.Timedelta(microseconds=1)
+            what = f"calendar {r.window}: {r.window_start:%d %b} to {to:%d %b}"
+            if not r.period_over:
+                what += f" (to date, {_duration(r.elapsed)})"
+        else:
+            days = (r.window_end - r.window_start) / pd.Timedelta(days=1)
+            length = f"{days:.0f} days" if days == int(days) else _duration(r.window_end - r.window_start)
+            what = f"rolling {length}: {r.window_start:%d %b} to {last:%d %b}"
+        windows.append(what)
+        if r.no_data:
+            runs_out.append("no data")
+        elif r.remaining <= 0:
+            runs_out.append("spent")
+        elif r.period_over:
+            runs_out.append(f"period over; new budget from {r.window_end:%d %b}")
+        elif pd.isna(r.time_to_exhaustion):
+            runs_out.append("never (nothing burning)")
+        elif r.calendar and r.as_of + r.time_to_exhaustion >= r.window_end:
+            runs_out.append(f"not before the period ends ({r.window_end:%d %b})")
+        else:
+            runs_out.append(f"{_duration(r.time_to_exhaustion)} ({r.as_of + r.time_to_exhaustion:%d %b})")
+    remaining = budgets["remaining"].astype(float)
+    shown = pd.DataFrame({
+        "SLO": budgets["slo"].astype(str),
+        "window": windows,
+        "SLI": budgets["sli"].astype(float),
+        "target": budgets["target"].astype(float),
+        "burn rate": budgets["burn_rate"].astype(float),
+        "remaining": remaining,
+        "budget": budgets["budget_minutes"].astype(float),
+        "left": budgets["remaining_minutes"].astype(float),
+        "runs out": runs_out,
+    })
+    styler = shown.style.hide(axis="index").format({
+        "SLI": lambda v: _pct(v, 3),
+        "target": lambda v: _pct(v, 2),
+        "burn rate": _rate,
+        "remaining": lambda v: _pct(v, 0).replace("-", "−"),
+        "budget": _minutes,
+        "left": _minutes,
+    })
+    overspent = [_RED if v < 0 else "" for v in remaining.fillna(0)]
+    styler = styler.apply(lambda _: overspent, subset=["remaining"])
+    styler = styler.apply(lambda _: overspent, subset=["left"])
+    return _left(styler, ["SLO", "window", "runs out"])
+
+
+def alert_table(alerts: pd.DataFrame, catalog: Catalog, *, service: str, month: str) -> Styler | Note:
+    """Present :func:`~slm_analytics.compliance.month_alerts`: the burn-rate alerts of the month.
+
+    Parameters
+    ----------
+    alerts : DataFrame
+        Output of :func:`~slm_analytics.compliance.month_alerts` (times in the service's time zone).
+    catalog : Catalog
+        The catalog (the service's time zone, for the caption).
+    service : str
+        The service.
+    month : str
+        ``"YYYY-MM"``.
+
+    Returns
+    -------
+    Styler or Note
+        One row per alert: SLO, policy, severity, rule (long/short window), burn rate, started, ended,
+        duration, incident (the overlapped incidents; "none" in amber: a possible false alarm); the caption
+        counts pages, tickets and alerts matched with an incident. A :class:`Note` when none fired.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> from slm_analytics.compliance import month_alerts
+    >>> sli, inc, cat = read_dataset("sli_5min"), read_dataset("incidents"), read_dataset("catalog")
+    >>> alerts = month_alerts(sli, inc, cat, service="payments", month="2026-02",
+    ...                       exclusions=read_dataset("maintenance"))
+    >>> styled = alert_table(alerts, cat, service="payments", month="2026-02")
+    >>> styled.data["incident"].value_counts().to_dict()
+    {'INC-0066': 12, 'none': 6}
+    """
+    tz = catalog.service(service).timezone
+    name = _month_name(month)
+    if alerts.empty:
+        return Note(f"No burn-rate alert fired for {service} in {name}: no SLO burnt its budget fast enough "
+                    "for its alert policy (below).")
+    start, end = alerts["start"], alerts["end"]
+    same_day = start.dt.normalize() == (end - pd.Timedelta(microseconds=1)).dt.normalize()
+    ended = np.where(same_day, end.dt.strftime("%H:%M"), end.dt.strftime("%a %d %b %H:%M"))
+    ended = np.where(alerts["ongoing"], "still firing at month end", ended)
+    started = np.where(alerts["before_month"], start.dt.strftime("%a %d %b %H:%M") + " (before the month)",
+                       start.dt.strftime("%a %d %b %H:%M"))
+    shown = pd.DataFrame({
+        "SLO": alerts["slo"].astype(str),
+        "policy": alerts["policy"].astype(str),
+        "severity": alerts["severity"].astype(str),
+        "rule": alerts["rule"].astype(str),
+        "burn rate": alerts["burn_rate"].astype(float),
+        "started": started,
+        "ended": ended,
+        "duration": [_duration(d) for d in alerts["duration"]],
+        "incident": [i or "none" for i in alerts["incidents"]],
+    })
+    n = len(shown)
+    pages = int((shown["severity"] == "page").sum())
+    matched = int(alerts["overlaps_incident"].sum())
+    caption = (f"{n} alert{'s' if n != 1 else ''} fired for {service} in {name} ({pages} "
+               f"page{'s' if pages != 1 else ''}, {n - pages} ticket{'s' if n - pages != 1 else ''}); "
+               f"{matched} overlapped a recorded incident. Times in {tz}.")
+    styler = (shown.style.hide(axis="index").set_caption(caption)
+              .format({"burn rate": _rate})
+              .map(lambda v: _AMBER if v == "none" else "", subset=["incident"])
+              .map(lambda v: "font-weight: bold" if v == "page" else "", subset=["severity"]))
+    return _left(styler, ["SLO", "policy", "severity", "started", "ended", "incident"])
+
+
+def threshold_table(thresholds: pd.DataFrame) -> Styler:
+    """Present :func:`~slm_analytics.compliance.alert_thresholds`: the rules each SLO is alerted on.
+
+    Parameters
+    ----------
+    thresholds : DataFrame
+        Output of :func:`~slm_analytics.compliance.alert_thresholds`.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        One row per SLO and rule: SLO, policy, SLO window, severity, long and short window, share of the
+        budget spent in the long window, burn rate, and the error rate both windows must exceed.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> from slm_analytics.compliance import alert_thresholds
+    >>> styled = threshold_table(alert_thresholds(read_dataset("catalog"), service="payments"))
+    >>> styled.data.shape
+    (12, 9)
+    """
+    shown = pd.DataFrame({
+        "SLO": thresholds["slo"].astype(str),
+        "policy": thresholds["policy"].astype(str),
+        "SLO window": thresholds["window"].astype(str),
+        "severity": thresholds["severity"].astype(str),
+        "long window": thresholds["long_window"].astype(str),
+        "short window": thresholds["short_window"].astype(str),
+        "budget spent": thresholds["budget_consumed"].astype(float),
+        "burn rate": thresholds["burn_rate"].astype(float),
+        "error rate above": thresholds["error_rate"].astype(float),
+    })
+    caption = ("A rule fires while the error rate over both its long and its short window exceeds burn rate "
+               "× (1 − target); the burn rate spends the share of the budget shown within the long window.")
+    styler = (shown.style.hide(axis="index").set_caption(caption)
+              .format({"budget spent": lambda v: _pct(v, 1), "burn rate": _rate,
+                       "error rate above": lambda v: _pct(v, 3)}))
+    return _left(styler, ["SLO", "policy", "severity"])
+
+
+def _sla_period(row: Any, tz: str) -> str:
+    start = pd.Timestamp(row.period_start).tz_convert(tz)
+    end = pd.Timestamp(row.period_end).tz_convert(tz) - pd.Timedelta(microseconds=1)
+    if row.period == "quarter":
+        text = f"Q{start.quarter} {start:%Y} ({start:%b} to {end:%b})"
+        return text + (", to date" if row.to_date else "")
+    return f"{start:%B %Y}"
+
+
+def sla_table(slas: pd.DataFrame, catalog: Catalog, *, service: str, month: str) -> Styler | Note:
+    """Present :func:`~slm_analytics.compliance.month_sla`: SLA attainment and service credits.
+
+    Parameters
+    ----------
+    slas : DataFrame
+        Output of :func:`~slm_analytics.compliance.month_sla`.
+    catalog : Catalog
+        The catalog (the service's time zone; whether it is customer-facing).
+    service : str
+        The service.
+    month : str
+        ``"YYYY-MM"``.
+
+    Returns
+    -------
+    Styler or Note
+        One row per SLA: SLA and customer, SLO, period (a quarter to date is marked), what was measured,
+        attainment, target, result (breached in red), margin in percentage points, credit (share of the
+        fee), fee for the period, credit amount, and whether the figures are final or provisional (quarter
+        to date). A :class:`Note` saying "No SLA" when the service has none.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> from slm_analytics.compliance import month_sla
+    >>> sli, cat, mnt = read_dataset("sli_5min"), read_dataset("catalog"), read_dataset("maintenance")
+    >>> styled = sla_table(month_sla(sli, cat, service="payments", month="2026-02", exclusions=mnt), cat,
+    ...                    service="payments", month="2026-02")
+    >>> styled.data[["result", "credit", "credit amount"]].values.tolist()
+    [['breached', 0.1, 4000.0]]
+    >>> print(sla_table(month_sla(sli, cat, service="reporting", month="2026-02", exclusions=mnt), cat,
+    ...                 service="reporting", month="2026-02"))
+    No SLA: reporting is an internal service (not customer-facing); no contract applies to it.
+    """
+    s = catalog.service(service)
+    if slas.empty:
+        if not s.customer_facing:
+            return Note(f"No SLA: {service} is an internal service (not customer-facing); no contract "
+                        "applies to it.")
+        return Note(f"No SLA: the catalog defines no agreement for {service}, so no service credit applies "
+                    f"in {_month_name(month)}.")
+    rows = list(slas.itertuples(index=False))
+    measured = []
+    for r in rows:
+        hours = f"business hours ({r.schedule})" if r.schedule else "around the clock"
+        if not r.excludes_maintenance:
+            excl = "maintenance counted"
+        elif r.excluded_buckets:
+            excl = f"maintenance excluded ({int(r.excluded_buckets)} buckets)"
+        else:
+            excl = "maintenance excluded (none in the period)"
+        measured.append(f"{hours}, {excl}")
+    months = np.where(slas["period"] == "quarter", 3, 1)
+    result = np.where(slas["no_data"], "no data", np.where(slas["breached"], "breached", "met"))
+    shown = pd.DataFrame({
+        "SLA": [f"{r.sla} ({r.customer})" if r.customer else r.sla for r in rows],
+        "SLO": slas["slo"].astype(str),
+        "period": [_sla_period(r, s.timezone) for r in rows],
+        "measured": measured,
+        "attainment": slas["attainment"].astype(float),
+        "target": slas["target"].astype(float),
+        "result": result,
+        "margin": slas["margin"].astype(float),
+        "credit": slas["credit"].astype(float),
+        "fee": slas["monthly_fee"].astype(float) * months,
+        "credit amount": slas["credit_amount"].astype(float),
+        "status": np.where(slas["to_date"], "provisional (period not over)", "final"),
+    })
+    caption = ("Credits are the share of the fee for the period (a quarter is three monthly fees) that the "
+               "tier below the attainment earns.")
+    styler = (shown.style.hide(axis="index").set_caption(caption)
+              .format({"attainment": lambda v: _pct(v, 3), "target": lambda v: _pct(v, 2),
+                       "margin": lambda v: "–" if pd.isna(v) else f"{v * 100:+.3f} pp".replace("-", "−"),
+                       "credit": lambda v: _pct(v, 0), "fee": "{:,.0f}".format,
+                       "credit amount": "{:,.0f}".format})
+              .map(lambda v: _RED if v == "breached" else "", subset=["result"])
+              .map(lambda v: _AMBER if str(v).startswith("provisional") else "", subset=["status"]))
+    return _left(styler, ["SLA", "SLO", "period", "measured", "result", "status"])
+
+
+def policy_table(triggers: pd.DataFrame, catalog: Catalog, *, service: str, month: str) -> Styler | Note:
+    """Present :func:`~slm_analytics.compliance.month_policy_triggers`: what the error-budget policy requires.
+
+    Parameters
+    ----------
+    triggers : DataFrame
+        Output of :func:`~slm_analytics.compliance.month_policy_triggers`.
+    catalog : Catalog
+        The catalog (the service's time zone, for the caption).
+    service : str
+        The service.
+    month : str
+        ``"YYYY-MM"``.
+
+    Returns
+    -------
+    Styler or Note
+        One row per triggered rule: SLO, rule, action required, subject (incident or cause), share of the
+        budget spent, the rule's threshold and the evidence. A :class:`Note` ("no rule triggered") when none
+        triggered.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> from slm_analytics.compliance import month_policy_triggers
+    >>> sli, inc, cat = read_dataset("sli_5min"), read_dataset("incidents"), read_dataset("catalog")
+    >>> print(policy_table(month_policy_triggers(sli, inc, cat, service="search", month="2026-02"), cat,
+    ...                    service="search", month="2026-02"))  # doctest: +NORMALIZE_WHITESPACE
+    No rule of the error-budget policy triggered for search at the end of February 2026: no release freeze,
+    postmortem or planning item is required.
+    """
+    name = _month_name(month)
+    if triggers.empty:
+        return Note(f"No rule of the error-budget policy triggered for {service} at the end of {name}: no "
+                    "release freeze, postmortem or planning item is required.")
+    action = triggers["action"].astype(str).str.split(":", n=1).str[0]
+    short = action.str.split(" with ", n=1).str[0]
+    shown = pd.DataFrame({
+        "SLO": triggers["slo"].astype(str),
+        "rule": triggers["rule"].astype(str),
+        "action": action,
+        "subject": triggers["subject"].astype(str),
+        "budget spent": triggers["value"].astype(float),
+        "threshold": triggers["threshold"].astype(float),
+        "evidence": triggers["evidence"].astype(str),
+    })
+    n = len(shown)
+    counts = short.value_counts(sort=False)
+    actions = ", ".join(f"{a} ({k})" if k > 1 else a for a, k in counts.items())
+    caption = (f"{n} rule{'s' if n != 1 else ''} triggered for {service} at the end of {name}: {actions}. "
+               "Budget spent is the share of the rule's window budget (4 weeks, or the quarter for a class "
+               "of outage); evidence times in UTC.")
+    styler = (shown.style.hide(axis="index").set_caption(caption)
+              .format({"budget spent": lambda v: _pct(v, 0), "threshold": lambda v: f"> {_pct(v, 0)}"})
+              .map(lambda v: "font-weight: bold", subset=["action"]))
+    return _left(styler, ["SLO", "rule", "action", "subject", "evidence"])
+
+
+def maintenance_table(
+    maintenance: pd.DataFrame, catalog: Catalog, *, service: str, month: str
+) -> Styler | Note:
+    """Planned maintenance windows of a service that overlap a month, in the service's local time.
+
+    Parameters
+    ----------
+    maintenance : DataFrame
+        Maintenance windows (``read_dataset("maintenance")``): ``service``, ``start``, ``end``, ``reason``.
+    catalog : Catalog
+        The catalog (the service's time zone; which of its SLAs exclude maintenance).
+    service : str
+        The service.
+    month : str
+        ``"YYYY-MM"``, cut in the service's time zone.
+
+    Returns
+    -------
+    Styler or Note
+        One row per window, by start: start and end (local), duration, reason; the caption says where it is
+        excluded (burn-rate alerts, SLAs whose contract excludes maintenance) and that SLOs count it. A
+        :class:`Note` when there was none.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> styled = maintenance_table(read_dataset("maintenance"), read_dataset("catalog"), service="payments",
+    ...                            month="2026-02")
+    >>> styled.data[["start", "duration"]].values.tolist()
+    [['Sun 01 Feb 02:00', '1 h 30 min']]
+    """
+    from .compliance import month_bounds
+
+    tz = catalog.service(service).timezone
+    start, end = month_bounds(month, tz=tz)
+    own = maintenance[(maintenance["service"] == service) & (maintenance["start"] < end)
+                      & (maintenance["end"] > start)].sort_values("start", kind="stable")
+    name = _month_name(month)
+    if own.empty:
+        return Note(f"No planned maintenance recorded for {service} in {name}.")
+    s_local, e_local = own["start"].dt.tz_convert(tz), own["end"].dt.tz_convert(tz)
+    same_day = s_local.dt.normalize() == (e_local - pd.Timedelta(microseconds=1)).dt.normalize()
+    shown = pd.DataFrame({
+        "start": s_local.dt.strftime("%a %d %b %H:%M"),
+        "end": np.where(same_day, e_local.dt.strftime("%H:%M"), e_local.dt.strftime("%a %d %b %H:%M")),
+        "duration": [_duration(d) for d in own["end"] - own["start"]],
+        "reason": own["reason"].astype(str),
+    })
+    excluding = [a.name for a in catalog.slas if a.service == service and "maintenance" in a.exclusions]
+    where = "the burn-rate alerts" + (f" and from SLA {', '.join(excluding)}" if excluding else "")
+    n = len(shown)
+    caption = (f"{n} planned maintenance window{'s' if n != 1 else ''} for {service} in {name} (times in "
+               f"{tz}): excluded from {where}; counted in the SLOs.")
+    return _left(shown.style.hide(axis="index").set_caption(caption), ["start", "end", "reason"])
+
+
+def incident_availability_table(summary: pd.DataFrame) -> Styler:
+    """Present :func:`~slm_analytics.compliance.month_incident_availability` as a short list of measures.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        Output of :func:`~slm_analytics.compliance.month_incident_availability` (one row).
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        Two columns, measure and value: measured time, downtime, availability, incidents, MTTR (with the
+        median), MTTD and MTBF.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> from slm_analytics.compliance import month_incident_availability
+    >>> inc, cat, mnt = read_dataset("incidents"), read_dataset("catalog"), read_dataset("maintenance")
+    >>> styled = incident_availability_table(month_incident_availability(inc, cat, service="payments",
+    ...                                                                  month="2026-02", exclusions=mnt))
+    >>> styled.data.set_index("measure").loc["Availability", "value"]
+    '99.714%'
+    """
+    r = summary.iloc[0]
+    if r["schedule"]:
+        hours = r["eligible"] / pd.Timedelta(hours=1)
+        whole = abs(hours - round(hours)) < 1e-9
+        measured = f"{hours:,.0f} h" if whole else _duration(r["eligible"], precise=True)
+        eligible = f"{measured}: business hours ({r['schedule']}), planned maintenance excluded"
+    else:
+        eligible = f"{_duration(r['eligible'], precise=True)}: the whole month, planned maintenance excluded"
+    avail = "no measured time" if r["no_eligible_time"] else _pct(r["availability"], 3)
+    incidents = f"{r['started']} started in the month, {r['incidents']} overlapping it"
+    if r["ongoing"]:
+        incidents += f" ({r['ongoing']} still open)"
+    none = "– (no incident started in the month)"
+    rows = [
+        ("Measured time", eligible),
+        ("Downtime", f"{_duration(r['downtime'], precise=True)} of the measured time covered by an incident"),
+        ("Availability", avail),
+        ("Incidents", incidents),
+        ("MTTR (mean time to resolve)",
+         none if pd.isna(r["mttr"]) else f"{_duration(r['mttr'])} (median {_duration(r['median_ttr'])})"),
+        ("MTTD (mean time to detect)", none if pd.isna(r["mttd"]) else _duration(r["mttd"])),
+        ("MTBF (mean time between failures)", none if pd.isna(r["mtbf"]) else _duration(r["mtbf"])),
+    ]
+    shown = pd.DataFrame(rows, columns=["measure", "value"])
+    return _left(shown.style.hide(axis="index"), ["measure", "value"])
 
 
 # --------------------------------------------------------------------------------------------- runner
@@ -655,6 +1174,8 @@ _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 <style type="text/css">
   body { max-width: 1100px; margin: 0 auto; }
   .slm-service-header th, .slm-service-header td { padding: 2px 8px; }
+  .jp-RenderedHTMLCommon caption { caption-side: top; text-align: left; color: #444; padding: 0 0 6px 0; }
+  .slm-note { padding: 6px 10px; border-left: 3px solid #4c78a8; background: #f4f6fa; }
 </style>
 {%- endblock extra_css -%}
 """

@@ -229,3 +229,92 @@ def test_charts_render_to_svg_offline(table):
     assert svg.startswith("<svg") and "availability" in svg
     frame = daily_frame(["2026-10-01", "2026-10-02", "2026-10-04"], [0.9995, np.nan, 1.0])
     assert vl_convert.vegalite_to_svg(charts.sli_charts(frame).to_dict()).startswith("<svg")
+
+
+# --------------------------------------------------------------------------------------------- budget_chart
+
+
+def budget_frame() -> pd.DataFrame:
+    """Two SLOs' end-of-day budgets as budget_through_month returns them (3 October missing for latency)."""
+    days = pd.DatetimeIndex(["2026-10-01", "2026-10-02", "2026-10-03"]).tz_localize("Europe/London")
+    return pd.DataFrame({
+        "service": "checkout",
+        "slo": ["availability"] * 3 + ["latency"] * 2,
+        "window": ["month"] * 3 + ["28d"] * 2,
+        "window_label": ["calendar month"] * 3 + ["rolling 28 days"] * 2,
+        "timestamp": days.append(days[:2]).as_unit("us"),
+        "sli": [0.9995, 0.999, 0.998, 0.995, 0.996],
+        "budget_remaining": [0.5, 0.0, -1.0, 0.5, 0.6],
+        "target": [0.999] * 3 + [0.99] * 2,
+    })
+
+
+def test_budget_chart_layers_encodings_and_zero_rule():
+    chart = charts.budget_chart(budget_frame())
+    assert isinstance(chart, alt.LayerChart)
+    named = layers(chart)
+    assert list(named) == ["line", "zero_rule"]
+    line, rule = named["line"], named["zero_rule"]
+    assert line["mark"]["type"] == "line" and line["mark"]["point"] is True
+    assert (line["encoding"]["x"]["field"], line["encoding"]["x"]["type"]) == ("timestamp", "temporal")
+    y = line["encoding"]["y"]
+    assert (y["field"], y["type"]) == ("budget_remaining", "quantitative")
+    assert line["encoding"]["y"]["axis"]["format"] == "%"
+    color = line["encoding"]["color"]
+    assert (color["field"], color["type"]) == ("slo", "nominal")
+    # legend entries say which window each budget is in, in the frame's order
+    assert color["scale"]["domain"] == ["availability (calendar month)", "latency (rolling 28 days)"]
+    assert charts.ZERO_COLOR not in color["scale"]["range"]  # red is for the zero line only
+    assert rule["mark"]["type"] == "rule" and rule["mark"]["color"] == charts.ZERO_COLOR
+    assert rule["encoding"]["y"] == {"datum": 0.0}
+    spec = chart.to_dict()
+    assert spec["title"]["text"] == "Error budget remaining through October 2026"
+
+
+def test_budget_chart_data_one_point_per_day_with_gaps():
+    spec = charts.budget_chart(budget_frame(), title="t").to_dict()
+    values = data_of(spec, spec["layer"][0])
+    assert [(v["slo"], v["timestamp"], v["budget_remaining"]) for v in values] == [
+        ("availability (calendar month)", "2026-10-01", 0.5),
+        ("availability (calendar month)", "2026-10-02", 0.0),
+        ("availability (calendar month)", "2026-10-03", -1.0),
+        ("latency (rolling 28 days)", "2026-10-01", 0.5),
+        ("latency (rolling 28 days)", "2026-10-02", 0.6),
+    ]
+    assert spec["title"]["text"] == "t"
+
+
+def test_budget_chart_without_window_labels_uses_slo_names():
+    spec = charts.budget_chart(budget_frame().drop(columns="window_label")).to_dict()
+    assert spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["availability", "latency"]
+
+
+def test_budget_chart_rejects_missing_column():
+    with pytest.raises(DataError, match=r"budget_chart: missing column\(s\) 'budget_remaining'"):
+        charts.budget_chart(budget_frame().drop(columns="budget_remaining"))
+
+
+def test_budget_chart_rejects_empty_frame():
+    with pytest.raises(DataError, match=r"budget_chart: the frame is empty"):
+        charts.budget_chart(budget_frame().iloc[:0])
+
+
+def test_budget_chart_rejects_repeated_days():
+    frame = budget_frame()
+    frame.loc[1, "timestamp"] = frame.loc[0, "timestamp"]
+    with pytest.raises(DataError, match=r"budget_chart: SLO 'availability': expected one row per day"):
+        charts.budget_chart(frame)
+
+
+def test_budget_chart_on_the_bundled_data_renders_to_svg():
+    import vl_convert
+
+    from slm_analytics.compliance import budget_through_month
+    from slm_analytics.data import read_dataset
+
+    daily = budget_through_month(read_dataset("sli_5min"), read_dataset("catalog"), service="payments",
+                                 month="2026-02")
+    spec = charts.budget_chart(daily).to_dict()
+    assert len(data_of(spec, spec["layer"][0])) == 3 * 28  # one point per SLO and day of February
+    svg = vl_convert.vegalite_to_svg(spec)
+    assert svg.startswith("<svg") and "availability (calendar month)" in svg

@@ -1,8 +1,10 @@
-"""Tests for slm_analytics.compliance: SLO attainment over a calendar month and per day.
+"""Tests for slm_analytics.compliance: SLO attainment over a calendar month and per day, and the month seen
+through the compliance engine (budgets, alerts, SLAs, policy, incident availability).
 
 Most expected values are hand calculations on a tiny synthetic service ``api`` in Europe/London, shown in
 comments next to the data. July 2026 in London is BST (UTC+1): the local month runs from 2026-06-30 23:00
-UTC to 2026-07-31 23:00 UTC, so buckets just outside those instants must not count.
+UTC to 2026-07-31 23:00 UTC, so buckets just outside those instants must not count. On the bundled data the
+month functions are checked against the engine functions they wrap, called directly on the whole frame.
 """
 
 from __future__ import annotations
@@ -14,10 +16,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from slm_analytics.budget import attainment as budget_attainment
+from slm_analytics.budget import burn_rate_alerts, rolling_compliance
 from slm_analytics.catalog import Catalog
-from slm_analytics.compliance import daily_attainment, month_bounds, monthly_attainment
+from slm_analytics.compliance import (
+    HISTORY,
+    alert_thresholds,
+    budget_through_month,
+    daily_attainment,
+    month_alerts,
+    month_bounds,
+    month_end_budgets,
+    month_incident_availability,
+    month_policy_triggers,
+    month_sla,
+    monthly_attainment,
+)
 from slm_analytics.data import read_dataset
 from slm_analytics.errors import DataError, DefinitionError, InsufficientDataError, ParameterError
+from slm_analytics.sla import budget_policy_triggers, sla_attainment
 
 TZ = "Europe/London"
 
@@ -287,3 +303,325 @@ def test_bundled_daily_totals_add_up_to_the_month(bundled):
         sums = daily.groupby("slo", sort=False)[["good", "total"]].sum()
         assert sums["good"].tolist() == table["good"].tolist()
         assert sums["total"].tolist() == table["total"].tolist()
+
+
+# --------------------------------------------------------------------- error budget at the month's end
+
+
+def test_month_end_budgets_by_method_hand_calculated(sli: pd.DataFrame):
+    b = month_end_budgets(sli, make_catalog(), service="api", month="2026-07").set_index("slo")
+    assert b.index.tolist() == ["availability", "uptime", "ratio", "latency"]
+    july = 31 * 1440  # minutes in July (no clock change)
+    # availability, Occurrences over the calendar month: (98 + 299) / (100 + 300) = 0.9925; target 0.99:
+    # burn = 0.0075 / 0.01 = 0.75, remaining 0.25; budget 0.01 * 44,640 min = 446.4 min
+    a = b.loc["availability"]
+    assert (a["good"], a["total"], a["unit"]) == (397, 400, "events")
+    assert a["sli"] == pytest.approx(0.9925, abs=1e-12)
+    assert a["burn_rate"] == pytest.approx(0.75, abs=1e-12)
+    assert a["remaining"] == pytest.approx(0.25, abs=1e-12)
+    assert a["budget_minutes"] == pytest.approx(0.01 * july, abs=1e-9)
+    assert a["remaining_minutes"] == pytest.approx(0.25 * 0.01 * july, abs=1e-9)
+    assert bool(a["calendar"]) and bool(a["period_over"])  # the July window closes at the month's end
+    assert a["elapsed"] == pd.Timedelta(days=31)
+    # uptime, Timeslices: 2 good 10-minute slices of 3 with data -> 2/3; target 0.5: burn (1/3) / 0.5 = 2/3
+    u = b.loc["uptime"]
+    assert (u["good"], u["total"], u["unit"]) == (2, 3, "slices")
+    assert u["remaining"] == pytest.approx(1 / 3, abs=1e-12)
+    # ratio, RatioTimeslices: mean of slice ratios (0.5 + 0.9) / 2 = 0.7; target 0.8: burn 0.3 / 0.2 = 1.5
+    r = b.loc["ratio"]
+    assert r["sli"] == pytest.approx(0.7, abs=1e-9)
+    assert r["remaining"] == pytest.approx(-0.5, abs=1e-8)
+    assert r["time_to_exhaustion"] == pd.Timedelta(0)  # already spent
+    # latency, rolling 28 days: no event in the 28 days to 31 July -> no data, not 100 %
+    lat = b.loc["latency"]
+    assert bool(lat["no_data"]) and np.isnan(lat["remaining"]) and pd.isna(lat["time_to_exhaustion"])
+    assert not bool(lat["calendar"])
+    assert lat["window_start"] == pd.Timestamp("2026-07-04", tz=TZ)  # 1 August local minus 28 days
+    assert lat["window_end"] == lat["as_of"] == pd.Timestamp("2026-08-01", tz=TZ)
+
+
+def test_month_end_budgets_match_the_monthly_attainment_for_monthly_windows(bundled):
+    sli, catalog = bundled
+    budgets = month_end_budgets(sli, catalog, service="payments", month="2026-02").set_index("slo")
+    table = monthly_attainment(sli, catalog, service="payments", month="2026-02").set_index("slo")
+    for slo in ("availability", "uptime"):  # window: month
+        consumed = table.loc[slo, "budget_consumed"]
+        assert budgets.loc[slo, "remaining"] == pytest.approx(1 - consumed, rel=1e-12)
+        assert budgets.loc[slo, "total"] == table.loc[slo, "total"]
+    # February 2026 has 28 days: 0.0005 * 28 * 1440 = 20.16 minutes of budget for 99.95 %
+    assert budgets.loc["availability", "budget_minutes"] == pytest.approx(20.16, abs=1e-9)
+
+
+def test_month_end_budgets_rolling_window_against_pandas_sums_and_rolling_compliance(bundled):
+    sli, catalog = bundled
+    budgets = month_end_budgets(sli, catalog, service="payments", month="2026-02").set_index("slo")
+    end = pd.Timestamp("2026-03-01", tz="Europe/London")  # London is on UTC in February
+    rows = sli[(sli["service"] == "payments") & (sli["slo"] == "latency")
+               & (sli["timestamp"] >= end - pd.Timedelta(days=28)) & (sli["timestamp"] < end)]
+    good, total = int(rows["good"].sum()), int(rows["total"].sum())
+    lat = budgets.loc["latency"]
+    assert (lat["good"], lat["total"]) == (good, total)
+    burn = (1 - good / total) / (1 - 0.99)
+    assert lat["burn_rate"] == pytest.approx(burn, rel=1e-12)
+    assert lat["remaining"] == pytest.approx(1 - burn, rel=1e-12)
+    # time to exhaustion: remaining * 28 days / burn rate (SRE Workbook, ch. 5)
+    expected = pd.Timedelta(days=28) * ((1 - burn) / burn)
+    assert abs(lat["time_to_exhaustion"] - expected) < pd.Timedelta(milliseconds=1)
+    # the engine's rolling compliance over the whole data, at the bucket ending at the month's end
+    rc = rolling_compliance(sli[sli["service"] == "payments"], catalog)
+    last = rc[(rc["slo"] == "latency") & (rc["timestamp"] == end - pd.Timedelta(minutes=5))]
+    assert lat["remaining"] == pytest.approx(float(last["budget_remaining"].iloc[0]), rel=1e-12)
+
+
+def test_month_end_budgets_quarter_window_to_date():
+    ratio = {"kind": "ratio", "good": "g", "total": "t"}
+    catalog = Catalog.model_validate({
+        "services": [{"name": "api", "owner": "o", "tier": 1, "users": 1, "business_weight": 1,
+                      "timezone": "UTC"}],
+        "slos": [{"service": "api", "name": "q", "indicator": ratio, "target": 0.99, "window": "quarter"}],
+    })
+    events = frame([("2026-01-10 00:00", "q", 90, 100), ("2026-02-10 00:00", "q", 100, 100)]).assign(
+        service=pd.Categorical(["api", "api"]))
+    q = month_end_budgets(events, catalog, service="api", month="2026-02").iloc[0]
+    # Q1 2026 is 90 days; at the end of February 59 days have elapsed; SLI 190/200 = 0.95, burn 5:
+    # consumed = 5 * 59 / 90, remaining 1 - 295/90 (overspent)
+    assert (q["window_start"], q["window_end"]) == (pd.Timestamp("2026-01-01", tz="UTC"),
+                                                    pd.Timestamp("2026-04-01", tz="UTC"))
+    assert q["elapsed"] == pd.Timedelta(days=59 - 9)  # the counts start with the data, on 10 January
+    assert q["remaining"] == pytest.approx(1 - 5 * 50 / 90, rel=1e-12)
+    assert not bool(q["period_over"])
+
+
+def test_month_end_budgets_month_without_data_raises(sli: pd.DataFrame):
+    with pytest.raises(InsufficientDataError, match=r"no SLI data for service 'api' in 2026-09"):
+        month_end_budgets(sli, make_catalog(), service="api", month="2026-09")
+
+
+# ------------------------------------------------------------------------------- budget through the month
+
+
+def test_budget_through_month_samples_the_engine_at_each_local_midnight(bundled):
+    sli, catalog = bundled
+    daily = budget_through_month(sli, catalog, service="checkout", month="2026-10")
+    assert daily.groupby("slo", sort=False).size().to_dict() == {"availability": 31, "latency": 31,
+                                                                 "uptime": 31}
+    # the values are the engine's on the whole history, at the bucket ending at each local midnight;
+    # London leaves summer time on 25 October, so that day has 25 hours
+    as_of = daily.loc[daily["slo"] == "availability", "as_of"]
+    assert (as_of.dt.hour == 0).all()
+    assert (as_of.diff().dropna().dt.total_seconds() / 3600).value_counts().to_dict() == {24.0: 29, 25.0: 1}
+    rc = rolling_compliance(sli[sli["service"] == "checkout"], catalog)
+    rc = rc.set_index(["slo", "timestamp"])["budget_remaining"]
+    for row in daily.itertuples(index=False):
+        bucket = (row.as_of - pd.Timedelta(minutes=5)).tz_convert("UTC")
+        assert row.budget_remaining == pytest.approx(rc.loc[(row.slo, bucket)], rel=1e-12, abs=1e-12)
+    assert daily["window_label"].unique().tolist() == ["rolling 28 days", "calendar month"]
+
+
+def test_budget_through_month_last_day_is_the_month_end_budget(bundled):
+    sli, catalog = bundled
+    daily = budget_through_month(sli, catalog, service="payments", month="2026-02")
+    budgets = month_end_budgets(sli, catalog, service="payments", month="2026-02").set_index("slo")
+    last = daily.groupby("slo").last()
+    for slo in ("availability", "latency"):  # Occurrences: the same counts
+        assert last.loc[slo, "budget_remaining"] == pytest.approx(budgets.loc[slo, "remaining"], rel=1e-12)
+
+
+# ------------------------------------------------------------------------------------------- alerts
+
+
+def alerting_setup() -> tuple[pd.DataFrame, Catalog, pd.DataFrame]:
+    """One SLO paged by a single rule: 1h/5m at burn rate 14.4 (2 % of a 30-day budget in an hour).
+
+    100 events per 5 minutes, target 0.99: the rule fires while more than 14.4 % of the events of the last
+    hour (and of the last 5 minutes) fail, i.e. from the second failing bucket. Everything fails
+    2026-06-30 22:00 to 2026-07-01 00:30 UTC (across the start of July in London, 23:00 UTC) and from
+    2026-07-31 22:30 UTC on (across its end).
+    """
+    ratio = {"kind": "ratio", "good": "g", "total": "t"}
+    catalog = Catalog.model_validate({
+        "services": [{"name": "api", "owner": "o", "tier": 1, "users": 1, "business_weight": 1,
+                      "timezone": TZ}],
+        "alert_policies": [{"name": "fast", "rules": [{"severity": "page", "long_window": "1h",
+                                                        "short_window": "5m", "budget_consumed": 0.02}]}],
+        "slos": [{"service": "api", "name": "availability", "indicator": ratio, "target": 0.99,
+                  "window": "month", "alert_policy": "fast"}],
+    })
+    ts = pd.date_range("2026-06-25", "2026-08-01 05:00", freq="5min", tz="UTC", unit="us", inclusive="left")
+    bad = ((ts >= "2026-06-30 22:00") & (ts < "2026-07-01 00:30")) | (ts >= "2026-07-31 22:30")
+    events = pd.DataFrame({"timestamp": ts, "service": pd.Categorical(["api"] * len(ts)),
+                           "slo": pd.Categorical(["availability"] * len(ts)),
+                           "good": np.where(bad, 0, 100).astype("int64"),
+                           "total": np.full(len(ts), 100, dtype="int64")})
+    utc = lambda *v: pd.to_datetime(list(v), utc=True, format="ISO8601").as_unit("us")  # noqa: E731
+    incidents = pd.DataFrame({"id": ["I1", "I2", "X"], "service": ["api", "api", "other"],
+                              "started_at": utc("2026-06-30T22:00", "2026-07-31T22:30", "2026-07-10T00:00"),
+                              "resolved_at": utc("2026-07-01T00:30", None, "2026-07-11T00:00")})
+    return events, catalog, incidents
+
+
+def test_month_alerts_before_the_month_ongoing_at_its_end_and_matched_with_incidents():
+    events, catalog, incidents = alerting_setup()
+    alerts = month_alerts(events, incidents, catalog, service="api", month="2026-07")
+    assert len(alerts) == 2
+    first, second = alerts.iloc[0], alerts.iloc[1]
+    # first alert: the window ending 22:10 UTC holds 2 failing buckets of 12 (16.7 % > 14.4 %)
+    assert first["start"] == pd.Timestamp("2026-06-30 22:10", tz="UTC")
+    assert str(first["start"].tz) == TZ  # shown in the service's time zone
+    assert bool(first["before_month"]) and not bool(first["ongoing"])
+    assert (first["incidents"], bool(first["overlaps_incident"])) == ("I1", True)
+    # second alert: from 22:40 UTC, still firing when July ends (23:00 UTC) although the data goes on
+    assert second["start"] == pd.Timestamp("2026-07-31 22:40", tz="UTC")
+    assert bool(second["ongoing"]) and second["end"] == pd.Timestamp("2026-07-31 23:00", tz="UTC")
+    assert second["duration"] == pd.Timedelta(minutes=20)
+    assert second["incidents"] == "I2"  # unresolved: counts to the month's end
+    assert (first["policy"], first["severity"], first["rule"]) == ("fast", "page", "1h/5m")
+    assert first["burn_rate"] == pytest.approx(14.4, rel=1e-12)  # 0.02 * 30 d / 1 h
+
+
+def test_month_alerts_without_incidents_are_unmatched():
+    events, catalog, incidents = alerting_setup()
+    alerts = month_alerts(events, incidents.iloc[:0], catalog, service="api", month="2026-07")
+    assert alerts["incidents"].tolist() == ["", ""] and not alerts["overlaps_incident"].any()
+
+
+def test_month_alerts_rejects_incidents_without_times():
+    events, catalog, incidents = alerting_setup()
+    with pytest.raises(DataError, match=r"month_alerts: incidents miss column\(s\) 'resolved_at'"):
+        month_alerts(events, incidents.drop(columns="resolved_at"), catalog, service="api", month="2026-07")
+
+
+@pytest.fixture(scope="module")
+def records():
+    return read_dataset("incidents"), read_dataset("maintenance")
+
+
+def test_month_alerts_equal_a_direct_filter_of_the_engine(bundled, records):
+    sli, catalog = bundled
+    incidents, maintenance = records
+    alerts = month_alerts(sli, incidents, catalog, service="payments", month="2026-02",
+                          exclusions=maintenance)
+    start, end = month_bounds("2026-02", tz="Europe/London")
+    direct = burn_rate_alerts(sli, catalog, exclusions=maintenance)
+    direct = direct[(direct["service"] == "payments") & (direct["start"] < end) & (direct["end"] > start)]
+    assert len(alerts) == len(direct) == 18
+    key = ["slo", "rule", "start", "end"]
+    mine = alerts[key].assign(start=alerts["start"].dt.tz_convert("UTC"),
+                              end=alerts["end"].dt.tz_convert("UTC"))
+    theirs = direct[key].assign(slo=direct["slo"].astype(str))
+    assert sorted(map(tuple, mine.to_numpy())) == sorted(map(tuple, theirs.to_numpy()))
+    # INC-0066 ran 2026-02-12 14:05 to 16:00 UTC: the alerts of 12 February overlap it, the others do not
+    inc = incidents[incidents["id"] == "INC-0066"].iloc[0]
+    overlap = (direct["start"] <= inc["resolved_at"]) & (direct["end"] >= inc["started_at"])
+    assert int(alerts["overlaps_incident"].sum()) == int(overlap.sum()) == 12
+    assert set(alerts.loc[alerts["overlaps_incident"], "incidents"]) == {"INC-0066"}
+    # maintenance on 1 February (02:00 to 03:30 UTC) is excluded: no alert then
+    assert not ((alerts["start"] >= pd.Timestamp("2026-02-01 02:00", tz="UTC"))
+                & (alerts["start"] < pd.Timestamp("2026-02-01 04:00", tz="UTC"))).any()
+
+
+def test_alert_thresholds_follow_each_slo_policy(bundled):
+    _, catalog = bundled
+    t = alert_thresholds(catalog, service="payments")
+    avail = t[t["slo"] == "availability"]
+    # SRE Workbook table 5-8 over a 30-day period (a calendar month counts as 30 days): 14.4, 6, 3, 1
+    assert avail["burn_rate"].tolist() == pytest.approx([14.4, 6, 3, 1], rel=1e-12)
+    assert avail["error_rate"].tolist() == pytest.approx([14.4 * 0.0005, 6 * 0.0005, 3 * 0.0005, 0.0005])
+    lat = t[t["slo"] == "latency"]
+    assert lat["policy"].unique().tolist() == ["pyrra-28d"]
+    # pyrra gives burn rates; the budget share is burn * long / period: 14 * 1 h / 28 d = 1/48
+    assert lat["budget_consumed"].iloc[0] == pytest.approx(14 / (28 * 24), rel=1e-12)
+    assert t.loc[t["slo"] == "uptime", "policy"].unique().tolist() == ["sre-workbook (default)"]
+
+
+# ---------------------------------------------------------------------------------------------- SLAs
+
+
+def test_month_sla_is_the_engine_row_of_the_month(bundled, records):
+    sli, catalog = bundled
+    _, maintenance = records
+    mine = month_sla(sli, catalog, service="payments", month="2026-02", exclusions=maintenance)
+    full = sla_attainment(sli, catalog, exclusions=maintenance, sla="payments/merchant-gateway")
+    row = full[full["period_start"] == pd.Timestamp("2026-02-01", tz="UTC")]
+    pd.testing.assert_frame_equal(mine[full.columns].reset_index(drop=True), row.reset_index(drop=True))
+    one = mine.iloc[0]
+    assert bool(one["breached"]) and one["credit"] == pytest.approx(0.1) and one["credit_amount"] == 4000
+    assert not bool(one["to_date"]) and bool(one["excludes_maintenance"]) and one["monthly_fee"] == 40000
+
+
+def test_month_sla_quarterly_is_the_quarter_to_date(bundled):
+    sli, catalog = bundled
+    feb = month_sla(sli, catalog, service="search", month="2026-02").iloc[0]
+    # the engine over the data cut at the end of February in New York (05:00 UTC on 1 March)
+    cut = sli[sli["timestamp"] < pd.Timestamp("2026-03-01", tz="America/New_York")]
+    q1 = sla_attainment(cut, catalog, sla="search/affiliate-search")
+    q1 = q1[q1["period_start"] == pd.Timestamp("2026-01-01", tz="America/New_York")].iloc[0]
+    assert (feb["good"], feb["total"]) == (q1["good"], q1["total"])
+    assert feb["period"] == "quarter" and bool(feb["to_date"]) and not bool(feb["complete"])
+    mar = month_sla(sli, catalog, service="search", month="2026-03").iloc[0]
+    whole = sla_attainment(sli, catalog, sla="search/affiliate-search")
+    whole = whole[whole["period_start"] == feb["period_start"]].iloc[0]
+    assert (mar["good"], mar["total"]) == (whole["good"], whole["total"])
+    assert bool(mar["complete"]) and not bool(mar["to_date"])
+
+
+def test_month_sla_without_exclusions_counts_maintenance(bundled):
+    sli, catalog = bundled
+    row = month_sla(sli, catalog, service="payments", month="2026-02").iloc[0]
+    assert row["excluded_buckets"] == 0 and not bool(row["excludes_maintenance"])
+
+
+def test_month_sla_internal_service_has_none(bundled, records):
+    sli, catalog = bundled
+    assert month_sla(sli, catalog, service="reporting", month="2026-02", exclusions=records[1]).empty
+
+
+# ------------------------------------------------------------------------------------------- policy
+
+
+@pytest.mark.parametrize("service", ["payments", "reporting"])
+def test_month_policy_triggers_equal_the_engine_at_the_month_end(bundled, records, service):
+    sli, catalog = bundled
+    incidents, _ = records
+    mine = month_policy_triggers(sli, incidents, catalog, service=service, month="2026-02")
+    full = budget_policy_triggers(sli, incidents, catalog, as_of="2026-03-01T00:00Z")
+    full = full[full["service"] == service].reset_index(drop=True)
+    if len(full):
+        pd.testing.assert_frame_equal(mine, full)
+    assert mine.columns.tolist() == full.columns.tolist()
+    assert len(mine) == (5 if service == "payments" else 0)
+
+
+def test_history_covers_the_policy_quarter():
+    assert HISTORY >= pd.Timedelta(days=90)  # the outage-class rule looks back a quarter (90 days)
+
+
+# ------------------------------------------------------------------------------ incident availability
+
+
+def test_month_incident_availability_payments_february(bundled, records):
+    _, catalog = bundled
+    incidents, maintenance = records
+    row = month_incident_availability(incidents, catalog, service="payments", month="2026-02",
+                                      exclusions=maintenance).iloc[0]
+    # 28 days = 40,320 min minus the 90-minute maintenance on 1 February = 40,230 eligible minutes;
+    # INC-0066 lasted 115 minutes and was detected after 5
+    assert row["eligible"] == pd.Timedelta(minutes=40230)
+    assert row["downtime"] == pd.Timedelta(minutes=115)
+    assert row["availability"] == pytest.approx(1 - 115 / 40230, rel=1e-12)
+    assert (row["incidents"], row["started"], row["ongoing"]) == (1, 1, 0)
+    assert (row["mttr"], row["mttd"]) == (pd.Timedelta(minutes=115), pd.Timedelta(minutes=5))
+    assert row["mtbf"] == pd.Timedelta(minutes=40320 - 115)  # (window - downtime) / 1 incident
+
+
+def test_month_incident_availability_counts_business_hours_only(bundled, records):
+    _, catalog = bundled
+    incidents, maintenance = records
+    row = month_incident_availability(incidents, catalog, service="reporting", month="2026-02",
+                                      exclusions=maintenance).iloc[0]
+    # Seoul office hours 09:00-18:00 on weekdays: February 2026 has 20 weekdays, 16-18 February are
+    # Lunar New Year holidays -> 17 days x 9 h = 153 h; INC-0067 (Fri 13 Feb 16:41, 39 min) is inside them
+    assert row["schedule"] == "kr-business-hours"
+    assert row["eligible"] == pd.Timedelta(hours=153)
+    assert row["downtime"] == pd.Timedelta(minutes=39)
+    assert row["availability"] == pytest.approx(1 - 39 / (153 * 60), rel=1e-12)

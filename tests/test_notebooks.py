@@ -83,6 +83,16 @@ def test_parameters_cell_holds_only_literals(notebook):
     assert "validate_parameters(" in following.source, "the cell after the parameters must validate them"
 
 
+def test_sections_end_with_their_table_or_chart(notebook):
+    """After the validation cell, each code cell's last statement is an expression: what the section shows."""
+    cells = [c for c in notebook.cells if c.cell_type == "code"]
+    start = next((i + 1 for i, c in enumerate(cells) if "validate_parameters(" in c.source), len(cells))
+    for cell in cells[start:]:
+        body = ast.parse(cell.source).body
+        ends = bool(body) and isinstance(body[-1], ast.Expr)
+        assert ends, f"cell {cell.source[:60]!r} does not end with an expression"
+
+
 def test_review_notebook_parameters_match_the_model():
     nb = nbformat.read(ROOT / "notebooks" / "reports" / "service-review.ipynb", as_version=4)
     cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))

@@ -128,6 +128,8 @@ def test_load_inputs_bundled():
     assert len(inputs.catalog.services) == 12
     assert {"timestamp", "good", "total"} <= set(inputs.sli.columns)
     assert "started_at" in inputs.incidents.columns
+    pd.testing.assert_frame_equal(inputs.maintenance, read_dataset("maintenance"))
+    assert f"{len(inputs.maintenance)} maintenance windows" in repr(inputs)
     assert "from bundled sample data" in repr(inputs)
 
 
@@ -145,6 +147,16 @@ def test_load_inputs_from_data_dir(tmp_path):
     inputs = review.load_inputs(validate_parameters(service="email", month="2026-10", data_dir=str(folder)))
     assert inputs.data_dir == str(folder)
     assert len(inputs.incidents) > 0
+    assert len(inputs.maintenance) == len(read_dataset("maintenance"))
+
+
+def test_load_inputs_reads_maintenance_from_data_dir(tmp_path):
+    folder = linked_datasets(tmp_path)
+    (folder / "maintenance.csv").unlink()
+    (folder / "maintenance.csv").write_text("service,start,end,reason\n"
+                                            "email,2026-10-04T01:00:00Z,2026-10-04T02:00:00Z,MTA upgrade\n")
+    inputs = review.load_inputs(validate_parameters(service="email", month="2026-10", data_dir=str(folder)))
+    assert inputs.maintenance["reason"].tolist() == ["MTA upgrade"]
 
 
 def test_load_inputs_unknown_service():
@@ -262,6 +274,279 @@ def test_incident_table_without_incidents(catalog):
     none = read_dataset("incidents").iloc[:0]
     styled = review.incident_table(none, catalog, service="email", month="2026-10")
     assert "No incident recorded for email in October 2026." in styled.to_html()
+
+
+# ------------------------------------------------------------------------------- sections on the engine
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return (read_dataset("sli_5min"), read_dataset("catalog"), read_dataset("incidents"),
+            read_dataset("maintenance"))
+
+
+def test_note_displays_as_escaped_html():
+    note = review.Note("No SLA: a & b")
+    assert str(note) == "No SLA: a & b"
+    assert note._repr_html_() == "<p class='slm-note'>No SLA: a &amp; b</p>"
+
+
+def budget_rows() -> pd.DataFrame:
+    """month_end_budgets-like rows covering each way a budget can stand at the end of February 2026."""
+    t = lambda s: pd.Timestamp(s, tz="Europe/London")  # noqa: E731
+    end = t("2026-03-01")
+    rows = [
+        # spent: SLI 0.998 at 0.9995 -> burn 4, remaining 1 - 4 = -3 (calendar month, closed)
+        dict(slo="a", window="month", calendar=True, window_start=t("2026-02-01"), window_end=end,
+             elapsed=pd.Timedelta(days=28), sli=0.998, target=0.9995, burn_rate=4.0, remaining=-3.0,
+             budget_minutes=20.16, remaining_minutes=-60.48, time_to_exhaustion=pd.Timedelta(0),
+             period_over=True, no_data=False),
+        # closed calendar month with budget left: a new budget starts on 1 March
+        dict(slo="b", window="month", calendar=True, window_start=t("2026-02-01"), window_end=end,
+             elapsed=pd.Timedelta(days=28), sli=0.9995, target=0.999, burn_rate=0.5, remaining=0.5,
+             budget_minutes=40.32, remaining_minutes=20.16, time_to_exhaustion=pd.Timedelta(days=28),
+             period_over=True, no_data=False),
+        # rolling 28 days, burn 0.5, remaining 0.5: 0.5 * 28 d / 0.5 = 28 days, i.e. on 29 March
+        dict(slo="c", window="28d", calendar=False, window_start=t("2026-02-01"), window_end=end,
+             elapsed=pd.Timedelta(days=28), sli=0.995, target=0.99, burn_rate=0.5, remaining=0.5,
+             budget_minutes=403.2, remaining_minutes=201.6, time_to_exhaustion=pd.Timedelta(days=28),
+             period_over=False, no_data=False),
+        # nothing burning
+        dict(slo="d", window="28d", calendar=False, window_start=t("2026-02-01"), window_end=end,
+             elapsed=pd.Timedelta(days=28), sli=1.0, target=0.99, burn_rate=0.0, remaining=1.0,
+             budget_minutes=403.2, remaining_minutes=403.2, time_to_exhaustion=pd.NaT, period_over=False,
+             no_data=False),
+        # quarter to date: 59 of 90 days; runs out after the quarter ends
+        dict(slo="e", window="quarter", calendar=True, window_start=t("2026-01-01"),
+             window_end=t("2026-04-01"),
+             elapsed=pd.Timedelta(days=59), sli=0.9995, target=0.999, burn_rate=0.5, remaining=0.67,
+             budget_minutes=129.6, remaining_minutes=86.8, time_to_exhaustion=pd.Timedelta(days=120),
+             period_over=False, no_data=False),
+        dict(slo="f", window="28d", calendar=False, window_start=t("2026-02-01"), window_end=end,
+             elapsed=pd.Timedelta(days=28), sli=np.nan, target=0.99, burn_rate=np.nan, remaining=np.nan,
+             budget_minutes=403.2, remaining_minutes=np.nan, time_to_exhaustion=pd.NaT, period_over=False,
+             no_data=True),
+    ]
+    frame = pd.DataFrame(rows)
+    frame["as_of"] = end
+    return frame
+
+
+def test_budget_table_hand_made_cases():
+    styled = review.budget_table(budget_rows())
+    data = styled.data
+    assert data["runs out"].tolist() == [
+        "spent",
+        "period over; new budget from 01 Mar",
+        "28 d (29 Mar)",
+        "never (nothing burning)",
+        "not before the period ends (01 Apr)",  # 1 March + 120 days is after 1 April
+        "no data",
+    ]
+    assert data["window"].tolist()[:3] == ["calendar month: 01 Feb to 28 Feb",
+                                           "calendar month: 01 Feb to 28 Feb",
+                                           "rolling 28 days: 01 Feb to 28 Feb"]
+    assert data["window"].iloc[4] == "calendar quarter: 01 Jan to 31 Mar (to date, 59 d)"
+    html = styled.to_html()
+    assert "−300%" in html and "4×" in html  # remaining -3, burn rate 4
+    assert "20.2 min" in html and "6 h 43 min" in html  # 20.16 min; 403.2 min = 6 h 43.2 min
+    assert "−60.5 min" in html
+    assert "color: #c0392b" in html  # overspent in red
+
+
+def test_budget_table_on_the_bundled_data(bundled):
+    from slm_analytics.compliance import month_end_budgets
+
+    sli, catalog, _, _ = bundled
+    styled = review.budget_table(month_end_budgets(sli, catalog, service="payments", month="2026-02"))
+    assert styled.data["SLO"].tolist() == ["availability", "latency", "uptime"]
+    assert styled.data["runs out"].tolist()[0] == "spent"
+    assert "−376%" in styled.to_html()  # payments' availability, see month_end_budgets
+
+
+def test_alert_table_counts_match_a_direct_engine_filter(bundled):
+    from slm_analytics.budget import burn_rate_alerts
+    from slm_analytics.compliance import month_alerts, month_bounds
+
+    sli, catalog, incidents, maintenance = bundled
+    alerts = month_alerts(sli, incidents, catalog, service="payments", month="2026-02",
+                          exclusions=maintenance)
+    styled = review.alert_table(alerts, catalog, service="payments", month="2026-02")
+    start, end = month_bounds("2026-02", tz="Europe/London")
+    direct = burn_rate_alerts(sli, catalog, exclusions=maintenance)
+    direct = direct[(direct["service"] == "payments") & (direct["start"] < end) & (direct["end"] > start)]
+    pages = int((direct["severity"] == "page").sum())
+    inc = incidents[incidents["service"] == "payments"]
+    matched = sum(bool(((inc["started_at"] <= a.end) & (inc["resolved_at"] >= a.start)).any())
+                  for a in direct.itertuples())
+    assert (len(direct), pages, matched) == (18, 8, 12)
+    html = styled.to_html()
+    assert (f"{len(direct)} alerts fired for payments in February 2026 ({pages} pages, {len(direct) - pages} "
+            f"tickets); {matched} overlapped a recorded incident. Times in Europe/London.") in html
+    assert (styled.data["incident"] == "none").sum() == len(direct) - matched
+    assert styled.data["started"].iloc[0] == "Thu 12 Feb 14:10"  # GMT in February
+
+
+def test_alert_table_hand_made_rows(catalog):
+    t = lambda s: pd.Timestamp(s, tz="Europe/London")  # noqa: E731
+    alerts = pd.DataFrame({
+        "service": "checkout", "slo": ["availability", "latency"], "policy": ["pyrra-28d", "pyrra-28d"],
+        "severity": ["page", "ticket"], "rule": ["1h/5m", "4d/6h"], "burn_rate": [14.0, 1.0],
+        "start": [t("2026-09-30 23:10"), t("2026-10-31 22:00")],
+        "end": [t("2026-10-01 00:35"), t("2026-11-01 00:00")],
+        "duration": [pd.Timedelta(minutes=85), pd.Timedelta(hours=2)],
+        "ongoing": [False, True], "before_month": [True, False], "incidents": ["INC-1", ""],
+        "overlaps_incident": [True, False],
+    })
+    styled = review.alert_table(alerts, catalog, service="checkout", month="2026-10")
+    assert styled.data["started"].tolist() == ["Wed 30 Sep 23:10 (before the month)", "Sat 31 Oct 22:00"]
+    assert styled.data["ended"].tolist() == ["Thu 01 Oct 00:35", "still firing at month end"]
+    assert styled.data["duration"].tolist() == ["1 h 25 min", "2 h"]
+    assert styled.data["incident"].tolist() == ["INC-1", "none"]
+    html = styled.to_html()
+    assert "2 alerts fired for checkout in October 2026 (1 page, 1 ticket); 1 overlapped" in html
+    assert "14×" in html
+
+
+def test_alert_table_without_alerts_is_a_note(catalog):
+    note = review.alert_table(pd.DataFrame(columns=["severity"]), catalog, service="email", month="2026-10")
+    assert isinstance(note, review.Note)
+    assert str(note).startswith("No burn-rate alert fired for email in October 2026")
+
+
+def test_threshold_table_formats_the_rules(catalog):
+    from slm_analytics.compliance import alert_thresholds
+
+    styled = review.threshold_table(alert_thresholds(catalog, service="payments"))
+    row = styled.data.iloc[0]
+    assert (row["SLO"], row["policy"], row["long window"], row["short window"]) == (
+        "availability", "sre-workbook", "1h", "5m")
+    html = styled.to_html()
+    assert "14.4×" in html and "2.0%" in html
+    assert "0.720%" in html  # 14.4 x (1 - 0.9995) = 0.72 %
+
+
+def test_sla_table_payments_february_shows_the_breach_and_credit(bundled):
+    from slm_analytics.compliance import month_sla
+    from slm_analytics.sla import sla_attainment
+
+    sli, catalog, _, maintenance = bundled
+    styled = review.sla_table(month_sla(sli, catalog, service="payments", month="2026-02",
+                                        exclusions=maintenance), catalog, service="payments", month="2026-02")
+    engine = sla_attainment(sli, catalog, exclusions=maintenance, sla="merchant-gateway")
+    engine = engine[engine["period_start"] == pd.Timestamp("2026-02-01", tz="UTC")].iloc[0]
+    row = styled.data.iloc[0]
+    assert row["attainment"] == pytest.approx(engine["attainment"], rel=1e-12)
+    assert (row["result"], row["credit"]) == ("breached", 0.1)  # below 99.9 %: the first tier, 10 %
+    assert (row["fee"], row["credit amount"]) == (40000.0, 4000.0)  # 10 % of the 40,000 monthly fee
+    assert row["period"] == "February 2026" and row["status"] == "final"
+    assert row["measured"] == f"around the clock, maintenance excluded ({engine['excluded_buckets']} buckets)"
+    html = styled.to_html()
+    margin = (engine["attainment"] - 0.999) * 100  # percentage points
+    assert f"−{abs(margin):.3f} pp" in html and "4,000" in html and "40,000" in html and "10%" in html
+
+
+def test_sla_table_quarter_to_date_is_provisional(bundled):
+    from slm_analytics.compliance import month_sla
+
+    sli, catalog, _, maintenance = bundled
+    slas = month_sla(sli, catalog, service="search", month="2026-02", exclusions=maintenance)
+    styled = review.sla_table(slas, catalog, service="search", month="2026-02")
+    row = styled.data.iloc[0]
+    assert row["period"] == "Q1 2026 (Jan to Mar), to date"
+    assert row["status"] == "provisional (period not over)"
+    assert row["fee"] == 3 * 6000  # a quarter is three monthly fees
+
+
+def test_sla_table_says_no_sla(bundled):
+    from slm_analytics.compliance import month_sla
+
+    sli, catalog, _, maintenance = bundled
+    internal = review.sla_table(month_sla(sli, catalog, service="reporting", month="2026-02"), catalog,
+                                service="reporting", month="2026-02")
+    assert str(internal) == ("No SLA: reporting is an internal service (not customer-facing); no contract "
+                             "applies to it.")
+    public = review.sla_table(month_sla(sli, catalog, service="catalog", month="2026-02"), catalog,
+                              service="catalog", month="2026-02")
+    assert str(public).startswith("No SLA: the catalog defines no agreement for catalog")
+
+
+def test_policy_table_payments_february(bundled):
+    from slm_analytics.compliance import month_policy_triggers
+
+    sli, catalog, incidents, _ = bundled
+    triggers = month_policy_triggers(sli, incidents, catalog, service="payments", month="2026-02")
+    styled = review.policy_table(triggers, catalog, service="payments", month="2026-02")
+    assert styled.data["rule"].tolist() == triggers["rule"].tolist()
+    assert styled.data["action"].iloc[0] == "release freeze"  # the action up to its explanation
+    html = styled.to_html()
+    assert ("5 rules triggered for payments at the end of February 2026: release freeze (2), postmortem (2), "
+            "quarterly planning item.") in html
+    assert "476%" in html and "> 100%" in html  # 4.76 of the 4-week budget against the threshold 1
+
+
+def test_policy_table_without_triggers_is_a_note(catalog):
+    empty = pd.DataFrame(columns=["service", "slo", "rule", "action", "subject", "evidence", "value",
+                                  "threshold", "window_start", "window_end"])
+    note = review.policy_table(empty, catalog, service="search", month="2026-02")
+    assert str(note).startswith("No rule of the error-budget policy triggered for search at the end of "
+                                "February 2026")
+
+
+def test_maintenance_table_selects_local_month(catalog):
+    utc = lambda s: pd.Timestamp(s, tz="UTC")  # noqa: E731
+    maintenance = pd.DataFrame({
+        "service": ["payments", "payments", "payments", "checkout"],
+        # London: October starts 2026-09-30 23:00 UTC and ends 2026-10-31 24:00 UTC (GMT from the 25th)
+        "start": [utc("2026-09-30 22:00"), utc("2026-10-04 01:00"), utc("2026-09-30 21:00"),
+                  utc("2026-10-04 01:00")],
+        "end": [utc("2026-09-30 23:30"), utc("2026-10-04 02:30"), utc("2026-09-30 23:00"),
+                utc("2026-10-04 02:00")],
+        "reason": ["crosses into October", "inside", "ends as October starts", "other service"],
+    })
+    styled = review.maintenance_table(maintenance, catalog, service="payments", month="2026-10")
+    assert styled.data["reason"].tolist() == ["crosses into October", "inside"]
+    assert styled.data["start"].tolist() == ["Wed 30 Sep 23:00", "Sun 04 Oct 02:00"]  # BST
+    assert styled.data["end"].tolist() == ["Thu 01 Oct 00:30", "03:30"]
+    assert styled.data["duration"].tolist() == ["1 h 30 min", "1 h 30 min"]
+    html = styled.to_html()
+    assert "2 planned maintenance windows for payments in October 2026" in html
+    assert "excluded from the burn-rate alerts and from SLA merchant-gateway; counted in the SLOs" in html
+
+
+def test_maintenance_table_without_windows_is_a_note(bundled):
+    catalog, maintenance = bundled[1], bundled[3]
+    note = review.maintenance_table(maintenance, catalog, service="reporting", month="2026-02")
+    assert str(note) == "No planned maintenance recorded for reporting in February 2026."
+
+
+def test_incident_availability_table(bundled):
+    from slm_analytics.compliance import month_incident_availability
+
+    _, catalog, incidents, maintenance = bundled
+    summary = month_incident_availability(incidents, catalog, service="payments", month="2026-02",
+                                          exclusions=maintenance)
+    values = review.incident_availability_table(summary).data.set_index("measure")
+    # 1 - 115 / 40,230 = 99.714 % (see test_compliance)
+    assert values.loc["Availability", "value"] == "99.714%"
+    assert values.loc["Measured time", "value"] == ("27 d 22 h 30 min: the whole month, planned maintenance "
+                                                    "excluded")
+    assert values.loc["MTTR (mean time to resolve)", "value"] == "1 h 55 min (median 1 h 55 min)"
+    assert values.loc["MTTD (mean time to detect)", "value"] == "5 min"
+    business = review.incident_availability_table(month_incident_availability(
+        incidents, catalog, service="reporting", month="2026-02", exclusions=maintenance)).data
+    assert business.set_index("measure").loc["Measured time", "value"].startswith(
+        "153 h: business hours (kr-business-hours)")
+
+
+def test_incident_availability_table_without_incidents(catalog):
+    from slm_analytics.compliance import month_incident_availability
+
+    none = read_dataset("incidents").iloc[:0]
+    values = review.incident_availability_table(month_incident_availability(
+        none, catalog, service="email", month="2026-10")).data.set_index("measure")["value"]
+    assert values["Availability"] == "100.000%"
+    assert values["MTTR (mean time to resolve)"] == "– (no incident started in the month)"
 
 
 # ---------------------------------------------------------------------------------------- parameter files
@@ -395,7 +680,7 @@ def test_real_run_writes_notebook_html_and_index(real_run):
 
 def test_real_run_html_is_self_contained_without_code(real_run):
     text = (real_run.folder / "checkout.html").read_text()
-    assert text.count("<svg") >= 2  # the budget chart and the daily charts, inline
+    assert text.count("<svg") >= 3  # the budget consumed, budget through the month and daily charts, inline
     assert "Did each SLO meet its target?" in text  # narrative kept
     assert "team-orders" in text  # service header output
     assert "validate_parameters" not in text and "monthly_attainment(" not in text  # no code input
@@ -406,6 +691,44 @@ def test_real_run_html_is_self_contained_without_code(real_run):
         assert hidden not in body
     assert not re.search(r"<script[^>]+src=", text)  # nothing fetched from the network
     assert not re.search(r"<link[^>]+href=\"?http", text)
+
+
+def test_real_run_html_has_every_section(real_run):
+    text = (real_run.folder / "checkout.html").read_text()
+    for heading in ("Error budget at the month", "Budget through the month", "Planned maintenance",
+                    "Availability from the incident records", "Burn-rate alerts in the month",
+                    "The alert policies", "SLA attainment and service credits", "Error-budget policy"):
+        assert heading in text
+    assert "Error budget remaining through October 2026" in text  # the budget chart's title, as SVG text
+    assert "No planned maintenance recorded for checkout in October 2026." in text
+    assert "retail-partners" in text  # checkout's SLA
+    assert "Traceback" not in text and "Error" + "Name" not in text
+
+
+@pytest.fixture(scope="module")
+def payments_february(tmp_path_factory) -> Path:
+    """The real review of payments for February 2026: the scripted outage, an SLA breach and the policy."""
+    out = tmp_path_factory.mktemp("reports")
+    run = run_review(out_dir=out, month="2026-02", services=["payments"])
+    assert run.ok, run.to_frame()["error"].tolist()
+    return run.folder / "payments.html"
+
+
+def test_payments_february_report_shows_the_breach_credit_and_policy(payments_february):
+    from slm_analytics.compliance import month_policy_triggers, month_sla
+
+    text = payments_february.read_text()
+    sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
+    sla = month_sla(sli, catalog, service="payments", month="2026-02",
+                    exclusions=read_dataset("maintenance")).iloc[0]
+    assert (bool(sla["breached"]), sla["credit"], sla["credit_amount"]) == (True, 0.1, 4000.0)
+    assert "merchant-gateway" in text and "breached" in text and "4,000" in text and "40,000" in text
+    incidents = read_dataset("incidents")
+    triggers = month_policy_triggers(sli, incidents, catalog, service="payments", month="2026-02")
+    assert f"{len(triggers)} rules triggered for payments at the end of February 2026" in text
+    assert "release freeze" in text and "postmortem" in text and "quarterly planning item" in text
+    assert "18 alerts fired for payments in February 2026" in text
+    assert "1 planned maintenance window for payments in February 2026" in text
 
 
 def test_real_run_executed_notebook_has_parameters_and_outputs(real_run):
