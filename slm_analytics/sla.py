@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .budget import error_budget, period_length
 from .catalog import CreditTier
@@ -736,6 +735,8 @@ def composite_slo(
         raise InsufficientDataError(msg)
     g, n = gv.astype(float), tv.astype(float)
     p = g / n
+    from scipy import stats  # imported here: only composite SLOs need it (about 1 s to import)
+
     z = float(stats.norm.ppf(0.5 + confidence / 2))
     frame = pd.DataFrame({"name": components[name].to_numpy(), "good": gv, "total": tv, "sli": p})
     if method == "weighted":
