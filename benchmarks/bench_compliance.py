@@ -38,7 +38,8 @@ for off in range(6):
 good = np.maximum(total - bad, 0).astype(np.int32)
 sli = pd.DataFrame({{"timestamp": np.tile(times.to_numpy(), N_SLO), "service": services, "slo": slos,
                     "good": good, "total": total}})
-sli["timestamp"] = sli["timestamp"].dt.tz_localize("UTC") if sli["timestamp"].dt.tz is None else sli["timestamp"]
+sli["timestamp"] = (sli["timestamp"].dt.tz_localize("UTC") if sli["timestamp"].dt.tz is None
+                    else sli["timestamp"])
 del total, bad, good
 data_gib = sli.memory_usage(deep=True).sum() / 2**30
 import gc; gc.collect()

@@ -1,12 +1,12 @@
-"""Error budgets, attainment under the OpenSLO budgeting methods, rolling compliance and burn-rate alerting.
+r"""Error budgets, attainment under the OpenSLO budgeting methods, rolling compliance and burn-rate alerting.
 
 Definitions (SRE Workbook, ch. 2 and 5; OpenSLO v1 ``budgetingMethod``):
 
 * error budget over a window of :math:`N` events at target :math:`T`: :math:`(1-T)N` bad events; for
   time-based SLOs :math:`(1-T)W` of the window :math:`W`;
-* burn rate: :math:`(1-\\mathrm{SLI})/(1-T)`: 1 spends the budget exactly over the window;
+* burn rate: :math:`(1-\mathrm{SLI})/(1-T)`: 1 spends the budget exactly over the window;
 * a multi-window, multi-burn-rate rule fires when the error rate over both its long and short window exceeds
-  :math:`f(1-T)` with :math:`f = \\text{share of budget} \\times \\text{period} / \\text{long window}`.
+  :math:`f(1-T)` with :math:`f = \text{share of budget} \times \text{period} / \text{long window}`.
 
 Nothing here rounds; display code rounds a copy.
 """
@@ -23,7 +23,7 @@ import pandas as pd
 
 from .catalog import CALENDAR_PERIODS, AlertPolicy, parse_window
 from .errors import DataError, InsufficientDataError, ParameterError
-from .grid import Grid, cumulative, iter_runs, require_history, to_grid, trailing, window_buckets
+from .grid import Grid, cumulative, require_history, to_grid, trailing, window_buckets
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -101,7 +101,7 @@ def _fmt_td(td: pd.Timedelta | None) -> str:
 
 @dataclass(frozen=True)
 class ErrorBudget:
-    """The error budget of one SLO over one window.
+    r"""The error budget of one SLO over one window.
 
     Attributes
     ----------
@@ -116,16 +116,16 @@ class ErrorBudget:
     good, total : int
         Events (or time slices) counted.
     allowed_bad : float
-        Bad events the budget allows for the events counted: :math:`(1-T) \\cdot total`.
+        Bad events the budget allows for the events counted: :math:`(1-T) \cdot total`.
     actual_bad : int
         Bad events counted: ``total - good``.
     burn_rate : float
-        :math:`(1-\\mathrm{SLI})/(1-T)`; 1 spends the whole budget exactly by the end of the window.
+        :math:`(1-\mathrm{SLI})/(1-T)`; 1 spends the whole budget exactly by the end of the window.
     consumed, remaining : float
         Share of the whole window's budget spent and left (``consumed + remaining == 1``; ``remaining`` < 0
         when overspent): ``consumed = burn_rate * elapsed / window``.
     budget_minutes, remaining_minutes : float
-        The budget as time, :math:`(1-T) \\cdot W` in minutes, and what is left of it.
+        The budget as time, :math:`(1-T) \cdot W` in minutes, and what is left of it.
     time_to_exhaustion : Timedelta or None
         Time until the remaining budget is spent at the current burn rate; ``Timedelta(0)`` if already
         spent, ``None`` if nothing is burning.
@@ -155,11 +155,11 @@ class ErrorBudget:
         )
 
     def exhaustion_time(self, burn_rate: float | None = None) -> pd.Timedelta | None:
-        """Time to spend the remaining budget at ``burn_rate`` (default: the measured one).
+        r"""Time to spend the remaining budget at ``burn_rate`` (default: the measured one).
 
         Notes
         -----
-        :math:`t = \\text{remaining} \\cdot W / b`. With a full budget, burn rates 1, 2 and 3 exhaust a
+        :math:`t = \text{remaining} \cdot W / b`. With a full budget, burn rates 1, 2 and 3 exhaust a
         30-day budget in 30, 15 and 10 days (SRE Workbook, ch. 5).
         """
         rate = self.burn_rate if burn_rate is None else float(burn_rate)
@@ -318,7 +318,11 @@ def attainment(
             raise ParameterError(msg)
         _check_target(timeslice_target, "timeslice_target")
     grid = to_grid(sli, good=good, total=total, timestamp=timestamp, by=by, what="attainment")
-    k = 1 if timeslice_window is None else window_buckets(timeslice_window, grid.step, what="timeslice_window")
+    k = (
+        1
+        if timeslice_window is None
+        else window_buckets(timeslice_window, grid.step, what="timeslice_window")
+    )
     n_series, n = grid.shape
     n_slices = -(-n // k)
     pad = n_slices * k - n
@@ -344,12 +348,16 @@ def attainment(
         else:
             n_has = has.sum(axis=1)
             frame["good"] = (
-                (has & (ratio >= timeslice_target)).sum(axis=1) if m == "Timeslices" else np.nansum(ratio, axis=1)
+                (has & (ratio >= timeslice_target)).sum(axis=1)
+                if m == "Timeslices"
+                else np.nansum(ratio, axis=1)
             )
             frame["total"] = n_has
             frame["no_data"] = n_slices - n_has
             with np.errstate(invalid="ignore", divide="ignore"):
-                frame["attainment"] = np.where(n_has > 0, frame["good"] / np.where(n_has > 0, n_has, 1), np.nan)
+                frame["attainment"] = np.where(
+                    n_has > 0, frame["good"] / np.where(n_has > 0, n_has, 1), np.nan
+                )
         rows.append(frame)
     out = pd.concat(rows, ignore_index=True)
     order = np.lexsort((out["method"].map(methods.index).to_numpy(),
@@ -357,10 +365,12 @@ def attainment(
     return out.iloc[order].reset_index(drop=True)
 
 
-# ------------------------------------------------------------------------------------------- rolling compliance
+# --------------------------------------------------------------------------------------- rolling compliance
 
 
-def _excluded(sli: pd.DataFrame, grid: Grid, exclusions: pd.DataFrame | None, timestamp: str) -> np.ndarray | None:
+def _excluded(
+    sli: pd.DataFrame, grid: Grid, exclusions: pd.DataFrame | None, timestamp: str
+) -> np.ndarray | None:
     """Grid-shaped mask of buckets inside an exclusion window of their service, or None."""
     if exclusions is None or len(exclusions) == 0:
         return None
@@ -503,7 +513,7 @@ def rolling_compliance(
     return pd.DataFrame(columns, copy=False)
 
 
-# ------------------------------------------------------------------------------------------- burn-rate alerting
+# --------------------------------------------------------------------------------------- burn-rate alerting
 
 
 def _policy_frame(policy: pd.DataFrame | AlertPolicy | None) -> pd.DataFrame:
@@ -516,8 +526,8 @@ def _policy_frame(policy: pd.DataFrame | AlertPolicy | None) -> pd.DataFrame:
         missing = [c for c in need if c not in policy.columns]
         if missing or not ({"budget_consumed", "burn_rate"} & set(policy.columns)):
             msg = (
-                f"policy: missing column(s) {missing or ['budget_consumed or burn_rate']}; expected severity, "
-                "long_window, short_window and budget_consumed (or burn_rate)"
+                f"policy: missing column(s) {missing or ['budget_consumed or burn_rate']}; "
+                "expected severity, long_window, short_window and budget_consumed (or burn_rate)"
             )
             raise ParameterError(msg)
         return policy.copy()
@@ -528,7 +538,7 @@ def _policy_frame(policy: pd.DataFrame | AlertPolicy | None) -> pd.DataFrame:
 def burn_rate_thresholds(
     period: str | dt.timedelta | pd.Timedelta, policy: pd.DataFrame | AlertPolicy | None = None
 ) -> pd.DataFrame:
-    """The multi-window, multi-burn-rate table of a policy for an SLO period.
+    """Return the multi-window, multi-burn-rate table of a policy for an SLO period.
 
     Parameters
     ----------
@@ -568,15 +578,22 @@ def burn_rate_thresholds(
     for i in range(len(table)):
         if short_td.iloc[i] >= long_td.iloc[i]:
             msg = (
-                f"policy rule {i + 1}: short window {table['short_window'].iloc[i]!r} is not shorter than long "
-                f"window {table['long_window'].iloc[i]!r}"
+                f"policy rule {i + 1}: short window {table['short_window'].iloc[i]!r} is not shorter "
+                f"than long window {table['long_window'].iloc[i]!r}"
             )
             raise ParameterError(msg)
         if long_td.iloc[i] > per:
-            msg = f"policy rule {i + 1}: long window {table['long_window'].iloc[i]!r} is longer than the period {period!s}"
+            msg = (
+                f"policy rule {i + 1}: long window {table['long_window'].iloc[i]!r} "
+                f"is longer than the period {period!s}"
+            )
             raise ParameterError(msg)
     ratio = (per / long_td).astype(float)
-    consumed = table["budget_consumed"] if "budget_consumed" in table.columns else pd.Series(np.nan, index=table.index)
+    consumed = (
+        table["budget_consumed"]
+        if "budget_consumed" in table.columns
+        else pd.Series(np.nan, index=table.index)
+    )
     rate = table["burn_rate"] if "burn_rate" in table.columns else pd.Series(np.nan, index=table.index)
     consumed = consumed.astype(float).where(consumed.notna(), rate.astype(float) / ratio)
     if ((consumed <= 0) | (consumed > 1)).any():
@@ -663,7 +680,9 @@ def burn_rate_alerts(
         if cache_key not in tables:
             table = burn_rate_thresholds(per, pol)
             table["k_long"] = [window_buckets(w, grid.step, what="long window") for w in table["long_window"]]
-            table["k_short"] = [window_buckets(w, grid.step, what="short window") for w in table["short_window"]]
+            table["k_short"] = [
+                window_buckets(w, grid.step, what="short window") for w in table["short_window"]
+            ]
             tables[cache_key] = [(str(r.severity), f"{r.long_window}/{r.short_window}", float(r.burn_rate),
                                   int(r.k_long), int(r.k_short)) for r in table.itertuples(index=False)]
         plans.append((tables[cache_key], _check_target(tgt)))
@@ -707,7 +726,8 @@ def burn_rate_alerts(
         empty.update({"severity": pd.Series([], dtype="str"), "rule": pd.Series([], dtype="str"),
                       "burn_rate": pd.Series([], dtype=float),
                       "start": pd.Series([], dtype="datetime64[us, UTC]"),
-                      "end": pd.Series([], dtype="datetime64[us, UTC]"), "ongoing": pd.Series([], dtype=bool)})
+                      "end": pd.Series([], dtype="datetime64[us, UTC]"),
+                      "ongoing": pd.Series([], dtype=bool)})
         return pd.DataFrame(empty)[cols]
     s_idx = np.concatenate(series)
     r_idx = np.concatenate(rule_idx)
@@ -777,7 +797,7 @@ class BacktestResult:
         return "BacktestResult(\n" + self.summary[cols].to_string(index=False) + "\n)"
 
     def to_frame(self) -> pd.DataFrame:
-        """The per-policy summary."""
+        """Return the per-policy summary."""
         return self.summary.copy()
 
 
@@ -862,7 +882,9 @@ def backtest_alerts(
                 "first_alert": first,
                 "detection_time": (first - r.started_at) if detected else pd.NaT,
                 "reset_time": (last_end - r.resolved_at) if detected else pd.NaT,
-                "budget_before_detection": cum.share(r.service, r.started_at, first if detected else r.resolved_at),
+                "budget_before_detection": cum.share(
+                    r.service, r.started_at, first if detected else r.resolved_at
+                ),
             })
         m = pd.DataFrame(rows)
         alerts["true_positive"] = tp
@@ -900,7 +922,7 @@ class _BudgetLedger:
             self.slos.setdefault(service, []).append((slo.target, period_length(slo.window), cb, ct))
 
     def _pos(self, when: pd.Timestamp) -> int:
-        """Number of whole buckets that end at or before ``when``."""
+        """Count the whole buckets that end at or before ``when``."""
         return int(np.clip(self.grid.times.searchsorted(when - self.grid.step, side="right"), 0,
                            len(self.grid.times)))
 

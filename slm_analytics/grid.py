@@ -63,7 +63,7 @@ class Grid:
         return flat if self.rows is None else flat[self.rows]
 
     def to_grid_mask(self, mask_rows: np.ndarray) -> np.ndarray:
-        """A per-input-row boolean (e.g. excluded buckets) laid out on the grid; False where no row was."""
+        """Lay out a per-input-row boolean (e.g. excluded buckets) on the grid; False where no row was."""
         if self.rows is None:
             return np.asarray(mask_rows, dtype=bool).reshape(self.shape)
         out = np.zeros(self.shape[0] * self.shape[1], dtype=bool)
@@ -133,7 +133,10 @@ def to_grid(
     by = tuple(by)
     missing = [c for c in (*by, timestamp, good, total) if c not in frame.columns]
     if missing:
-        msg = f"{what}: missing column(s) {', '.join(map(repr, missing))}; found {', '.join(map(str, frame.columns))}"
+        msg = (
+            f"{what}: missing column(s) {', '.join(map(repr, missing))}; "
+            f"found {', '.join(map(str, frame.columns))}"
+        )
         raise DataError(msg)
     if len(frame) == 0:
         msg = f"{what}: no rows; at least one bucket of data is needed"
@@ -180,7 +183,10 @@ def to_grid(
     if (gaps == 0).any():
         j = int(np.flatnonzero(same & (np.diff(ts_sorted) == 0))[0])
         a, b = sorted((int(order[j]), int(order[j + 1])))
-        msg = f"{what}: rows {a + 1} and {b + 1} are the same bucket of the same series; each bucket must appear once"
+        msg = (
+            f"{what}: rows {a + 1} and {b + 1} are the same bucket of the same series; "
+            "each bucket must appear once"
+        )
         raise DataError(msg)
     if gaps.size == 0:
         step = 300_000_000  # a single bucket per series: assume 5-minute buckets
@@ -266,7 +272,7 @@ def _keys(gids: np.ndarray, by: tuple[str, ...], levels: list[pd.Index], sizes: 
 
 
 def window_buckets(window: str | pd.Timedelta, step: pd.Timedelta, *, what: str = "window") -> int:
-    """Number of buckets of length ``step`` in a rolling ``window``.
+    """Return the number of buckets of length ``step`` in a rolling ``window``.
 
     Raises
     ------
@@ -277,14 +283,18 @@ def window_buckets(window: str | pd.Timedelta, step: pd.Timedelta, *, what: str 
         try:
             dur = pd.Timedelta(parse_window(window))
         except Exception as exc:
-            raise ParameterError(f"{what} {window!r}: {exc}") from exc
+            msg = f"{what} {window!r}: {exc}"
+            raise ParameterError(msg) from exc
         if window in ("week", "month", "quarter"):
             msg = f"{what} {window!r}: a calendar period is not a rolling window; use e.g. '28d'"
             raise ParameterError(msg)
     else:
         dur = pd.Timedelta(window)
     if dur < step:
-        msg = f"{what} {window!s} is shorter than the data's {_fmt(step)} buckets; use a window of at least {_fmt(step)}"
+        msg = (
+            f"{what} {window!s} is shorter than the data's {_fmt(step)} buckets; "
+            f"use a window of at least {_fmt(step)}"
+        )
         raise ParameterError(msg)
     if dur % step:
         msg = f"{what} {window!s} is not a whole number of the data's {_fmt(step)} buckets"
@@ -301,7 +311,8 @@ def require_history(k: int, n: int, window: object, step: pd.Timedelta, *, what:
     """Raise InsufficientDataError when ``n`` buckets cannot fill one window of ``k`` buckets."""
     if k > n:
         msg = (
-            f"{what} {window!s} needs {k} buckets ({k * step}) of history; the data has {n} buckets ({n * step})"
+            f"{what} {window!s} needs {k} buckets ({k * step}) of history; "
+            f"the data has {n} buckets ({n * step})"
         )
         raise InsufficientDataError(msg)
 

@@ -1220,10 +1220,20 @@ def _html_exporter() -> Any:
 
 
 def _kernel_config() -> Any:
-    """Kernel settings: local IPC sockets on POSIX (no TCP port, and no ipykernel warning on stderr)."""
+    """Kernel settings: local IPC sockets on POSIX (no TCP port, and no ipykernel warning on stderr).
+
+    Each kernel gets its own socket path prefix: jupyter_client numbers IPC sockets by probing for free
+    file names, which races when several kernels start at once (parallel reviews).
+    """
+    import tempfile
+    import uuid
+
     from traitlets.config import Config
 
-    return Config({"KernelManager": {"transport": "ipc"}}) if os.name == "posix" else Config()
+    if os.name != "posix":
+        return Config()
+    prefix = os.path.join(tempfile.gettempdir(), f"slm-kernel-{uuid.uuid4().hex[:12]}")
+    return Config({"KernelManager": {"transport": "ipc", "ip": prefix}})
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -1473,25 +1483,28 @@ def run_review(
             raise ParameterError(msg)
     folder = Path(out_dir) / month
     folder.mkdir(parents=True, exist_ok=True)
-    exporter = _html_exporter()
-    reports = []
-    for service in todo:
+
+    def review(service: str) -> ServiceReport:
         t0 = time.perf_counter()
         try:
             if service not in names:
                 msg = f"unknown service {service!r}; the catalog has {', '.join(names)}"
                 raise ParameterError(msg)
             nb_out, html_out = _review_one(service=service, month=month, data_dir=data, folder=folder,
-                                           notebook=nb_path, kernel_name=kernel, exporter=exporter,
+                                           notebook=nb_path, kernel_name=kernel, exporter=_html_exporter(),
                                            timeout=timeout)
-            report = ServiceReport(service, "ok", nb_out, html_out, None, time.perf_counter() - t0)
+            return ServiceReport(service, "ok", nb_out, html_out, None, time.perf_counter() - t0)
         except Exception as exc:  # keep the other services going; the error is reported per service
             failed_nb = folder / f"{service}.failed.ipynb"
-            report = ServiceReport(service, "failed", failed_nb if failed_nb.exists() else None, None,
-                                   _error_text(exc), time.perf_counter() - t0)
-        reports.append(report)
+            return ServiceReport(service, "failed", failed_nb if failed_nb.exists() else None, None,
+                                 _error_text(exc), time.perf_counter() - t0)
+
+    done: dict[str, ServiceReport] = {}
+    for service in todo:  # one after another: kernels are CPU-bound, and 2 CPUs gained little in parallel
+        done[service] = review(service)
         if progress is not None:
-            progress(report)
+            progress(done[service])
+    reports = [done[service] for service in todo]
     run = ReviewRun(month=month, folder=folder, index=folder / "index.html", reports=tuple(reports))
     if sli is None:
         try:

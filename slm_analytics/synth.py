@@ -120,7 +120,8 @@ def _traffic(idx: pd.DatetimeIndex, service: str, catalog: Catalog, rng: np.rand
     days = np.asarray((idx - START) / pd.Timedelta(days=1)).astype(int)
     peak = np.ones(len(idx))
     if spec.profile == "retail" and service != "support-portal":
-        for day, factor in (("2025-11-28", 2.4), ("2025-12-01", 1.8), ("2025-12-14", 1.3), ("2026-07-14", 1.5)):
+        for day, factor in (("2025-11-28", 2.4), ("2025-12-01", 1.8), ("2025-12-14", 1.3),
+                            ("2026-07-14", 1.5)):
             d = (pd.Timestamp(day, tz="UTC") - START).days
             peak[days == d] = factor
     hours = np.asarray((idx - START) / pd.Timedelta(hours=1)).astype(int)
@@ -170,7 +171,8 @@ def _incident_plan(catalog: Catalog, rng: np.random.Generator) -> pd.DataFrame:
                 "scripted": "",
             })
     scripted = [
-        ("payments", "2026-02-12 14:05", 115, 0.45, "dependency", "Card acquirer outage: authorisations failing"),
+        ("payments", "2026-02-12 14:05", 115, 0.45, "dependency",
+         "Card acquirer outage: authorisations failing"),
         ("checkout", "2025-11-28 18:40", 55, 0.12, "capacity", "Black Friday: checkout saturated, timeouts"),
         ("login", "2026-04-21 07:10", 28, 0.55, "config", "Expired signing key rejected session tokens"),
         ("notifications", "2026-09-22 11:00", 180, 0.04, "dependency", "SMS provider throttling deliveries"),
@@ -192,7 +194,8 @@ def _maintenance_plan(catalog: Catalog) -> pd.DataFrame:
         # payments: first Sunday of the month, 02:00-03:30 Europe/London
         first_sunday = m + pd.offsets.Week(weekday=6) if m.day_of_week != 6 else m
         s = pd.Timestamp(f"{first_sunday.date()} 02:00", tz="Europe/London")
-        rows.append(("payments", s, s + pd.Timedelta(minutes=90), "Database minor-version upgrade and failover test"))
+        rows.append(("payments", s, s + pd.Timedelta(minutes=90),
+                     "Database minor-version upgrade and failover test"))
         # data-pipeline: second Saturday 22:00 UTC, 4 hours
         second_sat = m + pd.offsets.Week(weekday=5) + pd.offsets.Week(1)
         s = pd.Timestamp(f"{second_sat.date()} 22:00", tz="UTC")
@@ -319,7 +322,8 @@ def _incidents(catalog: Catalog, plan: pd.DataFrame, rng: np.random.Generator) -
     service, slo, start, fixed, _, _ = _REGRESSION
     rows.append({"id": f"INC-{len(rows) + 1:04d}", "service": service, "slo": slo, "severity": "P3",
                  "cause": "deploy", "started_at": start, "detected_at": start + pd.Timedelta(days=2, hours=5),
-                 "resolved_at": fixed, "title": "Slow app responses after release 5.2 (N+1 query on order history)"})
+                 "resolved_at": fixed,
+                 "title": "Slow app responses after release 5.2 (N+1 query on order history)"})
     frame = pd.DataFrame(rows).sort_values("started_at", kind="stable").reset_index(drop=True)
     frame["id"] = [f"INC-{i + 1:04d}" for i in range(len(frame))]
     return frame
@@ -327,36 +331,52 @@ def _incidents(catalog: Catalog, plan: pd.DataFrame, rng: np.random.Generator) -
 
 def _requirements(catalog: Catalog, rng: np.random.Generator) -> pd.DataFrame:
     spec = [
-        ("checkout", "Placing an order always works", "retail customers", 5, "99.9 % of checkouts succeed", "availability"),
+        ("checkout", "Placing an order always works", "retail customers", 5, "99.9 % of checkouts succeed",
+         "availability"),
         ("checkout", "Checkout feels instant", "retail customers", 4, "99 % under 500 ms", "latency"),
-        ("checkout", "Partner orders are accepted around the clock", "marketplace partners", 5, "99.5 % monthly", "availability"),
-        ("payments", "Card payments are authorised first time", "retail customers", 5, "99.95 % without error", "availability"),
+        ("checkout", "Partner orders are accepted around the clock", "marketplace partners", 5,
+         "99.5 % monthly", "availability"),
+        ("payments", "Card payments are authorised first time", "retail customers", 5,
+         "99.95 % without error", "availability"),
         ("payments", "Authorisation answers within a second", "merchants", 4, "99 % under 1 s", "latency"),
         ("payments", "Maintenance is announced a week ahead", "merchants", 3, "7 days notice", ""),
-        ("search", "Relevant results appear as I type", "retail customers", 4, "99 % under 300 ms", "latency"),
-        ("search", "Search never shows an error page", "retail customers", 4, "99.9 % without error", "availability"),
-        ("search", "Affiliate search API is dependable", "affiliates", 3, "99.5 % per quarter", "availability"),
+        ("search", "Relevant results appear as I type", "retail customers", 4, "99 % under 300 ms",
+         "latency"),
+        ("search", "Search never shows an error page", "retail customers", 4, "99.9 % without error",
+         "availability"),
+        ("search", "Affiliate search API is dependable", "affiliates", 3, "99.5 % per quarter",
+         "availability"),
         ("login", "I can always sign in", "retail customers", 5, "99.95 % without error", "availability"),
         ("login", "Sign-in is quick on mobile", "mobile users", 4, "99.5 % under 250 ms", "latency"),
         ("login", "SSO works for partner portals", "sso partners", 4, "99.9 % monthly", "availability"),
         ("catalog", "Product pages load quickly", "retail customers", 4, "99 % under 400 ms", "latency"),
         ("catalog", "Prices shown are current", "retail customers", 3, "price updates within 5 min", ""),
-        ("notifications", "Delivery updates arrive", "retail customers", 4, "99.9 % accepted by provider", "delivery"),
-        ("notifications", "Notifications arrive promptly", "retail customers", 3, "99 % within 5 s", "latency"),
+        ("notifications", "Delivery updates arrive", "retail customers", 4, "99.9 % accepted by provider",
+         "delivery"),
+        ("notifications", "Notifications arrive promptly", "retail customers", 3, "99 % within 5 s",
+         "latency"),
         ("mobile-api", "The app responds without lag", "mobile users", 5, "99 % under 800 ms", "latency"),
-        ("mobile-api", "The app does not show errors", "mobile users", 4, "99.9 % without error", "availability"),
+        ("mobile-api", "The app does not show errors", "mobile users", 4, "99.9 % without error",
+         "availability"),
         ("mobile-api", "White-label apps stay up", "app partners", 4, "99.5 % monthly", "availability"),
-        ("reporting", "Morning sales report is ready at 09:00", "finance analysts", 4, "ready by 09:00 KST", ""),
+        ("reporting", "Morning sales report is ready at 09:00", "finance analysts", 4, "ready by 09:00 KST",
+         ""),
         ("reporting", "Reports open within 10 seconds", "finance analysts", 3, "99 % under 10 s", "latency"),
-        ("reporting", "Reporting is available in office hours", "finance analysts", 4, "99 % in business hours", "availability"),
-        ("data-pipeline", "Loads finish on schedule", "data analysts", 4, "99 % within 15 min of schedule", "freshness"),
-        ("data-pipeline", "Failed loads are rerun automatically", "data analysts", 3, "99.5 % success", "success"),
-        ("support-portal", "I can submit a ticket any time", "retail customers", 3, "99.5 % without error", "availability"),
-        ("support-portal", "Enterprise tickets are accepted in support hours", "enterprise customers", 4, "99 % in support hours", "availability"),
+        ("reporting", "Reporting is available in office hours", "finance analysts", 4,
+         "99 % in business hours", "availability"),
+        ("data-pipeline", "Loads finish on schedule", "data analysts", 4, "99 % within 15 min of schedule",
+         "freshness"),
+        ("data-pipeline", "Failed loads are rerun automatically", "data analysts", 3, "99.5 % success",
+         "success"),
+        ("support-portal", "I can submit a ticket any time", "retail customers", 3, "99.5 % without error",
+         "availability"),
+        ("support-portal", "Enterprise tickets are accepted in support hours", "enterprise customers", 4,
+         "99 % in support hours", "availability"),
         ("support-portal", "Help pages load quickly", "retail customers", 2, "99 % under 1.5 s", "latency"),
         ("email", "Order confirmations arrive", "retail customers", 4, "99.9 % accepted", "delivery"),
         ("email", "Bulk sending is reliable", "business customers", 4, "99.5 % monthly", "delivery"),
-        ("internal-wiki", "Runbooks are reachable during incidents", "on-call engineers", 4, "99 % in office hours", "availability"),
+        ("internal-wiki", "Runbooks are reachable during incidents", "on-call engineers", 4,
+         "99 % in office hours", "availability"),
         ("internal-wiki", "Pages open quickly", "staff", 2, "99 % under 2 s", "latency"),
     ]
     # satisfaction reflects how the service really behaved: lower where the data shows misses/degradation
@@ -364,11 +384,13 @@ def _requirements(catalog: Catalog, rng: np.random.Generator) -> pd.DataFrame:
             ("payments", "availability"): 0.6, ("support-portal", "availability"): 0.4}
     rows = []
     for i, (service, req, segment, importance, level, slo) in enumerate(spec):
-        respondents = int(rng.integers(12, 60)) if segment in ("finance analysts", "data analysts", "staff",
-                                                                 "on-call engineers") else int(rng.integers(80, 900))
+        respondents = (int(rng.integers(12, 60))
+                       if segment in ("finance analysts", "data analysts", "staff", "on-call engineers")
+                       else int(rng.integers(80, 900)))
         sat = 4.3 - pain.get((service, slo), 0.0) + rng.normal(0, 0.25)
-        rows.append({"id": f"REQ-{i + 1:03d}", "service": service, "requirement": req, "user_segment": segment,
-                     "importance": importance, "satisfaction": round(float(np.clip(sat, 1, 5)), 1),
+        rows.append({"id": f"REQ-{i + 1:03d}", "service": service, "requirement": req,
+                     "user_segment": segment, "importance": importance,
+                     "satisfaction": round(float(np.clip(sat, 1, 5)), 1),
                      "respondents": respondents, "required_level": level, "linked_slo": slo})
     for r in rows:
         if r["linked_slo"]:
@@ -378,33 +400,57 @@ def _requirements(catalog: Catalog, rng: np.random.Generator) -> pd.DataFrame:
 
 def _sip_register() -> pd.DataFrame:
     rows = [
-        ("payments", "availability", "Single acquirer is a single point of failure", "Add failover to a second acquirer",
-         "team-payments", "2026-02-16", "2026-04-30", "2026-04-22", "done", "auth error rate during acquirer incidents", 0.45, 0.02),
-        ("payments", "availability", "Maintenance windows consume the error budget", "Zero-downtime database failover",
-         "team-payments", "2025-12-08", "2026-03-31", "", "in-progress", "bad events per maintenance", 900, 50),
-        ("checkout", "latency", "Peak-day saturation", "Autoscaling on queue depth and a peak-day load test",
-         "team-orders", "2025-12-03", "2026-02-28", "2026-02-20", "done", "p99 latency on peak day (ms)", 2400, 500),
-        ("mobile-api", "latency", "Release 5.2 made order history slow", "Remove N+1 query; add query-count test in CI",
-         "team-mobile", "2026-06-22", "2026-08-15", "2026-09-08", "done", "share of calls over 800 ms", 0.0105, 0.004),
-        ("mobile-api", "latency", "Regressions reach production unnoticed", "Canary analysis on latency SLI before full rollout",
-         "team-mobile", "2026-09-10", "2026-12-15", "", "open", "regressions caught in canary", 0, 0.8),
-        ("notifications", "delivery", "Delivery failures rising since spring", "Second SMS provider with automatic routing",
-         "team-messaging", "2026-07-01", "2026-10-31", "", "in-progress", "delivery failure share", 0.0011, 0.0003),
-        ("search", "latency", "Index growth slows queries", "Shard the product index; cache top queries",
-         "team-discovery", "2026-05-12", "2026-09-30", "", "in-progress", "share of queries over 300 ms", 0.008, 0.004),
-        ("login", "availability", "Key rotation caused an outage", "Automate signing-key rotation with overlap",
-         "team-identity", "2026-04-22", "2026-05-31", "2026-05-19", "done", "key-related incidents per quarter", 1, 0),
-        ("email", "delivery", "Blocklisting by large receivers", "Warm-up dedicated IPs; monitor reputation",
-         "team-messaging", "2026-03-10", "2026-05-31", "2026-06-12", "done", "bounce share at top receivers", 0.03, 0.005),
-        ("reporting", "availability", "Reports fail during month-end close", "Move heavy reports to read replica",
-         "team-bi", "2026-01-05", "2026-03-31", "", "cancelled", "errors during close week", 0.01, 0.002),
-        ("data-pipeline", "freshness", "Late loads after patching weekends", "Stagger patching across nodes",
-         "team-data", "2026-03-16", "2026-06-30", "2026-06-25", "done", "late jobs after patching", 0.04, 0.005),
-        ("support-portal", "availability", "Errors on ticket upload", "Resumable uploads with size check",
-         "team-support", "2026-08-03", "2026-11-30", "", "open", "upload error share", 0.004, 0.001),
+        ("payments", "availability", "Single acquirer is a single point of failure",
+         "Add failover to a second acquirer",
+         "team-payments", "2026-02-16", "2026-04-30", "2026-04-22", "done",
+         "auth error rate during acquirer incidents", 0.45, 0.02),
+        ("payments", "availability", "Maintenance windows consume the error budget",
+         "Zero-downtime database failover",
+         "team-payments", "2025-12-08", "2026-03-31", "", "in-progress",
+         "bad events per maintenance", 900, 50),
+        ("checkout", "latency", "Peak-day saturation",
+         "Autoscaling on queue depth and a peak-day load test",
+         "team-orders", "2025-12-03", "2026-02-28", "2026-02-20", "done",
+         "p99 latency on peak day (ms)", 2400, 500),
+        ("mobile-api", "latency", "Release 5.2 made order history slow",
+         "Remove N+1 query; add query-count test in CI",
+         "team-mobile", "2026-06-22", "2026-08-15", "2026-09-08", "done",
+         "share of calls over 800 ms", 0.0105, 0.004),
+        ("mobile-api", "latency", "Regressions reach production unnoticed",
+         "Canary analysis on latency SLI before full rollout",
+         "team-mobile", "2026-09-10", "2026-12-15", "", "open",
+         "regressions caught in canary", 0, 0.8),
+        ("notifications", "delivery", "Delivery failures rising since spring",
+         "Second SMS provider with automatic routing",
+         "team-messaging", "2026-07-01", "2026-10-31", "", "in-progress",
+         "delivery failure share", 0.0011, 0.0003),
+        ("search", "latency", "Index growth slows queries",
+         "Shard the product index; cache top queries",
+         "team-discovery", "2026-05-12", "2026-09-30", "", "in-progress",
+         "share of queries over 300 ms", 0.008, 0.004),
+        ("login", "availability", "Key rotation caused an outage",
+         "Automate signing-key rotation with overlap",
+         "team-identity", "2026-04-22", "2026-05-31", "2026-05-19", "done",
+         "key-related incidents per quarter", 1, 0),
+        ("email", "delivery", "Blocklisting by large receivers",
+         "Warm-up dedicated IPs; monitor reputation",
+         "team-messaging", "2026-03-10", "2026-05-31", "2026-06-12", "done",
+         "bounce share at top receivers", 0.03, 0.005),
+        ("reporting", "availability", "Reports fail during month-end close",
+         "Move heavy reports to read replica",
+         "team-bi", "2026-01-05", "2026-03-31", "", "cancelled",
+         "errors during close week", 0.01, 0.002),
+        ("data-pipeline", "freshness", "Late loads after patching weekends",
+         "Stagger patching across nodes",
+         "team-data", "2026-03-16", "2026-06-30", "2026-06-25", "done",
+         "late jobs after patching", 0.04, 0.005),
+        ("support-portal", "availability", "Errors on ticket upload",
+         "Resumable uploads with size check",
+         "team-support", "2026-08-03", "2026-11-30", "", "open",
+         "upload error share", 0.004, 0.001),
     ]
-    frame = pd.DataFrame(rows, columns=["service", "slo", "problem", "action", "owner", "opened", "due", "closed",
-                                        "status", "kpi", "baseline", "target"])
+    frame = pd.DataFrame(rows, columns=["service", "slo", "problem", "action", "owner", "opened", "due",
+                                        "closed", "status", "kpi", "baseline", "target"])
     frame.insert(0, "id", [f"SIP-{i + 1:03d}" for i in range(len(frame))])
     return frame
 
@@ -416,7 +462,8 @@ def _readme(catalog: Catalog, seed: int, sizes: dict[str, int]) -> str:
         "# Sample datasets",
         "",
         "Generated by `python -m slm_analytics.synth --seed "
-        f"{seed} --out datasets` (or `make datasets`) from `catalog.yaml`; never edit the data files by hand.",
+        f"{seed} --out datasets` (or `make datasets`) from `catalog.yaml`; "
+        "never edit the data files by hand.",
         "The data describes a fictional online retailer: "
         f"{len(catalog.services)} services, {len(catalog.slos)} SLOs, {len(catalog.slas)} SLAs, "
         f"{START:%Y-%m-%d} to {(END - pd.Timedelta(days=1)):%Y-%m-%d} (UTC).",
@@ -492,7 +539,9 @@ def write(data: dict[str, pd.DataFrame], out: Path, *, catalog: Catalog, seed: i
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: ``python -m slm_analytics.synth --seed 7 --out datasets``."""
-    parser = argparse.ArgumentParser(prog="python -m slm_analytics.synth", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m slm_analytics.synth", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=Path("datasets"))
     parser.add_argument("--catalog", type=Path, default=None, help="catalog YAML (default: OUT/catalog.yaml)")

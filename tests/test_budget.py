@@ -162,7 +162,7 @@ def test_attainment_errors():
         attainment(sli, method="Timeslices", timeslice_target=0.9, timeslice_window="1m")
 
 
-# ------------------------------------------------------------------------------------------- rolling compliance
+# --------------------------------------------------------------------------------------- rolling compliance
 
 
 def test_rolling_compliance_matches_pandas_rolling(sample):

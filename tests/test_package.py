@@ -21,7 +21,8 @@ def test_unknown_attribute():
 def test_import_does_not_load_the_scientific_stack():
     code = (
         "import sys, slm_analytics; "
-        "print(','.join(m for m in ('pandas', 'scipy', 'statsmodels', 'altair', 'pydantic') if m in sys.modules))"
+        "print(','.join(m for m in ('pandas', 'scipy', 'statsmodels', 'altair', 'pydantic') "
+        "if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

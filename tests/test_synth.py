@@ -65,7 +65,9 @@ def test_sample_data_is_realistic(generated):
     monthly = sli.groupby(["service", "slo", "month"], observed=True)[["good", "total"]].sum()
     attainment = monthly["good"] / monthly["total"]
     targets = pd.Series({o.key: o.target for o in catalog.slos})
-    missed = attainment[attainment.to_numpy() < targets.reindex(attainment.index.droplevel("month")).to_numpy()]
+    missed = attainment[
+        attainment.to_numpy() < targets.reindex(attainment.index.droplevel("month")).to_numpy()
+    ]
     assert {("payments", "availability"), ("notifications", "delivery"), ("mobile-api", "latency")} <= {
         k[:2] for k in missed.index}
     # step regression: mobile-api latency bad share triples after 2026-06-16 09:30 UTC
