@@ -51,17 +51,23 @@ _OURS = _SETUP + """
 from slm_analytics.budget import rolling_compliance, burn_rate_alerts
 rolling_compliance(sli.iloc[: 4 * N], window="28d", target=0.999)  # warm imports
 reset_peak(); base = vm("VmRSS:")
-t = time.perf_counter()
-rc = rolling_compliance(sli, window="28d", target=0.999)
-rc_s = time.perf_counter() - t
-rc_peak = vm("VmHWM:")
-check = float(rc["sli"].iloc[N - 1])
-del rc; gc.collect()
+rc_times, br_times = [], []
+for _ in range(3):  # best of 3: the machine is shared
+    t = time.perf_counter()
+    rc = rolling_compliance(sli, window="28d", target=0.999)
+    rc_times.append(time.perf_counter() - t)
+    rc_peak = vm("VmHWM:")
+    check = float(rc["sli"].iloc[N - 1])
+    del rc; gc.collect()
+rc_s = min(rc_times)
 reset_peak()
-t = time.perf_counter()
-alerts = burn_rate_alerts(sli, target=0.999, period="30d")
-br_s = time.perf_counter() - t
-print(json.dumps({{"rc_s": rc_s, "rc_peak": rc_peak, "base": base, "data": data_gib, "br_s": br_s,
+for _ in range(3):
+    t = time.perf_counter()
+    alerts = burn_rate_alerts(sli, target=0.999, period="30d")
+    br_times.append(time.perf_counter() - t)
+br_s = min(br_times)
+print(json.dumps({{"rc_all": rc_times, "br_all": br_times,
+                  "rc_s": rc_s, "rc_peak": rc_peak, "base": base, "data": data_gib, "br_s": br_s,
                   "alerts": len(alerts), "br_peak": vm("VmHWM:"), "check": check}}))
 """
 
@@ -90,8 +96,8 @@ def run(n_slo: int = N_SLO) -> list[dict]:
         pandas = {"s": float("nan"), "peak": float("nan"), "error": str(exc)[-200:]}
     label = f"{n_slo:,} SLOs x 105,120 buckets"
     return [
-        {"benchmark": f"rolling 28d SLI + budget ({label})", "figure": "ours", "value": ours["rc_s"],
-         "unit": "s", "target": "<= 1 s"},
+        {"benchmark": f"rolling 28d SLI + budget ({label})", "figure": "ours (best of 3)",
+         "value": ours["rc_s"], "unit": "s", "target": "<= 1 s"},
         {"benchmark": f"rolling 28d SLI + budget ({label})", "figure": "pandas groupby().rolling('28D')",
          "value": pandas["s"], "unit": "s", "target": "baseline"},
         {"benchmark": f"rolling 28d SLI + budget ({label})", "figure": "speed-up vs pandas",
@@ -102,8 +108,9 @@ def run(n_slo: int = N_SLO) -> list[dict]:
          "value": ours["rc_peak"], "unit": "GiB", "target": "<= 3.5 GiB"},
         {"benchmark": f"rolling 28d SLI + budget ({label})", "figure": "pandas: peak RSS (process)",
          "value": pandas["peak"], "unit": "GiB", "target": "baseline"},
-        {"benchmark": f"burn-rate alerts, 4 rules ({label})", "figure": f"ours ({ours['alerts']} alerts)",
-         "value": ours["br_s"], "unit": "s", "target": "<= 1.5 s"},
+        {"benchmark": f"burn-rate alerts, 4 rules ({label})",
+         "figure": f"ours, best of 3 ({ours['alerts']} alerts)", "value": ours["br_s"], "unit": "s",
+         "target": "<= 1.5 s"},
         {"benchmark": f"burn-rate alerts, 4 rules ({label})", "figure": "ours: peak RSS (process)",
          "value": ours["br_peak"], "unit": "GiB", "target": ""},
     ]

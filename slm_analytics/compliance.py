@@ -19,11 +19,18 @@ quarter to date (:func:`month_sla`), the error-budget policy at the month's end
 (:func:`month_policy_triggers`) and availability from incident records (:func:`month_incident_availability`).
 Each wraps one engine function of :mod:`~slm_analytics.budget`, :mod:`~slm_analytics.sla` or
 :mod:`~slm_analytics.availability`; none re-computes what they compute.
+
+Looking ahead from the month's end, :func:`month_outlook` gives each SLO's trend and risk as it stood then
+(data after the month is ignored, so reviewing an old month is honest): the Mann-Kendall trend and the
+latest change point of the daily error rate over the last 90 days (:mod:`~slm_analytics.trend`), the
+probability of missing the SLO at its next window end, the budget exhaustion date and a 30-day error-rate
+forecast (:mod:`~slm_analytics.forecast`). :func:`fleet_trends` tests the trend of every SLO at once.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -38,13 +45,17 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HISTORY",
+    "OUTLOOK_DAYS",
+    "MonthOutlook",
     "alert_thresholds",
     "budget_through_month",
     "daily_attainment",
+    "fleet_trends",
     "month_alerts",
     "month_bounds",
     "month_end_budgets",
     "month_incident_availability",
+    "month_outlook",
     "month_policy_triggers",
     "month_sla",
     "monthly_attainment",
@@ -995,3 +1006,439 @@ def month_incident_availability(
         "mttd": [m["mttd"]],
         "mtbf": [m["mtbf"]],
     })
+
+
+# -------------------------------------------------------------------------------------------------- outlook
+
+#: days before the month's end the outlook reads: the window of the trend test and the change points and the
+#: fit of the forecast; it holds the 12 weeks of history the breach simulation resamples
+OUTLOOK_DAYS = 90
+#: the shortest outlook window: the 12 weeks of history of :func:`~slm_analytics.forecast.breach_probability`
+_MIN_OUTLOOK_DAYS = 84
+
+
+@dataclass(frozen=True, repr=False)
+class MonthOutlook:
+    """Trend and risk of each SLO of a service as they stood at the end of a month (:func:`month_outlook`).
+
+    Attributes
+    ----------
+    service : str
+        The service.
+    month : str
+        The reviewed month, ``YYYY-MM``.
+    as_of : Timestamp
+        The month's end in the service's time zone (the first instant of the next month): the outlook uses
+        the data before it only.
+    table : DataFrame
+        One row per SLO (see :func:`month_outlook`).
+    daily : DataFrame
+        The daily counts the outlook is computed from, one row per SLO and local day of the window (days
+        without events included, with ``total == 0``): ``service``, ``slo``, ``budgeting_method``, ``unit``
+        (``"events"`` or ``"slices"``), ``timestamp`` (local midnight), ``good``, ``bad``, ``total``,
+        ``error_rate`` (``bad / total``, ``NaN`` without events) and ``target``.
+    forecasts : DataFrame
+        :func:`~slm_analytics.forecast.forecast_sli`'s forecasts (fast method, 80 % and 95 % intervals) of
+        the assessed SLOs, in catalog order: ``service``, ``slo``, ``timestamp`` (local midnight),
+        ``horizon``, ``mean``, ``median``, ``lower_80``, ``upper_80``, ``lower_95``, ``upper_95``.
+    days : int
+        Days of history read before ``as_of``.
+    n_paths : int
+        Simulated paths of the breach probabilities and exhaustion times.
+    seed : int
+        Their seed.
+    """
+
+    service: str
+    month: str
+    as_of: pd.Timestamp
+    table: pd.DataFrame
+    daily: pd.DataFrame
+    forecasts: pd.DataFrame
+    days: int = OUTLOOK_DAYS
+    n_paths: int = 2000
+    seed: int = 0
+
+    def __repr__(self) -> str:
+        risks = ", ".join(f"{r.slo} {r.breach_probability:.0%}" if r.assessed else f"{r.slo} not assessed"
+                          for r in self.table.itertuples(index=False))
+        return (f"MonthOutlook({self.service}, {self.month}, as of {self.as_of:%Y-%m-%d %H:%M %Z}: "
+                f"P(miss) {risks})")
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the per-SLO table (a copy)."""
+        return self.table.copy()
+
+
+def _check_whole(value: object, name: str, minimum: int, hint: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or int(value) < minimum:
+        msg = f"{name} {value!r} must be a whole number >= {minimum}{hint}"
+        raise ParameterError(msg)
+    return int(value)
+
+
+def _daily_counts(events: pd.DataFrame, slo: SLO, tz: str) -> pd.DataFrame:
+    """One SLO's counts per local day in its budgeting method's units: ``day`` (naive), ``good``, ``total``.
+
+    Occurrences: events. Timeslices: good slices and slices with data, as
+    :func:`~slm_analytics.sli.timeslice_sli` counts them (what the forecasts simulate). RatioTimeslices: the
+    sum of the slice ratios and the slices with data.
+    """
+    if events.empty:
+        return pd.DataFrame({"day": pd.DatetimeIndex([]), "good": np.array([], dtype=float),
+                             "total": np.array([], dtype=float)})
+    if slo.budgeting_method == "Occurrences":
+        d = ratio_sli(events, freq="1D", by=(), tz=tz)
+        good, total = d["good"], d["total"]
+    elif slo.budgeting_method == "Timeslices":
+        d = timeslice_sli(events, slice_target=slo.timeslice_target, slice=_slice(slo), freq="1D", by=(),
+                          tz=tz)
+        good, total = d["good_slices"], d["slices"]
+    else:
+        slices = _slices(events, slo, tz)
+        day = slices["timestamp"].dt.tz_convert(tz).dt.tz_localize(None).dt.floor("D").rename("timestamp")
+        d = slices.groupby(day, sort=True).agg(good=("sli", "sum"), total=("sli", "size")).reset_index()
+        d["timestamp"] = d["timestamp"].dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
+        good, total = d["good"], d["total"]
+    days = d["timestamp"].dt.tz_convert(tz).dt.tz_localize(None).dt.floor("D")
+    return pd.DataFrame({"day": days.to_numpy(), "good": good.to_numpy(dtype=float),
+                         "total": total.to_numpy(dtype=float)})
+
+
+def _segment_medians(daily: pd.DataFrame, segments: pd.DataFrame) -> np.ndarray:
+    """Median daily error rate of each change-point segment (days with events from its start to its last)."""
+    ts = daily["timestamp"].to_numpy()
+    rate = daily["error_rate"].to_numpy(dtype=float)
+    out = []
+    for start, last in zip(segments["start"].to_numpy(), segments["last"].to_numpy(), strict=True):
+        inside = (ts >= start) & (ts <= last) & ~np.isnan(rate)
+        out.append(float(np.median(rate[inside])) if inside.any() else np.nan)
+    return np.array(out)
+
+
+def _after(origin: pd.Timestamp, offset: pd.Timedelta | None) -> pd.Timestamp:
+    """``origin + offset``, ``NaT`` for no offset (an exhaustion not within the period)."""
+    return pd.NaT if offset is None else origin + offset
+
+
+def _timestamps(values: list, tz: str) -> pd.Series:
+    """Timestamps (or ``NaT``) as one timezone-aware column in ``tz`` (microseconds)."""
+    return pd.to_datetime(pd.Series(values, dtype=object), utc=True).dt.tz_convert(tz).dt.as_unit("us")
+
+
+def month_outlook(
+    sli: pd.DataFrame,
+    catalog: Catalog,
+    *,
+    service: str,
+    month: str,
+    days: int = OUTLOOK_DAYS,
+    horizon: int = 30,
+    n_paths: int = 2000,
+    seed: int = 0,
+) -> MonthOutlook:
+    r"""Trend and risk of each SLO of a service as they stood at the end of a month.
+
+    Everything is computed at ``as_of``, the first instant of the next month in the service's time zone,
+    from the service's daily counts of the ``days`` days before it; data after the month is ignored, so the
+    outlook of an old month is what could have been known then.
+
+    * **Trend**: :func:`~slm_analytics.trend.trend_test` (Mann-Kendall with the Hamed-Rao correction for
+      autocorrelation, Sen's slope) of the daily error rate;
+    * **change point**: the latest level shift of :func:`~slm_analytics.trend.change_points` (daily counts,
+      PELT) in the window;
+    * **risk**: :func:`~slm_analytics.forecast.breach_probability` at the SLO's next window end: a calendar
+      SLO's next period (the next month for ``window: month``), a rolling SLO's trailing window 7 days on
+      (the next weekly review);
+    * **budget**: :func:`~slm_analytics.forecast.exhaustion_time` over the next period (calendar SLOs) or the
+      next window length (rolling SLOs), with the straight-line estimate (remaining budget / current burn);
+    * **forecast**: :func:`~slm_analytics.forecast.forecast_sli` of the daily error rate, ``horizon`` days
+      ahead (fast method, 80 % and 95 % intervals), for a chart.
+
+    Parameters
+    ----------
+    sli : DataFrame
+        Good/total event counts per bucket (``timestamp, service, slo, good, total``), e.g.
+        ``read_dataset("sli_5min")``; only the service's rows of the window are used.
+    catalog : Catalog
+        The service (time zone) and its SLOs (target, window, budgeting method).
+    service : str
+        The service.
+    month : str
+        ``"YYYY-MM"``, cut in the service's time zone.
+    days : int
+        Days of history before the month's end, at least 84 (the 12 weeks the breach simulation resamples).
+    horizon : int
+        Days of the error-rate forecast.
+    n_paths : int
+        Simulated paths of the breach probability and the exhaustion time.
+    seed : int
+        Seed of both simulations (the default makes reports reproducible).
+
+    Returns
+    -------
+    MonthOutlook
+        ``.table``, one row per SLO in catalog order, with columns:
+
+        - ``service``, ``slo``, ``budgeting_method``, ``unit`` (``"events"`` or ``"slices"``), ``target``,
+          ``window`` (as the catalog writes it), ``calendar`` (bool);
+        - ``as_of``: the month's end (local time);
+        - ``assessed`` (bool) and ``note`` (why not, e.g. too little data; ``""`` when assessed); the columns
+          below are ``NaN``/``NaT`` for an SLO not assessed;
+        - ``days``: days with events in the window; ``recent_error_rate``: error rate of the last 7 days
+          (pooled counts);
+        - ``trend`` (``"increasing"``, ``"decreasing"``, ``"no trend"``), ``trend_p_value``, ``trend_slope``,
+          ``trend_slope_low``, ``trend_slope_high``: Sen's slope of the daily error rate per day and its
+          95 % interval;
+        - ``change_at`` (local midnight starting the new level; ``NaT`` for none), ``change_before``,
+          ``change_after``: the typical daily error rate (median over its days) of the segments either
+          side of the latest change point;
+        - ``breach_window_start``, ``breach_window_end`` (local): the window assessed;
+          ``breach_probability``, ``breach_low``, ``breach_high`` (95 % interval); ``attainment_median``,
+          ``attainment_p10``, ``attainment_p90``: simulated attainment at the window end;
+          ``straight_line_attainment``: if the last 7 days' error rate went on;
+        - ``exhaustion_end`` (local): end of the period searched for budget exhaustion;
+          ``budget_remaining`` (share of the budget left at ``as_of`` in that period's window: 1 for a new
+          calendar period), ``burn_rate`` (last 7 days), ``exhaustion_probability`` (budget spent before
+          ``exhaustion_end``), ``exhaustion_median``, ``exhaustion_p10``, ``exhaustion_p90`` (local times;
+          ``NaT`` when that quantile is not before ``exhaustion_end``) and ``straight_line_exhaustion``
+          (``as_of`` + remaining budget / current burn; ``NaT`` when nothing burns; it may lie beyond
+          ``exhaustion_end``).
+
+        ``.daily`` and ``.forecasts``: see :class:`MonthOutlook`.
+
+    Raises
+    ------
+    ParameterError
+        If ``month`` is not ``"YYYY-MM"``; ``days`` < 84, ``horizon`` or ``n_paths`` < 1, or a bad seed.
+    DefinitionError
+        If ``service`` is not in the catalog.
+    DataError
+        If a column is missing from ``sli``.
+    InsufficientDataError
+        If the service has no event at all in the month. An SLO with too little history (fewer than 14
+        days with events in the window) is not assessed (``assessed`` False, the reason in ``note``).
+
+    Notes
+    -----
+    The functions are called on the SLO's daily counts in its units (events, or time slices for a
+    Timeslices SLO), local days of the service's time zone, which is what they compute from bucket data
+    themselves: the numbers equal direct calls on the bucket data with ``tz``, ``as_of`` and the same
+    ``seed``. The daily error rate is ``bad / total``. See the functions for the methods and their sources.
+
+    The levels either side of a change point are medians of the segments' daily error rates, not the pooled
+    ``bad / total`` of :func:`~slm_analytics.trend.change_points`: the search clips short spikes, and a
+    single outage day can pull a segment's pooled rate above that of the episode before it (payments'
+    availability in February 2026: a 3-day episode from 31 January, then a pooled 0.25 % that is one
+    day's outage on 12 February; the medians are 0.15 % and 0.01 %).
+
+    Examples
+    --------
+    mobile-api's latency regression of 16 June (the error rate stepped from about 0.45 % to 1.05 %, above
+    the 1 % its 99 % target allows) makes missing August likely, as the July review could have seen:
+
+    >>> from slm_analytics import read_dataset
+    >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
+    >>> outlook = month_outlook(sli, catalog, service="mobile-api", month="2026-07")
+    >>> row = outlook.table.set_index("slo").loc["latency"]
+    >>> print(row["trend"], f"{row['change_at']:%d %b}", f"{row['change_after']:.4f}")
+    increasing 17 Jun 0.0105
+    >>> print(f"{row['breach_window_end']:%d %b}", f"{row['breach_probability']:.3f}")
+    01 Sep 0.564
+    """
+    from .forecast import breach_probability, exhaustion_time, forecast_sli
+    from .trend import change_points, trend_test
+
+    _check_columns(sli)
+    days = _check_whole(days, "days", _MIN_OUTLOOK_DAYS,
+                        " (the breach simulation resamples the 12 weeks before the month's end)")
+    horizon = _check_whole(horizon, "horizon", 1, " (days of the error-rate forecast)")
+    tz = catalog.service(service).timezone
+    slos = catalog.slos_of(service)
+    start, end = month_bounds(month, tz=tz)
+    naive_days = pd.date_range(end.tz_localize(None) - pd.Timedelta(days=days), periods=days, freq="D")
+    first_occurrence = np.ones(days, dtype=bool)  # a repeated midnight: its first occurrence
+    day_starts = naive_days.tz_localize(tz, ambiguous=first_occurrence, nonexistent="shift_forward")
+    day_starts = day_starts.as_unit("us")
+    ts = sli["timestamp"]
+    mask = (sli["service"] == service).to_numpy() & (ts >= day_starts[0]).to_numpy() & (ts < end).to_numpy()
+    rows = sli.loc[mask, _COLUMNS]
+    if int(rows["total"].to_numpy()[(rows["timestamp"] >= start).to_numpy()].sum()) == 0:
+        raise _no_data(service, month, start, end, tz)
+
+    frames = []
+    for slo in slos:
+        counts = _daily_counts(rows[(rows["slo"] == slo.name).to_numpy()], slo, tz)
+        counts = counts.groupby("day").sum().reindex(naive_days, fill_value=0.0)
+        good, total = counts["good"].to_numpy(float), counts["total"].to_numpy(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rate = np.where(total > 0, (total - good) / np.where(total > 0, total, 1.0), np.nan)
+        frames.append(pd.DataFrame({
+            "service": service, "slo": slo.name, "budgeting_method": slo.budgeting_method,
+            "unit": "events" if slo.budgeting_method == "Occurrences" else "slices", "timestamp": day_starts,
+            "good": good, "bad": total - good, "total": total, "error_rate": rate, "target": slo.target,
+        }))
+    daily = pd.concat(frames, ignore_index=True)
+
+    nat = pd.NaT
+    out, used = [], []
+    for slo in slos:
+        one = daily[(daily["slo"] == slo.name).to_numpy()]
+        # from the first day with events (data may start within the window): days before it are not history
+        has = one["total"].to_numpy() > 0
+        counts = one.iloc[int(has.argmax()) if has.any() else len(one):]
+        counts = counts[["service", "slo", "timestamp", "good", "total"]]
+        used.append(counts)
+        calendar = slo.window in ("week", "month", "quarter")
+        row: dict = {"service": service, "slo": slo.name, "budgeting_method": slo.budgeting_method,
+                     "unit": one["unit"].iloc[0], "target": slo.target, "window": slo.window,
+                     "calendar": calendar, "as_of": end, "assessed": True, "note": ""}
+        last7 = one.iloc[-7:]
+        tot7 = float(last7["total"].sum())
+        row["days"] = int((one["total"] > 0).sum())
+        row["recent_error_rate"] = float(last7["bad"].sum()) / tot7 if tot7 > 0 else np.nan
+        try:
+            tr = trend_test(one.set_index("timestamp")["error_rate"], method="hamed_rao")
+            cp = change_points(counts)
+            bp = breach_probability(counts, slo, tz=tz, horizon="7d", as_of=end, n_paths=n_paths, seed=seed)
+            ex = exhaustion_time(counts, slo, tz=tz, as_of=end, n_paths=n_paths, seed=seed)
+        except InsufficientDataError as exc:
+            out.append({**row, "assessed": False, "note": str(exc)})
+            continue
+        levels = _segment_medians(one, cp.segments) if len(cp.points) else None
+        out.append({
+            **row,
+            "trend": tr.trend, "trend_p_value": tr.p_value, "trend_slope": tr.slope,
+            "trend_slope_low": tr.slope_low, "trend_slope_high": tr.slope_high,
+            "change_at": nat if levels is None else cp.points["timestamp"].iloc[-1],
+            "change_before": np.nan if levels is None else levels[-2],
+            "change_after": np.nan if levels is None else levels[-1],
+            "breach_window_start": bp.window_start, "breach_window_end": bp.window_end,
+            "breach_probability": bp.probability, "breach_low": bp.low, "breach_high": bp.high,
+            "attainment_median": bp.attainment_median, "attainment_p10": bp.attainment_p10,
+            "attainment_p90": bp.attainment_p90, "straight_line_attainment": bp.straight_line_attainment,
+            "exhaustion_end": ex.window_end, "budget_remaining": ex.remaining, "burn_rate": ex.burn_rate,
+            "exhaustion_probability": ex.probability, "exhaustion_median": _after(ex.as_of, ex.median),
+            "exhaustion_p10": _after(ex.as_of, ex.low), "exhaustion_p90": _after(ex.as_of, ex.high),
+            "straight_line_exhaustion": _after(ex.as_of, ex.straight_line),
+        })
+    table = pd.DataFrame(out)
+    float_columns = ["recent_error_rate", "trend_p_value", "trend_slope", "trend_slope_low",
+                     "trend_slope_high", "change_before", "change_after", "breach_probability", "breach_low",
+                     "breach_high", "attainment_median", "attainment_p10", "attainment_p90",
+                     "straight_line_attainment", "budget_remaining", "burn_rate", "exhaustion_probability"]
+    time_columns = ["as_of", "change_at", "breach_window_start", "breach_window_end", "exhaustion_end",
+                    "exhaustion_median", "exhaustion_p10", "exhaustion_p90", "straight_line_exhaustion"]
+    for c in float_columns:
+        table[c] = table[c].astype(float) if c in table.columns else np.nan
+    for c in time_columns:
+        table[c] = _timestamps(table[c].tolist() if c in table.columns else [nat] * len(table), tz)
+    if "trend" not in table.columns:
+        table["trend"] = None
+    columns = ["service", "slo", "budgeting_method", "unit", "target", "window", "calendar", "as_of",
+               "assessed", "note", "days", "recent_error_rate", "trend", "trend_p_value", "trend_slope",
+               "trend_slope_low", "trend_slope_high", "change_at", "change_before", "change_after",
+               "breach_window_start", "breach_window_end", "breach_probability", "breach_low", "breach_high",
+               "attainment_median", "attainment_p10", "attainment_p90", "straight_line_attainment",
+               "exhaustion_end", "budget_remaining", "burn_rate", "exhaustion_probability",
+               "exhaustion_median", "exhaustion_p10", "exhaustion_p90", "straight_line_exhaustion"]
+    table = table[columns]
+
+    assessed = table.loc[table["assessed"], "slo"].tolist()
+    if assessed:
+        counts = pd.concat([c for c in used if len(c) and c["slo"].iloc[0] in assessed], ignore_index=True)
+        fc = forecast_sli(counts, horizon=horizon, method="fast", levels=(0.8, 0.95)).forecasts
+        order = {name: i for i, name in enumerate(assessed)}
+        fc = fc.assign(_o=fc["slo"].astype(str).map(order)).sort_values(["_o", "horizon"], kind="stable")
+        forecasts = fc.drop(columns="_o").reset_index(drop=True)
+        forecasts["service"] = forecasts["service"].astype(str)
+        forecasts["slo"] = forecasts["slo"].astype(str)
+    else:
+        forecasts = pd.DataFrame({c: pd.Series([], dtype=float) for c in
+                                  ["service", "slo", "timestamp", "horizon", "mean", "median", "lower_80",
+                                   "upper_80", "lower_95", "upper_95"]})
+    return MonthOutlook(service=service, month=month, as_of=end, table=table, daily=daily,
+                        forecasts=forecasts, days=days, n_paths=n_paths, seed=seed)
+
+
+def fleet_trends(
+    daily: pd.DataFrame,
+    catalog: Catalog | None = None,
+    *,
+    days: int = OUTLOOK_DAYS,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Trend of every SLO's daily error rate over the last days of the data (Mann-Kendall, Hamed-Rao).
+
+    :func:`~slm_analytics.trend.trend_tests` of ``1 - good / total`` per series over the ``days`` days up to
+    the last day of the frame (the same days for every series), with the correction for autocorrelation.
+
+    Parameters
+    ----------
+    daily : DataFrame
+        Daily counts with ``service``, ``slo``, ``timestamp`` (day starts), ``good`` and ``total``, e.g.
+        :func:`~slm_analytics.sli.ratio_sli` with ``freq="1D"``. Days without events are left out.
+    catalog : Catalog, optional
+        Adds each SLO's ``target`` (``NaN`` for a series not in the catalog).
+    days : int
+        Days tested, ending with the frame's last day (>= 3).
+    alpha : float
+        Significance level.
+
+    Returns
+    -------
+    DataFrame
+        One row per series (sorted by service and SLO; categorical columns, as ``read_dataset`` gives
+        them, in catalog order): the columns of
+        :func:`~slm_analytics.trend.trend_tests` (``trend``, ``h``, ``p_value``, ``slope`` per day and its
+        interval ``slope_low``, ``slope_high``, ``n``...), then ``error_rate`` (pooled ``bad / total`` over
+        the days tested), ``first_day``, ``last_day`` (the days tested) and ``target``.
+
+    Raises
+    ------
+    DataError
+        A missing column.
+    InsufficientDataError
+        No rows, or a series with fewer than 3 days with events in the window.
+    ParameterError
+        ``days`` < 3, ``alpha`` outside (0, 1).
+
+    Examples
+    --------
+    Over the last 90 days of the sample data, mobile-api's latency improves (its regression was fixed on
+    8 September) and checkout's probe error rate falls:
+
+    >>> from slm_analytics import read_dataset, ratio_sli
+    >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
+    >>> trends = fleet_trends(ratio_sli(sli, freq="1D"), catalog)
+    >>> trends.loc[trends["h"], ["service", "slo", "trend"]]
+           service           slo       trend
+    2     checkout        uptime  decreasing
+    15  mobile-api  availability  increasing
+    16  mobile-api       latency  decreasing
+    """
+    from .trend import trend_tests
+
+    missing = [c for c in ("service", "slo", "timestamp", "good", "total") if c not in daily.columns]
+    if missing:
+        msg = (f"fleet_trends: missing column(s) {', '.join(map(repr, missing))}; expected daily counts "
+               f"(ratio_sli(freq='1D')), found {', '.join(map(str, daily.columns))}")
+        raise DataError(msg)
+    days = _check_whole(days, "days", 3, " (days of daily error rates to test)")
+    if len(daily) == 0:
+        msg = "fleet_trends: no rows; give daily counts of at least 3 days"
+        raise InsufficientDataError(msg)
+    last = daily["timestamp"].max()
+    first = last - pd.Timedelta(days=days - 1)
+    window = daily[(daily["timestamp"] >= first).to_numpy() & (daily["total"] > 0).to_numpy()]
+    window = window[["service", "slo", "timestamp", "good", "total"]].copy()
+    window["error_rate"] = 1.0 - window["good"] / window["total"]
+    out = trend_tests(window, value="error_rate", method="hamed_rao", alpha=alpha)
+    sums = window.groupby(["service", "slo"], sort=True, observed=True)[["good", "total"]].sum()
+    out["error_rate"] = 1.0 - sums["good"].to_numpy(float) / sums["total"].to_numpy(float)  # same order
+    keys = list(zip(out["service"].astype(str), out["slo"].astype(str), strict=True))
+    out["first_day"] = first
+    out["last_day"] = last
+    targets = {} if catalog is None else {o.key: o.target for o in catalog.slos}
+    out["target"] = [targets.get(k, np.nan) for k in keys]
+    return out

@@ -16,6 +16,12 @@ to a self-contained HTML page (no code, charts as inline SVG: it opens without n
 
 Files are written under temporary names and renamed once complete, so a failing service never destroys
 an earlier report; its partly executed notebook is kept as ``<service>.failed.ipynb`` for diagnosis.
+
+The review ends with an outlook from the month's end (:func:`outlook_table`, :func:`outlook_notes` over
+:func:`~slm_analytics.compliance.month_outlook`). The analyst's ``notebooks/risk-forecast.ipynb`` is served
+here too: :func:`validate_risk_parameters`, :func:`load_risk_inputs`, and the tables of fleet risk
+(:func:`risk_table`), trends (:func:`trend_table`), backtests (:func:`breach_backtest_table`,
+:func:`forecast_backtest_table`) and target what-ifs (:func:`achievability_table`).
 """
 
 from __future__ import annotations
@@ -46,27 +52,39 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_NOTEBOOK",
     "Note",
+    "Notes",
     "ReviewInputs",
     "ReviewParameters",
     "ReviewRun",
+    "RiskInputs",
+    "RiskParameters",
     "ServiceHeader",
     "ServiceReport",
+    "achievability_table",
     "alert_table",
     "attainment_table",
+    "breach_backtest_table",
     "budget_table",
+    "forecast_backtest_table",
     "incident_availability_table",
     "incident_table",
     "latest_complete_month",
     "load_inputs",
+    "load_risk_inputs",
     "maintenance_table",
+    "outlook_notes",
+    "outlook_table",
     "parameters_in",
     "policy_table",
     "read_run_parameters",
+    "risk_table",
     "run_review",
     "service_header",
     "sla_table",
     "threshold_table",
+    "trend_table",
     "validate_parameters",
+    "validate_risk_parameters",
 ]
 
 #: The review notebook, relative to the project root (the folder holding the package).
@@ -116,8 +134,6 @@ class ReviewParameters(BaseModel):
         return value
 
 
-_REQUIRED = [n for n, f in ReviewParameters.model_fields.items() if f.is_required()]
-_ALLOWED = list(ReviewParameters.model_fields)
 _LITERAL_TYPES = (str, int, float, bool, type(None), list, tuple, dict)
 _IPYTHON_NAMES = frozenset({"In", "Out", "exit", "quit", "get_ipython", "open"})
 
@@ -181,30 +197,40 @@ def validate_parameters(**params: Any) -> ReviewParameters:
     ...
     slm_analytics.errors.ParameterError: unknown review parameter 'mnth'; allowed: service, month, data_dir
     """
+    return _validate(ReviewParameters, params, "review")
+
+
+def _validate(model: type[BaseModel], params: Mapping[str, Any], noun: str) -> Any:
+    """Validate notebook parameters with ``model``; one ParameterError naming every problem."""
+    allowed = list(model.model_fields)
+    required = [n for n, f in model.model_fields.items() if f.is_required()]
     problems = []
-    unknown = [k for k in params if k not in _ALLOWED]
+    unknown = [k for k in params if k not in allowed]
     if unknown:
-        problems.append(f"unknown review parameter{'s' if len(unknown) > 1 else ''} "
-                        f"{', '.join(map(repr, unknown))}; allowed: {', '.join(_ALLOWED)}")
-    missing = [k for k in _REQUIRED if k not in params]
+        problems.append(f"unknown {noun} parameter{'s' if len(unknown) > 1 else ''} "
+                        f"{', '.join(map(repr, unknown))}; allowed: {', '.join(allowed)}")
+    missing = [k for k in required if k not in params]
     if missing:
-        problems.append(f"missing review parameter{'s' if len(missing) > 1 else ''} "
-                        f"{', '.join(map(repr, missing))}; required: {', '.join(_REQUIRED)}")
-    known = {k: v for k, v in params.items() if k in _ALLOWED}
+        problems.append(f"missing {noun} parameter{'s' if len(missing) > 1 else ''} "
+                        f"{', '.join(map(repr, missing))}; required: {', '.join(required)}")
+    known = {k: v for k, v in params.items() if k in allowed}
     try:
-        result = ReviewParameters(**known) if not missing else None
+        result = model(**known) if not missing else None
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             name = str(err["loc"][0]) if err["loc"] else "?"
             if err["type"] == "string_type":
                 text = f"expected a string, got {err['input']!r} ({type(err['input']).__name__})"
+            elif err["type"] == "int_type":
+                text = f"expected a whole number, got {err['input']!r} ({type(err['input']).__name__})"
             else:
                 text = err["msg"].removeprefix("Value error, ")
-            problems.append(f"review parameter {name!r}: {text}")
+            problems.append(f"{noun} parameter {name!r}: {text}")
         result = None
-    if result is not None and result.data_dir and not Path(result.data_dir).is_dir():
+    data_dir = getattr(result, "data_dir", "")
+    if data_dir and not Path(data_dir).is_dir():
         problems.append(
-            f"review parameter 'data_dir': {result.data_dir!r} is not a folder; expected '' (bundled sample "
+            f"{noun} parameter 'data_dir': {data_dir!r} is not a folder; expected '' (bundled sample "
             "data) or a folder laid out like datasets/ (catalog.yaml, sli_5min.parquet, incidents.csv)"
         )
     if problems or result is None:
@@ -331,6 +357,202 @@ def latest_complete_month(sli: pd.DataFrame, *, timestamp: str = "timestamp", tz
         )
         raise InsufficientDataError(msg)
     return str(month)
+
+
+# ------------------------------------------------------------------------------- risk-forecast notebook
+
+
+def _as_of_time(value: str) -> pd.Timestamp:
+    """Parse an ``as_of`` parameter: a date (midnight UTC) or a timezone-aware time; UTC microseconds."""
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError) as exc:
+        msg = (f"{value!r} is not a time; expected '' (the end of the data), a date 'YYYY-MM-DD' (midnight "
+               "UTC) or a timezone-aware time such as '2026-07-01T00:00Z'")
+        raise ValueError(msg) from exc
+    if ts is pd.NaT:
+        msg = (f"{value!r} is not a time; expected '' (the end of the data) or a time such as "
+               "'2026-07-01T00:00Z'")
+        raise ValueError(msg)
+    if ts.tzinfo is None:
+        if not re.match(r"^\d{4}-\d{2}-\d{2}$", value.strip()):
+            msg = (f"{value!r} has no time zone; give a date 'YYYY-MM-DD' (midnight UTC) or a timezone-aware "
+                   "time such as '2026-07-01T00:00Z'")
+            raise ValueError(msg)
+        ts = ts.tz_localize("UTC")
+    return ts.tz_convert("UTC").as_unit("us")
+
+
+class RiskParameters(BaseModel):
+    """Parameters of the risk-forecast notebook (``notebooks/risk-forecast.ipynb``).
+
+    Attributes
+    ----------
+    as_of : str
+        Instant of the forecasts: ``""`` for the end of the data, a date ``"YYYY-MM-DD"`` (midnight UTC) or
+        a timezone-aware time. Data from ``as_of`` on is ignored, so an earlier ``as_of`` shows what could
+        have been known then.
+    data_dir : str
+        Folder laid out like ``datasets/``; ``""`` for the bundled sample data.
+    n_paths : int
+        Simulated paths per SLO of the breach probabilities (at least 100).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    as_of: str = ""
+    data_dir: str = ""
+    n_paths: int = 2000
+
+    @field_validator("as_of")
+    @classmethod
+    def _as_of(cls, value: str) -> str:
+        if value.strip():
+            _as_of_time(value)
+        return value
+
+    @field_validator("n_paths")
+    @classmethod
+    def _n_paths(cls, value: int) -> int:
+        if value < 100:
+            msg = (f"{value} simulated paths are too few for a probability with an interval; give at least "
+                   "100 (2000 is the default)")
+            raise ValueError(msg)
+        return value
+
+
+def validate_risk_parameters(**params: Any) -> RiskParameters:
+    """Check the risk-forecast notebook's parameters; call it in the notebook's validation cell.
+
+    In the notebook: ``validate_risk_parameters(**parameters_in(globals()))``, so that a parameter papermill
+    injected under a wrong name is reported.
+
+    Parameters
+    ----------
+    **params
+        ``as_of``, ``data_dir`` and ``n_paths``, all optional (see :class:`RiskParameters`).
+
+    Returns
+    -------
+    RiskParameters
+        The validated parameters.
+
+    Raises
+    ------
+    ParameterError
+        Naming every unknown parameter and every bad value (an ``as_of`` that is not a time, or a time
+        without a time zone; ``n_paths`` below 100 or not a whole number; a ``data_dir`` that is not a
+        folder).
+
+    Examples
+    --------
+    >>> validate_risk_parameters(as_of="2026-07-01", n_paths=2000)
+    RiskParameters(as_of='2026-07-01', data_dir='', n_paths=2000)
+    >>> validate_risk_parameters(as_of="2026-07-01 12:00", n_path=500)
+    Traceback (most recent call last):
+    ...
+    slm_analytics.errors.ParameterError: unknown risk-forecast parameter 'n_path'; allowed: as_of, data_dir,
+    n_paths; risk-forecast parameter 'as_of': '2026-07-01 12:00' has no time zone; give a date 'YYYY-MM-DD'
+    (midnight UTC) or a timezone-aware time such as '2026-07-01T00:00Z'
+    """
+    return _validate(RiskParameters, params, "risk-forecast")
+
+
+@dataclass(frozen=True, repr=False)
+class RiskInputs:
+    """The data the risk-forecast notebook reads, cut at ``as_of``.
+
+    Attributes
+    ----------
+    catalog : Catalog
+        Services and SLOs.
+    sli : DataFrame
+        SLI event counts per bucket (``sli_5min``) before ``as_of``.
+    daily : DataFrame
+        :func:`~slm_analytics.sli.ratio_sli` of ``sli`` per SLO and UTC day (``service``, ``slo``,
+        ``timestamp``, ``good``, ``total``, ``sli``): the fleet view of trends and error-rate forecasts.
+    as_of : Timestamp
+        The end of the data used (UTC): the first instant after its last bucket, which is ``as_of`` itself
+        when it falls on a bucket boundary.
+    start : Timestamp
+        The first bucket (UTC).
+    data_dir : str
+        Where the data was read from (``""``: bundled sample data).
+    """
+
+    catalog: Catalog
+    sli: pd.DataFrame
+    daily: pd.DataFrame
+    as_of: pd.Timestamp
+    start: pd.Timestamp
+    data_dir: str = ""
+
+    def _rows(self) -> list[tuple[str, str]]:
+        n_services = len({o.service for o in self.catalog.slos})
+        return [
+            ("SLOs", f"{len(self.catalog.slos)} of {n_services} services"),
+            ("Data", f"{self.start:%d %b %Y %H:%M} to {self.as_of:%d %b %Y %H:%M} UTC, {len(self.sli):,} "
+                     "SLI buckets"),
+            ("As of", f"{self.as_of:%a %d %b %Y %H:%M} UTC: later data is ignored"),
+            ("From", self.data_dir or "bundled sample data"),
+        ]
+
+    def __repr__(self) -> str:
+        return "RiskInputs(" + "; ".join(f"{k}: {v}" for k, v in self._rows()) + ")"
+
+    def _repr_html_(self) -> str:
+        cells = "".join(f"<tr><th style='text-align:left;padding-right:1em'>{html.escape(k)}</th>"
+                        f"<td style='text-align:left'>{html.escape(v)}</td></tr>" for k, v in self._rows())
+        return f"<table class='slm-service-header'>{cells}</table>"
+
+
+def load_risk_inputs(params: RiskParameters) -> RiskInputs:
+    """Read the catalog and the SLI data for the risk-forecast notebook, cut at ``as_of``.
+
+    Parameters
+    ----------
+    params : RiskParameters
+        Validated parameters (:func:`validate_risk_parameters`).
+
+    Returns
+    -------
+    RiskInputs
+
+    Raises
+    ------
+    ParameterError
+        If ``as_of`` is after the end of the data, or at or before its start.
+    DataError, DefinitionError
+        If a data file or the catalog is invalid.
+
+    Examples
+    --------
+    >>> inputs = load_risk_inputs(validate_risk_parameters(as_of="2026-07-01"))
+    >>> inputs.as_of, inputs.daily["timestamp"].max()
+    (Timestamp('2026-07-01 00:00:00+0000', tz='UTC'), Timestamp('2026-06-30 00:00:00+0000', tz='UTC'))
+    """
+    from .sli import ratio_sli
+
+    catalog = _read("catalog", params.data_dir)
+    sli = _read("sli_5min", params.data_dir)
+    ts = pd.DatetimeIndex(sli["timestamp"].unique()).sort_values()
+    if len(ts) < 2:
+        msg = f"{len(ts)} distinct timestamp(s) in the SLI data: need at least two to know the bucket width"
+        raise InsufficientDataError(msg)
+    step = pd.Timedelta(np.diff(ts.asi8).min(), unit=ts.unit)
+    start, end = ts[0].tz_convert("UTC"), (ts[-1] + step).tz_convert("UTC")
+    if params.as_of.strip():
+        when = _as_of_time(params.as_of)
+        if when > end or when <= start:
+            msg = (f"risk-forecast parameter 'as_of': {when:%Y-%m-%d %H:%M} UTC is outside the data "
+                   f"({start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC); give a time within it or '' for "
+                   "its end")
+            raise ParameterError(msg)
+        sli = sli[(sli["timestamp"] < when).to_numpy()]
+        kept = pd.DatetimeIndex(sli["timestamp"].unique())
+        end = (kept.max() + step).tz_convert("UTC")
+    return RiskInputs(catalog=catalog, sli=sli, daily=ratio_sli(sli, freq="1D"), as_of=end.as_unit("us"),
+                      start=start.as_unit("us"), data_dir=params.data_dir)
 
 
 # ------------------------------------------------------------------------------------------- sections
@@ -1052,6 +1274,656 @@ def incident_availability_table(summary: pd.DataFrame) -> Styler:
     ]
     shown = pd.DataFrame(rows, columns=["measure", "value"])
     return _left(shown.style.hide(axis="index"), ["measure", "value"])
+
+
+# -------------------------------------------------------------------------------------------- outlook
+
+
+@dataclass(frozen=True)
+class Notes:
+    """Short statements a section shows as a list ("what the numbers mean for the meeting").
+
+    Attributes
+    ----------
+    items : tuple of str
+        One statement per item; the part before the first ``": "`` is shown in bold (the SLO).
+    intro : str
+        A sentence shown before the list (may be empty).
+    """
+
+    items: tuple[str, ...]
+    intro: str = ""
+
+    def _repr_html_(self) -> str:
+        lis = []
+        for item in self.items:
+            head, sep, rest = item.partition(": ")
+            body = f"<b>{html.escape(head)}</b>: {html.escape(rest)}" if sep else html.escape(item)
+            lis.append(f"<li style='margin-bottom:4px'>{body}</li>")
+        intro = f"<p style='margin:0 0 4px 0'>{html.escape(self.intro)}</p>" if self.intro else ""
+        items = f"<ul style='margin:0;padding-left:1.2em'>{''.join(lis)}</ul>"
+        return f"<div class='slm-note'>{intro}{items}</div>"
+
+    def __str__(self) -> str:
+        lines = [self.intro] if self.intro else []
+        return "\n".join([*lines, *(f"- {i}" for i in self.items)])
+
+
+_GREEN = "color: #2e7d32; font-weight: bold"
+
+
+def _signed_pct(value: float) -> str:
+    """``0.396`` -> ``"+39.6%"``, with a true minus sign."""
+    return f"{value:+.1%}".replace("-", "−")
+
+
+def _target_decimals(target: float) -> int:
+    """Decimals needed to write ``target`` exactly in percent (0.99 -> 0, 0.999 -> 1, 0.9995 -> 2)."""
+    for d in range(6):
+        if abs(round(target * 100, d) - target * 100) < 1e-9:
+            return d
+    return 6
+
+
+def _target(target: float) -> str:
+    return f"{target * 100:.{_target_decimals(target)}f}%"
+
+
+def _attainment(value: float, target: float) -> str:
+    """Write an attainment with two more decimals than its target (99.9 % -> 99.974 %)."""
+    return _pct(value, max(_target_decimals(target) + 2, 2))
+
+
+def _chance(p: float) -> str:
+    """Write a probability for people: ``0.564`` -> ``"56%"``, ``0.0019`` -> ``"0.2%"``, ``0`` -> ``"0%"``."""
+    if p is None or pd.isna(p):
+        return "–"
+    if p == 0 or p == 1:
+        return f"{p:.0%}"
+    if p < 0.01 or p > 0.99:
+        return f"{p:.1%}"
+    return f"{p:.0%}"
+
+
+def _error_rate(value: float) -> str:
+    """Write an error rate to 3 digits: ``0.010533`` -> ``"1.05%"``, ``0.00024`` -> ``"0.0240%"``."""
+    if value is None or pd.isna(value):
+        return "–"
+    if value == 0:
+        return "0%"
+    pct = value * 100
+    decimals = max(0, 2 - int(np.floor(np.log10(abs(pct)))))
+    return f"{pct:.{decimals}f}%"
+
+
+def _points(value: float) -> str:
+    """Write a change of an error rate in signed percentage points (2 significant digits): ``"+0.058 pp"``."""
+    if value is None or pd.isna(value):
+        return "–"
+    if value == 0:
+        return "0 pp"
+    pp = value * 100
+    decimals = max(0, 1 - int(np.floor(np.log10(abs(pp)))))
+    return f"{pp:+.{decimals}f} pp".replace("-", "−")
+
+
+def _day(ts: pd.Timestamp, *, year: int | None = None) -> str:
+    """``"30 Aug"`` (with the year when it differs from ``year``)."""
+    text = f"{ts.day} {ts:%b}"
+    return text if year is None or ts.year == year else f"{text} {ts.year}"
+
+
+def _last_day(end: pd.Timestamp) -> pd.Timestamp:
+    """Return the last day of a window ending (exclusive) at a local midnight."""
+    return end - pd.Timedelta(microseconds=1)
+
+
+def _window_words(row: Any) -> tuple[str, str]:
+    """Name the window assessed, for a table and for a sentence.
+
+    ``("August (month)", "in August, by 31 Aug")`` or ``("28 days to 7 Aug", "over the 28 days to 7 Aug")``.
+    """
+    last = _last_day(row.breach_window_end)
+    if row.calendar:
+        start = row.breach_window_start
+        if row.window == "month":
+            name = f"{start:%B}"
+        elif row.window == "quarter":
+            name = f"Q{start.quarter} {start.year}"
+        else:
+            name = f"the week of {_day(start)}"
+        return f"{name} ({row.window})", f"in {name}, by {_day(last)}"
+    days = round((row.breach_window_end - row.breach_window_start) / pd.Timedelta(days=1))
+    return f"{days} days to {_day(last)}", f"over the {days} days to {_day(last)}"
+
+
+def _trend_words(row: Any) -> str:
+    if row.trend == "no trend":
+        return f"no trend (p = {row.trend_p_value:.2f})"
+    return f"{row.trend} (p = {row.trend_p_value:.3f})"
+
+
+def _exhaustion_words(row: Any, year: int) -> str:
+    end = _day(_last_day(row.exhaustion_end), year=year)
+    if row.budget_remaining <= 0:
+        return "already spent"
+    if row.exhaustion_probability == 0:
+        return f"not by {end}"
+    if pd.isna(row.exhaustion_median):
+        return f"not by {end} ({_chance(row.exhaustion_probability)} chance it does)"
+    low = _day(row.exhaustion_p10, year=year)
+    high = f"after {end}" if pd.isna(row.exhaustion_p90) else _day(row.exhaustion_p90, year=year)
+    return f"{_day(row.exhaustion_median, year=year)} (10–90%: {low} to {high})"
+
+
+def _straight_words(row: Any, year: int) -> str:
+    if row.budget_remaining <= 0:
+        return "already spent"
+    if pd.isna(row.straight_line_exhaustion):
+        return "never (nothing burning)"
+    text = _day(row.straight_line_exhaustion, year=year)
+    return f"{text} (after the window)" if row.straight_line_exhaustion >= row.exhaustion_end else text
+
+
+def outlook_table(outlook: Any) -> Styler:
+    """Present :func:`~slm_analytics.compliance.month_outlook`: each SLO's trend and risk at the month's end.
+
+    Parameters
+    ----------
+    outlook : MonthOutlook
+        Output of :func:`~slm_analytics.compliance.month_outlook`.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        One row per SLO: SLO, error-rate trend over the window (direction and p-value; a significant
+        increase in red), Sen slope per week in percentage points, latest change point (day: before →
+        after, typical daily error rates), next window, probability of missing the SLO there with its 95 %
+        interval (amber from 5 %, red from 50 %), projected attainment (median and 10-90 %), when the
+        budget runs out in the simulation (median and 10-90 %, or "not by" the end of the period searched)
+        and by the straight line. An SLO not assessed shows why.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> from slm_analytics.compliance import month_outlook
+    >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
+    >>> styled = outlook_table(month_outlook(sli, catalog, service="mobile-api", month="2026-07"))
+    >>> styled.data.set_index("SLO").loc["latency", ["latest change", "P(miss)", "budget runs out"]].tolist()
+    ['17 Jun: 0.448% → 1.05%', '56% (23%–85%)', '30 Aug (10–90%: 30 Aug to after 31 Aug)']
+    """
+    t = outlook.table
+    year = outlook.as_of.year
+    rows = []
+    for r in t.itertuples(index=False):
+        name = r.slo + (" (slices)" if r.unit == "slices" else "")
+        if not r.assessed:
+            rows.append({"SLO": name, "trend (90 days)": "not assessed", "Sen slope / week": "–",
+                         "latest change": "–", "next window": "–", "P(miss)": "–",
+                         "projected attainment": "–", "budget runs out": r.note, "straight line": "–"})
+            continue
+        change = "none"
+        if not pd.isna(r.change_at):
+            levels = f"{_error_rate(r.change_before)} → {_error_rate(r.change_after)}"
+            change = f"{_day(r.change_at, year=year)}: {levels}"
+        rows.append({
+            "SLO": name,
+            "trend (90 days)": _trend_words(r),
+            "Sen slope / week": _points(r.trend_slope * 7),
+            "latest change": change,
+            "next window": _window_words(r)[0],
+            "P(miss)": f"{_chance(r.breach_probability)} ({_chance(r.breach_low)}–{_chance(r.breach_high)})",
+            "projected attainment": (f"{_attainment(r.attainment_median, r.target)} "
+                                     f"({_attainment(r.attainment_p10, r.target)}–"
+                                     f"{_attainment(r.attainment_p90, r.target)})"),
+            "budget runs out": _exhaustion_words(r, year),
+            "straight line": _straight_words(r, year),
+        })
+    shown = pd.DataFrame(rows)
+    p = t["breach_probability"].to_numpy(dtype=float)
+    risk_style = [_RED if v >= 0.5 else _AMBER if v >= 0.05 else "" for v in np.nan_to_num(p)]
+    rising = [_RED if (a and tr == "increasing" and pv < 0.05) else ""
+              for a, tr, pv in zip(t["assessed"], t["trend"], t["trend_p_value"].fillna(1.0), strict=True)]
+    tz = str(outlook.as_of.tz)
+    month = f"{outlook.as_of - pd.Timedelta(days=1):%B %Y}"
+    caption = (
+        f"As it stood at the end of {month} ({outlook.as_of:%a %d %b %Y %H:%M} {tz}), from the "
+        f"{outlook.days} days before; later data is ignored. Trend: Mann–Kendall test "
+        "of the daily error rate with the Hamed–Rao correction (significant below p = 0.05), slope in "
+        "percentage points of error rate a week. P(miss): share of "
+        f"{outlook.n_paths:,} simulated paths (seed {outlook.seed}) that miss the target at the window end, "
+        "with its 95% interval; attainment and budget dates: median (10–90%) of the paths. Straight line: "
+        "remaining budget / the last 7 days' burn rate."
+    )
+    styler = (shown.style.hide(axis="index").set_caption(caption)
+              .apply(lambda _: risk_style, subset=["P(miss)"])
+              .apply(lambda _: rising, subset=["trend (90 days)"])
+              .set_properties(subset=["SLO", "Sen slope / week", "P(miss)"], **{"white-space": "nowrap"}))
+    return _left(styler, list(shown.columns))
+
+
+def _verdict(p: float) -> tuple[str, str]:
+    """Risk class of a breach probability and what it asks of the meeting."""
+    if p >= 0.7:
+        return "Likely to be missed", "Plan for a miss: agree the fix, and whether to slow releases, now."
+    if p >= 0.3:
+        return "A coin toss", "Worth a mitigation plan now and a check at the next weekly review."
+    if p >= 0.05:
+        return "Some risk", "Watch it at the weekly reviews."
+    return "Low risk", ""
+
+
+def _outlook_note(r: Any, as_of: pd.Timestamp, n_paths: int, daily: pd.DataFrame) -> str:
+    """Write the sentences of one SLO's outlook (``daily``: its days, for the worst day of the history)."""
+    year = as_of.year
+    target, allowed = _target(r.target), f"{(1 - r.target) * 100:.{_target_decimals(r.target)}f}%"
+    _, window = _window_words(r)
+    verdict, action = _verdict(r.breach_probability)
+    if r.breach_probability == 0:
+        first = (f"{verdict}: none of the {n_paths:,} simulated paths misses {target} {window} (95% bound: "
+                 f"{_chance(r.breach_high)}).")
+    else:
+        first = (f"{verdict}: a {_chance(r.breach_probability)} chance ({_chance(r.breach_low)}–"
+                 f"{_chance(r.breach_high)}) of missing {target} {window}.")
+    parts = [first]
+    attain = (f"Projected attainment {_attainment(r.attainment_median, r.target)} (10–90%: "
+              f"{_attainment(r.attainment_p10, r.target)}–{_attainment(r.attainment_p90, r.target)})")
+    straight_miss = r.straight_line_attainment < r.target
+    if straight_miss != (r.attainment_median < r.target):
+        attain += (f"; the straight line (the last 7 days' error rate going on) gives "
+                   f"{_attainment(r.straight_line_attainment, r.target)}, "
+                   f"{'a miss' if straight_miss else 'a pass'}")
+    parts.append(attain + ".")
+    step = (not pd.isna(r.change_at) and r.change_before > 0
+            and not 1 / 1.5 < r.change_after / r.change_before < 1.5)
+    level = (f"The error rate was {_error_rate(r.recent_error_rate)} over the last 7 days against the "
+             f"{allowed} the target allows")
+    if step:
+        direction = "up" if r.change_after > r.change_before else "down"
+        level = (f"The error rate stepped {direction} from {_error_rate(r.change_before)} to "
+                 f"{_error_rate(r.change_after)} on {_day(r.change_at, year=year)} and was "
+                 f"{_error_rate(r.recent_error_rate)} over the last 7 days, against the {allowed} the target "
+                 "allows")
+    significant = r.trend != "no trend" and r.trend_p_value < 0.05
+    if significant:
+        slope = f"{_points(r.trend_slope * 7)} a week, p = {r.trend_p_value:.3f}"
+        level += f"; over the 90 days the trend test finds it {r.trend} ({slope})"
+        if step:
+            level += ", which with a step in the window means 'higher than before' rather than a steady climb"
+    rising = (significant and r.trend == "increasing") or (step and r.change_after > r.change_before)
+    if r.breach_probability >= 0.05 or rising:
+        parts.append(level + ".")
+    at_risk = r.breach_probability >= 0.05
+    width = r.breach_high - r.breach_low
+    if at_risk:
+        if r.budget_remaining <= 0:
+            parts.append("The budget of the window is already spent.")
+        elif not pd.isna(r.exhaustion_median):
+            parts.append(f"At this pace the budget runs out around {_day(r.exhaustion_median, year=year)} "
+                         f"(straight line: {_straight_words(r, year)}).")
+    if at_risk or r.breach_high >= 0.3:  # a low risk with a wide interval is not ruled out
+        if width >= 0.3:
+            reasons = []
+            history = daily[(daily["timestamp"] >= as_of - pd.Timedelta(weeks=12)).to_numpy()]
+            rates = history["error_rate"].to_numpy(dtype=float)
+            if np.isfinite(rates).any() and np.nanmax(rates) >= 5 * (1 - r.target):
+                worst = history.iloc[int(np.nanargmax(rates))]
+                on, rate = _day(worst["timestamp"], year=year), _error_rate(worst["error_rate"])
+                reasons.append(f"single bad days (up to {rate} on {on}) spend much of the budget at once, "
+                               "and whether one recurs decides")
+            if not pd.isna(r.change_at) and step and as_of - r.change_at <= pd.Timedelta(weeks=8):
+                weeks = int((as_of - r.change_at) / pd.Timedelta(weeks=1))
+                since = _day(r.change_at, year=year)
+                if r.change_after > r.change_before:
+                    reasons.append(f"only the {weeks} weeks since the step up on {since} show the current "
+                                   "level (the better weeks before it still weigh in the simulation)")
+                else:
+                    reasons.append(f"the worse weeks before the step down on {since} still weigh in the "
+                                   "simulation")
+            if r.attainment_p10 < r.target < r.attainment_p90 and len(reasons) < 2:
+                reasons.append("the projected attainment straddles the target, so one better or worse week "
+                               "decides")
+            if not reasons:
+                reasons.append("the simulation rests on the last few weeks (the latest weigh most), and "
+                               "which kind of week recurs decides")
+            parts.append(f"The interval is wide because {', and because '.join(reasons[:2])}.")
+        parts.append(action if at_risk else "Unlikely but not ruled out: watch it at the weekly reviews.")
+    return f"{r.slo}: " + " ".join(parts)
+
+
+def outlook_notes(outlook: Any) -> Notes:
+    """Say what each SLO's outlook means for the meeting, riskiest first, in sentences.
+
+    Parameters
+    ----------
+    outlook : MonthOutlook
+        Output of :func:`~slm_analytics.compliance.month_outlook`.
+
+    Returns
+    -------
+    slm_analytics.review.Notes
+        One item per SLO, by decreasing breach probability: the risk class (low risk below 5 %, some risk to
+        30 %, a coin toss to 70 %, likely to be missed above) with the chance of missing the target and its
+        interval, the projected attainment (and the straight line when it disagrees); for an SLO at risk
+        (5 % or more) or whose error rate rises (a significant trend or a step up), the error-rate level,
+        step and trend; for an SLO at risk, when the budget runs out; for an SLO at risk or whose interval
+        reaches 30 %, why the interval is wide (single bad days, a recent step, an attainment straddling the
+        target, or the few weeks the simulation rests on) and what the meeting should do.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> from slm_analytics.compliance import month_outlook
+    >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
+    >>> notes = outlook_notes(month_outlook(sli, catalog, service="mobile-api", month="2026-07"))
+    >>> print(notes.items[0][:81])
+    latency: A coin toss: a 56% chance (23%–85%) of missing 99% in August, by 31 Aug.
+    """
+    t = outlook.table
+    order = t.assign(_p=t["breach_probability"].fillna(-1.0))
+    order = order.sort_values("_p", ascending=False, kind="stable")
+    items = []
+    for r in order.itertuples(index=False):
+        if not r.assessed:
+            items.append(f"{r.slo}: not assessed: {r.note}")
+            continue
+        daily = outlook.daily[(outlook.daily["slo"] == r.slo).to_numpy()]
+        items.append(_outlook_note(r, outlook.as_of, outlook.n_paths, daily))
+    month = f"{outlook.as_of - pd.Timedelta(days=1):%B %Y}"
+    whose = f"{outlook.service}'" if outlook.service.endswith("s") else f"{outlook.service}'s"
+    intro = f"Where {whose} SLOs stood at the end of {month}, riskiest first:"
+    return Notes(tuple(items), intro=intro)
+
+
+# --------------------------------------------------------------------------------------------- fleet risk
+
+
+def _window_of_risk(row: Any, tz: str) -> str:
+    end = _last_day(pd.Timestamp(row.window_end).tz_convert(tz))
+    if row.window in ("week", "month", "quarter"):
+        return f"{row.window} to {_day(end)}"
+    days = round((pd.Timestamp(row.window_end) - pd.Timestamp(row.window_start)) / pd.Timedelta(days=1))
+    return f"{days} days to {_day(end)}"
+
+
+def risk_table(risk: pd.DataFrame, catalog: Catalog) -> Styler:
+    """Present :func:`~slm_analytics.forecast.breach_probabilities`: every SLO's risk, riskiest first.
+
+    Parameters
+    ----------
+    risk : DataFrame
+        Output of :func:`~slm_analytics.forecast.breach_probabilities`.
+    catalog : Catalog
+        The services' time zones (window ends are shown as local days).
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        One row per SLO by decreasing probability (then upper bound): SLO, target, window assessed (its
+        last local day), probability of missing with its 95 % interval (amber from 5 %, red from 50 %),
+        projected attainment (median and 10-90 %), straight-line attainment, and the days of the window
+        observed and simulated.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> from slm_analytics.forecast import breach_probabilities
+    >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
+    >>> styled = risk_table(breach_probabilities(sli, catalog, as_of="2026-07-10T00:00Z", seed=1), catalog)
+    >>> styled.data["SLO"].head(3).tolist()
+    ['payments / uptime', 'mobile-api / latency', 'notifications / delivery']
+    """
+    tz_of = {s.name: s.timezone for s in catalog.services}
+    order = risk.sort_values(["probability", "high"], ascending=False, kind="stable")
+    rows = []
+    for r in order.itertuples(index=False):
+        rows.append({
+            "SLO": f"{r.service} / {r.slo}",
+            "target": _target(r.target),
+            "window": _window_of_risk(r, tz_of.get(r.service, "UTC")),
+            "P(miss)": f"{_chance(r.probability)} ({_chance(r.low)}–{_chance(r.high)})",
+            "projected attainment": (f"{_attainment(r.attainment_median, r.target)} "
+                                     f"({_attainment(r.attainment_p10, r.target)}–"
+                                     f"{_attainment(r.attainment_p90, r.target)})"),
+            "straight line": _attainment(r.straight_line_attainment, r.target),
+            "days observed / simulated": f"{int(r.observed_days)} / {int(r.simulated_days)}",
+        })
+    shown = pd.DataFrame(rows)
+    p = order["probability"].to_numpy(dtype=float)
+    style = [_RED if v >= 0.5 else _AMBER if v >= 0.05 else "" for v in p]
+    n_paths = int(order["n_paths"].iloc[0]) if len(order) else 0
+    caption = (f"Probability that each SLO misses its target at the end of its window: calendar SLOs at the "
+               f"end of their current period, rolling SLOs 7 days on; {n_paths:,} simulated paths each, 95% "
+               "interval. Straight line: the attainment if the last 7 days' error rate goes on.")
+    styler = shown.style.hide(axis="index").set_caption(caption).apply(lambda _: style, subset=["P(miss)"])
+    return _left(styler, ["SLO", "window", "P(miss)", "projected attainment"])
+
+
+def trend_table(trends: pd.DataFrame) -> Styler:
+    """Present :func:`~slm_analytics.compliance.fleet_trends`: the trend of every SLO, significant first.
+
+    Parameters
+    ----------
+    trends : DataFrame
+        Output of :func:`~slm_analytics.compliance.fleet_trends` (``target`` may be ``NaN``).
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        One row per SLO by increasing p-value: SLO, trend (a significant increase of the error rate in red,
+        a significant decrease in green), p-value, error rate over the window, Sen slope per week in
+        percentage points with its 95 % interval, and the slope as a share of the error rate the target
+        allows (how fast the burn rate moves).
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset, ratio_sli
+    >>> from slm_analytics.compliance import fleet_trends
+    >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
+    >>> styled = trend_table(fleet_trends(ratio_sli(sli, freq="1D"), catalog))
+    >>> styled.data[["SLO", "trend"]].head(2).values.tolist()
+    [['checkout / uptime', 'decreasing'], ['mobile-api / latency', 'decreasing']]
+    """
+    order = trends.sort_values("p_value", kind="stable")
+    target = order["target"].to_numpy(dtype=float)
+    weekly = order["slope"].to_numpy(dtype=float) * 7
+    shown = pd.DataFrame({
+        "SLO": (order["service"].astype(str) + " / " + order["slo"].astype(str)).to_numpy(),
+        "trend": order["trend"].astype(str).to_numpy(),
+        "p-value": order["p_value"].to_numpy(dtype=float),
+        "error rate": [_error_rate(v) for v in order["error_rate"].to_numpy(dtype=float)],
+        "Sen slope / week": [f"{_points(w)} ({_points(lo * 7).removesuffix(' pp')} to "
+                             f"{_points(hi * 7).removesuffix(' pp')})" for w, lo, hi in
+                             zip(weekly, order["slope_low"], order["slope_high"], strict=True)],
+        "burn rate / week": ["–" if np.isnan(t) else f"{w / (1 - t):+.3f}".replace("-", "−")
+                             for w, t in zip(weekly, target, strict=True)],
+    })
+    significant = order["h"].to_numpy(dtype=bool)
+    up = significant & (order["trend"].to_numpy() == "increasing")
+    down = significant & (order["trend"].to_numpy() == "decreasing")
+    colour = [_RED if u else _GREEN if d else "" for u, d in zip(up, down, strict=True)]
+    first, last = order["first_day"].iloc[0], order["last_day"].iloc[0]
+    days = int((last - first) / pd.Timedelta(days=1)) + 1
+    caption = (f"Mann–Kendall trend of each SLO's daily error rate over the {days} days {first:%d %b} to "
+               f"{last:%d %b %Y} (UTC days), corrected for autocorrelation (Hamed–Rao); significant below "
+               "p = 0.05 (red: rising, green: falling). Burn rate / week: the weekly slope divided by the "
+               "error rate the target allows.")
+    styler = (shown.style.hide(axis="index").set_caption(caption)
+              .format({"p-value": "{:.3f}"})
+              .apply(lambda _: colour, subset=["trend"]))
+    return _left(styler, ["SLO", "trend", "Sen slope / week"])
+
+
+_METHOD_NAMES = {
+    "forecast": "simulation (breach_probabilities)",
+    "straight_line": "straight line (last 7 days' burn rate)",
+    "climatology": "climatology (share of past windows missed)",
+}
+_FORECAST_NAMES = {
+    "forecast": "damped-trend forecast (forecast_sli)",
+    "straight_line": "straight line (last 7 days)",
+    "climatology": "climatology (all past days)",
+}
+
+
+def breach_backtest_table(backtest: Any) -> Styler:
+    """Present :func:`~slm_analytics.forecast.backtest_breach`: Brier scores and skill of the three methods.
+
+    Parameters
+    ----------
+    backtest : BreachBacktest
+        Output of :func:`~slm_analytics.forecast.backtest_breach`.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        One row per method: method, forecasts, windows missed, mean forecast probability, Brier score, and
+        the Brier skill scores against the straight line and climatology (positive in bold: better than the
+        reference); the caption states the result.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from slm_analytics import read_dataset
+    >>> from slm_analytics.forecast import backtest_breach
+    >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
+    >>> origins = pd.date_range("2026-06-06", periods=6, freq="7D", tz="UTC")
+    >>> styled = breach_backtest_table(backtest_breach(sli, catalog, origins=origins, n_paths=200))
+    >>> styled.data["method"].tolist()[0]
+    'simulation (breach_probabilities)'
+    """
+    s = backtest.summary
+    shown = pd.DataFrame({
+        "method": [_METHOD_NAMES.get(m, m) for m in s["method"]],
+        "forecasts": s["forecasts"].to_numpy(dtype=np.int64),
+        "windows missed": s["breaches"].to_numpy(dtype=np.int64),
+        "mean probability": s["mean_probability"].to_numpy(dtype=float),
+        "Brier score": s["brier"].to_numpy(dtype=float),
+        "skill vs straight line": s["bss_vs_straight_line"].to_numpy(dtype=float),
+        "skill vs climatology": s["bss_vs_climatology"].to_numpy(dtype=float),
+    })
+    row = s.set_index("method").loc["forecast"] if "forecast" in set(s["method"]) else None
+    caption = ("Rolling-origin backtest: at each weekly origin every SLO's probability of missing its next "
+               "window end, from the data before the origin only, scored against what happened. Brier score: "
+               "mean squared difference between probability and outcome (lower is better); skill: 1 − Brier "
+               "/ Brier of the reference (above 0 beats it).")
+    if row is not None:
+        caption += (f" Over {int(row['forecasts']):,} scored windows ({int(row['breaches'])} missed) the "
+                    f"simulation is {row['bss_vs_straight_line']:.0%} better than the straight line and "
+                    f"{row['bss_vs_climatology']:.0%} better than climatology.")
+    bold = {c: [("font-weight: bold" if v > 0 else "") for v in shown[c]]
+            for c in ("skill vs straight line", "skill vs climatology")}
+    styler = (shown.style.hide(axis="index").set_caption(caption)
+              .format({"mean probability": "{:.1%}", "Brier score": "{:.4f}", "forecasts": "{:,}",
+                       "skill vs straight line": _signed_pct, "skill vs climatology": _signed_pct}))
+    for c, style in bold.items():
+        styler = styler.apply(lambda _, st=style: st, subset=[c])
+    return _left(styler, ["method"])
+
+
+def forecast_backtest_table(backtest: Any, *, level: float = 0.9) -> Styler:
+    """Present :func:`~slm_analytics.forecast.backtest_forecasts`: interval coverage and accuracy.
+
+    Parameters
+    ----------
+    backtest : ForecastBacktest
+        Output of :func:`~slm_analytics.forecast.backtest_forecasts`.
+    level : float
+        The interval coverage the backtest was run with (its ``level``), for the caption.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        One row per method: method, scored series-days, coverage of the central interval (within 3 points
+        of ``level`` in bold), mean interval width, MAE, CRPS, and the CRPS skill against the straight line
+        and climatology.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from slm_analytics import read_dataset, ratio_sli
+    >>> from slm_analytics.forecast import backtest_forecasts
+    >>> sli = read_dataset("sli_5min")
+    >>> daily = ratio_sli(sli[sli["service"] == "search"], freq="1D", tz="America/New_York")
+    >>> origins = pd.date_range("2026-06-01", periods=8, freq="7D", tz="America/New_York")
+    >>> styled = forecast_backtest_table(backtest_forecasts(daily, horizon=7, origins=origins))
+    >>> styled.data["coverage"].round(3).tolist()
+    [0.893, 0.723, 0.839]
+    """
+    s = backtest.summary
+    shown = pd.DataFrame({
+        "method": [_FORECAST_NAMES.get(m, m) for m in s["method"]],
+        "series-days": s["forecasts"].to_numpy(dtype=np.int64),
+        "coverage": s["coverage"].to_numpy(dtype=float),
+        "mean width": s["interval_width"].to_numpy(dtype=float),
+        "MAE": s["mae"].to_numpy(dtype=float),
+        "CRPS": s["crps"].to_numpy(dtype=float),
+        "CRPS skill vs straight line": s["crps_skill_vs_straight_line"].to_numpy(dtype=float),
+        "CRPS skill vs climatology": s["crps_skill_vs_climatology"].to_numpy(dtype=float),
+    })
+    close = [("font-weight: bold" if abs(v - level) <= 0.03 else _AMBER) for v in shown["coverage"]]
+    horizon = int(backtest.forecasts["horizon"].max()) if len(backtest.forecasts) else 0
+    caption = (f"Daily error-rate forecasts 1 to {horizon} days ahead from rolling origins, each fitted on "
+               "the data before its origin. Coverage: share of days whose error rate fell inside the central "
+               f"{level:.0%} interval (calibrated: about {level:.0%}; bold within 3 points). MAE and CRPS in "
+               "error-rate units (lower is better); skill: 1 − CRPS / CRPS of the reference.")
+    styler = (shown.style.hide(axis="index").set_caption(caption)
+              .format({"series-days": "{:,}", "coverage": "{:.1%}", "mean width": "{:.4%}", "MAE": "{:.4%}",
+                       "CRPS": "{:.4%}", "CRPS skill vs straight line": _signed_pct,
+                       "CRPS skill vs climatology": _signed_pct})
+              .apply(lambda _: close, subset=["coverage"]))
+    return _left(styler, ["method"])
+
+
+def achievability_table(achievability: Any) -> Styler:
+    """Present :func:`~slm_analytics.forecast.target_achievability`: how often past windows met each target.
+
+    Parameters
+    ----------
+    achievability : TargetAchievability
+        Output of :func:`~slm_analytics.forecast.target_achievability`.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        One row per candidate target: target (the SLO's own marked "current"), past windows, independent
+        windows (the evidence), windows met, share met (below 90 % in amber), and the budget left at the
+        window end, median and worst window (negative in red: overspent).
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> from slm_analytics.forecast import target_achievability
+    >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
+    >>> ach = target_achievability(sli, catalog.slo("checkout", "availability"), targets=[0.999, 0.9995],
+    ...                            tz="Europe/London")
+    >>> achievability_table(ach).data["target"].tolist()
+    ['99.9% (current)', '99.95%']
+    """
+    t = achievability.targets
+    shown = pd.DataFrame({
+        "target": [_target(v) + (" (current)" if c else "") for v, c in zip(t["target"], t["current"],
+                                                                            strict=True)],
+        "past windows": t["windows"].to_numpy(dtype=np.int64),
+        "independent windows": t["independent_windows"].to_numpy(dtype=float),
+        "met": t["met"].to_numpy(dtype=np.int64),
+        "share met": t["share_met"].to_numpy(dtype=float),
+        "budget left (median)": t["budget_remaining_median"].to_numpy(dtype=float),
+        "budget left (worst)": t["budget_remaining_worst"].to_numpy(dtype=float),
+    })
+    share = [_AMBER if v < 0.9 else "" for v in shown["share met"]]
+    worst = [_RED if v < 0 else "" for v in shown["budget left (worst)"]]
+    caption = (f"{achievability.service} / {achievability.slo} ({achievability.window} window): the "
+               "attainment of every past window against each candidate target. Rolling windows overlap, so "
+               "the evidence is the independent windows, not the past windows. Budget left: (attainment − "
+               "target) / (1 − target) at the window end.")
+    styler = (shown.style.hide(axis="index").set_caption(caption)
+              .format({"independent windows": "{:.1f}", "share met": "{:.0%}",
+                       "budget left (median)": lambda v: _pct(v, 0).replace("-", "−"),
+                       "budget left (worst)": lambda v: _pct(v, 0).replace("-", "−")})
+              .apply(lambda _: share, subset=["share met"])
+              .apply(lambda _: worst, subset=["budget left (worst)"]))
+    return _left(styler, ["target"])
 
 
 # --------------------------------------------------------------------------------------------- runner

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -318,3 +320,237 @@ def test_budget_chart_on_the_bundled_data_renders_to_svg():
     assert len(data_of(spec, spec["layer"][0])) == 3 * 28  # one point per SLO and day of February
     svg = vl_convert.vegalite_to_svg(spec)
     assert svg.startswith("<svg") and "availability (calendar month)" in svg
+
+
+# ------------------------------------------------------------------------------------------- forecast_chart
+
+
+def named_layers(spec: dict, panel: dict | None = None) -> dict[str, dict]:
+    """Layers by name; in a compound chart altair suffixes them with the panel's number (``history_0``)."""
+    layers_ = (panel or spec)["layer"]
+    return {re.sub(r"_\d+$", "", layer["name"]): layer for layer in layers_}
+
+
+def rows_of(spec: dict, layer: dict) -> list[dict]:
+    """A layer's data rows; altair hoists data shared by every layer to the chart."""
+    name = layer["data"]["name"] if "data" in layer else spec["data"]["name"]
+    return spec["datasets"][name]
+
+
+def history_frame(rates: list[float], *, start: str = "2026-07-01", slo: str = "latency",
+                  tz: str = "Asia/Seoul") -> pd.DataFrame:
+    """One SLO's daily error rates as MonthOutlook.daily holds them."""
+    days = pd.date_range(start, periods=len(rates), freq="D").tz_localize(tz).as_unit("us")
+    return pd.DataFrame({"service": "mobile-api", "slo": slo, "timestamp": days, "error_rate": rates,
+                         "target": 0.99, "budgeting_method": "Occurrences"})
+
+
+def forecast_frame(days: int = 3, *, start: str = "2026-07-05", slo: str = "latency",
+                   tz: str = "Asia/Seoul") -> pd.DataFrame:
+    """forecast_sli's columns for one SLO: mean 1 %, 80 % interval 0.8-1.3 %, 95 % interval 0.6-1.8 %."""
+    ts = pd.date_range(start, periods=days, freq="D").tz_localize(tz).as_unit("us")
+    return pd.DataFrame({"service": "mobile-api", "slo": slo, "timestamp": ts, "horizon": range(1, days + 1),
+                         "mean": 0.010, "median": 0.009, "lower_80": 0.008, "upper_80": 0.013,
+                         "lower_95": 0.006, "upper_95": 0.018})
+
+
+def test_forecast_chart_layers_encodings_and_threshold():
+    chart = charts.forecast_chart(history_frame([0.004, 0.011, np.nan, 0.012]), forecast_frame(), target=0.99)
+    assert isinstance(chart, alt.LayerChart)
+    spec = chart.to_dict()
+    named = named_layers(spec)
+    assert list(named) == ["forecast_band", "history", "forecast_line", "threshold_rule"]  # no day off scale
+    band, hist, line, rule = (named[k] for k in list(named)[:4])
+    assert band["mark"]["type"] == "area"
+    assert (band["encoding"]["y"]["field"], band["encoding"]["y2"]["field"]) == ("lower", "upper")
+    assert hist["mark"]["type"] == "line" and hist["mark"]["invalid"] == "break-paths-filter-domains"
+    for layer, field in ((hist, "error_rate"), (line, "point")):
+        assert (layer["encoding"]["x"]["field"], layer["encoding"]["x"]["type"]) == ("timestamp", "temporal")
+        assert (layer["encoding"]["y"]["field"], layer["encoding"]["y"]["type"]) == (field, "quantitative")
+    assert line["mark"]["strokeDash"] == [5, 3]
+    assert rule["encoding"]["y"] == {"datum": pytest.approx(0.01)}  # 1 - target
+    # history: the local days, the missing day a null; forecast: the mean per day, two interval levels
+    assert [(r["timestamp"], r["error_rate"]) for r in rows_of(spec, hist)] == [
+        ("2026-07-01", 0.004), ("2026-07-02", 0.011), ("2026-07-03", None), ("2026-07-04", 0.012)]
+    assert [r["point"] for r in rows_of(spec, line)] == [0.010] * 3
+    bands = rows_of(spec, band)
+    assert [(r["band"], r["lower"], r["upper"]) for r in bands[::3]] == [("95% interval", 0.006, 0.018),
+                                                                         ("80% interval", 0.008, 0.013)]
+    # one legend over the layers: observed, forecast mean, the two intervals
+    assert hist["encoding"]["color"]["scale"]["domain"] == ["observed", "forecast mean", "95% interval",
+                                                            "80% interval"]
+    assert spec["title"]["text"] == "mobile-api / latency"
+    assert spec["title"]["subtitle"][0] == ("green dashed: the 1% error rate the 99% target allows; forecast "
+                                            "from 05 Jul 2026")
+
+
+def test_forecast_chart_caps_the_scale_and_marks_the_spikes():
+    # cap = max(1.5 x 1 %, 1.25 x 90th percentile of history, 1.05 x upper 80 % (1.3 %), 1.25 x mean) = 1.5 %
+    hist = history_frame([0.004, 0.005, 0.006, 0.05])
+    spec = charts.forecast_chart(hist, forecast_frame(), target=0.99).to_dict()
+    named = named_layers(spec)
+    cap = named["history"]["encoding"]["y"]["scale"]
+    q90 = np.quantile([0.004, 0.005, 0.006, 0.05], 0.9)
+    assert cap["domain"] == [0, pytest.approx(max(0.015, q90 * 1.25, 0.013 * 1.05, 0.0125))]
+    assert cap["clamp"] is True
+    spikes = rows_of(spec, named["spikes"])
+    assert [(r["timestamp"], r["error_rate"]) for r in spikes] == [("2026-07-04", 0.05)]
+    assert spikes[0]["at"] == pytest.approx(cap["domain"][1])
+    assert spec["title"]["subtitle"][1].startswith("red triangles: 1 day above ")
+
+
+def test_forecast_chart_median_line_history_days_and_empty_forecast():
+    hist = history_frame([0.004] * 10)
+    chart = charts.forecast_chart(hist, forecast_frame(), target=0.99, point="median", history_days=3)
+    spec = chart.to_dict()
+    named = named_layers(spec)
+    assert [r["point"] for r in rows_of(spec, named["forecast_line"])] == [0.009] * 3
+    assert [r["timestamp"] for r in rows_of(spec, named["history"])] == ["2026-07-08", "2026-07-09",
+                                                                        "2026-07-10"]
+    spec = charts.forecast_chart(hist, forecast_frame().iloc[:0], target=0.99).to_dict()
+    named = named_layers(spec)
+    assert rows_of(spec, named["forecast_band"]) == [] and rows_of(spec, named["forecast_line"]) == []
+    assert spec["title"]["subtitle"][0].endswith("no forecast (too little data)")
+
+
+def test_forecast_chart_rejects_bad_input():
+    hist, fc = history_frame([0.004, 0.005]), forecast_frame()
+    with pytest.raises(DataError, match=r"forecast_chart: missing column\(s\) 'error_rate'"):
+        charts.forecast_chart(hist.drop(columns="error_rate"), fc, target=0.99)
+    with pytest.raises(ParameterError, match=r"forecast_chart: target 99 must be a number strictly between"):
+        charts.forecast_chart(hist, fc, target=99)
+    with pytest.raises(ParameterError, match=r"forecast_chart: history_days 0 must be a whole number >= 1"):
+        charts.forecast_chart(hist, fc, target=0.99, history_days=0)
+    with pytest.raises(ParameterError, match=r"forecast_chart: point 'p50' is not one of 'mean'"):
+        charts.forecast_chart(hist, fc, target=0.99, point="p50")
+
+
+def test_forecast_charts_stack_one_chart_per_slo_with_its_own_forecast():
+    daily = pd.concat([history_frame([0.004, 0.005], slo="latency"),
+                       history_frame([0.0002, 0.0003], slo="availability").assign(target=0.999)])
+    fc = pd.concat([forecast_frame(slo="latency"), forecast_frame(slo="availability").iloc[:0]])
+    chart = charts.forecast_charts(daily, fc)
+    assert isinstance(chart, alt.VConcatChart)
+    spec = chart.to_dict()
+    titles = [c["title"]["text"] for c in spec["vconcat"]]
+    assert titles == ["mobile-api / latency", "mobile-api / availability"]
+    rules = [named_layers(spec, c)["threshold_rule"] for c in spec["vconcat"]]
+    assert [r["encoding"]["y"]["datum"] for r in rules] == [pytest.approx(0.01), pytest.approx(0.001)]
+    assert spec["resolve"]["scale"]["y"] == "independent"
+    with pytest.raises(DataError, match=r"forecast_charts: the frame is empty"):
+        charts.forecast_charts(daily.iloc[:0], fc)
+
+
+def test_forecast_charts_on_the_outlook_render_to_svg():
+    import vl_convert
+
+    from slm_analytics.compliance import month_outlook
+    from slm_analytics.data import read_dataset
+
+    outlook = month_outlook(read_dataset("sli_5min"), read_dataset("catalog"), service="mobile-api",
+                            month="2026-07")
+    spec = charts.forecast_charts(outlook.daily, outlook.forecasts).to_dict()
+    first = named_layers(spec, spec["vconcat"][0])
+    assert len(rows_of(spec, first["history"])) == 60  # the last 60 of the 90 days
+    assert len(rows_of(spec, first["forecast_line"])) == 30
+    svg = vl_convert.vegalite_to_svg(spec)
+    assert svg.startswith("<svg") and "mobile-api / latency" in svg
+
+
+# ----------------------------------------------------------------------------------------------- risk_chart
+
+
+def risk_frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "service": ["checkout", "payments", "search"], "slo": ["availability", "uptime", "latency"],
+        "probability": [0.0, 0.8, 0.2], "low": [0.0, 0.5, 0.05], "high": [0.002, 0.95, 0.6],
+        "target": [0.999, 0.995, 0.99],
+        "window_end": pd.to_datetime(["2026-11-08", "2026-12-01", "2026-11-08"], utc=True),
+    })
+
+
+def test_risk_chart_layers_order_and_classes():
+    chart = charts.risk_chart(risk_frame())
+    assert isinstance(chart, alt.LayerChart)
+    spec = chart.to_dict()
+    named = named_layers(spec)
+    assert list(named) == ["interval", "dot", "labels"]
+    interval, dot = named["interval"], named["dot"]
+    assert (interval["encoding"]["x"]["field"], interval["encoding"]["x2"]["field"]) == ("low", "high")
+    assert (dot["encoding"]["x"]["field"], dot["encoding"]["x"]["type"]) == ("probability", "quantitative")
+    assert dot["encoding"]["y"]["type"] == "nominal"
+    riskiest_first = ["payments / uptime", "search / latency", "checkout / availability"]
+    assert dot["encoding"]["y"]["sort"] == riskiest_first
+    rows = {r["label"]: r for r in rows_of(spec, dot)}
+    assert rows["payments / uptime"]["risk"] == "above 70%"
+    assert rows["search / latency"]["risk"] == "5-30%"
+    assert rows["checkout / availability"]["risk"] == "below 5%"
+    assert rows["checkout / availability"]["window_end"] == "07 Nov 2026"  # the window's last day
+    assert dot["encoding"]["x"]["scale"]["domain"] == [0, 1]
+
+
+def test_risk_chart_rejects_missing_columns_and_empty():
+    with pytest.raises(DataError, match=r"risk_chart: missing column\(s\) 'high'"):
+        charts.risk_chart(risk_frame().drop(columns="high"))
+    with pytest.raises(DataError, match=r"risk_chart: the frame is empty"):
+        charts.risk_chart(risk_frame().iloc[:0])
+
+
+# ---------------------------------------------------------------------------------------- reliability_chart
+
+
+def reliability_frame() -> pd.DataFrame:
+    """BreachBacktest.reliability's shape: two methods, empty bins included."""
+    return pd.DataFrame({
+        "method": ["forecast"] * 3 + ["straight_line"] * 3,
+        "bin_low": [0.0, 0.1, 0.9] * 2, "bin_high": [0.1, 0.2, 1.0] * 2,
+        "n": [900, 0, 20, 950, 0, 30],
+        "mean_probability": [0.01, np.nan, 0.95, 0.0, np.nan, 1.0],
+        "observed_frequency": [0.02, np.nan, 0.9, 0.03, np.nan, 0.6],
+    })
+
+
+def test_reliability_chart_layers_diagonal_and_counts():
+    chart = charts.reliability_chart(reliability_frame())
+    spec = chart.to_dict()
+    named = named_layers(spec)
+    assert list(named) == ["diagonal", "lines", "points", "counts"]
+    assert [(r["mean_probability"], r["observed_frequency"]) for r in rows_of(spec, named["diagonal"])] == [
+        (0.0, 0.0), (1.0, 1.0)]
+    points = rows_of(spec, named["points"])
+    assert len(points) == 4  # empty bins left out
+    assert named["points"]["encoding"]["size"]["field"] == "n"
+    assert named["points"]["encoding"]["x"]["field"] == "mean_probability"
+    assert named["points"]["encoding"]["y"]["field"] == "observed_frequency"
+    assert named["points"]["encoding"]["color"]["scale"]["domain"] == ["forecast", "straight line"]
+    assert [r["n"] for r in rows_of(spec, named["counts"])] == [900, 20]  # the forecast's bins only
+    assert named["points"]["encoding"]["x"]["scale"]["domain"] == [0, 1]
+
+
+def test_reliability_chart_rejects_no_forecast():
+    frame = reliability_frame().assign(n=0)
+    with pytest.raises(DataError, match=r"reliability_chart: no bin holds a forecast"):
+        charts.reliability_chart(frame)
+    with pytest.raises(DataError, match=r"reliability_chart: missing column\(s\) 'n'"):
+        charts.reliability_chart(reliability_frame().drop(columns="n"))
+
+
+# -------------------------------------------------------------------------------------- achievability_chart
+
+
+def test_achievability_chart_from_target_achievability():
+    from slm_analytics.data import read_dataset
+    from slm_analytics.forecast import target_achievability
+
+    sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
+    ach = target_achievability(sli, catalog.slo("checkout", "availability"), targets=[0.999, 0.9995],
+                               tz="Europe/London")
+    spec = charts.achievability_chart(ach).to_dict()
+    named = named_layers(spec)
+    assert list(named) == ["line", "target_rules"]
+    assert len(rows_of(spec, named["line"])) == len(ach.attainment)
+    assert named["line"]["encoding"]["y"]["field"] == "attainment"
+    rules = named["target_rules"]
+    labels = [r["label"] for r in rows_of(spec, rules if "data" in rules else rules["layer"][0])]
+    assert labels == ["99.9%: 100% of windows met it", "99.95%: 87% of windows met it"]
+    assert spec["title"]["text"] == "checkout / availability: attainment of past 28d windows"

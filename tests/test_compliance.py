@@ -20,20 +20,27 @@ from slm_analytics.budget import burn_rate_alerts, rolling_compliance
 from slm_analytics.catalog import Catalog
 from slm_analytics.compliance import (
     HISTORY,
+    OUTLOOK_DAYS,
+    MonthOutlook,
     alert_thresholds,
     budget_through_month,
     daily_attainment,
+    fleet_trends,
     month_alerts,
     month_bounds,
     month_end_budgets,
     month_incident_availability,
+    month_outlook,
     month_policy_triggers,
     month_sla,
     monthly_attainment,
 )
 from slm_analytics.data import read_dataset
 from slm_analytics.errors import DataError, DefinitionError, InsufficientDataError, ParameterError
+from slm_analytics.forecast import breach_probability, exhaustion_time, forecast_sli
 from slm_analytics.sla import budget_policy_triggers, sla_attainment
+from slm_analytics.sli import ratio_sli
+from slm_analytics.trend import change_points, trend_test, trend_tests
 
 TZ = "Europe/London"
 
@@ -625,3 +632,247 @@ def test_month_incident_availability_counts_business_hours_only(bundled, records
     assert row["eligible"] == pd.Timedelta(hours=153)
     assert row["downtime"] == pd.Timedelta(minutes=39)
     assert row["availability"] == pytest.approx(1 - 39 / (153 * 60), rel=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------- the outlook
+
+
+@pytest.fixture(scope="module")
+def mobile_july(bundled):
+    sli, catalog = bundled
+    return month_outlook(sli, catalog, service="mobile-api", month="2026-07")
+
+
+def window_daily(sli, service, slo, tz, end):
+    """The SLO's daily counts of the 90 local days before ``end``, straight from ratio_sli."""
+    start = (end.tz_localize(None) - pd.Timedelta(days=OUTLOOK_DAYS)).tz_localize(tz)
+    rows = sli[(sli["service"] == service) & (sli["slo"] == slo) & (sli["timestamp"] >= start)
+               & (sli["timestamp"] < end)]
+    return ratio_sli(rows, freq="1D", tz=tz)
+
+
+def test_outlook_is_taken_at_the_first_instant_of_the_next_month(mobile_july):
+    assert isinstance(mobile_july, MonthOutlook)
+    # August starts at midnight in Seoul, 15:00 UTC on 31 July
+    assert mobile_july.as_of == pd.Timestamp("2026-08-01", tz="Asia/Seoul")
+    assert (mobile_july.table["as_of"] == mobile_july.as_of).all()
+    assert mobile_july.table["slo"].tolist() == ["availability", "latency"]  # catalog order
+    assert mobile_july.table["assessed"].all()
+    days = mobile_july.daily.groupby("slo")["timestamp"].agg(["min", "max", "size"])
+    assert (days["size"] == OUTLOOK_DAYS).all()
+    assert (days["min"] == pd.Timestamp("2026-05-03", tz="Asia/Seoul")).all()  # 90 days: 3 May to 31 July
+    assert (days["max"] == pd.Timestamp("2026-07-31", tz="Asia/Seoul")).all()
+
+
+def test_outlook_trend_and_change_point_equal_direct_calls(bundled, mobile_july):
+    """trend_test and change_points on daily counts computed independently with ratio_sli give the same."""
+    sli, _ = bundled
+    for slo in ("availability", "latency"):
+        daily = window_daily(sli, "mobile-api", slo, "Asia/Seoul", mobile_july.as_of)
+        row = mobile_july.table.set_index("slo").loc[slo]
+        tr = trend_test(1 - daily.set_index("timestamp")["sli"], method="hamed_rao")
+        assert row["trend"] == tr.trend
+        assert row["trend_p_value"] == pytest.approx(tr.p_value, rel=1e-12)
+        assert row["trend_slope"] == pytest.approx(tr.slope, rel=1e-12)
+        interval = (row["trend_slope_low"], row["trend_slope_high"])
+        assert interval == pytest.approx((tr.slope_low, tr.slope_high), rel=1e-12)
+        cp = change_points(daily)
+        assert row["change_at"] == cp.points["timestamp"].iloc[-1]
+        # levels: median daily error rate of the last two segments
+        rate = (1 - daily.set_index("timestamp")["sli"])
+        before, after = cp.segments.iloc[-2], cp.segments.iloc[-1]
+        assert row["change_before"] == pytest.approx(rate[before["start"]:before["last"]].median(), rel=1e-12)
+        assert row["change_after"] == pytest.approx(rate[after["start"]:after["last"]].median(), rel=1e-12)
+
+
+def test_mobile_api_july_latency_shows_the_june_regression(mobile_july):
+    """The latency regression shipped on 16 June 09:30 UTC (18:30 in Seoul, datasets generator): the first
+    whole local day at the new level is 17 June; the error rate went from about 0.45 % to 1.05 %, above the
+    1 % a 99 % target allows, so August is more likely missed than not-quite, and the straight line agrees."""
+    row = mobile_july.table.set_index("slo").loc["latency"]
+    assert row["change_at"] == pd.Timestamp("2026-06-17", tz="Asia/Seoul")
+    assert row["change_before"] == pytest.approx(0.0045, abs=0.0003)
+    assert row["change_after"] == pytest.approx(0.0105, abs=0.0003)
+    assert row["trend"] == "increasing" and row["trend_p_value"] < 0.05
+    assert row["breach_window_start"] == pd.Timestamp("2026-08-01", tz="Asia/Seoul")
+    assert row["breach_window_end"] == pd.Timestamp("2026-09-01", tz="Asia/Seoul")
+    assert 0.3 < row["breach_probability"] < 0.8
+    assert row["breach_low"] <= row["breach_probability"] <= row["breach_high"]
+    assert row["straight_line_attainment"] < 0.99  # the last 7 days' burn rate (1.06) misses
+    assert row["recent_error_rate"] == pytest.approx(row["burn_rate"] * 0.01, rel=1e-9)
+    # a month-long window: exhaustion searched to its end; the straight line in late August
+    assert row["exhaustion_end"] == row["breach_window_end"]
+    late_august = pd.Timestamp("2026-08-25", tz="Asia/Seoul")
+    assert late_august < row["straight_line_exhaustion"] < row["exhaustion_end"]
+
+
+def test_outlook_risk_equals_direct_calls_on_the_bucket_data(bundled, mobile_july):
+    """breach_probability and exhaustion_time on the 5-minute buckets (their own daily aggregation, the whole
+    year of data, as_of at the month's end, same seed) give exactly the outlook's numbers."""
+    sli, catalog = bundled
+    table = mobile_july.table.set_index("slo")
+    for slo in ("availability", "latency"):
+        definition = catalog.slo("mobile-api", slo)
+        at = {"tz": "Asia/Seoul", "as_of": mobile_july.as_of, "n_paths": 2000, "seed": 0}
+        bp = breach_probability(sli, definition, **at)
+        ex = exhaustion_time(sli, definition, **at)
+        row = table.loc[slo]
+        assert row["breach_probability"] == bp.probability
+        assert (row["breach_low"], row["breach_high"]) == pytest.approx((bp.low, bp.high), rel=1e-12)
+        for name in ("attainment_median", "attainment_p10", "attainment_p90", "straight_line_attainment"):
+            assert row[name] == pytest.approx(getattr(bp, name), rel=1e-12)
+        assert row["breach_window_end"] == bp.window_end
+        assert row["exhaustion_probability"] == ex.probability
+        assert row["budget_remaining"] == pytest.approx(ex.remaining, rel=1e-12)
+        assert row["burn_rate"] == pytest.approx(ex.burn_rate, rel=1e-12)
+        for name, offset in (("exhaustion_median", ex.median), ("exhaustion_p10", ex.low),
+                             ("exhaustion_p90", ex.high), ("straight_line_exhaustion", ex.straight_line)):
+            expected = pd.NaT if offset is None else ex.as_of + offset
+            assert (pd.isna(row[name]) and pd.isna(expected)) or row[name] == expected, name
+
+
+def test_outlook_rolling_window_is_assessed_a_week_on(mobile_july):
+    row = mobile_july.table.set_index("slo").loc["availability"]  # rolling 28 days
+    assert not row["calendar"]
+    assert row["breach_window_end"] == mobile_july.as_of + pd.Timedelta(days=7)
+    assert row["breach_window_end"] - row["breach_window_start"] == pd.Timedelta(days=28)
+    assert row["exhaustion_end"] == mobile_july.as_of + pd.Timedelta(days=28)  # the window's length ahead
+
+
+def test_outlook_timeslices_slo_counts_slices_like_the_forecasts(bundled):
+    """checkout/uptime is a Timeslices SLO: the outlook's daily slice counts must be what breach_probability
+    computes from the buckets itself, or the probabilities would differ."""
+    sli, catalog = bundled
+    outlook = month_outlook(sli, catalog, service="checkout", month="2026-10")
+    row = outlook.table.set_index("slo").loc["uptime"]
+    assert row["unit"] == "slices"
+    days = outlook.daily[outlook.daily["slo"] == "uptime"]
+    # 5-minute slices with data, not probe events: 288 a day, 300 on 25 October (25 hours: summer time ends)
+    assert days.set_index("timestamp")["total"].value_counts().to_dict() == {288.0: 89, 300.0: 1}
+    assert days.set_index("timestamp").loc[pd.Timestamp("2026-10-25", tz="Europe/London"), "total"] == 300
+    bp = breach_probability(sli, catalog.slo("checkout", "uptime"), tz="Europe/London", as_of=outlook.as_of,
+                            n_paths=2000, seed=0)
+    assert row["breach_probability"] == bp.probability
+    assert row["attainment_median"] == pytest.approx(bp.attainment_median, rel=1e-12)
+
+
+def test_outlook_forecasts_equal_forecast_sli(bundled, mobile_july):
+    sli, _ = bundled
+    parts = [window_daily(sli, "mobile-api", slo, "Asia/Seoul", mobile_july.as_of)
+             for slo in ("availability", "latency")]
+    expected = forecast_sli(pd.concat(parts, ignore_index=True), horizon=30, method="fast").forecasts
+    got = mobile_july.forecasts
+    assert len(got) == 60
+    assert got["timestamp"].iloc[0] == mobile_july.as_of  # the first forecast day is the month's first
+    for slo in ("availability", "latency"):
+        a = got[got["slo"] == slo].reset_index(drop=True)
+        b = expected[expected["slo"] == slo].reset_index(drop=True)
+        for c in ("mean", "median", "lower_80", "upper_80", "lower_95", "upper_95"):
+            np.testing.assert_allclose(a[c], b[c], rtol=1e-12)
+        assert (a["timestamp"] == b["timestamp"]).all()
+
+
+def test_outlook_ignores_data_after_the_month(bundled, mobile_july):
+    sli, catalog = bundled
+    cut = sli[sli["timestamp"] < mobile_july.as_of]
+    again = month_outlook(cut, catalog, service="mobile-api", month="2026-07")
+    pd.testing.assert_frame_equal(again.table, mobile_july.table)
+    pd.testing.assert_frame_equal(again.forecasts, mobile_july.forecasts)
+
+
+def test_outlook_change_levels_are_segment_medians_not_pooled_rates(bundled):
+    """payments/availability in February: a 3-day episode from 31 January, then a calm month with one outage
+    day (12 February, 6.5 %). The pooled rate of the last segment (0.25 %) is that one day; the median is the
+    calm level."""
+    sli, catalog = bundled
+    outlook = month_outlook(sli, catalog, service="payments", month="2026-02")
+    row = outlook.table.set_index("slo").loc["availability"]
+    assert row["change_at"] == pd.Timestamp("2026-02-03", tz="Europe/London")
+    assert row["change_before"] == pytest.approx(0.00146, abs=0.00002)
+    assert row["change_after"] < 0.0002
+
+
+def test_outlook_slo_without_enough_history_is_not_assessed(bundled):
+    sli, catalog = bundled
+    end = pd.Timestamp("2026-08-01", tz="Asia/Seoul")
+    keep = ~((sli["service"] == "mobile-api") & (sli["slo"] == "availability")
+             & (sli["timestamp"] < end - pd.Timedelta(days=10)))
+    outlook = month_outlook(sli[keep], catalog, service="mobile-api", month="2026-07")
+    row = outlook.table.set_index("slo").loc["availability"]
+    assert not row["assessed"]
+    assert "14 days" in row["note"]
+    assert np.isnan(row["breach_probability"]) and pd.isna(row["change_at"])
+    assert outlook.forecasts["slo"].unique().tolist() == ["latency"]
+    assert outlook.table.set_index("slo").loc["latency", "assessed"]
+
+
+def test_outlook_parameters_are_checked(bundled):
+    sli, catalog = bundled
+    with pytest.raises(ParameterError, match=r"^days 30 must be a whole number >= 84 \(the breach simulat"):
+        month_outlook(sli, catalog, service="mobile-api", month="2026-07", days=30)
+    with pytest.raises(ParameterError, match=r"^horizon 0 must be a whole number >= 1"):
+        month_outlook(sli, catalog, service="mobile-api", month="2026-07", horizon=0)
+    with pytest.raises(InsufficientDataError, match=r"no SLI data for service 'mobile-api' in 2027-01"):
+        month_outlook(sli, catalog, service="mobile-api", month="2027-01")
+    with pytest.raises(DataError, match=r"missing column\(s\) 'good'"):
+        month_outlook(sli.drop(columns="good"), catalog, service="mobile-api", month="2026-07")
+
+
+def test_outlook_to_frame_and_repr(mobile_july):
+    assert mobile_july.to_frame().equals(mobile_july.table)
+    assert repr(mobile_july) == ("MonthOutlook(mobile-api, 2026-07, as of 2026-08-01 00:00 KST: P(miss) "
+                                 "availability 0%, latency 56%)")
+
+
+def test_fleet_trends_equal_trend_tests_and_trend_test(bundled):
+    sli, catalog = bundled
+    daily = ratio_sli(sli[sli["service"].isin(["mobile-api", "search"])], freq="1D")
+    trends = fleet_trends(daily, catalog, days=90)
+    window = daily[daily["timestamp"] >= daily["timestamp"].max() - pd.Timedelta(days=89)].copy()
+    window["error_rate"] = 1 - window["good"] / window["total"]
+    direct = trend_tests(window, value="error_rate", method="hamed_rao")
+    np.testing.assert_allclose(trends["p_value"], direct["p_value"], rtol=1e-12)
+    np.testing.assert_allclose(trends["slope"], direct["slope"], rtol=1e-12)
+    one = window[(window["service"] == "mobile-api") & (window["slo"] == "latency")]
+    single = trend_test(one.set_index("timestamp")["error_rate"], method="hamed_rao")
+    row = trends[(trends["service"] == "mobile-api") & (trends["slo"] == "latency")].iloc[0]
+    assert row["trend"] == single.trend == "decreasing"  # the fix of 8 September
+    assert row["p_value"] == pytest.approx(single.p_value, rel=1e-12)
+    # pooled error rate of the window, and the catalog's target
+    assert row["error_rate"] == pytest.approx(1 - one["good"].sum() / one["total"].sum(), rel=1e-12)
+    assert row["target"] == 0.99
+    assert row["first_day"] == pd.Timestamp("2026-08-03", tz="UTC")
+    assert row["last_day"] == pd.Timestamp("2026-10-31", tz="UTC")
+
+
+def test_fleet_trends_errors():
+    with pytest.raises(DataError, match=r"fleet_trends: missing column\(s\) 'good'"):
+        fleet_trends(pd.DataFrame({"service": [], "slo": [], "timestamp": [], "total": []}))
+    empty = pd.DataFrame({"service": [], "slo": [], "timestamp": [], "good": [], "total": []})
+    with pytest.raises(ParameterError, match=r"^days 2 must be a whole number >= 3"):
+        fleet_trends(empty, days=2)
+    with pytest.raises(InsufficientDataError, match=r"fleet_trends: no rows"):
+        fleet_trends(empty)
+
+
+def test_outlook_of_the_first_month_uses_the_history_there_is(bundled):
+    """November 2025 is the data's first month: the 90-day window starts in September, two months before the
+    data; those days are not history (breach_probability on the buckets agrees) and the forecast is fitted on
+    the 30 days of November only."""
+    sli, catalog = bundled
+    outlook = month_outlook(sli, catalog, service="checkout", month="2025-11")
+    assert outlook.table["assessed"].all()
+    assert (outlook.table["days"] == 30).all()
+    row = outlook.table.set_index("slo").loc["availability"]
+    bp = breach_probability(sli, catalog.slo("checkout", "availability"), tz="Europe/London",
+                            as_of=outlook.as_of, n_paths=2000, seed=0)
+    assert row["breach_probability"] == bp.probability
+    assert row["attainment_median"] == pytest.approx(bp.attainment_median, rel=1e-12)
+    days = outlook.daily[outlook.daily["slo"] == "availability"]
+    assert days["timestamp"].iloc[0] == pd.Timestamp("2025-09-02", tz="Europe/London")
+    november = days[days["total"] > 0][["service", "slo", "timestamp", "good", "total"]]
+    assert november["timestamp"].iloc[0] == pd.Timestamp("2025-11-01", tz="Europe/London")
+    fitted = forecast_sli(november, horizon=30).forecasts
+    got = outlook.forecasts[outlook.forecasts["slo"] == "availability"]
+    assert len(got) == 30
+    np.testing.assert_allclose(got["mean"], fitted["mean"], rtol=1e-12)

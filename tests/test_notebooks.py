@@ -2,12 +2,14 @@
 
 Clean: no outputs, no execution counts, only kernelspec/language_info metadata (nbstripout-like). Shape: a
 Markdown title first; at most one cell tagged ``parameters`` holding only literal assignments, followed by
-a validation cell; no ``def``, ``class`` or ``lambda`` in code cells. nbval runs them (``make test``).
+a validation cell (``validate_parameters(`` or ``validate_<notebook>_parameters(``); no ``def``, ``class`` or
+``lambda`` in code cells. nbval runs them (``make test``).
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,16 +17,22 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from slm_analytics.review import ReviewParameters
+from slm_analytics.review import ReviewParameters, RiskParameters
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").rglob("*.ipynb"))
 NOTEBOOKS = [p for p in NOTEBOOKS if ".ipynb_checkpoints" not in p.parts]
 IDS = [str(p.relative_to(ROOT)) for p in NOTEBOOKS]
+#: the call a validation cell makes: validate_parameters( or validate_risk_parameters(...
+VALIDATION = re.compile(r"\bvalidate_(\w+_)?parameters\(")
 
 
 def test_the_review_notebook_exists():
     assert ROOT / "notebooks" / "reports" / "service-review.ipynb" in NOTEBOOKS
+
+
+def test_the_risk_forecast_notebook_exists():
+    assert ROOT / "notebooks" / "risk-forecast.ipynb" in NOTEBOOKS
 
 
 def test_notebooks_are_not_git_ignored():
@@ -80,13 +88,13 @@ def test_parameters_cell_holds_only_literals(notebook):
         assert isinstance(node.targets[0], ast.Name)
         ast.literal_eval(node.value)  # raises unless a literal
     following = notebook.cells[notebook.cells.index(tagged[0]) + 1]
-    assert "validate_parameters(" in following.source, "the cell after the parameters must validate them"
+    assert VALIDATION.search(following.source), "the cell after the parameters must validate them"
 
 
 def test_sections_end_with_their_table_or_chart(notebook):
     """After the validation cell, each code cell's last statement is an expression: what the section shows."""
     cells = [c for c in notebook.cells if c.cell_type == "code"]
-    start = next((i + 1 for i, c in enumerate(cells) if "validate_parameters(" in c.source), len(cells))
+    start = next((i + 1 for i, c in enumerate(cells) if VALIDATION.search(c.source)), len(cells))
     for cell in cells[start:]:
         body = ast.parse(cell.source).body
         ends = bool(body) and isinstance(body[-1], ast.Expr)
@@ -99,3 +107,17 @@ def test_review_notebook_parameters_match_the_model():
     names = [node.targets[0].id for node in ast.parse(cell.source).body]
     assert names == list(ReviewParameters.model_fields)
     assert '_ = charts.use_renderer("report")' in "".join(c.source for c in nb.cells)
+
+
+def test_risk_forecast_notebook_parameters_match_the_model():
+    nb = nbformat.read(ROOT / "notebooks" / "risk-forecast.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    body = ast.parse(cell.source).body
+    names = [node.targets[0].id for node in body]
+    assert names == list(RiskParameters.model_fields)
+    defaults = {node.targets[0].id: ast.literal_eval(node.value) for node in body}
+    assert defaults == RiskParameters().model_dump()  # as_of "" (end of data), data_dir "", n_paths 2000
+    source = "".join(c.source for c in nb.cells)
+    assert "review.validate_risk_parameters(**review.parameters_in(globals()))" in source
+    # interactive in JupyterLab; nbval runs it headless with this renderer too (no network needed)
+    assert '_ = charts.use_renderer("lab")' in source

@@ -7,6 +7,7 @@ service, to check that the other services go on and that earlier reports survive
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -549,6 +550,233 @@ def test_incident_availability_table_without_incidents(catalog):
     assert values["MTTR (mean time to resolve)"] == "– (no incident started in the month)"
 
 
+# --------------------------------------------------------------------------------------------- outlook
+
+
+@pytest.fixture(scope="module")
+def mobile_july():
+    from slm_analytics.compliance import month_outlook
+
+    return month_outlook(read_dataset("sli_5min"), read_dataset("catalog"), service="mobile-api",
+                         month="2026-07")
+
+
+def test_outlook_table_mobile_api_july(mobile_july):
+    styled = review.outlook_table(mobile_july)
+    shown = styled.data.set_index("SLO")
+    assert list(shown.columns) == ["trend (90 days)", "Sen slope / week", "latest change", "next window",
+                                   "P(miss)", "projected attainment", "budget runs out", "straight line"]
+    latency = shown.loc["latency"]
+    row = mobile_july.table.set_index("slo").loc["latency"]
+    # the strings are the outlook's numbers, rounded for reading
+    assert latency["trend (90 days)"] == f"increasing (p = {row['trend_p_value']:.3f})"
+    assert latency["Sen slope / week"] == f"+{row['trend_slope'] * 7 * 100:.3f} pp"  # +0.058 pp
+    assert latency["latest change"] == "17 Jun: 0.448% → 1.05%"
+    assert latency["next window"] == "August (month)"
+    assert latency["P(miss)"] == (f"{row['breach_probability']:.0%} ({row['breach_low']:.0%}–"
+                                  f"{row['breach_high']:.0%})")
+    assert latency["projected attainment"] == "98.95% (98.94%–99.13%)"
+    assert latency["budget runs out"] == "30 Aug (10–90%: 30 Aug to after 31 Aug)"
+    assert latency["straight line"] == "30 Aug"
+    availability = shown.loc["availability"]
+    assert availability["next window"] == "28 days to 7 Aug"  # rolling: the window ending a week later
+    assert availability["P(miss)"] == "0% (0%–0.2%)"
+    assert availability["budget runs out"] == "not by 28 Aug"  # searched over the next 28 days
+    assert availability["straight line"] == "11 Oct (after the window)"
+    html_text = styled.to_html()
+    assert "color: #c0392b" in html_text  # a P(miss) of 56 % and a significant rising trend in red
+    assert "2,000 simulated paths (seed 0)" in html_text
+    assert "Sat 01 Aug 2026 00:00 Asia/Seoul" in html_text
+
+
+def test_outlook_table_and_notes_say_why_an_slo_is_not_assessed(mobile_july):
+    table = mobile_july.table.copy()
+    table.loc[0, ["assessed", "note"]] = [False, "breach_probability: too little history"]
+    for c in ("breach_probability", "breach_low", "breach_high"):
+        table.loc[0, c] = np.nan
+    outlook = dataclasses.replace(mobile_july, table=table)
+    shown = review.outlook_table(outlook).data.set_index("SLO")
+    assert shown.loc["availability", "trend (90 days)"] == "not assessed"
+    assert shown.loc["availability", "budget runs out"] == "breach_probability: too little history"
+    notes = review.outlook_notes(outlook)
+    assert notes.items[-1] == "availability: not assessed: breach_probability: too little history"
+
+
+def test_outlook_notes_mobile_api_july_say_what_it_means(mobile_july):
+    notes = review.outlook_notes(mobile_july)
+    assert notes.intro == "Where mobile-api's SLOs stood at the end of July 2026, riskiest first:"
+    latency, availability = notes.items  # riskiest first
+    assert latency.startswith("latency: A coin toss: a 56% chance (23%–85%) of missing 99% in August, by "
+                              "31 Aug. Projected attainment 98.95%")
+    assert "stepped up from 0.448% to 1.05% on 17 Jun" in latency
+    assert "against the 1% the target allows" in latency
+    assert "'higher than before' rather than a steady climb" in latency
+    assert "the budget runs out around 30 Aug (straight line: 30 Aug)" in latency
+    assert "The interval is wide because only the 6 weeks since the step up on 17 Jun show" in latency
+    assert latency.endswith("Worth a mitigation plan now and a check at the next weekly review.")
+    assert availability == ("availability: Low risk: none of the 2,000 simulated paths misses 99.9% over the "
+                            "28 days to 7 Aug (95% bound: 0.2%). Projected attainment 99.974% (10–90%: "
+                            "99.973%–99.975%).")  # a step down 10 weeks ago is no news for the meeting
+    html_text = notes._repr_html_()
+    assert html_text.startswith("<div class='slm-note'>") and "<b>latency</b>: A coin toss" in html_text
+    assert str(notes).splitlines()[1].startswith("- latency: A coin toss")
+
+
+def test_outlook_notes_single_bad_days_and_the_straight_line(bundled):
+    from slm_analytics.compliance import month_outlook
+
+    sli, catalog, _, _ = bundled
+    payments = review.outlook_notes(month_outlook(sli, catalog, service="payments", month="2026-02"))
+    assert payments.intro.startswith("Where payments' SLOs")  # possessive of a name ending in s
+    availability = payments.items[0]
+    assert availability.startswith("availability: A coin toss: a 49% chance")
+    assert "single bad days (up to 6.51% on 12 Feb) spend much of the budget at once" in availability
+    checkout = review.outlook_notes(month_outlook(sli, catalog, service="checkout", month="2026-10"))
+    uptime = checkout.items[0]
+    assert uptime.startswith("uptime: Low risk: a 1% chance")
+    assert "the straight line (the last 7 days' error rate going on) gives 99.359%, a miss" in uptime
+    assert "The interval is wide because single bad days (up to 3.12% on 27 Oct)" in uptime  # 0.0%-41%
+    assert uptime.endswith("Unlikely but not ruled out: watch it at the weekly reviews.")
+
+
+@pytest.mark.parametrize(("value", "text"), [(0.0, "0%"), (1.0, "100%"), (0.0019, "0.2%"), (0.564, "56%"),
+                                             (0.9913, "99.1%"), (np.nan, "–")])
+def test_chance(value, text):
+    assert review._chance(value) == text
+
+
+@pytest.mark.parametrize(("value", "text"), [(0.010533, "1.05%"), (0.00024, "0.0240%"), (0.0, "0%"),
+                                             (0.0651, "6.51%"), (np.nan, "–")])
+def test_error_rate(value, text):
+    assert review._error_rate(value) == text
+
+
+@pytest.mark.parametrize(("value", "text"), [(0.000583, "+0.058 pp"), (-2.8e-6, "−0.00028 pp"),
+                                             (0.0, "0 pp")])
+def test_points(value, text):
+    assert review._points(value) == text
+
+
+# ---------------------------------------------------------------------------------- risk-forecast notebook
+
+
+def test_validate_risk_parameters_defaults_and_values():
+    assert review.validate_risk_parameters() == review.RiskParameters(as_of="", data_dir="", n_paths=2000)
+    assert review.validate_risk_parameters(as_of="2026-07-01T00:00+09:00", n_paths=500).n_paths == 500
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"asof": "2026-07-01"}, r"^unknown risk-forecast parameter 'asof'; allowed: as_of, data_dir, n_paths$"),
+    ({"as_of": "soon"}, r"risk-forecast parameter 'as_of': 'soon' is not a time; expected ''"),
+    ({"as_of": "2026-07-01 12:00"}, r"'as_of': '2026-07-01 12:00' has no time zone; give a date 'YYYY-MM"),
+    ({"as_of": "July"}, r"'as_of': 'July' has no time zone"),
+    ({"n_paths": 50}, r"'n_paths': 50 simulated paths are too few .* give at least 100"),
+    ({"n_paths": 2000.0}, r"'n_paths': expected a whole number, got 2000.0 \(float\)"),
+    ({"data_dir": "/nonexistent"}, r"'data_dir': '/nonexistent' is not a folder"),
+])
+def test_validate_risk_parameters_rejects(params, message):
+    with pytest.raises(ParameterError, match=message):
+        review.validate_risk_parameters(**params)
+
+
+def test_load_risk_inputs_cuts_the_data_at_as_of():
+    inputs = review.load_risk_inputs(review.validate_risk_parameters(as_of="2026-07-01T00:00Z"))
+    assert inputs.as_of == pd.Timestamp("2026-07-01", tz="UTC")
+    assert inputs.sli["timestamp"].max() == pd.Timestamp("2026-06-30 23:55", tz="UTC")
+    assert inputs.daily["timestamp"].max() == pd.Timestamp("2026-06-30", tz="UTC")
+    assert inputs.start == pd.Timestamp("2025-11-01", tz="UTC")
+    assert {"service", "slo", "timestamp", "good", "total"} <= set(inputs.daily.columns)
+    assert "As of: Wed 01 Jul 2026 00:00 UTC: later data is ignored" in repr(inputs)
+    assert "<th style='text-align:left;padding-right:1em'>As of</th>" in inputs._repr_html_()
+
+
+def test_load_risk_inputs_end_of_data_and_outside():
+    inputs = review.load_risk_inputs(review.validate_risk_parameters())
+    assert inputs.as_of == pd.Timestamp("2026-11-01", tz="UTC")  # the last bucket starts at 23:55
+    assert len(inputs.sli) == len(read_dataset("sli_5min"))
+    with pytest.raises(ParameterError, match=r"'as_of': 2027-01-01 00:00 UTC is outside the data \(2025-11"):
+        review.load_risk_inputs(review.validate_risk_parameters(as_of="2027-01-01"))
+
+
+@pytest.fixture(scope="module")
+def fleet_risk(bundled):
+    from slm_analytics.forecast import breach_probabilities
+
+    sli, catalog, _, _ = bundled
+    return breach_probabilities(sli, catalog, as_of="2026-07-10T00:00Z", n_paths=500, seed=1)
+
+
+def test_risk_table_sorted_by_risk_with_local_window_ends(bundled, fleet_risk):
+    _, catalog, _, _ = bundled
+    styled = review.risk_table(fleet_risk, catalog)
+    shown = styled.data
+    p = fleet_risk.sort_values(["probability", "high"], ascending=False, kind="stable")
+    assert shown["SLO"].tolist() == (p["service"] + " / " + p["slo"]).tolist()
+    rows = shown.set_index("SLO")
+    # search is in New York, where as_of is 9 July 20:00: 9 July is the first day simulated, and the window
+    # ends 7 days on at the midnight starting 16 July (04:00 UTC): its last day is 15 July, not 16 (UTC)
+    assert rows.loc["search / latency", "window"] == "28 days to 15 Jul"
+    assert rows.loc["mobile-api / latency", "window"] == "month to 31 Jul"
+    assert rows.loc["checkout / availability", "days observed / simulated"] == "21 / 7"
+    assert "500 simulated paths each" in styled.to_html()
+
+
+def test_trend_table_significant_first_and_coloured(bundled):
+    from slm_analytics.compliance import fleet_trends
+    from slm_analytics.sli import ratio_sli
+
+    sli, catalog, _, _ = bundled
+    trends = fleet_trends(ratio_sli(sli[sli["service"].isin(["mobile-api", "checkout"])], freq="1D"), catalog)
+    styled = review.trend_table(trends)
+    shown = styled.data
+    assert shown["p-value"].is_monotonic_increasing
+    latency = shown.set_index("SLO").loc["mobile-api / latency"]
+    row = trends[(trends["service"] == "mobile-api") & (trends["slo"] == "latency")].iloc[0]
+    assert latency["trend"] == "decreasing"
+    assert latency["burn rate / week"] == f"{row['slope'] * 7 / 0.01:+.3f}".replace("-", "−")
+    html_text = styled.to_html()
+    assert "color: #2e7d32" in html_text and "color: #c0392b" in html_text  # falling and rising error rates
+    assert "over the 90 days 03 Aug to 31 Oct 2026" in html_text
+
+
+def test_backtest_tables_present_the_summaries(bundled):
+    from slm_analytics.forecast import backtest_breach, backtest_forecasts
+    from slm_analytics.sli import ratio_sli
+
+    sli, catalog, _, _ = bundled
+    origins = pd.date_range("2026-06-06", periods=6, freq="7D", tz="UTC")
+    bt = backtest_breach(sli, catalog, origins=origins, n_paths=200)
+    styled = review.breach_backtest_table(bt)
+    assert styled.data["method"].tolist() == ["simulation (breach_probabilities)",
+                                              "straight line (last 7 days' burn rate)",
+                                              "climatology (share of past windows missed)"]
+    np.testing.assert_allclose(styled.data["Brier score"], bt.summary["brier"], rtol=0)
+    row = bt.summary.iloc[0]
+    windows = f"{int(row['forecasts']):,} scored windows ({int(row['breaches'])} missed)"
+    assert (f"Over {windows} the simulation is {row['bss_vs_straight_line']:.0%} better than the straight "
+            "line") in styled.to_html()
+    daily = ratio_sli(sli[sli["service"] == "search"], freq="1D", tz="America/New_York")
+    fb = backtest_forecasts(daily, horizon=7, origins=pd.date_range("2026-06-01", periods=8, freq="7D",
+                                                                    tz="America/New_York"))
+    styled = review.forecast_backtest_table(fb, level=0.9)
+    np.testing.assert_allclose(styled.data["coverage"], fb.summary["coverage"], rtol=0)
+    assert "central 90% interval" in styled.to_html() and "1 to 7 days ahead" in styled.to_html()
+
+
+def test_achievability_table(bundled):
+    from slm_analytics.forecast import target_achievability
+
+    sli, catalog, _, _ = bundled
+    ach = target_achievability(sli, catalog.slo("checkout", "availability"), targets=[0.999, 0.9995],
+                               tz="Europe/London")
+    styled = review.achievability_table(ach)
+    assert styled.data["target"].tolist() == ["99.9% (current)", "99.95%"]
+    assert styled.data["met"].tolist() == ach.targets["met"].tolist()
+    html_text = styled.to_html()
+    assert "87%" in html_text and "color: #b9770e" in html_text  # 87 % of windows met 99.95 %: amber
+    assert "−65%" in html_text  # the worst window would have overspent 99.95 % by 65 %
+
+
 # ---------------------------------------------------------------------------------------- parameter files
 
 
@@ -702,6 +930,10 @@ def test_real_run_html_has_every_section(real_run):
     assert "Error budget remaining through October 2026" in text  # the budget chart's title, as SVG text
     assert "No planned maintenance recorded for checkout in October 2026." in text
     assert "retail-partners" in text  # checkout's SLA
+    for heading in ("Outlook: trend and risk", "What it means for the meeting", "The error rate ahead"):
+        assert heading in text
+    assert "Where checkout's SLOs stood at the end of October 2026, riskiest first:" in text
+    assert "checkout / uptime (share of bad time slices)" in text  # the forecast chart's title, as SVG text
     assert "Traceback" not in text and "Error" + "Name" not in text
 
 
@@ -729,6 +961,9 @@ def test_payments_february_report_shows_the_breach_credit_and_policy(payments_fe
     assert "release freeze" in text and "postmortem" in text and "quarterly planning item" in text
     assert "18 alerts fired for payments in February 2026" in text
     assert "1 planned maintenance window for payments in February 2026" in text
+    # the outlook at the end of February: March is a coin toss for availability, because of single bad days
+    assert "A coin toss: a 49% chance (11%–88%) of missing 99.95% in March, by 31 Mar." in text
+    assert "single bad days (up to 6.51% on 12 Feb)" in text
 
 
 def test_real_run_executed_notebook_has_parameters_and_outputs(real_run):
