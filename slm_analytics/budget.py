@@ -128,7 +128,7 @@ class ErrorBudget:
         The budget as time, :math:`(1-T) \cdot W` in minutes, and what is left of it.
     time_to_exhaustion : Timedelta or None
         Time until the remaining budget is spent at the current burn rate; ``Timedelta(0)`` if already
-        spent, ``None`` if nothing is burning.
+        spent, ``None`` if nothing is burning (or it would take more than a century).
     """
 
     sli: float
@@ -168,7 +168,8 @@ class ErrorBudget:
             raise ParameterError(msg)
         if self.remaining <= 0:
             return pd.Timedelta(0)
-        if rate == 0:
+        days = self.remaining / rate * (self.window / pd.Timedelta(days=1)) if rate > 0 else np.inf
+        if days > 100 * 365:  # nothing burning, or not within a century: never, for any SLO period
             return None
         return self.window * (self.remaining / rate)
 
@@ -689,58 +690,38 @@ def burn_rate_alerts(
                                   int(r.k_long), int(r.k_short)) for r in table.itertuples(index=False)]
         plans.append((tables[cache_key], _check_target(tgt)))
 
-    # blocks of up to 16 consecutive series sharing one rule table: 2-D array operations, so that numpy
-    # works long enough per call for two threads to help
-    blocks: list[tuple[int, int]] = []
-    for i in range(n_series):
-        if blocks and blocks[-1][1] == i and plans[i][0] is plans[blocks[-1][0]][0] and i - blocks[-1][0] < 16:
-            blocks[-1] = (blocks[-1][0], i + 1)
-        else:
-            blocks.append((i, i + 1))
-    targets = np.array([tgt for _, tgt in plans])
-    found: list[list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]] = [[] for _ in blocks]
+    found: list[list[tuple[int, np.ndarray, np.ndarray]]] = [[] for _ in range(n_series)]
 
-    def one(bi: int) -> None:
-        a, b = blocks[bi]
-        table = plans[a][0]
-        g, t = grid.good[a:b], grid.total[a:b]
-        if excluded is not None and excluded[a:b].any():
-            g, t = np.where(excluded[a:b], 0, g), np.where(excluded[a:b], 0, t)
-        rows = b - a
-        cb = scratch("cb2", rows * (n + 1)).reshape(rows, n + 1)
-        ct = scratch("ct2", rows * (n + 1)).reshape(rows, n + 1)
-        cb[:, 0] = 0
-        ct[:, 0] = 0
-        bad = np.subtract(t, g, out=scratch("bad2", rows * n, t.dtype).reshape(rows, n))
-        np.cumsum(bad, axis=1, out=cb[:, 1:], dtype=np.int64)
-        np.cumsum(t, axis=1, out=ct[:, 1:], dtype=np.int64)
+    def one(i: int) -> None:
+        table, tgt = plans[i]
+        g, t = grid.counts(i, excluded)
+        cb = cumulative(np.subtract(t, g, out=scratch("bad", n, t.dtype)), scratch("cb", n + 1))
+        ct = cumulative(t, scratch("ct", n + 1))
         for j, (_, _, rate, kl, ks) in enumerate(table):
             if kl > n:
                 continue
-            thr = rate * (1 - targets[a:b, None])
-            r, p = _long_window_candidates(cb, ct, kl, thr)
+            thr = rate * (1 - tgt)
+            cand = _long_window_candidates(cb, ct, kl, thr)
             # exact test of both windows at the candidate evaluation points (cumulative positions)
             for k in (kl, ks):
-                ok = (cb[r, p] - cb[r, p - k]) > thr[r, 0] * (ct[r, p] - ct[r, p - k])
-                r, p = r[ok], p[ok]
-            if p.size == 0:
+                cand = cand[(cb[cand] - cb[cand - k]) > thr * (ct[cand] - ct[cand - k])]
+            if cand.size == 0:
                 continue
-            # runs of consecutive firing evaluation points per series; position p closes the window ending
-            # at bucket p - 1, so a run of positions p0..p1 fires from bucket p0 - 1 to bucket p1 - 1
-            new = np.ones(p.size, dtype=bool)
-            new[1:] = (r[1:] != r[:-1]) | (p[1:] != p[:-1] + 1)
-            heads = np.flatnonzero(new)
-            tails = np.concatenate((heads[1:] - 1, [p.size - 1]))
-            found[bi].append((j, a + r[heads], p[heads] - 1, p[tails]))
+            # runs of consecutive firing evaluation points; position p closes the window ending at bucket
+            # p - 1, so a run of positions p0..p1 fires from bucket p0 - 1 up to (not including) bucket p1
+            breaks = np.flatnonzero(np.diff(cand) != 1)
+            first = cand[np.concatenate(([0], breaks + 1))] - 1
+            last = cand[np.concatenate((breaks, [cand.size - 1]))]
+            found[i].append((j, first, last))
 
-    grid.map_series(one, count=len(blocks))
+    grid.map_series(one)
     series, rule_idx, first, stop = [], [], [], []
-    for parts in found:
-        for j, ser, first_b, stop_b in parts:
-            series.append(ser)
-            rule_idx.append(np.full(ser.size, j))
-            first.append(first_b)
-            stop.append(stop_b)
+    for i, parts in enumerate(found):
+        for j, first_i, stop_i in parts:
+            series.append(np.full(first_i.size, i))
+            rule_idx.append(np.full(first_i.size, j))
+            first.append(first_i)
+            stop.append(stop_i)
     cols = [*by, "severity", "rule", "burn_rate", "start", "end", "ongoing"]
     if not series:
         empty = {c: pd.Series([], dtype=grid.keys[c].dtype) for c in by}
@@ -767,39 +748,34 @@ def burn_rate_alerts(
     return out.sort_values(["start", *by], kind="stable").reset_index(drop=True)
 
 
-def _long_window_candidates(
-    cb: np.ndarray, ct: np.ndarray, k: int, thr: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """``(row, p)`` of cumulative positions ``p`` (window ``[p-k, p)``) where ``bad > thr * total`` may hold.
+def _long_window_candidates(cb: np.ndarray, ct: np.ndarray, k: int, thr: float) -> np.ndarray:
+    """Cumulative positions ``p`` (window ``[p-k, p)``) where ``bad > thr * total`` may hold.
 
-    ``cb`` and ``ct`` are cumulative bad and total counts, one series per row; ``thr`` a column of
-    thresholds. Evaluation points are taken in blocks of ``m = k // 4``: the bad events of the union of a
-    block's windows bound every window's bad events from above, and the events of their intersection bound
-    every window's total from below. A block whose union's bad events do not exceed ``thr`` times its
+    Evaluation points are taken in blocks of ``m = k // 4``: the bad events of the union of a block's
+    windows bound every window's bad events from above, and the events of their intersection bound every
+    window's total from below. A block whose union's bad events do not exceed ``thr`` times its
     intersection's total cannot fire and is skipped; the others are returned whole for the exact test. The
     result of the exact test is the same as testing every point; the pruning only saves time, as bad
     minutes are rare. Short windows (small blocks) are tested at every point directly.
     """
-    n = ct.shape[1] - 1
+    n = len(ct) - 1
     m = max(k // 4, 1)
     if m < 8:
-        rows, size = cb.shape[0], n + 1 - k
-        bad_w = np.subtract(cb[:, k:], cb[:, :-k], out=scratch("cand_bad", rows * size).reshape(rows, size))
-        tot_w = np.subtract(ct[:, k:], ct[:, :-k], out=scratch("cand_tot", rows * size).reshape(rows, size))
-        limit = np.multiply(tot_w, thr, out=scratch("cand_lim", rows * size, np.float64).reshape(rows, size))
-        hit = np.greater(bad_w, limit, out=scratch("cand_hit", rows * size, np.bool_).reshape(rows, size))
-        r, c = np.nonzero(hit)
-        return r, c + k
+        size = n + 1 - k
+        bad_w = np.subtract(cb[k:], cb[:-k], out=scratch("cand_bad", size))
+        limit = np.multiply(np.subtract(ct[k:], ct[:-k], out=scratch("cand_tot", size)), thr,
+                            out=scratch("cand_lim", size, np.float64))
+        return np.flatnonzero(np.greater(bad_w, limit, out=scratch("cand_hit", size, np.bool_))) + k
     starts = np.arange(k, n + 1, m)  # first cumulative position of each block
     stops = np.minimum(starts + m, n + 1)  # one past the last
-    bad_union = cb[:, stops - 1] - cb[:, starts - k]
-    total_inter = ct[:, starts] - ct[:, stops - 1 - k]
-    r, blk = np.nonzero(bad_union > thr * np.maximum(total_inter, 0))
-    if r.size == 0:
-        return r, blk
-    lengths = stops[blk] - starts[blk]
+    bad_union = cb[stops - 1] - cb[starts - k]
+    total_inter = ct[starts] - ct[stops - 1 - k]
+    maybe = np.flatnonzero(bad_union > thr * np.maximum(total_inter, 0))
+    if maybe.size == 0:
+        return maybe
+    lengths = stops[maybe] - starts[maybe]
     offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    return np.repeat(r, lengths), np.repeat(starts[blk], lengths) + offsets
+    return np.repeat(starts[maybe], lengths) + offsets
 
 
 # ------------------------------------------------------------------------------------------- backtest

@@ -327,7 +327,7 @@ _SCRATCH = threading.local()
 
 
 def scratch(name: str, size: int, dtype: type = np.int64) -> np.ndarray:
-    """A reusable work array of this thread (contents undefined).
+    """Return a reusable work array of this thread (contents undefined).
 
     Fresh arrays of a year of 5-minute buckets (about 1 MB) come from the operating system page by page;
     those page faults cost more than the arithmetic, so per-series loops reuse one buffer per thread.
