@@ -24,6 +24,7 @@ import pandas as pd
 
 from .errors import DataError, ParameterError
 from .windows import (
+    _require,
     intersect_intervals,
     merge_intervals,
     schedule_intervals,
@@ -92,19 +93,6 @@ def _by(by: str | Iterable[str], frame: pd.DataFrame, what: str) -> tuple[str, .
         )
         raise ParameterError(msg)
     return cols
-
-
-def _require(frame: Any, columns: Iterable[str], what: str) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        msg = f"{what}: expected a DataFrame, got {type(frame).__name__}"
-        raise DataError(msg)
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        msg = (
-            f"{what}: missing column(s) {', '.join(map(repr, missing))}; "
-            f"found {', '.join(map(str, frame.columns)) or 'none'}"
-        )
-        raise DataError(msg)
 
 
 def _micros(values: pd.Series, what: str) -> np.ndarray:

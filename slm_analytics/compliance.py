@@ -39,6 +39,7 @@ import pandas as pd
 from .catalog import parse_window
 from .errors import DataError, InsufficientDataError, ParameterError
 from .sli import ratio_sli, timeslice_sli
+from .windows import _micros
 
 if TYPE_CHECKING:
     from .catalog import SLO, Catalog
@@ -712,9 +713,9 @@ def month_alerts(
     alerts = alerts[(alerts["start"] < end).to_numpy() & (alerts["end"] > start).to_numpy()]
     alerts = alerts.reset_index(drop=True)
     own = incidents[incidents["service"] == service]
-    s_inc = _micros(own["started_at"])
-    r_inc = _micros(own["resolved_at"].fillna(end.tz_convert("UTC")))
-    a_start, a_end = _micros(alerts["start"]), _micros(alerts["end"])
+    s_inc = _micros(own["started_at"], "incidents column 'started_at'")
+    r_inc = _micros(own["resolved_at"].fillna(end.tz_convert("UTC")), "incidents column 'resolved_at'")
+    a_start, a_end = _micros(alerts["start"], "alert starts"), _micros(alerts["end"], "alert ends")
     hit = (a_start[:, None] <= r_inc[None, :]) & (a_end[:, None] >= s_inc[None, :])  # alerts x incidents
     ids = own["id"].astype(str).to_numpy()
     by_name = {s.name: s for s in catalog.slos_of(service)}
@@ -734,11 +735,6 @@ def month_alerts(
         "overlaps_incident": hit.any(axis=1),
     })
     return out
-
-
-def _micros(values: pd.Series) -> np.ndarray:
-    """Timezone-aware times as int64 microseconds since the epoch."""
-    return values.dt.tz_convert("UTC").dt.as_unit("us").array.asi8
 
 
 def alert_thresholds(catalog: Catalog, *, service: str) -> pd.DataFrame:
