@@ -695,13 +695,17 @@ def burn_rate_alerts(
     def one(i: int) -> None:
         table, tgt = plans[i]
         g, t = grid.counts(i, excluded)
-        cb = cumulative(np.subtract(t, g, out=scratch("bad", n, t.dtype)), scratch("cb", n + 1))
+        bad = np.subtract(t, g, out=scratch("bad", n, t.dtype))
+        rules = [(j, rate * (1 - tgt), kl, ks) for j, (_, _, rate, kl, ks) in enumerate(table) if kl <= n]
+        if not rules:
+            return
+        hot = _hot_buckets(bad, t, min(r[1] for r in rules))
+        if hot.size == 0:  # no bucket with errors above the lowest threshold: no window can fire
+            return
+        cb = cumulative(bad, scratch("cb", n + 1))
         ct = cumulative(t, scratch("ct", n + 1))
-        for j, (_, _, rate, kl, ks) in enumerate(table):
-            if kl > n:
-                continue
-            thr = rate * (1 - tgt)
-            cand = _long_window_candidates(cb, ct, kl, thr)
+        for j, thr, kl, ks in rules:
+            cand = _alert_candidates(hot, bad, t, cb, ct, thr, kl, ks)
             # exact test of both windows at the candidate evaluation points (cumulative positions)
             for k in (kl, ks):
                 cand = cand[(cb[cand] - cb[cand - k]) > thr * (ct[cand] - ct[cand - k])]
@@ -714,7 +718,9 @@ def burn_rate_alerts(
             last = cand[np.concatenate((breaks, [cand.size - 1]))]
             found[i].append((j, first, last))
 
-    grid.map_series(one)
+    # one thread: each series is many short numpy calls, and two threads contending for the GIL were
+    # slower than one in the benchmark
+    grid.map_series(one, threads=1)
     series, rule_idx, first, stop = [], [], [], []
     for i, parts in enumerate(found):
         for j, first_i, stop_i in parts:
@@ -748,34 +754,83 @@ def burn_rate_alerts(
     return out.sort_values(["start", *by], kind="stable").reset_index(drop=True)
 
 
-def _long_window_candidates(cb: np.ndarray, ct: np.ndarray, k: int, thr: float) -> np.ndarray:
-    """Cumulative positions ``p`` (window ``[p-k, p)``) where ``bad > thr * total`` may hold.
+# Margin for the hot-bucket test: a bucket counts as hot above (1 - _SLACK) x the threshold, so that
+# floating-point rounding of ``thr * total`` can never hide a bucket that makes a window fire.
+_SLACK = 1e-9
 
-    Evaluation points are taken in blocks of ``m = k // 4``: the bad events of the union of a block's
-    windows bound every window's bad events from above, and the events of their intersection bound every
-    window's total from below. A block whose union's bad events do not exceed ``thr`` times its
-    intersection's total cannot fire and is skipped; the others are returned whole for the exact test. The
-    result of the exact test is the same as testing every point; the pruning only saves time, as bad
-    minutes are rare. Short windows (small blocks) are tested at every point directly.
+
+def _hot_buckets(bad: np.ndarray, total: np.ndarray, thr: float) -> np.ndarray:
+    """Buckets whose own error rate exceeds ``thr`` (slightly lowered, see ``_SLACK``), ascending.
+
+    A window's error rate is a traffic-weighted mean of its buckets' rates, so a window above ``thr`` holds
+    at least one such bucket; windows without one are never tested.
+    """
+    n = len(total)
+    nonzero = np.not_equal(bad, 0, out=scratch("hot_nz", n, np.bool_))
+    if np.count_nonzero(nonzero) < n // 8:  # errors are rare: test only the buckets that have some
+        idx = np.flatnonzero(nonzero)
+        return idx[bad[idx] > total[idx] * (thr * (1 - _SLACK))]
+    limit = np.multiply(total, thr * (1 - _SLACK), out=scratch("hot_lim", n, np.float64))
+    return np.flatnonzero(np.greater(bad, limit, out=scratch("hot_hit", n, np.bool_)))
+
+
+def _alert_candidates(hot: np.ndarray, bad: np.ndarray, total: np.ndarray, cb: np.ndarray, ct: np.ndarray,
+                      thr: float, kl: int, ks: int) -> np.ndarray:
+    """Cumulative positions ``p`` (windows ``[p-k, p)``) where a rule may fire, ascending; a superset.
+
+    Two exact shortcuts, whichever tests fewer positions:
+
+    * the short window must hold a bucket hot at ``thr`` (see :func:`_hot_buckets`), so only
+      ``h + 1 <= p <= h + ks`` for such buckets ``h`` can fire (cheap when errors are rare);
+    * blocks of consecutive positions are bounded at once (:func:`_block_bound`): first blocks of
+      ``kl // 4`` positions against the long window, then the survivors in sub-blocks against both
+      windows.
     """
     n = len(ct) - 1
-    m = max(k // 4, 1)
-    if m < 8:
-        size = n + 1 - k
-        bad_w = np.subtract(cb[k:], cb[:-k], out=scratch("cand_bad", size))
-        limit = np.multiply(np.subtract(ct[k:], ct[:-k], out=scratch("cand_tot", size)), thr,
-                            out=scratch("cand_lim", size, np.float64))
-        return np.flatnonzero(np.greater(bad_w, limit, out=scratch("cand_hit", size, np.bool_))) + k
-    starts = np.arange(k, n + 1, m)  # first cumulative position of each block
-    stops = np.minimum(starts + m, n + 1)  # one past the last
+    h = hot[bad[hot] > total[hot] * (thr * (1 - _SLACK))]  # hot at this rule's threshold
+    if h.size == 0:
+        return h
+    if ks == 1:  # the short window is the bucket itself
+        return h[h + 1 >= kl] + 1
+    m1 = max(kl // 4, 1)
+    if h.size * ks <= (n + 1 - kl) // m1:
+        new_run = np.flatnonzero(np.diff(h) > ks) + 1  # ranges of hot buckets closer than ks merge
+        lo = np.maximum(h[np.concatenate(([0], new_run))] + 1, kl)
+        hi = np.minimum(h[np.concatenate((new_run - 1, [h.size - 1]))] + ks + 1, n + 1)
+        keep = hi > lo
+        return _expand(lo[keep], hi[keep])
+    starts = np.arange(kl, n + 1, m1)
+    stops = np.minimum(starts + m1, n + 1)
+    keep = _block_bound(cb, ct, starts, stops, kl, thr)
+    starts, stops = starts[keep], stops[keep]
+    m2 = max(min(kl // 16, ks // 2), 1)
+    if m2 < m1 and starts.size:
+        sub = _expand(starts, stops, step=m2)
+        sub_stops = np.minimum(sub + m2, np.repeat(stops, -((starts - stops) // m2)))
+        keep = _block_bound(cb, ct, sub, sub_stops, kl, thr) & _block_bound(cb, ct, sub, sub_stops, ks, thr)
+        starts, stops = sub[keep], sub_stops[keep]
+    return _expand(starts, stops)
+
+
+def _block_bound(cb: np.ndarray, ct: np.ndarray, starts: np.ndarray, stops: np.ndarray, k: int,
+                 thr: float) -> np.ndarray:
+    """Whether some position in each block ``[start, stop)`` may have ``bad > thr * total`` over ``k``.
+
+    The bad events of the union of the block's windows bound every window's bad events from above, and
+    the events of their intersection bound every window's total from below; a block whose bound fails
+    cannot fire anywhere (``thr * x`` rounds monotonically, so this holds in floating point too).
+    """
     bad_union = cb[stops - 1] - cb[starts - k]
-    total_inter = ct[starts] - ct[stops - 1 - k]
-    maybe = np.flatnonzero(bad_union > thr * np.maximum(total_inter, 0))
-    if maybe.size == 0:
-        return maybe
-    lengths = stops[maybe] - starts[maybe]
-    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    return np.repeat(starts[maybe], lengths) + offsets
+    total_inter = np.maximum(ct[starts] - ct[stops - 1 - k], 0)
+    return bad_union > thr * total_inter
+
+
+def _expand(lo: np.ndarray, hi: np.ndarray, step: int = 1) -> np.ndarray:
+    """Concatenate ``range(lo[i], hi[i], step)`` for every i (ranges ascending and disjoint)."""
+    lengths = -((lo - hi) // step)  # ceil((hi - lo) / step)
+    total = int(lengths.sum())
+    offsets = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return np.repeat(lo, lengths) + offsets * step
 
 
 # ------------------------------------------------------------------------------------------- backtest

@@ -98,7 +98,7 @@ class Grid:
 
 def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy(), pd.Index(column.cat.categories)
+        return np.asarray(column.array.codes), pd.Index(column.cat.categories)  # a view, no copy
     codes, uniques = pd.factorize(column, sort=True)
     return codes, pd.Index(uniques)
 

@@ -305,6 +305,65 @@ def test_burn_rate_alerts_match_brute_force(sample, service, slo):
     assert len(expected) > 0
 
 
+def _convolution_alerts(good, total, target: float, table: pd.DataFrame) -> set[tuple]:
+    """Independent reference: every window's sums by convolution, tested at every bucket."""
+    good, total = np.asarray(good, dtype=np.int64), np.asarray(total, dtype=np.int64)
+    bad = total - good
+    n, out = len(total), set()
+    for r in table.itertuples(index=False):
+        thr = r.burn_rate * (1 - target)
+        kl = int(pd.Timedelta(parse_window(r.long_window)) / pd.Timedelta(minutes=5))
+        ks = int(pd.Timedelta(parse_window(r.short_window)) / pd.Timedelta(minutes=5))
+        if kl > n:
+            continue
+        fire = np.ones(n - kl + 1, dtype=bool)  # windows ending at buckets kl-1 .. n-1
+        for k in (kl, ks):
+            b = np.convolve(bad, np.ones(k, dtype=np.int64), "valid")[kl - k:]
+            t = np.convolve(total, np.ones(k, dtype=np.int64), "valid")[kl - k:]
+            fire &= b > thr * t
+        pos = np.flatnonzero(fire) + kl - 1  # bucket closing each firing window
+        starts = pos[np.concatenate(([True], np.diff(pos) != 1))] if pos.size else pos
+        ends = pos[np.concatenate((np.diff(pos) != 1, [True]))] + 1 if pos.size else pos
+        rule = f"{r.long_window}/{r.short_window}"
+        out |= {(rule, int(a), int(e)) for a, e in zip(starts, ends, strict=True)}
+    return out
+
+
+_POLICIES = [
+    SRE_WORKBOOK_POLICY,
+    pd.DataFrame({"severity": ["page", "page", "ticket"], "long_window": ["2h", "3h", "4h"],
+                  "short_window": ["10m", "1h", "2h"], "burn_rate": [10.0, 4.0, 1.0]}),
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    n=st.integers(1, 1500),
+    seed=st.integers(0, 2**32 - 1),
+    error_share=st.sampled_from([0.0, 0.002, 0.05, 0.5, 1.0]),
+    target=st.sampled_from([0.9, 0.99, 0.995, 0.999, 0.9999]),
+    policy=st.sampled_from([0, 1]),
+    bursts=st.integers(0, 6),
+)
+def test_burn_rate_alerts_match_convolution_on_random_data(n, seed, error_share, target, policy, bursts):
+    # sparse and dense errors, quiet and empty buckets, bursts: exercises every shortcut that picks which
+    # windows to test exactly (hot buckets, hot ranges, two levels of blocks) against testing every window
+    rng = np.random.default_rng(seed)
+    total = rng.integers(0, 50, n) * rng.choice([1, 10, 1000], n)
+    bad = np.where(rng.random(n) < error_share, rng.integers(0, 6, n), 0)
+    for s in rng.integers(0, n, bursts):
+        burst = slice(s, s + rng.integers(1, 30))
+        bad[burst] = total[burst] // rng.integers(1, 5)
+    bad = np.minimum(bad, total)
+    good = total - bad
+    table = burn_rate_thresholds("30d", _POLICIES[policy])
+    ours = burn_rate_alerts(_frame(good, total), target=target, period="30d", policy=_POLICIES[policy])
+    t0, step = pd.Timestamp("2026-01-01", tz="UTC"), pd.Timedelta(minutes=5)
+    got = {(r, int((a - t0) / step) - 1, int((e - t0) / step) - 1 + int(o))
+           for r, a, e, o in zip(ours["rule"], ours["start"], ours["end"], ours["ongoing"], strict=True)}
+    assert got == _convolution_alerts(good, total, target, table)
+
+
 def test_burn_rate_alerts_by_hand():
     # 1 day of quiet traffic, then 10 minutes with half the requests failing
     n = 288 + 12
