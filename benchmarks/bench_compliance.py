@@ -40,7 +40,7 @@ sli = pd.DataFrame({{"timestamp": np.tile(times.to_numpy(), N_SLO), "service": s
                     "good": good, "total": total}})
 sli["timestamp"] = (sli["timestamp"].dt.tz_localize("UTC") if sli["timestamp"].dt.tz is None
                     else sli["timestamp"])
-del total, bad, good
+del total, bad, good, services, slos, starts  # the frame holds its own copies
 data_gib = sli.memory_usage(deep=True).sum() / 2**30
 import gc; gc.collect()
 reset_peak()

@@ -14,7 +14,9 @@ Nothing here rounds; display code rounds a copy.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -690,46 +692,9 @@ def burn_rate_alerts(
                                   int(r.k_long), int(r.k_short)) for r in table.itertuples(index=False)]
         plans.append((tables[cache_key], _check_target(tgt)))
 
-    found: list[list[tuple[int, np.ndarray, np.ndarray]]] = [[] for _ in range(n_series)]
-
-    def one(i: int) -> None:
-        table, tgt = plans[i]
-        g, t = grid.counts(i, excluded)
-        bad = np.subtract(t, g, out=scratch("bad", n, t.dtype))
-        rules = [(j, rate * (1 - tgt), kl, ks) for j, (_, _, rate, kl, ks) in enumerate(table) if kl <= n]
-        if not rules:
-            return
-        hot = _hot_buckets(bad, t, min(r[1] for r in rules))
-        if hot.size == 0:  # no bucket with errors above the lowest threshold: no window can fire
-            return
-        cb = cumulative(bad, scratch("cb", n + 1))
-        ct = cumulative(t, scratch("ct", n + 1))
-        for j, thr, kl, ks in rules:
-            cand = _alert_candidates(hot, bad, t, cb, ct, thr, kl, ks)
-            # exact test of both windows at the candidate evaluation points (cumulative positions)
-            for k in (kl, ks):
-                cand = cand[(cb[cand] - cb[cand - k]) > thr * (ct[cand] - ct[cand - k])]
-            if cand.size == 0:
-                continue
-            # runs of consecutive firing evaluation points; position p closes the window ending at bucket
-            # p - 1, so a run of positions p0..p1 fires from bucket p0 - 1 up to (not including) bucket p1
-            breaks = np.flatnonzero(np.diff(cand) != 1)
-            first = cand[np.concatenate(([0], breaks + 1))] - 1
-            last = cand[np.concatenate((breaks, [cand.size - 1]))]
-            found[i].append((j, first, last))
-
-    # one thread: each series is many short numpy calls, and two threads contending for the GIL were
-    # slower than one in the benchmark
-    grid.map_series(one, threads=1)
-    series, rule_idx, first, stop = [], [], [], []
-    for i, parts in enumerate(found):
-        for j, first_i, stop_i in parts:
-            series.append(np.full(first_i.size, i))
-            rule_idx.append(np.full(first_i.size, j))
-            first.append(first_i)
-            stop.append(stop_i)
+    runs = _firing_runs(grid, excluded, plans)
     cols = [*by, "severity", "rule", "burn_rate", "start", "end", "ongoing"]
-    if not series:
+    if runs is None:
         empty = {c: pd.Series([], dtype=grid.keys[c].dtype) for c in by}
         empty.update({"severity": pd.Series([], dtype="str"), "rule": pd.Series([], dtype="str"),
                       "burn_rate": pd.Series([], dtype=float),
@@ -737,10 +702,7 @@ def burn_rate_alerts(
                       "end": pd.Series([], dtype="datetime64[us, UTC]"),
                       "ongoing": pd.Series([], dtype=bool)})
         return pd.DataFrame(empty)[cols]
-    s_idx = np.concatenate(series)
-    r_idx = np.concatenate(rule_idx)
-    a_pos = np.concatenate(first)
-    b_pos = np.concatenate(stop)
+    s_idx, r_idx, a_pos, b_pos = runs
     ongoing = b_pos >= n
     ends = grid.times + grid.step  # evaluation instants
     out = grid.keys.iloc[s_idx].reset_index(drop=True)
@@ -774,46 +736,137 @@ def _hot_buckets(bad: np.ndarray, total: np.ndarray, thr: float) -> np.ndarray:
     return np.flatnonzero(np.greater(bad, limit, out=scratch("hot_hit", n, np.bool_)))
 
 
-def _alert_candidates(hot: np.ndarray, bad: np.ndarray, total: np.ndarray, cb: np.ndarray, ct: np.ndarray,
-                      thr: float, kl: int, ks: int) -> np.ndarray:
-    """Cumulative positions ``p`` (windows ``[p-k, p)``) where a rule may fire, ascending; a superset.
+# Cumulative sums of this many buckets per array are kept at once (16 MiB): the series of one chunk are
+# evaluated together, so each rule costs a few numpy calls per chunk rather than per series, and chunks
+# run on a few threads (large numpy calls release the GIL; per-series threads were slower than one).
+_CHUNK_CELLS = 1 << 21
+_THREADS = min(os.cpu_count() or 1, 4)
 
-    Two exact shortcuts, whichever tests fewer positions:
 
-    * the short window must hold a bucket hot at ``thr`` (see :func:`_hot_buckets`), so only
-      ``h + 1 <= p <= h + ks`` for such buckets ``h`` can fire (cheap when errors are rare);
-    * blocks of consecutive positions are bounded at once (:func:`_block_bound`): first blocks of
-      ``kl // 4`` positions against the long window, then the survivors in sub-blocks against both
-      windows.
+def _firing_runs(grid: Grid, excluded: np.ndarray | None,
+                 plans: list[tuple[list[tuple[str, str, float, int, int]], float]]
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """Every run of firing evaluation points: ``(series, rule, first bucket, first bucket not firing)``.
+
+    Series are taken in chunks whose cumulative sums sit side by side in one flat array (series ``r`` of
+    the chunk at offset ``r * (n + 1)``), so candidate windows of all the chunk's series are found and
+    tested together. None when nothing fires.
     """
-    n = len(ct) - 1
-    h = hot[bad[hot] > total[hot] * (thr * (1 - _SLACK))]  # hot at this rule's threshold
+    n_series, n = grid.shape
+    width = n + 1
+    per_chunk = max(1, _CHUNK_CELLS // width)
+
+    def chunk(a: int) -> list:
+        found = []
+        b = min(a + per_chunk, n_series)
+        cb = scratch("chunk_cb", (b - a) * width)
+        ct = scratch("chunk_ct", (b - a) * width)
+        hot_parts, groups = [], {}
+        for r in range(b - a):
+            table, tgt = plans[a + r]
+            thresholds = [rate * (1 - tgt) for _, _, rate, kl, _ in table if kl <= n]
+            if not thresholds:
+                continue
+            g, t = grid.counts(a + r, excluded)
+            bad = np.subtract(t, g, out=scratch("bad", n, t.dtype))
+            hot = _hot_buckets(bad, t, min(thresholds))
+            if hot.size == 0:  # no bucket with errors above the lowest threshold: no window can fire
+                continue
+            cumulative(bad, cb[r * width:(r + 1) * width])
+            cumulative(t, ct[r * width:(r + 1) * width])
+            hot_parts.append(hot + r * width)
+            groups.setdefault(id(table), []).append(r)  # series sharing a rule table are tested together
+        if not hot_parts:
+            return found
+        hot_all = np.concatenate(hot_parts)
+        for rows_list in groups.values():
+            rows = np.array(rows_list)
+            table = plans[a + rows_list[0]][0]
+            targets = np.array([plans[a + r][1] for r in rows_list])
+            hot = hot_all if len(groups) == 1 else hot_all[np.isin(hot_all // width, rows)]
+            for j, (_, _, rate, kl, ks) in enumerate(table):
+                if kl > n:
+                    continue
+                thr_row = np.zeros(b - a)
+                thr_row[rows] = rate * (1 - targets)
+                cand = _alert_candidates(hot, cb, ct, thr_row, rows, kl, ks, width)
+                thr = thr_row[cand // width]
+                # exact test of both windows at the candidate evaluation points (cumulative positions)
+                for k in (kl, ks):
+                    fire = (cb[cand] - cb[cand - k]) > thr * (ct[cand] - ct[cand - k])
+                    cand, thr = cand[fire], thr[fire]
+                if cand.size == 0:
+                    continue
+                # runs of consecutive firing positions (positions of two series are never adjacent, as
+                # each series' start at kl >= 1); position p closes the window ending at bucket p - 1, so
+                # a run of positions p0..p1 fires from bucket p0 - 1 up to (not including) bucket p1
+                breaks = np.flatnonzero(np.diff(cand) != 1)
+                first = cand[np.concatenate(([0], breaks + 1))] - 1
+                last = cand[np.concatenate((breaks, [cand.size - 1]))]
+                row = first // width
+                found.append((a + row, np.full(row.size, j), first - row * width, last - row * width))
+        return found
+
+    with ThreadPoolExecutor(max_workers=_THREADS) as pool:
+        found = [part for parts in pool.map(chunk, range(0, n_series, per_chunk)) for part in parts]
+    if not found:
+        return None
+    s_idx, r_idx, first, last = (np.concatenate(x) for x in zip(*found, strict=True))
+    return s_idx, r_idx, first, last
+
+
+def _alert_candidates(hot: np.ndarray, cb: np.ndarray, ct: np.ndarray, thr_row: np.ndarray,
+                      rows: np.ndarray, kl: int, ks: int, width: int) -> np.ndarray:
+    """Flat positions ``r * width + p`` (windows ``[p-k, p)`` of series ``r``) where a rule may fire.
+
+    Ascending; a superset of the firing positions, found by one of two exact shortcuts, whichever tests
+    fewer positions:
+
+    * the short window must hold a bucket hot at the series' threshold ``thr_row[r]`` (see
+      :func:`_hot_buckets`; ``hot`` are flat bucket positions hot at the lowest threshold), so only
+      ``h + 1 <= p <= h + ks`` for such buckets ``h`` can fire (cheap when errors are rare);
+    * blocks of consecutive positions of the series ``rows`` are bounded at once (:func:`_block_bound`):
+      first blocks of ``kl // 4`` positions against the long window, then the survivors in sub-blocks
+      against both windows.
+    """
+    n = width - 1
+    thr_h = thr_row[hot // width] * (1 - _SLACK)
+    h = hot[(cb[hot + 1] - cb[hot]) > (ct[hot + 1] - ct[hot]) * thr_h]  # hot at the series' threshold
     if h.size == 0:
         return h
+    row_base = h - h % width
+    local = h - row_base
     if ks == 1:  # the short window is the bucket itself
-        return h[h + 1 >= kl] + 1
+        return h[local + 1 >= kl] + 1
     m1 = max(kl // 4, 1)
-    if h.size * ks <= (n + 1 - kl) // m1:
-        new_run = np.flatnonzero(np.diff(h) > ks) + 1  # ranges of hot buckets closer than ks merge
-        lo = np.maximum(h[np.concatenate(([0], new_run))] + 1, kl)
-        hi = np.minimum(h[np.concatenate((new_run - 1, [h.size - 1]))] + ks + 1, n + 1)
+    if h.size * ks <= rows.size * ((n + 1 - kl) // m1):
+        # ranges of hot buckets of one series closer than ks merge
+        new_run = np.flatnonzero((np.diff(h) > ks) | (np.diff(row_base) != 0)) + 1
+        firsts, lasts = np.concatenate(([0], new_run)), np.concatenate((new_run - 1, [h.size - 1]))
+        lo = np.maximum(local[firsts] + 1, kl) + row_base[firsts]
+        hi = np.minimum(local[lasts] + ks + 1, n + 1) + row_base[firsts]
         keep = hi > lo
         return _expand(lo[keep], hi[keep])
-    starts = np.arange(kl, n + 1, m1)
-    stops = np.minimum(starts + m1, n + 1)
+    local_starts = np.arange(kl, n + 1, m1)
+    base = (rows * width)[:, None]
+    starts = (base + local_starts).ravel()
+    stops = (base + np.minimum(local_starts + m1, n + 1)).ravel()
+    thr = np.repeat(thr_row[rows], local_starts.size)
     keep = _block_bound(cb, ct, starts, stops, kl, thr)
-    starts, stops = starts[keep], stops[keep]
+    starts, stops, thr = starts[keep], stops[keep], thr[keep]
     m2 = max(min(kl // 16, ks // 2), 1)
     if m2 < m1 and starts.size:
+        per_block = -((starts - stops) // m2)
         sub = _expand(starts, stops, step=m2)
-        sub_stops = np.minimum(sub + m2, np.repeat(stops, -((starts - stops) // m2)))
+        sub_stops = np.minimum(sub + m2, np.repeat(stops, per_block))
+        thr = np.repeat(thr, per_block)
         keep = _block_bound(cb, ct, sub, sub_stops, kl, thr) & _block_bound(cb, ct, sub, sub_stops, ks, thr)
         starts, stops = sub[keep], sub_stops[keep]
     return _expand(starts, stops)
 
 
 def _block_bound(cb: np.ndarray, ct: np.ndarray, starts: np.ndarray, stops: np.ndarray, k: int,
-                 thr: float) -> np.ndarray:
+                 thr: np.ndarray) -> np.ndarray:
     """Whether some position in each block ``[start, stop)`` may have ``bad > thr * total`` over ``k``.
 
     The bad events of the union of the block's windows bound every window's bad events from above, and

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
+from slm_analytics import budget as budget_module
 from slm_analytics import read_dataset
 from slm_analytics.budget import (
     SRE_WORKBOOK_POLICY,
@@ -336,32 +337,82 @@ _POLICIES = [
 ]
 
 
-@settings(max_examples=150, deadline=None)
-@given(
-    n=st.integers(1, 1500),
-    seed=st.integers(0, 2**32 - 1),
-    error_share=st.sampled_from([0.0, 0.002, 0.05, 0.5, 1.0]),
-    target=st.sampled_from([0.9, 0.99, 0.995, 0.999, 0.9999]),
-    policy=st.sampled_from([0, 1]),
-    bursts=st.integers(0, 6),
-)
-def test_burn_rate_alerts_match_convolution_on_random_data(n, seed, error_share, target, policy, bursts):
-    # sparse and dense errors, quiet and empty buckets, bursts: exercises every shortcut that picks which
-    # windows to test exactly (hot buckets, hot ranges, two levels of blocks) against testing every window
-    rng = np.random.default_rng(seed)
+def _random_counts(rng, n: int, error_share: float, bursts: int) -> tuple[np.ndarray, np.ndarray]:
     total = rng.integers(0, 50, n) * rng.choice([1, 10, 1000], n)
     bad = np.where(rng.random(n) < error_share, rng.integers(0, 6, n), 0)
     for s in rng.integers(0, n, bursts):
         burst = slice(s, s + rng.integers(1, 30))
         bad[burst] = total[burst] // rng.integers(1, 5)
     bad = np.minimum(bad, total)
-    good = total - bad
+    return total - bad, total
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    n=st.integers(1, 1500),
+    n_series=st.integers(1, 4),
+    chunk_series=st.integers(1, 3),
+    seed=st.integers(0, 2**32 - 1),
+    error_share=st.sampled_from([0.0, 0.002, 0.05, 0.5, 1.0]),
+    target=st.sampled_from([0.9, 0.99, 0.995, 0.999, 0.9999]),
+    policy=st.sampled_from([0, 1]),
+    bursts=st.integers(0, 6),
+)
+def test_burn_rate_alerts_match_convolution_on_random_data(n, n_series, chunk_series, seed, error_share,
+                                                           target, policy, bursts):
+    # sparse and dense errors, quiet and empty buckets, bursts, several series evaluated together in chunks
+    # of 1-3: exercises every shortcut that picks which windows to test exactly (hot buckets, hot ranges,
+    # two levels of blocks) against testing every window of every series
+    rng = np.random.default_rng(seed)
+    counts = [_random_counts(rng, n, error_share, bursts) for _ in range(n_series)]
+    frame = pd.concat([_frame(g, t, slo=f"slo-{i}") for i, (g, t) in enumerate(counts)], ignore_index=True)
     table = burn_rate_thresholds("30d", _POLICIES[policy])
-    ours = burn_rate_alerts(_frame(good, total), target=target, period="30d", policy=_POLICIES[policy])
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(budget_module, "_CHUNK_CELLS", chunk_series * (n + 1))
+        ours = burn_rate_alerts(frame, target=target, period="30d", policy=_POLICIES[policy])
     t0, step = pd.Timestamp("2026-01-01", tz="UTC"), pd.Timedelta(minutes=5)
-    got = {(r, int((a - t0) / step) - 1, int((e - t0) / step) - 1 + int(o))
-           for r, a, e, o in zip(ours["rule"], ours["start"], ours["end"], ours["ongoing"], strict=True)}
-    assert got == _convolution_alerts(good, total, target, table)
+    for i, (good, total) in enumerate(counts):
+        mine = ours[ours["slo"] == f"slo-{i}"]
+        got = {(r, int((a - t0) / step) - 1, int((e - t0) / step) - 1 + int(o))
+               for r, a, e, o in zip(mine["rule"], mine["start"], mine["end"], mine["ongoing"], strict=True)}
+        assert got == _convolution_alerts(good, total, target, table), f"series {i}"
+
+
+def test_burn_rate_alerts_errors_at_the_seam_of_two_series():
+    # series 0 fails in its last bucket and series 1 in its first: side by side in one chunk the two
+    # errors are adjacent, yet each series' windows stay its own (series 1 cannot fire: no full window yet)
+    n = 400
+    total = np.full(n, 100)
+    first_bad, last_bad = total.copy(), total.copy()
+    last_bad[-1], first_bad[0] = 0, 0
+    frame = pd.concat([_frame(last_bad, total, slo="a"), _frame(first_bad, total, slo="b")],
+                      ignore_index=True)
+    alerts = burn_rate_alerts(frame, target=0.999, period="30d")
+    table = burn_rate_thresholds("30d")
+    t0, step = pd.Timestamp("2026-01-01", tz="UTC"), pd.Timedelta(minutes=5)
+    got = {(r, int((a - t0) / step) - 1, int((e - t0) / step) - 1 + int(o)) for r, a, e, o in
+           zip(alerts["rule"], alerts["start"], alerts["end"], alerts["ongoing"], strict=True)}
+    # 100 bad of 1,200 in the last hour (8.3 %) and of 100 in the last 5 minutes: above 14.4 x 0.1 %;
+    # 100 of 7,200 in 6 h (1.4 %) and of 600 in 30 min: above 6 x 0.1 %; 100 of 28,800 in 1 d (0.35 %)
+    # and of 2,400 in 2 h: above 3 x 0.1 %; the 3 d window is longer than the data. Each fires in the
+    # last bucket and is still firing when the data ends.
+    assert got == {("1h/5m", n - 1, n), ("6h/30m", n - 1, n), ("1d/2h", n - 1, n)}
+    assert got == _convolution_alerts(last_bad, total, 0.999, table)
+    assert set(alerts["slo"]) == {"a"}
+
+
+def test_burn_rate_alerts_series_with_different_policies_match_one_at_a_time(sample, monkeypatch):
+    # the catalog gives SLOs different targets, periods and policies; evaluated together (in chunks of
+    # 5 series) each gets the same alerts as when evaluated alone
+    sli, catalog, _ = sample
+    monkeypatch.setattr(budget_module, "_CHUNK_CELLS", 5 * (sli.groupby(["service", "slo"]).size().max() + 1))
+    together = burn_rate_alerts(sli, catalog)
+    alone = pd.concat([burn_rate_alerts(one, catalog) for _, one in sli.groupby(["service", "slo"])],
+                      ignore_index=True)
+    key = ["service", "slo", "rule", "start"]
+    pd.testing.assert_frame_equal(together.sort_values(key).reset_index(drop=True),
+                                  alone.sort_values(key).reset_index(drop=True), check_categorical=False)
+    assert together["rule"].nunique() > 4  # more than one policy took part
 
 
 def test_burn_rate_alerts_by_hand():
