@@ -658,6 +658,13 @@ def burn_rate_alerts(
     ParameterError
         A window shorter than or not a multiple of the buckets; short window not shorter than long.
 
+    Notes
+    -----
+    The result is that of testing both windows of every rule at every bucket, but only windows that can
+    fire are tested: a window above the threshold holds a bucket whose own error rate is above it, and
+    blocks of consecutive windows are bounded at once from cumulative sums (see ``_alert_candidates``).
+    Quiet series cost one pass over their counts.
+
     Examples
     --------
     >>> from slm_analytics import read_dataset
