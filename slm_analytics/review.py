@@ -501,8 +501,12 @@ class RiskInputs:
         return "RiskInputs(" + "; ".join(f"{k}: {v}" for k, v in self._rows()) + ")"
 
     def _repr_html_(self) -> str:
+        def style(key: str) -> str:
+            warn = key == "Data" and not self.complete
+            return f"text-align:left;{_AMBER.strip(';')}" if warn else "text-align:left"
+
         cells = "".join(f"<tr><th style='text-align:left;padding-right:1em'>{html.escape(k)}</th>"
-                        f"<td style='text-align:left'>{html.escape(v)}</td></tr>" for k, v in self._rows())
+                        f"<td style='{style(k)}'>{html.escape(v)}</td></tr>" for k, v in self._rows())
         return f"<table class='slm-service-header'>{cells}</table>"
 
 
@@ -586,6 +590,11 @@ class ServiceHeader:
         Business-hours schedule, if any.
     customer_facing : bool
         Whether external customers use the service.
+    data_start, data_end : Timestamp or None
+        The part of the month the service's data covers (``timezone``), when the header was given the data;
+        both None when it has no data in the month.
+    data_checked : bool
+        Whether the header was given the data (otherwise coverage is not shown).
     """
 
     service: str
@@ -599,11 +608,44 @@ class ServiceHeader:
     slos: tuple[str, ...] = field(default_factory=tuple)
     schedule: str | None = None
     customer_facing: bool = True
+    data_start: pd.Timestamp | None = None
+    data_end: pd.Timestamp | None = None
+    data_checked: bool = False
+
+    @property
+    def complete(self) -> bool:
+        """Whether the data covers the whole month (True when coverage was not checked)."""
+        return not self.data_checked or (self.data_start == self.period_start
+                                         and self.data_end == self.period_end)
+
+    def coverage(self) -> str:
+        """Describe the month's data coverage in words, e.g. that its last hours have no data yet."""
+        if not self.data_checked:
+            return ""
+        if self.data_start is None or self.data_end is None:
+            return "no data for this service in the month: every figure below is empty"
+        if self.complete:
+            return "the whole month"
+        return (f"{self.data_start:%a %d %b %H:%M} to {self.data_end:%a %d %b %H:%M} ({self.timezone}) only: "
+                f"{self.missing()} of the month have no data, so the figures below cover the rest")
+
+    def missing(self) -> str:
+        """Name the uncovered ends of the month: ``"the last 4 h"``; empty when complete or unchecked."""
+        if self.complete:
+            return ""
+        if self.data_start is None or self.data_end is None:
+            return "all"
+        gaps = []
+        if self.data_start > self.period_start:
+            gaps.append(f"the first {_duration(self.data_start - self.period_start, precise=True)}")
+        if self.data_end < self.period_end:
+            gaps.append(f"the last {_duration(self.period_end - self.data_end, precise=True)}")
+        return " and ".join(gaps)
 
     def _rows(self) -> list[tuple[str, str]]:
         last = self.period_end - pd.Timedelta(microseconds=1)
         period = f"{self.period_start:%a %d %b %Y} to {last:%a %d %b %Y} ({self.timezone})"
-        return [
+        rows = [
             ("Service", f"{self.service}: {self.description}" if self.description else self.service),
             ("Owner", self.owner),
             ("Tier", f"{self.tier} ({'customer-facing' if self.customer_facing else 'internal'})"),
@@ -611,17 +653,25 @@ class ServiceHeader:
             ("SLOs", ", ".join(self.slos) or "none"),
             ("Business hours", self.schedule or "around the clock"),
         ]
+        if self.data_checked:
+            rows.append(("Data", self.coverage()))
+        return rows
 
     def _repr_html_(self) -> str:
+        def style(key: str) -> str:
+            warn = key == "Data" and not self.complete
+            return f"text-align:left;{_AMBER.strip(';')}" if warn else "text-align:left"
+
         cells = "".join(f"<tr><th style='text-align:left;padding-right:1em'>{html.escape(k)}</th>"
-                        f"<td style='text-align:left'>{html.escape(v)}</td></tr>" for k, v in self._rows())
+                        f"<td style='{style(k)}'>{html.escape(v)}</td></tr>" for k, v in self._rows())
         return f"<table class='slm-service-header'>{cells}</table>"
 
     def __str__(self) -> str:
         return "\n".join(f"{k}: {v}" for k, v in self._rows())
 
 
-def service_header(catalog: Catalog, *, service: str, month: str) -> ServiceHeader:
+def service_header(catalog: Catalog, *, service: str, month: str, sli: pd.DataFrame | None = None
+                   ) -> ServiceHeader:
     """Return the header of a service's review: description, owner, tier, time zone and the month's bounds.
 
     Parameters
@@ -632,6 +682,9 @@ def service_header(catalog: Catalog, *, service: str, month: str) -> ServiceHead
         The service.
     month : str
         ``"YYYY-MM"``.
+    sli : DataFrame, optional
+        Bucket counts (``service``, ``timestamp``). When given, the header says which part of the month
+        (in the service's time zone) the service's data covers, e.g. that its last hours have not arrived.
 
     Returns
     -------
@@ -654,15 +707,42 @@ def service_header(catalog: Catalog, *, service: str, month: str) -> ServiceHead
     Month: October 2026: Thu 01 Oct 2026 to Sat 31 Oct 2026 (Asia/Seoul)
     SLOs: availability, latency
     Business hours: around the clock
+
+    With the data, for a service whose day ends after the data does (it ends at midnight UTC):
+
+    >>> header = service_header(read_dataset("catalog"), service="search", month="2026-10",
+    ...                         sli=read_dataset("sli_5min"))
+    >>> header.complete, header.data_end
+    (False, Timestamp('2026-10-31 20:00:00-0400', tz='America/New_York'))
+    >>> header.coverage().split(" only: ")[1]
+    'the last 4 h of the month have no data, so the figures below cover the rest'
     """
     from .compliance import month_bounds
 
     s = catalog.service(service)
     start, end = month_bounds(month, tz=s.timezone)
+    coverage = {}
+    if sli is not None:
+        coverage = {"data_checked": True, **_coverage(sli, s.name, start, end)}
     return ServiceHeader(service=s.name, description=s.description, owner=s.owner, tier=s.tier,
                          timezone=s.timezone, month=month, period_start=start, period_end=end,
                          slos=tuple(o.name for o in catalog.slos_of(service)), schedule=s.schedule,
-                         customer_facing=s.customer_facing)
+                         customer_facing=s.customer_facing, **coverage)
+
+
+def _coverage(sli: pd.DataFrame, service: str, start: pd.Timestamp, end: pd.Timestamp) -> dict:
+    """``data_start``/``data_end``: the part of ``[start, end)`` that the service's buckets span."""
+    from .windows import _require
+
+    _require(sli, ("service", "timestamp"), "sli")
+    ts = pd.DatetimeIndex(sli.loc[sli["service"] == service, "timestamp"].unique()).sort_values()
+    if len(ts) == 0:
+        return {"data_start": None, "data_end": None}
+    step = pd.Timedelta(np.diff(ts.asi8).min(), unit=ts.unit) if len(ts) > 1 else pd.Timedelta(minutes=5)
+    first, stop = max(ts[0], start), min(ts[-1] + step, end)
+    if first >= stop:
+        return {"data_start": None, "data_end": None}
+    return {"data_start": first.tz_convert(start.tz), "data_end": stop.tz_convert(start.tz)}
 
 
 def attainment_table(table: pd.DataFrame) -> Styler:
@@ -2181,6 +2261,9 @@ def _summaries(
             text += f"; missed: {', '.join(missed)}"
         if nodata:
             text += f"; no data: {', '.join(nodata)}"
+        header = service_header(catalog, service=s, month=month, sli=sli)
+        if not header.complete:
+            text += f"; incomplete month: no data for {header.missing()}"
         out[s] = text
     return out
 
@@ -2197,7 +2280,7 @@ def _write_index(run: ReviewRun, catalog: Catalog | None, summaries: Mapping[str
         r = this_run.get(name)
         s = services.get(name)
         summary = summaries.get(name, "")
-        summary_class = "missed" if "missed" in summary else ""
+        summary_class = "missed" if "missed" in summary or "incomplete" in summary else ""
         html_file = run.folder / f"{name}.html"
         links = []
         if html_file.exists():

@@ -20,7 +20,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from slm_analytics import review
 from slm_analytics.data import DATASETS, dataset_path, read_dataset
-from slm_analytics.errors import InsufficientDataError, ParameterError
+from slm_analytics.errors import DataError, InsufficientDataError, ParameterError
 from slm_analytics.review import (
     ReviewParameters,
     ReviewRun,
@@ -228,6 +228,54 @@ def test_service_header(catalog):
     assert header.period_start == pd.Timestamp("2026-10-01", tz="America/New_York")
     html = header._repr_html_()
     assert "<th" in html and "team-discovery" in html and "America/New_York" in html
+
+
+def test_service_header_data_coverage_in_the_service_time_zone(catalog):
+    sli = read_dataset("sli_5min")
+    # the data ends with the bucket 2026-10-31 23:55 UTC, i.e. at 2026-11-01 00:00 UTC = 20:00 EDT on
+    # 31 October: New York's October lacks its last 4 hours, Seoul's (UTC+9) already ended
+    search = review.service_header(catalog, service="search", month="2026-10", sli=sli)
+    assert search.data_start == pd.Timestamp("2026-10-01", tz="America/New_York")
+    assert search.data_end == pd.Timestamp("2026-10-31 20:00", tz="America/New_York")
+    assert not search.complete
+    assert "the last 4 h of the month have no data" in search.coverage()
+    assert "color: #b9770e" in search._repr_html_() and "Data: " in str(search)
+    mobile = review.service_header(catalog, service="mobile-api", month="2026-10", sli=sli)
+    assert mobile.complete and mobile.coverage() == "the whole month"
+    assert "#b9770e" not in mobile._repr_html_()
+    # without the data nothing is claimed about coverage
+    plain = review.service_header(catalog, service="search", month="2026-10")
+    assert plain.complete and "Data" not in str(plain)
+
+
+def test_service_header_data_coverage_hand_made(catalog):
+    # checkout's buckets from 3 Oct 12:00 to 20 Oct 06:00 (UTC) in a month cut in checkout's time zone
+    tz = catalog.service("checkout").timezone
+    times = pd.date_range("2026-10-03 12:00", "2026-10-20 05:55", freq="5min", tz="UTC")
+    sli = pd.DataFrame({"timestamp": times, "service": "checkout", "slo": "availability",
+                        "good": 1, "total": 1})
+    header = review.service_header(catalog, service="checkout", month="2026-10", sli=sli)
+    start, end = pd.Timestamp("2026-10-01", tz=tz), pd.Timestamp("2026-11-01", tz=tz)
+    assert header.data_start == pd.Timestamp("2026-10-03 12:00", tz="UTC")
+    assert header.data_end == pd.Timestamp("2026-10-20 06:00", tz="UTC")
+    text = header.coverage()
+    first = review._duration(header.data_start - start, precise=True)
+    last = review._duration(end - header.data_end, precise=True)
+    assert f"the first {first} and the last {last} of the month have no data" in text
+    # another service's rows, or rows outside the month, are not this service's data
+    other = review.service_header(catalog, service="payments", month="2026-10", sli=sli)
+    assert other.data_start is None and other.coverage().startswith("no data for this service")
+    later = review.service_header(catalog, service="checkout", month="2026-12", sli=sli)
+    assert later.data_start is None and not later.complete
+    with pytest.raises(DataError, match="missing column"):
+        review.service_header(catalog, service="checkout", month="2026-10", sli=sli.drop(columns="service"))
+
+
+def test_index_summaries_flag_an_incomplete_month(catalog):
+    sli = read_dataset("sli_5min")
+    summaries = review._summaries(sli, catalog, ["search", "mobile-api"], "2026-10")
+    assert summaries["search"].endswith("; incomplete month: no data for the last 4 h")
+    assert "incomplete" not in summaries["mobile-api"]
 
 
 def test_attainment_table_presents_without_changing_numbers():
