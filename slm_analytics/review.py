@@ -458,6 +458,16 @@ def validate_risk_parameters(**params: Any) -> RiskParameters:
     return _validate(RiskParameters, params, "risk-forecast")
 
 
+def _definition_table(rows: list[tuple[str, str]], warn: Iterable[str] = ()) -> str:
+    """HTML table of ``(term, value)`` rows for report headers; values of the ``warn`` terms in amber."""
+    warn = set(warn)
+    cells = "".join(
+        f"<tr><th style='text-align:left;padding-right:1em'>{html.escape(k)}</th>"
+        f"<td style='text-align:left{';' + _AMBER if k in warn else ''}'>{html.escape(v)}</td></tr>"
+        for k, v in rows)
+    return f"<table class='slm-service-header'>{cells}</table>"
+
+
 @dataclass(frozen=True, repr=False)
 class RiskInputs:
     """The data the risk-forecast notebook reads, cut at ``as_of``.
@@ -501,13 +511,7 @@ class RiskInputs:
         return "RiskInputs(" + "; ".join(f"{k}: {v}" for k, v in self._rows()) + ")"
 
     def _repr_html_(self) -> str:
-        def style(key: str) -> str:
-            warn = key == "Data" and not self.complete
-            return f"text-align:left;{_AMBER.strip(';')}" if warn else "text-align:left"
-
-        cells = "".join(f"<tr><th style='text-align:left;padding-right:1em'>{html.escape(k)}</th>"
-                        f"<td style='{style(k)}'>{html.escape(v)}</td></tr>" for k, v in self._rows())
-        return f"<table class='slm-service-header'>{cells}</table>"
+        return _definition_table(self._rows())
 
 
 def load_risk_inputs(params: RiskParameters) -> RiskInputs:
@@ -658,13 +662,7 @@ class ServiceHeader:
         return rows
 
     def _repr_html_(self) -> str:
-        def style(key: str) -> str:
-            warn = key == "Data" and not self.complete
-            return f"text-align:left;{_AMBER.strip(';')}" if warn else "text-align:left"
-
-        cells = "".join(f"<tr><th style='text-align:left;padding-right:1em'>{html.escape(k)}</th>"
-                        f"<td style='{style(k)}'>{html.escape(v)}</td></tr>" for k, v in self._rows())
-        return f"<table class='slm-service-header'>{cells}</table>"
+        return _definition_table(self._rows(), warn=() if self.complete else ("Data",))
 
     def __str__(self) -> str:
         return "\n".join(f"{k}: {v}" for k, v in self._rows())
