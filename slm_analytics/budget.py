@@ -419,6 +419,7 @@ def rolling_compliance(
     window: str | None = None,
     target: float | None = None,
     exclusions: pd.DataFrame | None = None,
+    dtype: Literal["float64", "float32"] = "float64",
     by: tuple[str, ...] = ("service", "slo"),
     good: str = "good",
     total: str = "total",
@@ -440,6 +441,11 @@ def rolling_compliance(
     exclusions : DataFrame, optional
         Windows removed from measurement (``service, start, end``, e.g. planned maintenance): buckets that
         overlap one of their service's windows leave both numerator and denominator.
+    dtype : {"float64", "float32"}
+        Storage of the two result columns. Everything is computed in integers and float64 either way;
+        ``"float32"`` stores the results rounded to about 7 significant digits (the SLI to within 6e-8)
+        and halves the result's memory (for a fleet: 1,000 SLOs x 1 year of 5-minute buckets take 1.6 GiB
+        as float64, 0.8 GiB as float32).
     by, good, total, timestamp : str
         Column names.
 
@@ -471,12 +477,16 @@ def rolling_compliance(
     ...     "2026-02-28 23:55", ["sli", "budget_remaining"]].round(4).tolist()
     [0.9976, -3.7609]
     """
+    if dtype not in ("float64", "float32"):
+        msg = f"dtype {dtype!r}: expected 'float64' or 'float32'"
+        raise ParameterError(msg)
     grid = to_grid(sli, good=good, total=total, timestamp=timestamp, by=by, what="rolling_compliance")
     excluded = _excluded(sli, grid, exclusions, timestamp)
     settings = _series_settings(grid, catalog, window, target)
     n_series, n = grid.shape
-    out_sli = np.empty((n_series, n))
-    out_rem = np.empty((n_series, n))
+    out_sli = np.empty((n_series, n), dtype=dtype)
+    out_rem = np.empty((n_series, n), dtype=dtype)
+    narrow = dtype != "float64"  # compute each series in float64, then store it rounded
     plans: list[tuple[int | None, np.ndarray | None]] = []
     starts_cache: dict[tuple[str, str], np.ndarray] = {}
     for w, _, tz in settings:
@@ -501,15 +511,20 @@ def rolling_compliance(
             tw = trailing(ct, k, scratch("tw", n - k + 1))
             out_sli[i, : k - 1] = np.nan
             out_rem[i, : k - 1] = np.nan
-            s, rem = out_sli[i, k - 1:], out_rem[i, k - 1:]
+            s_out, rem_out = out_sli[i, k - 1:], out_rem[i, k - 1:]
         else:
             gw, tw = cg[1:] - cg[starts], ct[1:] - ct[starts]
-            s, rem = out_sli[i], out_rem[i]
+            s_out, rem_out = out_sli[i], out_rem[i]
+        s = scratch("s64", s_out.size, np.float64) if narrow else s_out
+        rem = scratch("rem64", s_out.size, np.float64) if narrow else rem_out
         with np.errstate(invalid="ignore", divide="ignore"):
             np.divide(gw, tw, out=s)  # NaN where the window holds no events (0/0)
         # remaining = 1 - (1 - sli) / (1 - target) = (sli - target) / (1 - target)
         np.subtract(s, target_i, out=rem)
         rem /= 1 - target_i
+        if narrow:
+            s_out[:] = s
+            rem_out[:] = rem
 
     grid.map_series(one)
     columns = {c: sli[c] for c in (timestamp, *by)}

@@ -201,6 +201,20 @@ def test_rolling_compliance_calendar_month_to_date(sample):
     assert pay.loc["2026-02-28 23:55", "budget_remaining"] < 0
 
 
+def test_rolling_compliance_float32_is_the_float64_result_rounded(sample):
+    sli, catalog, _ = sample
+    part = sli[sli["service"].isin(["payments", "search"])]
+    wide = rolling_compliance(part, catalog)  # rolling and calendar windows
+    narrow = rolling_compliance(part, catalog, dtype="float32")
+    for col in ("sli", "budget_remaining"):
+        assert narrow[col].dtype == np.float32
+        # computed in float64, stored rounded: exactly the float64 numbers cast to float32 (NaNs included)
+        np.testing.assert_array_equal(narrow[col].to_numpy(), wide[col].to_numpy().astype(np.float32))
+    assert narrow[col].memory_usage(index=False) * 2 == wide[col].memory_usage(index=False)
+    with pytest.raises(ParameterError, match="dtype 'float16': expected 'float64' or 'float32'"):
+        rolling_compliance(part, catalog, dtype="float16")
+
+
 def test_rolling_compliance_no_data_is_nan_not_100_percent():
     sli = _frame([0] * 6, [0] * 6)
     rc = rolling_compliance(sli, window="10m", target=0.99)
