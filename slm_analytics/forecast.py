@@ -787,6 +787,19 @@ def _check_tz(tz: str) -> str:
     return tz
 
 
+def _slo_tz(slo: SLO, tz: str | None, catalog: Catalog | None, what: str) -> str:
+    """Return the time zone that cuts an SLO's days: ``tz`` if given, else its service's in ``catalog``."""
+    if tz is not None:
+        return _check_tz(tz)
+    if catalog is not None:
+        return catalog.service(slo.service).timezone
+    msg = (
+        f"{what}: give tz= (the time zone of service {slo.service!r}, which cuts its days and calendar "
+        "periods) or catalog= (to take it from the catalog)"
+    )
+    raise ParameterError(msg)
+
+
 def _horizon_days(horizon: str | pd.Timedelta, what: str = "horizon") -> int:
     try:
         if isinstance(horizon, str):
@@ -1327,7 +1340,8 @@ def breach_probability(
     slo: SLO,
     *,
     target: float | None = None,
-    tz: str = "UTC",
+    tz: str | None = None,
+    catalog: Catalog | None = None,
     horizon: str | pd.Timedelta = "7d",
     as_of: Any = None,
     n_paths: int = 2000,
@@ -1346,9 +1360,11 @@ def breach_probability(
         The catalog SLO (``catalog.slo(service, name)``): its target, window and budgeting method.
     target : float, optional
         Objective to assess instead of the SLO's, for what-ifs ("and at 99.95 %?").
-    tz : str
+    tz : str, optional
         The service's time zone (``catalog.service(slo.service).timezone``): it cuts the days and the
         calendar periods. Daily input keeps its own days.
+    catalog : Catalog, optional
+        Where to find the service's time zone when ``tz`` is not given (one of the two is needed).
     horizon : str or Timedelta
         Rolling windows only: assess the trailing window ending this many whole days after ``as_of``;
         default ``"7d"``, the next weekly review. Calendar windows are assessed at the end of the current
@@ -1439,7 +1455,7 @@ def breach_probability(
     what = "breach_probability"
     slo = _check_slo(slo, what)
     tgt = _check_target(slo.target if target is None else target)
-    tz = _check_tz(tz)
+    tz = _slo_tz(slo, tz, catalog, what)
     h = _horizon_days(horizon)
     n_paths = _check_int(n_paths, "n_paths")
     rng = _rng(seed)
@@ -1841,7 +1857,8 @@ def exhaustion_time(
     slo: SLO,
     *,
     target: float | None = None,
-    tz: str = "UTC",
+    tz: str | None = None,
+    catalog: Catalog | None = None,
     horizon: str | pd.Timedelta | None = None,
     as_of: Any = None,
     n_paths: int = 2000,
@@ -1857,8 +1874,10 @@ def exhaustion_time(
         The catalog SLO.
     target : float, optional
         Objective instead of the SLO's.
-    tz : str
+    tz : str, optional
         The service's time zone (cuts days and calendar periods).
+    catalog : Catalog, optional
+        Where to find the service's time zone when ``tz`` is not given (one of the two is needed).
     horizon : str or Timedelta, optional
         Rolling windows: how far ahead to look (default: the window's length). Ignored for calendar windows,
         which are simulated to the end of the current period.
@@ -1896,7 +1915,8 @@ def exhaustion_time(
     --------
     >>> from slm_analytics import read_dataset
     >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
-    >>> ex = exhaustion_time(sli, catalog.slo("notifications", "delivery"), as_of="2026-10-10T00:00Z", seed=1)
+    >>> ex = exhaustion_time(sli, catalog.slo("notifications", "delivery"), catalog=catalog,
+    ...                      as_of="2026-10-10T00:00Z", seed=1)
     >>> ex
     ExhaustionTime(notifications/delivery: P(exhausted by 2026-11-01 00:00Z)=98 %, median 15.2 d
     (10-90 %: 3.6 d to 20.2 d), straight line 17.5 d, remaining=67.5 %, burn_rate=1.19)
@@ -1908,7 +1928,7 @@ def exhaustion_time(
     what = "exhaustion_time"
     slo = _check_slo(slo, what)
     tgt = _check_target(slo.target if target is None else target)
-    tz = _check_tz(tz)
+    tz = _slo_tz(slo, tz, catalog, what)
     w_days = _window_days(slo)
     h = w_days if horizon is None or w_days is None else _horizon_days(horizon)
     n_paths = _check_int(n_paths, "n_paths")
@@ -2030,7 +2050,8 @@ def target_achievability(
     slo: SLO,
     *,
     targets: Sequence[float] | None = None,
-    tz: str = "UTC",
+    tz: str | None = None,
+    catalog: Catalog | None = None,
 ) -> TargetAchievability:
     r"""How achievable candidate targets are, given the attainment of past windows.
 
@@ -2042,8 +2063,10 @@ def target_achievability(
         The catalog SLO (its window and budgeting method).
     targets : sequence of float, optional
         Candidate targets in (0, 1); default the SLO's own plus 99 %, 99.5 %, 99.9 % and 99.95 %.
-    tz : str
+    tz : str, optional
         The service's time zone (cuts days and calendar periods).
+    catalog : Catalog, optional
+        Where to find the service's time zone when ``tz`` is not given (one of the two is needed).
 
     Returns
     -------
@@ -2083,7 +2106,7 @@ def target_achievability(
 
     what = "target_achievability"
     slo = _check_slo(slo, what)
-    tz = _check_tz(tz)
+    tz = _slo_tz(slo, tz, catalog, what)
     if targets is None:
         cand = sorted({slo.target, *DEFAULT_TARGETS})
     else:

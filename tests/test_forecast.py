@@ -254,7 +254,7 @@ def test_constant_rate_attainment_and_straight_line_by_hand():
     # 2 bad of 4000 every day: every path attains exactly 1 - 0.0005 = 0.9995 >= 0.999, so P(miss) = 0 and
     # the 95 % Wilson upper bound with 2,000 paths is z^2 / (2000 + z^2) = 3.8415 / 2003.8415 = 0.001917
     frame = daily_counts(np.full(60, 2), np.full(60, 4000))
-    bp = breach_probability(frame, make_slo(0.999), as_of="2026-02-20T00:00Z", seed=1)
+    bp = breach_probability(frame, make_slo(0.999), as_of="2026-02-20T00:00Z", seed=1, tz="UTC")
     assert isinstance(bp, BreachProbability)
     assert bp.probability == 0 and bp.low == 0
     assert bp.high == pytest.approx(Z95**2 / (2000 + Z95**2), rel=1e-9)
@@ -272,14 +272,14 @@ def test_constant_rate_attainment_and_straight_line_by_hand():
 def test_certain_miss():
     # 40 bad of 4000 (1 %) every day against 99.9 %: every path misses
     frame = daily_counts(np.full(60, 40), np.full(60, 4000))
-    bp = breach_probability(frame, make_slo(0.999), seed=1)
+    bp = breach_probability(frame, make_slo(0.999), seed=1, tz="UTC")
     assert bp.probability == 1 and bp.high == 1
     assert bp.low == pytest.approx(2000 / (2000 + Z95**2), rel=1e-9)  # Wilson lower bound at p = 1
 
 
 def test_all_good_slo_is_near_zero_without_nan():
     frame = daily_counts(np.zeros(90), np.full(90, 50_000))
-    bp = breach_probability(frame, make_slo(0.999), seed=2)
+    bp = breach_probability(frame, make_slo(0.999), seed=2, tz="UTC")
     # Jeffreys rate ~ Beta(1/2, 12 weeks * 350,000 + 1/2): far below the 0.1 % budget
     assert bp.probability == 0 and bp.low == 0 and 0 < bp.high < 0.002
     assert np.isfinite(bp.to_frame().select_dtypes("number").to_numpy()).all()
@@ -290,7 +290,7 @@ def test_all_good_low_traffic_slo_keeps_an_honest_risk():
     # 5 events a day and none bad in 12 weeks (N = 420): the Jeffreys posterior of the rate has its median
     # near 0.23 / 420 = 0.05 % (above a 99.99 % target's 0.01 % budget), so a miss stays quite possible
     frame = daily_counts(np.zeros(90), np.full(90, 5))
-    bp = breach_probability(frame, make_slo(0.9999), seed=2)
+    bp = breach_probability(frame, make_slo(0.9999), seed=2, tz="UTC")
     assert 0.3 < bp.probability < 1
 
 
@@ -301,7 +301,7 @@ def test_interval_includes_history_uncertainty():
     # error alone (Wilson at 2,000 paths, about +/- 2 points)
     per_day = np.tile(np.repeat([0, 12], 7), 6)  # bad events per day at 4,000 a day
     frame = daily_counts(per_day, np.full(84, 4000), start="2026-01-05")
-    bp = breach_probability(frame, make_slo(0.999, "week"), as_of="2026-03-30T00:00Z", seed=5)
+    bp = breach_probability(frame, make_slo(0.999, "week"), as_of="2026-03-30T00:00Z", seed=5, tz="UTC")
     assert 0.2 < bp.probability < 0.8
     mc = 2 * Z95 * math.sqrt(bp.probability * (1 - bp.probability) / 2000)
     assert bp.high - bp.low > 5 * mc
@@ -314,7 +314,7 @@ def test_low_traffic_gives_wider_attainment():
     for n in (40, 400_000):
         total = np.full(120, n)
         bad = rng.binomial(total, 0.002)
-        bp = breach_probability(daily_counts(bad, total), make_slo(0.99, "month"), seed=3)
+        bp = breach_probability(daily_counts(bad, total), make_slo(0.99, "month"), seed=3, tz="UTC")
         spreads.append(bp.attainment_p90 - bp.attainment_p10)
     assert spreads[0] > 10 * spreads[1]
 
@@ -392,8 +392,8 @@ def test_probability_in_unit_interval_and_monotone_in_target(rows, t1, t2, windo
     frame = daily_counts(bad, total)
     lo, hi = sorted((t1, t2))
     slo = make_slo(0.99, window)
-    p_lo = breach_probability(frame, slo, target=lo, n_paths=200, seed=seed)
-    p_hi = breach_probability(frame, slo, target=hi, n_paths=200, seed=seed)
+    p_lo = breach_probability(frame, slo, target=lo, n_paths=200, seed=seed, tz="UTC")
+    p_hi = breach_probability(frame, slo, target=hi, n_paths=200, seed=seed, tz="UTC")
     for p in (p_lo, p_hi):
         assert 0 <= p.low <= p.probability <= p.high <= 1
     assert p_lo.probability <= p_hi.probability
@@ -403,31 +403,31 @@ def test_breach_errors(sli, catalog):
     frame = daily_counts(np.full(60, 2), np.full(60, 4000))
     slo = make_slo()
     with pytest.raises(ParameterError, match="as_of 2026-05-01 00:00:00.* is after the end of the data"):
-        breach_probability(frame, slo, as_of="2026-05-01T00:00Z")
+        breach_probability(frame, slo, as_of="2026-05-01T00:00Z", tz="UTC")
     with pytest.raises(InsufficientDataError, match="has 10 days with events before as_of; at least 14 days"):
-        breach_probability(frame, slo, as_of="2026-01-11T00:00Z")
+        breach_probability(frame, slo, as_of="2026-01-11T00:00Z", tz="UTC")
     with pytest.raises(ParameterError, match=r"target 1.5 is outside \(0, 1\)"):
-        breach_probability(frame, slo, target=1.5)
+        breach_probability(frame, slo, target=1.5, tz="UTC")
     with pytest.raises(ParameterError, match="horizon '36h' must be a positive whole number of days"):
-        breach_probability(frame, slo, horizon="36h")
+        breach_probability(frame, slo, horizon="36h", tz="UTC")
     with pytest.raises(ParameterError, match="horizon '0d' is not a positive duration"):
-        breach_probability(frame, slo, horizon="0d")
+        breach_probability(frame, slo, horizon="0d", tz="UTC")
     with pytest.raises(ParameterError, match="slo must be a catalog SLO"):
-        breach_probability(frame, "svc/availability")
+        breach_probability(frame, "svc/availability", tz="UTC")
     with pytest.raises(ParameterError, match="n_paths 0 must be an integer >= 1"):
-        breach_probability(frame, slo, n_paths=0)
+        breach_probability(frame, slo, n_paths=0, tz="UTC")
     with pytest.raises(ParameterError, match="as_of '2026-02-01' has no time zone"):
-        breach_probability(frame, slo, as_of="2026-02-01")
+        breach_probability(frame, slo, as_of="2026-02-01", tz="UTC")
     with pytest.raises(ParameterError, match="unknown time zone 'Mars/Base'"):
         breach_probability(frame, slo, tz="Mars/Base")
     with pytest.raises(ParameterError, match="seed 'x' must be None, an integer or a numpy Generator"):
-        breach_probability(frame, slo, seed="x")
+        breach_probability(frame, slo, seed="x", tz="UTC")
     with pytest.raises(InsufficientDataError, match="no rows for SLO svc/latency in the data"):
-        breach_probability(frame, make_slo(name="latency"))
+        breach_probability(frame, make_slo(name="latency"), tz="UTC")
     nan = frame.astype({"total": float})
     nan.loc[5, "total"] = np.nan
     with pytest.raises(DataError, match="row 6: 'total' is NaN"):
-        breach_probability(nan, slo)
+        breach_probability(nan, slo, tz="UTC")
     with pytest.raises(InsufficientDataError, match="none of the catalog's SLOs has rows"):
         breach_probabilities(frame, catalog)
 
@@ -436,7 +436,7 @@ def test_gappy_daily_data_is_simulated(catalog):
     rng = np.random.default_rng(8)
     total = rng.poisson(3000, 70)
     frame = daily_counts(rng.binomial(total, 0.0008), total).drop(index=[20, 21, 22, 50])
-    bp = breach_probability(frame, make_slo(0.999, "month"), seed=1)
+    bp = breach_probability(frame, make_slo(0.999, "month"), seed=1, tz="UTC")
     assert np.isfinite(bp.attainment).all() and 0 <= bp.probability <= 1
 
 
@@ -447,7 +447,7 @@ def test_exhaustion_burn_rate_2_spends_30_day_budget_in_15_days():
     # SRE Workbook ch. 5: burn rate 2 spends a 30-day budget in 15 days. April has 30 days; 2 bad of 1000
     # a day against 99.9 %: budget 0.001 * 30,000 = 30 events, spent at 2 a day by the end of day 15
     frame = daily_counts(np.full(90, 2), np.full(90, 1000))
-    ex = exhaustion_time(frame, make_slo(0.999, "month"), as_of="2026-04-01T00:00Z", seed=1)
+    ex = exhaustion_time(frame, make_slo(0.999, "month"), as_of="2026-04-01T00:00Z", seed=1, tz="UTC")
     assert isinstance(ex, ExhaustionTime)
     assert ex.burn_rate == pytest.approx(2.0, rel=1e-9) and ex.remaining == pytest.approx(1.0, rel=1e-9)
     assert ex.probability == 1
@@ -460,7 +460,7 @@ def test_exhaustion_rolling_budget_that_lasts():
     # 1 bad of 2000 a day against 99.9 % over 28 days: burn rate 0.5, half the budget left (28 of 56 events),
     # never exhausted; straight line 28 events / 1 a day = 28 days
     frame = daily_counts(np.full(60, 1), np.full(60, 2000))
-    ex = exhaustion_time(frame, make_slo(0.999, "28d"), seed=1)
+    ex = exhaustion_time(frame, make_slo(0.999, "28d"), seed=1, tz="UTC")
     assert ex.remaining == pytest.approx(0.5, rel=1e-9) and ex.burn_rate == pytest.approx(0.5, rel=1e-9)
     assert ex.probability == 0 and ex.median is None and ex.high is None
     assert ex.straight_line / pd.Timedelta(days=1) == pytest.approx(28, abs=1e-3)
@@ -470,17 +470,36 @@ def test_exhaustion_rolling_budget_that_lasts():
 
 def test_exhaustion_already_spent():
     frame = daily_counts(np.full(60, 10), np.full(60, 2000))  # 0.5 % against 99.9 %
-    ex = exhaustion_time(frame, make_slo(0.999, "28d"), seed=1)
+    ex = exhaustion_time(frame, make_slo(0.999, "28d"), seed=1, tz="UTC")
     assert ex.remaining < 0 and ex.probability == 1
     assert ex.median == pd.Timedelta(0) and ex.straight_line == pd.Timedelta(0)
 
 
+def test_time_zone_from_tz_or_catalog_never_assumed(sli, catalog):
+    slo = catalog.slo("search", "latency")  # search runs in America/New_York
+    at = {"as_of": "2026-10-10T00:00Z", "n_paths": 300, "seed": 2}
+    by_catalog = breach_probability(sli, slo, catalog=catalog, **at)
+    by_tz = breach_probability(sli, slo, tz="America/New_York", **at)
+    assert by_catalog.probability == by_tz.probability and by_catalog.window_start == by_tz.window_start
+    # New York's days start at 04:00 UTC in October (EDT)
+    assert by_tz.window_start.tz_convert("America/New_York").strftime("%H:%M") == "00:00"
+    assert target_achievability(sli, slo, catalog=catalog).to_frame().equals(
+        target_achievability(sli, slo, tz="America/New_York").to_frame())
+    # an explicit tz wins over the catalog's
+    utc = breach_probability(sli, slo, catalog=catalog, tz="UTC", **at)
+    assert utc.window_start.tz_convert("UTC").strftime("%H:%M") == "00:00"
+    for func in (breach_probability, exhaustion_time, target_achievability):
+        with pytest.raises(ParameterError, match="give tz= .*time zone of service 'search'.* or catalog="):
+            func(sli, slo)
+
+
 def test_exhaustion_on_sample_data(sli, catalog):
     # notifications/delivery misses October 2026 (datasets/README.md): exhaustion is likely before Nov 1
-    ex = exhaustion_time(sli, catalog.slo("notifications", "delivery"), as_of="2026-10-10T00:00Z", seed=1)
+    ex = exhaustion_time(sli, catalog.slo("notifications", "delivery"), catalog=catalog,
+                         as_of="2026-10-10T00:00Z", seed=1)
     assert ex.probability > 0.5 and ex.median is not None and ex.low <= ex.median
     with pytest.raises(ParameterError, match="horizon '2x' is not a positive duration"):
-        exhaustion_time(sli, catalog.slo("checkout", "availability"), horizon="2x")
+        exhaustion_time(sli, catalog.slo("checkout", "availability"), horizon="2x", catalog=catalog)
 
 
 # ------------------------------------------------------------------------------------------- achievability
@@ -492,7 +511,7 @@ def test_achievability_by_hand():
     frame = daily_counts(rates * 1, np.full(90, 1000))
     frame["good"] = 1000 - np.concatenate([np.full(31, 1), np.full(28, 2), np.full(31, 1)])
     # attainment: Jan 1 - 1/1000 = 0.999, Feb 1 - 2/1000 = 0.998, Mar 0.999
-    ach = target_achievability(frame, make_slo(0.999, "month"), targets=[0.998, 0.999, 0.9995])
+    ach = target_achievability(frame, make_slo(0.999, "month"), targets=[0.998, 0.999, 0.9995], tz="UTC")
     assert_allclose(ach.attainment["attainment"], [0.999, 0.998, 0.999], rtol=1e-12)
     t = ach.targets.set_index("target")
     assert t.loc[0.998, "met"] == 3 and t.loc[0.999, "met"] == 2 and t.loc[0.9995, "met"] == 0
@@ -506,7 +525,7 @@ def test_achievability_by_hand():
 
 def test_achievability_rolling_matches_pandas_rolling(daily, catalog):
     one = daily[(daily["service"] == "checkout") & (daily["slo"] == "availability")].reset_index(drop=True)
-    ach = target_achievability(one, catalog.slo("checkout", "availability"))
+    ach = target_achievability(one, catalog.slo("checkout", "availability"), tz="UTC")
     ref = one["good"].rolling(28).sum() / one["total"].rolling(28).sum()
     assert_allclose(ach.attainment["attainment"], ref.dropna(), rtol=1e-12)
     assert len(ach.attainment) == 365 - 27
@@ -517,11 +536,11 @@ def test_achievability_rolling_matches_pandas_rolling(daily, catalog):
 def test_achievability_errors():
     frame = daily_counts(np.ones(20), np.full(20, 1000))
     with pytest.raises(InsufficientDataError, match="no complete past window; 28 days of data is needed"):
-        target_achievability(frame, make_slo(0.999, "28d"))
+        target_achievability(frame, make_slo(0.999, "28d"), tz="UTC")
     with pytest.raises(ParameterError, match=r"target 99.9 is outside \(0, 1\)"):
-        target_achievability(frame, make_slo(0.999, "7d"), targets=[99.9])
+        target_achievability(frame, make_slo(0.999, "7d"), targets=[99.9], tz="UTC")
     with pytest.raises(ParameterError, match="targets is empty"):
-        target_achievability(frame, make_slo(0.999, "7d"), targets=[])
+        target_achievability(frame, make_slo(0.999, "7d"), targets=[], tz="UTC")
 
 
 # ------------------------------------------------------------------------------------------- backtests
