@@ -1,11 +1,15 @@
-"""Workarounds for third-party packages, each with the upstream reference that will let us drop it."""
+"""Workarounds for third-party packages and platform differences.
+
+Each package workaround names the upstream reference that will let us drop it.
+"""
 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
-__all__ = ["import_jsonschema"]
+__all__ = ["import_jsonschema", "usable_cpus"]
 
 
 def import_jsonschema() -> None:
@@ -26,3 +30,11 @@ def import_jsonschema() -> None:
         importlib.import_module("jsonschema")
     finally:
         del sys.modules["rfc3987_syntax"]
+
+
+def usable_cpus() -> int:
+    """Return the number of CPUs this process may run on (its affinity mask, e.g. a container's limit)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1

@@ -14,7 +14,6 @@ Nothing here rounds; display code rounds a copy.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from ._compat import usable_cpus
 from .catalog import CALENDAR_PERIODS, AlertPolicy, parse_window
 from .errors import DataError, InsufficientDataError, ParameterError
 from .grid import Grid, cumulative, require_history, scratch, to_grid, trailing, window_buckets
@@ -762,7 +762,7 @@ def _hot_buckets(bad: np.ndarray, total: np.ndarray, thr: float) -> np.ndarray:
 # evaluated together, so each rule costs a few numpy calls per chunk rather than per series, and chunks
 # run on a few threads (large numpy calls release the GIL; per-series threads were slower than one).
 _CHUNK_CELLS = 1 << 21
-_THREADS = min(os.cpu_count() or 1, 4)
+_THREADS = min(usable_cpus(), 4)
 
 
 def _firing_runs(grid: Grid, excluded: np.ndarray | None,

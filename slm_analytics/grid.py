@@ -12,7 +12,6 @@ for any ``k`` and is exact (no floating-point drift, unlike a running float sum)
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._compat import usable_cpus
 from .catalog import parse_window
 from .errors import DataError, InsufficientDataError, ParameterError
 
@@ -87,7 +87,7 @@ class Grid:
         does enough array work.
         """
         n = self.shape[0] if count is None else count
-        threads = threads or min(os.cpu_count() or 1, 8)
+        threads = threads or min(usable_cpus(), 8)
         if threads <= 1 or n < 4:
             for i in range(n):
                 func(i)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +25,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from ._compat import usable_cpus
 from .errors import DataError, InsufficientDataError, ParameterError
 
 __all__ = [
@@ -47,7 +47,7 @@ _US_PER_DAY = 86_400_000_000
 #: slopes held in memory at once by the pairwise kernel (float64: 32 MiB)
 _CHUNK_ELEMENTS = 1 << 22
 #: worker threads of the pairwise kernel
-_THREADS = max(1, min(4, os.cpu_count() or 1))
+_THREADS = max(1, min(4, usable_cpus()))
 #: median of the chi-square distribution with one degree of freedom
 _CHI2_1_MEDIAN = 0.454936423119572
 

@@ -26,3 +26,14 @@ def test_import_does_not_load_the_scientific_stack():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_usable_cpus_follow_the_affinity_mask():
+    import os
+
+    from slm_analytics._compat import usable_cpus
+
+    n = usable_cpus()
+    assert 1 <= n <= (os.cpu_count() or 1)
+    if hasattr(os, "sched_getaffinity"):  # Linux: the CPUs this process may run on, not the machine's
+        assert n == len(os.sched_getaffinity(0))
