@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError, InsufficientDataError, ParameterError
+from .windows import _require
 
 if TYPE_CHECKING:
     from .catalog import SLO, Catalog
@@ -168,19 +169,6 @@ def _counts(frame: pd.DataFrame, good: str, total: str, what: str) -> tuple[np.n
         )
         raise DataError(msg)
     return g, n
-
-
-def _require(frame: Any, columns: Sequence[str], what: str) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        msg = f"{what}: expected a DataFrame, got {type(frame).__name__}"
-        raise DataError(msg)
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        msg = (
-            f"{what}: missing column(s) {', '.join(map(repr, missing))}; "
-            f"found {', '.join(map(str, frame.columns)) or 'none'}"
-        )
-        raise DataError(msg)
 
 
 def _factorize(frame: pd.DataFrame, by: tuple[str, ...]) -> tuple[np.ndarray, pd.DataFrame]:
