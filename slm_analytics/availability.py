@@ -25,6 +25,7 @@ import pandas as pd
 from .errors import DataError, ParameterError
 from .windows import (
     _require,
+    _utc,
     intersect_intervals,
     merge_intervals,
     schedule_intervals,
@@ -52,24 +53,7 @@ def _instant(value: Any, what: str) -> pd.Timestamp:
             "'2026-02-01T00:00Z' or pd.Timestamp('2026-02-01', tz='UTC')"
         )
         raise ParameterError(msg)
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        msg = (
-            f"window {what} {value!r} is not a timestamp; give ISO 8601 with an offset such as "
-            "'2026-02-01T00:00Z'"
-        )
-        raise ParameterError(msg) from exc
-    if ts is pd.NaT:
-        msg = f"window {what} {value!r} is NaT; give a timezone-aware time such as '2026-02-01T00:00Z'"
-        raise ParameterError(msg)
-    if ts.tzinfo is None:
-        msg = (
-            f"window {what} {value!r} has no time zone; give an offset ('2026-02-01T00:00Z', "
-            "'2026-02-01T00:00+01:00') or a timezone-aware Timestamp: naive times are not guessed to be UTC"
-        )
-        raise ParameterError(msg)
-    return ts.tz_convert("UTC").as_unit("us")
+    return _utc(value, f"window {what}")
 
 
 def _window(start: Any, end: Any) -> tuple[pd.Timestamp, pd.Timestamp]:

@@ -52,15 +52,15 @@ def _utc(value: Any, what: str) -> pd.Timestamp:
     try:
         ts = pd.Timestamp(value)
     except (TypeError, ValueError) as exc:
-        msg = f"{what} {value!r} is not a timestamp; give a timezone-aware time such as '2026-03-01T00:00Z'"
+        msg = f"{what} {value!r} is not a timestamp; give ISO 8601 with an offset such as '2026-03-01T00:00Z'"
         raise ParameterError(msg) from exc
     if ts is pd.NaT:
-        msg = f"{what} is NaT; give a timezone-aware time such as '2026-03-01T00:00Z'"
+        msg = f"{what} {value!r} is NaT; give a timezone-aware time such as '2026-03-01T00:00Z'"
         raise ParameterError(msg)
     if ts.tzinfo is None:
         msg = (
-            f"{what} {value!r} has no time zone; give a timezone-aware time such as '2026-03-01T00:00Z' "
-            "(times are UTC instants)"
+            f"{what} {value!r} has no time zone; give an offset ('2026-03-01T00:00Z', "
+            "'2026-03-01T00:00+01:00') or a timezone-aware Timestamp: naive times are not guessed to be UTC"
         )
         raise ParameterError(msg)
     return ts.tz_convert("UTC").as_unit("us")
