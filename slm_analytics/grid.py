@@ -165,6 +165,7 @@ def to_grid(
         if not np.issubdtype(arr.dtype, np.integer):
             msg = f"{what}: column {name!r} must hold integer event counts, not {arr.dtype}"
             raise DataError(msg)
+    _check_counts(g_counts, t_counts, what)
 
     fast = _fast_layout(codes, sizes, t)
     if fast is not None:
@@ -219,6 +220,22 @@ def to_grid(
     times = pd.DatetimeIndex((t0 + step * np.arange(n_buckets)).astype("datetime64[us]")).tz_localize("UTC")
     return Grid(keys, times, pd.Timedelta(step, unit="us"), good_grid.reshape(len(uniq), n_buckets),
                 total_grid.reshape(len(uniq), n_buckets), rows)
+
+
+def _check_counts(good: np.ndarray, total: np.ndarray, what: str) -> None:
+    """Raise DataError at the first row without ``0 <= good <= total`` (checked in cache-sized blocks)."""
+    block = 1 << 20
+    hit = np.empty(min(block, len(total)), dtype=bool)
+    for a in range(0, len(total), block):
+        g, t = good[a:a + block], total[a:a + block]
+        out = hit[: len(t)]
+        if g.min() < 0 or np.greater(g, t, out=out).any():
+            i = a + int(np.flatnonzero((g > t) | (g < 0))[0])
+            msg = (
+                f"{what}: row {i + 1}: good ({good[i]}) and total ({total[i]}) must satisfy "
+                "0 <= good <= total; good events are a subset of all events"
+            )
+            raise DataError(msg)
 
 
 def _fast_layout(codes: list[np.ndarray], sizes: list[int], t: np.ndarray) -> tuple[int, int, int] | None:

@@ -516,3 +516,16 @@ def test_exclusions_leave_numerator_and_denominator():
                            "burn_rate": [2.0]})
     assert not burn_rate_alerts(sli, target=0.9, period="30d", policy=policy).empty
     assert burn_rate_alerts(sli, target=0.9, period="30d", policy=policy, exclusions=maint).empty
+
+
+@pytest.mark.parametrize(("good", "total", "row"), [([5, 7, 3], [5, 6, 3], 2), ([1, -1, 0], [1, 0, 0], 2),
+                                                    ([0, 0, 0], [0, 0, -2], 3)])
+def test_engine_rejects_impossible_counts_by_row(good, total, row):
+    # frames built without read_sli still get a row-numbered error, never a silent number
+    sli = _frame(good, total)
+    g, t = good[row - 1], total[row - 1]
+    for func in (lambda f: rolling_compliance(f, window="10m", target=0.9),
+                 lambda f: burn_rate_alerts(f, target=0.9), lambda f: attainment(f, method="Occurrences")):
+        with pytest.raises(DataError, match=rf"row {row}: good \({g}\) and total \({t}\) must satisfy "
+                                            r"0 <= good <= total"):
+            func(sli)
