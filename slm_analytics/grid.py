@@ -222,20 +222,30 @@ def to_grid(
                 total_grid.reshape(len(uniq), n_buckets), rows)
 
 
+def _all_blocks(holds: Callable[[int], bool], starts: range) -> bool:
+    """Whether ``holds(a)`` for every block start ``a``; many blocks are checked on a few threads."""
+    threads = min(usable_cpus(), 4)
+    if threads <= 1 or len(starts) < 8:
+        return all(holds(a) for a in starts)
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return all(pool.map(holds, starts))
+
+
 def _check_counts(good: np.ndarray, total: np.ndarray, what: str) -> None:
     """Raise DataError at the first row without ``0 <= good <= total`` (checked in cache-sized blocks)."""
     block = 1 << 20
-    hit = np.empty(min(block, len(total)), dtype=bool)
-    for a in range(0, len(total), block):
+
+    def valid(a: int) -> bool:
         g, t = good[a:a + block], total[a:a + block]
-        out = hit[: len(t)]
-        if g.min() < 0 or np.greater(g, t, out=out).any():
-            i = a + int(np.flatnonzero((g > t) | (g < 0))[0])
-            msg = (
-                f"{what}: row {i + 1}: good ({good[i]}) and total ({total[i]}) must satisfy "
-                "0 <= good <= total; good events are a subset of all events"
-            )
-            raise DataError(msg)
+        return g.min() >= 0 and not np.greater(g, t, out=scratch("counts_hit", len(t), np.bool_)).any()
+
+    if not _all_blocks(valid, range(0, len(total), block)):
+        i = int(np.flatnonzero((good > total) | (good < 0))[0])
+        msg = (
+            f"{what}: row {i + 1}: good ({good[i]}) and total ({total[i]}) must satisfy "
+            "0 <= good <= total; good events are a subset of all events"
+        )
+        raise DataError(msg)
 
 
 def _fast_layout(codes: list[np.ndarray], sizes: list[int], t: np.ndarray) -> tuple[int, int, int] | None:
@@ -270,13 +280,13 @@ def _fast_layout(codes: list[np.ndarray], sizes: list[int], t: np.ndarray) -> tu
         return None
     keys = [k.reshape(n_series, n_buckets) for k in codes]
     block = max(1, (1 << 20) // n_buckets)  # check ~1M rows at a time: small temporaries, cache-friendly
-    for a in range(0, n_series, block):
+
+    def regular(a: int) -> bool:
         b = min(a + block, n_series)
-        if not (tt[a:b] == tt[0]).all():
-            return None
-        for kk in keys:
-            if not (kk[a:b] == kk[a:b, :1]).all():
-                return None
+        return bool((tt[a:b] == tt[0]).all()) and all((kk[a:b] == kk[a:b, :1]).all() for kk in keys)
+
+    if not _all_blocks(regular, range(0, n_series, block)):
+        return None
     gid = np.zeros(n_series, dtype=np.int64)
     for kk, s in zip(keys, sizes, strict=True):
         gid = gid * s + kk[:, 0]
