@@ -819,9 +819,9 @@ def _firing_runs(grid: Grid, excluded: np.ndarray | None,
                     cand, thr = cand[fire], thr[fire]
                 if cand.size == 0:
                     continue
-                # runs of consecutive firing positions (positions of two series are never adjacent, as
-                # each series' start at kl >= 1); position p closes the window ending at bucket p - 1, so
-                # a run of positions p0..p1 fires from bucket p0 - 1 up to (not including) bucket p1
+                # runs of consecutive firing positions (two series' positions are never adjacent: each
+                # series' start at kl >= 1); position p closes the window ending at bucket p - 1, so a run
+                # of positions p0..p1 fires from bucket p0 - 1 up to (not including) bucket p1
                 breaks = np.flatnonzero(np.diff(cand) != 1)
                 first = cand[np.concatenate(([0], breaks + 1))] - 1
                 last = cand[np.concatenate((breaks, [cand.size - 1]))]
