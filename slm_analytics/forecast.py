@@ -160,14 +160,9 @@ def _counts(frame: pd.DataFrame, good: str, total: str, what: str) -> tuple[np.n
             raise DataError(msg)
         out.append(arr)
     g, n = out
-    bad = (g < 0) | (n < 0) | (g > n)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        msg = (
-            f"{what}: row {i + 1}: good ({g[i]:g}) and total ({n[i]:g}) must satisfy 0 <= good <= total; "
-            "good events are a subset of all events"
-        )
-        raise DataError(msg)
+    from .grid import check_counts
+
+    check_counts(g, n, what)
     return g, n
 
 
@@ -1244,6 +1239,14 @@ class BreachProbability:
 
 
 
+def _slo_panel_as_of(sli: pd.DataFrame, slo: SLO, tz: str, as_of: Any, what: str) -> tuple[_Panel, int]:
+    """One SLO's daily panel and the column of ``as_of`` in it (default: the end of the data)."""
+    [(panel, _)] = _slo_panels(sli, {tz: [slo]}, what)
+    end = _end_of_data(sli)
+    when = end if as_of is None else _as_utc(as_of, "as_of")
+    return panel, _as_of_column(panel, when, end, what)
+
+
 def _as_of_column(panel: _Panel, as_of: pd.Timestamp, end: pd.Timestamp, what: str) -> int:
     """Panel column of the local day holding ``as_of``: the first day not observed."""
     if as_of > end:
@@ -1447,10 +1450,7 @@ def breach_probability(
     h = _horizon_days(horizon)
     n_paths = _check_int(n_paths, "n_paths")
     rng = _rng(seed)
-    [(panel, _)] = _slo_panels(sli, {tz: [slo]}, what)
-    end = _end_of_data(sli)
-    when = end if as_of is None else _as_utc(as_of, "as_of")
-    a = _as_of_column(panel, when, end, what)
+    panel, a = _slo_panel_as_of(sli, slo, tz, as_of, what)
     res = _breach_arrays(panel, [slo], a, np.array([tgt]), h, n_paths, rng, what)
     row = _breach_frame(panel, [slo], res, n_paths).iloc[0].to_dict()
     row = {k: (v.item() if isinstance(v, np.generic) else v) for k, v in row.items()}
@@ -1921,10 +1921,7 @@ def exhaustion_time(
     h = w_days if horizon is None or w_days is None else _horizon_days(horizon)
     n_paths = _check_int(n_paths, "n_paths")
     rng = _rng(seed)
-    [(panel, _)] = _slo_panels(sli, {tz: [slo]}, what)
-    end = _end_of_data(sli)
-    when = end if as_of is None else _as_utc(as_of, "as_of")
-    a = _as_of_column(panel, when, end, what)
+    panel, a = _slo_panel_as_of(sli, slo, tz, as_of, what)
     setup = _setup(panel, [slo], a, np.array([tgt]), h, what, whole_horizon=True)
     n_sim = setup.traffic.shape[1]
     weeks = _draw_paths(setup, rng, n_paths, -(-n_sim // 7))

@@ -165,7 +165,7 @@ def to_grid(
         if not np.issubdtype(arr.dtype, np.integer):
             msg = f"{what}: column {name!r} must hold integer event counts, not {arr.dtype}"
             raise DataError(msg)
-    _check_counts(g_counts, t_counts, what)
+    check_counts(g_counts, t_counts, what)
 
     fast = _fast_layout(codes, sizes, t)
     if fast is not None:
@@ -231,8 +231,18 @@ def _all_blocks(holds: Callable[[int], bool], starts: range) -> bool:
         return all(pool.map(holds, starts))
 
 
-def _check_counts(good: np.ndarray, total: np.ndarray, what: str) -> None:
-    """Raise DataError at the first row without ``0 <= good <= total`` (checked in cache-sized blocks)."""
+def _count(value: object) -> str:
+    """Format an event count for a message: ``105`` for integers and whole floats, ``2.5`` otherwise."""
+    if isinstance(value, int | np.integer) or float(value).is_integer():
+        return str(int(value))
+    return f"{float(value):g}"
+
+
+def check_counts(good: np.ndarray, total: np.ndarray, what: str) -> None:
+    """Raise DataError at the first row without ``0 <= good <= total`` (checked in cache-sized blocks).
+
+    ``good`` and ``total`` are integer or float (NaN-free) arrays of the same length, one entry per row.
+    """
     block = 1 << 20
 
     def valid(a: int) -> bool:
@@ -242,7 +252,7 @@ def _check_counts(good: np.ndarray, total: np.ndarray, what: str) -> None:
     if not _all_blocks(valid, range(0, len(total), block)):
         i = int(np.flatnonzero((good > total) | (good < 0))[0])
         msg = (
-            f"{what}: row {i + 1}: good ({good[i]}) and total ({total[i]}) must satisfy "
+            f"{what}: row {i + 1}: good ({_count(good[i])}) and total ({_count(total[i])}) must satisfy "
             "0 <= good <= total; good events are a subset of all events"
         )
         raise DataError(msg)

@@ -304,14 +304,9 @@ def timeslice_sli(
         if not np.issubdtype(arr.dtype, np.integer):
             msg = f"{what}: column {name!r} must hold integer event counts, not {arr.dtype}"
             raise DataError(msg)
-    bad = (g < 0) | (n < 0) | (g > n)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        msg = (
-            f"{what}: row {i + 1}: good ({g[i]}) and total ({n[i]}) must satisfy 0 <= good <= total; "
-            "good events are a subset of all events"
-        )
-        raise DataError(msg)
+    from .grid import check_counts
+
+    check_counts(g, n, what)
 
     t = events[timestamp].dt.tz_convert("UTC").dt.tz_localize(None).dt.as_unit("us").to_numpy().view(np.int64)
     uniq = np.unique(t)
