@@ -22,9 +22,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, ParameterError
+from .errors import DataError, ParameterError, require_columns
 from .windows import (
-    _require,
     _utc,
     intersect_intervals,
     merge_intervals,
@@ -103,7 +102,7 @@ class _Incidents:
     def __init__(self, incidents: pd.DataFrame, *, by: str | Iterable[str], services: Iterable[str] | None,
                  incident_id: str, started: str, resolved: str, detected: str | None, what: str) -> None:
         need = [incident_id, started, resolved] + ([detected] if detected is not None else [])
-        _require(incidents, need, f"{what}: incidents")
+        require_columns(incidents, need, f"{what}: incidents")
         self.by = _by(by, incidents, what)
         ids = incidents[incident_id]
         s = _micros(incidents[started], f"{what}: incidents column {started!r}")
@@ -190,7 +189,7 @@ def _exclusion_frame(exclusions: pd.DataFrame, keys: pd.DataFrame, by: tuple[str
                      start: str, end: str) -> pd.DataFrame:
     """Exclusion windows per group code, matched on the ``by`` columns the exclusions carry."""
     what = "availability_from_incidents: exclusions"
-    _require(exclusions, (start, end), what)
+    require_columns(exclusions, (start, end), what)
     s = _micros(exclusions[start], f"{what} column {start!r}")
     e = _micros(exclusions[end], f"{what} column {end!r}")
     bad = (s == _NAT) | (e == _NAT) | (e < s)

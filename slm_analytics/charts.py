@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ._compat import import_jsonschema
-from .errors import DataError, ParameterError
+from .errors import DataError, ParameterError, require_columns
 
 import_jsonschema()  # before altair: skips a slow import (see _compat)
 import altair as alt  # noqa: E402
@@ -95,13 +95,6 @@ def use_renderer(kind: Literal["report", "lab"]) -> Any:
     )
     raise ParameterError(msg)
 
-
-def _require(frame: pd.DataFrame, columns: list[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        msg = (f"{what}: missing column(s) {', '.join(map(repr, missing))}; "
-               f"found {', '.join(map(str, frame.columns))}")
-        raise DataError(msg)
 
 
 def _check_target(target: float, what: str) -> float:
@@ -197,7 +190,7 @@ def sli_chart(daily: pd.DataFrame, *, target: float, title: str | None = None) -
     ['line', 'target_rule']
     """
     what = "sli_chart"
-    _require(daily, ["timestamp", "sli"], what)
+    require_columns(daily, ["timestamp", "sli"], what)
     target = _check_target(target, what)
     keys = [c for c in ("service", "slo") if c in daily.columns]
     if keys and len(daily) and daily[keys].drop_duplicates().shape[0] > 1:
@@ -262,7 +255,7 @@ def sli_charts(daily: pd.DataFrame, *, title: str | None = None) -> alt.VConcatC
     3
     """
     what = "sli_charts"
-    _require(daily, ["slo", "timestamp", "sli", "target"], what)
+    require_columns(daily, ["slo", "timestamp", "sli", "target"], what)
     if daily.empty:
         msg = f"{what}: the frame is empty; expected daily values of at least one SLO"
         raise DataError(msg)
@@ -316,7 +309,7 @@ def attainment_chart(table: pd.DataFrame, *, title: str | None = None) -> alt.La
     ['bars', 'target_rule', 'labels']
     """
     what = "attainment_chart"
-    _require(table, ["slo", "attainment", "target", "budget_consumed", "no_data"], what)
+    require_columns(table, ["slo", "attainment", "target", "budget_consumed", "no_data"], what)
     if table.empty:
         msg = f"{what}: the table is empty; expected one row per SLO"
         raise DataError(msg)
@@ -411,7 +404,7 @@ def budget_chart(daily: pd.DataFrame, *, title: str | None = None) -> alt.LayerC
     ['line', 'zero_rule']
     """
     what = "budget_chart"
-    _require(daily, ["slo", "timestamp", "budget_remaining"], what)
+    require_columns(daily, ["slo", "timestamp", "budget_remaining"], what)
     if daily.empty:
         msg = f"{what}: the frame is empty; expected one row per SLO and day"
         raise DataError(msg)
@@ -542,11 +535,11 @@ def forecast_chart(
     ['forecast_band', 'history', 'forecast_line', 'threshold_rule']
     """
     what = "forecast_chart"
-    _require(history, ["timestamp", "error_rate"], what)
+    require_columns(history, ["timestamp", "error_rate"], what)
     if point not in ("mean", "median"):
         msg = f"{what}: point {point!r} is not one of 'mean' (expected daily error rate) or 'median'"
         raise ParameterError(msg)
-    _require(forecast, ["timestamp", point], what)
+    require_columns(forecast, ["timestamp", point], what)
     target = _check_target(target, what)
     if history_days is not None and (isinstance(history_days, bool) or not isinstance(history_days, int)
                                      or history_days < 1):
@@ -702,8 +695,8 @@ def forecast_charts(
     3
     """
     what = "forecast_charts"
-    _require(daily, ["slo", "timestamp", "error_rate", "target"], what)
-    _require(forecasts, ["slo", "timestamp", point], what)
+    require_columns(daily, ["slo", "timestamp", "error_rate", "target"], what)
+    require_columns(forecasts, ["slo", "timestamp", point], what)
     if daily.empty:
         msg = f"{what}: the frame is empty; expected daily error rates of at least one SLO"
         raise DataError(msg)
@@ -765,7 +758,7 @@ def risk_chart(risk: pd.DataFrame, *, title: str | None = None) -> alt.LayerChar
     ['interval', 'dot', 'labels']
     """
     what = "risk_chart"
-    _require(risk, ["service", "slo", "probability", "low", "high"], what)
+    require_columns(risk, ["service", "slo", "probability", "low", "high"], what)
     if risk.empty:
         msg = f"{what}: the frame is empty; expected one row per SLO"
         raise DataError(msg)
@@ -865,7 +858,7 @@ def reliability_chart(reliability: pd.DataFrame, *, title: str | None = None) ->
     ['diagonal', 'lines', 'points', 'counts']
     """
     what = "reliability_chart"
-    _require(reliability, ["method", "n", "mean_probability", "observed_frequency"], what)
+    require_columns(reliability, ["method", "n", "mean_probability", "observed_frequency"], what)
     data = reliability[reliability["n"].to_numpy() > 0]
     if data.empty:
         msg = f"{what}: no bin holds a forecast; expected BreachBacktest.reliability"
@@ -958,8 +951,8 @@ def achievability_chart(achievability: Any, *, title: str | None = None) -> alt.
     """
     what = "achievability_chart"
     att, targets = achievability.attainment, achievability.targets
-    _require(att, ["window_end", "attainment"], what)
-    _require(targets, ["target", "current", "share_met"], what)
+    require_columns(att, ["window_end", "attainment"], what)
+    require_columns(targets, ["target", "current", "share_met"], what)
     if att.empty:
         msg = f"{what}: no past window; expected TargetAchievability.attainment with rows"
         raise DataError(msg)

@@ -31,8 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, InsufficientDataError, ParameterError
-from .windows import _require
+from .errors import DataError, InsufficientDataError, ParameterError, require_columns
 
 if TYPE_CHECKING:
     from .catalog import SLO, Catalog
@@ -192,7 +191,7 @@ def _factorize(frame: pd.DataFrame, by: tuple[str, ...]) -> tuple[np.ndarray, pd
 
 def _daily_panel(daily: pd.DataFrame, by: tuple[str, ...], what: str) -> _Panel:
     """Lay out daily counts (one row per series and local day) as a :class:`_Panel`."""
-    _require(daily, [*by, "timestamp", "good", "total"], what)
+    require_columns(daily, [*by, "timestamp", "good", "total"], what)
     if len(daily) == 0:
         msg = f"{what}: no rows; at least {MIN_DAYS} days of daily counts per series are needed"
         raise InsufficientDataError(msg)
@@ -850,7 +849,7 @@ def _slo_panels(sli: pd.DataFrame, groups: dict[str, list[SLO]], what: str) -> l
     counted slices (as :func:`~slm_analytics.sli.timeslice_sli` counts them) for Timeslices SLOs. Daily
     input is used as it is: its days are the dates of its timestamps in their own time zone.
     """
-    _require(sli, ["service", "slo", "timestamp", "good", "total"], what)
+    require_columns(sli, ["service", "slo", "timestamp", "good", "total"], what)
     ts = sli["timestamp"]
     if not isinstance(ts.dtype, pd.DatetimeTZDtype):
         msg = f"{what}: column 'timestamp' holds {ts.dtype} values; timezone-aware timestamps are needed"
@@ -1459,7 +1458,7 @@ def breach_probability(
 
 def _panels_by_tz(sli: pd.DataFrame, catalog: Catalog, what: str) -> list[tuple[_Panel, list[SLO]]]:
     """Group the catalog's SLOs that have rows in ``sli`` into one daily panel per time zone."""
-    _require(sli, ["service", "slo", "timestamp", "good", "total"], what)
+    require_columns(sli, ["service", "slo", "timestamp", "good", "total"], what)
     pairs = sli[["service", "slo"]].drop_duplicates()
     present = set(zip(pairs["service"].astype(str), pairs["slo"].astype(str), strict=True))
     tz_of = {svc.name: svc.timezone for svc in catalog.services}

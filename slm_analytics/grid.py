@@ -22,7 +22,7 @@ import pandas as pd
 
 from ._compat import usable_cpus
 from .catalog import parse_window
-from .errors import DataError, InsufficientDataError, ParameterError
+from .errors import DataError, InsufficientDataError, ParameterError, require_columns
 
 __all__ = ["Grid", "to_grid", "window_buckets"]
 
@@ -137,13 +137,7 @@ def to_grid(
         If the frame is empty.
     """
     by = tuple(by)
-    missing = [c for c in (*by, timestamp, good, total) if c not in frame.columns]
-    if missing:
-        msg = (
-            f"{what}: missing column(s) {', '.join(map(repr, missing))}; "
-            f"found {', '.join(map(str, frame.columns))}"
-        )
-        raise DataError(msg)
+    require_columns(frame, (*by, timestamp, good, total), what)
     if len(frame) == 0:
         msg = f"{what}: no rows; at least one bucket of data is needed"
         raise InsufficientDataError(msg)

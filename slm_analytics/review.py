@@ -42,7 +42,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from ._compat import import_jsonschema
-from .errors import InsufficientDataError, ParameterError, SLMError
+from .errors import InsufficientDataError, ParameterError, SLMError, require_columns
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
@@ -730,9 +730,7 @@ def service_header(catalog: Catalog, *, service: str, month: str, sli: pd.DataFr
 
 def _coverage(sli: pd.DataFrame, service: str, start: pd.Timestamp, end: pd.Timestamp) -> dict:
     """``data_start``/``data_end``: the part of ``[start, end)`` that the service's buckets span."""
-    from .windows import _require
-
-    _require(sli, ("service", "timestamp"), "sli")
+    require_columns(sli, ("service", "timestamp"), "sli")
     ts = pd.DatetimeIndex(sli.loc[sli["service"] == service, "timestamp"].unique()).sort_values()
     if len(ts) == 0:
         return {"data_start": None, "data_end": None}

@@ -20,7 +20,7 @@ import pandas as pd
 
 from .budget import error_budget, period_length
 from .catalog import CreditTier
-from .errors import DataError, DefinitionError, InsufficientDataError, ParameterError
+from .errors import DataError, DefinitionError, InsufficientDataError, ParameterError, require_columns
 from .grid import cumulative, to_grid
 from .windows import business_hours_mask, calendar_windows, exclusion_mask, merge_intervals
 
@@ -180,13 +180,6 @@ def _select_slas(catalog: Catalog, sla: str | None) -> list[SLA]:
     return found
 
 
-def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        found = ", ".join(map(str, frame.columns))
-        msg = f"{what}: missing column(s) {', '.join(map(repr, missing))}; found {found}"
-        raise DataError(msg)
-
 
 def sla_attainment(
     sli: pd.DataFrame,
@@ -265,7 +258,7 @@ def sla_attainment(
     >>> print(f"{feb['attainment']:.4f} {feb['breached']} {feb['credit']} {feb['credit_amount']}")
     0.9977 True 0.1 4000.0
     """
-    _require(sli, ["service", "slo", timestamp, good, total], "sla_attainment")
+    require_columns(sli, ["service", "slo", timestamp, good, total], "sla_attainment")
     chosen = _select_slas(catalog, sla)
     svc_col, slo_col = sli["service"], sli["slo"]
     frames = []
@@ -451,8 +444,8 @@ def budget_policy_triggers(
      single-incident   INC-0066   4.33
         outage-class dependency   1.38
     """
-    _require(sli, ["service", "slo", timestamp, good, total], "budget_policy_triggers: sli")
-    _require(incidents, ["id", "service", "cause", "started_at", "resolved_at"],
+    require_columns(sli, ["service", "slo", timestamp, good, total], "budget_policy_triggers: sli")
+    require_columns(incidents, ["id", "service", "cause", "started_at", "resolved_at"],
              "budget_policy_triggers: incidents")
     for col in ("started_at", "resolved_at"):
         if not isinstance(incidents[col].dtype, pd.DatetimeTZDtype):
@@ -706,7 +699,7 @@ def composite_slo(
             f"{type(components).__name__}"
         )
         raise DataError(msg)
-    _require(components, [name, good, total], "composite_slo")
+    require_columns(components, [name, good, total], "composite_slo")
     if len(components) == 0:
         msg = "composite_slo: no components; give at least one row of good and total events"
         raise InsufficientDataError(msg)

@@ -21,20 +21,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, InsufficientDataError, ParameterError
+from .errors import DataError, InsufficientDataError, ParameterError, require_columns
 
 __all__ = ["histogram_fraction", "histogram_quantile", "ratio_sli", "sli_interval", "timeslice_sli"]
 
 IntervalMethod = Literal["wilson", "clopper-pearson"]
 INTERVAL_METHODS: tuple[str, ...] = ("wilson", "clopper-pearson")
 
-
-def _require(frame: pd.DataFrame, columns: list[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        found = ", ".join(map(str, frame.columns))
-        msg = f"{what}: missing column(s) {', '.join(map(repr, missing))}; found {found}"
-        raise DataError(msg)
 
 
 def _check_timestamps(frame: pd.DataFrame, timestamp: str, what: str) -> None:
@@ -125,7 +118,7 @@ def ratio_sli(
     1 2025-12-01 00:00:00+00:00  14392156  14396477  0.999700
     """
     by = tuple(by)
-    _require(events, [*by, timestamp, good, total], "ratio_sli")
+    require_columns(events, [*by, timestamp, good, total], "ratio_sli")
     _check_timestamps(events, timestamp, "ratio_sli")
     _check_tz(tz)
     if freq is None:
@@ -286,7 +279,7 @@ def timeslice_sli(
     """
     by = tuple(by)
     what = "timeslice_sli"
-    _require(events, [*by, timestamp, good, total], what)
+    require_columns(events, [*by, timestamp, good, total], what)
     _check_timestamps(events, timestamp, what)
     _check_tz(tz)
     if not isinstance(slice_target, numbers.Real) or isinstance(slice_target, bool) \
@@ -436,7 +429,7 @@ class _Histograms:
             kind = type(buckets).__name__
             msg = f"{what}: buckets must be a DataFrame with columns {le!r} and {count!r}, not {kind}"
             raise DataError(msg)
-        _require(buckets, [*by, le, count], what)
+        require_columns(buckets, [*by, le, count], what)
         clash = [c for c in by if c in (le, count)]
         if clash:
             msg = f"{what}: by {by!r} includes {clash[0]!r}; group by the labels that identify a histogram"

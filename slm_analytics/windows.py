@@ -24,7 +24,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from .catalog import Schedule
-from .errors import DataError, DefinitionError, ParameterError
+from .errors import DataError, DefinitionError, ParameterError, require_columns
 
 __all__ = [
     "business_hours_mask",
@@ -110,22 +110,10 @@ def _times(values: np.ndarray) -> pd.Series:
     return pd.Series(np.asarray(values, dtype=np.int64).view("datetime64[us]")).dt.tz_localize("UTC")
 
 
-def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        msg = f"{what}: expected a DataFrame, got {type(frame).__name__}"
-        raise DataError(msg)
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        msg = (
-            f"{what}: missing column(s) {', '.join(map(repr, missing))}; "
-            f"found {', '.join(map(str, frame.columns)) or 'none'}"
-        )
-        raise DataError(msg)
-
 
 def _bounds(frame: pd.DataFrame, start: str, end: str, by: tuple[str, ...], what: str):
     """Validate the ``start``/``end`` of an interval frame; return them as int64 microseconds."""
-    _require(frame, (*by, start, end), what)
+    require_columns(frame, (*by, start, end), what)
     if len(frame) == 0:  # an empty frame may come with any dtype (e.g. built from no rows)
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     s = _micros(frame[start], f"{what}: column {start!r}")
@@ -748,8 +736,8 @@ def exclusion_mask(
     (2136, ['data-pipeline', 'email', 'payments', 'reporting'])
     """
     step_us = _step(step)
-    _require(frame, (timestamp, service), "exclusion_mask: frame")
-    _require(exclusions, ("service", "start", "end"), "exclusion_mask: exclusions")
+    require_columns(frame, (timestamp, service), "exclusion_mask: frame")
+    require_columns(exclusions, ("service", "start", "end"), "exclusion_mask: exclusions")
     t = _micros(frame[timestamp], f"exclusion_mask: column {timestamp!r}")
     out = np.zeros(len(frame), dtype=bool)
     if len(exclusions) == 0 or len(frame) == 0:
