@@ -98,10 +98,9 @@ def use_renderer(kind: Literal["report", "lab"]) -> Any:
 
 
 def _check_target(target: float, what: str) -> float:
-    if isinstance(target, bool) or not isinstance(target, (int, float, np.floating)) or not 0 < target < 1:
-        msg = f"{what}: target {target!r} must be a number strictly between 0 and 1 (99.9 % is 0.999)"
-        raise ParameterError(msg)
-    return float(target)
+    from .budget import _check_target
+
+    return _check_target(target, f"{what}: target")
 
 
 def _decimals(target: float) -> int:

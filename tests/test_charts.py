@@ -121,7 +121,7 @@ def test_sli_chart_rejects_several_slos():
 
 @pytest.mark.parametrize("target", [1.0, 0, 99.9, "0.99", True])
 def test_sli_chart_rejects_bad_target(target):
-    message = r"sli_chart: target .* must be a number strictly between 0 and 1"
+    message = r"sli_chart: target .* is outside \(0, 1\): write 99.9 % as 0.999"
     with pytest.raises(ParameterError, match=message):
         charts.sli_chart(daily_frame(["2026-10-01"], [1.0]), target=target)
 
@@ -417,7 +417,7 @@ def test_forecast_chart_rejects_bad_input():
     hist, fc = history_frame([0.004, 0.005]), forecast_frame()
     with pytest.raises(DataError, match=r"forecast_chart: missing column\(s\) 'error_rate'"):
         charts.forecast_chart(hist.drop(columns="error_rate"), fc, target=0.99)
-    with pytest.raises(ParameterError, match=r"forecast_chart: target 99 must be a number strictly between"):
+    with pytest.raises(ParameterError, match=r"forecast_chart: target 99 is outside \(0, 1\)"):
         charts.forecast_chart(hist, fc, target=99)
     with pytest.raises(ParameterError, match=r"forecast_chart: history_days 0 must be a whole number >= 1"):
         charts.forecast_chart(hist, fc, target=0.99, history_days=0)
