@@ -309,6 +309,20 @@ def load_inputs(params: ReviewParameters) -> ReviewInputs:
                         maintenance=_read("maintenance", params.data_dir), data_dir=params.data_dir)
 
 
+def _bucket_span(times: pd.Series, what: str, *, single: pd.Timedelta | None = None
+                 ) -> tuple[pd.Timestamp, pd.Timestamp, pd.Timedelta]:
+    """``(start, end, step)``: bucket start times span ``[first, last + step)``, step the smallest gap.
+
+    With one distinct time the step is ``single`` if given; otherwise (and with none) the span is unknown.
+    """
+    ts = pd.DatetimeIndex(times.unique()).sort_values()
+    if len(ts) < 2 and not (len(ts) == 1 and single is not None):
+        msg = f"{len(ts)} distinct timestamp(s) in {what}: need at least two to know the bucket width"
+        raise InsufficientDataError(msg)
+    step = single if len(ts) == 1 else pd.Timedelta(np.diff(ts.asi8).min(), unit=ts.unit)
+    return ts[0], ts[-1] + step, step
+
+
 def latest_complete_month(sli: pd.DataFrame, *, timestamp: str = "timestamp", tz: str = "UTC") -> str:
     """Return the last calendar month fully covered by the data.
 
@@ -341,12 +355,8 @@ def latest_complete_month(sli: pd.DataFrame, *, timestamp: str = "timestamp", tz
     >>> latest_complete_month(read_dataset("sli_5min"))  # data to 2026-10-31 23:55 UTC, 5-minute buckets
     '2026-10'
     """
-    ts = pd.DatetimeIndex(sli[timestamp].unique()).sort_values()
-    if len(ts) < 2:
-        msg = f"{len(ts)} distinct timestamp(s) in {timestamp!r}: need at least two to know the bucket width"
-        raise InsufficientDataError(msg)
-    step = pd.Timedelta(np.diff(ts.asi8).min(), unit=ts.unit)
-    first, end = ts[0].tz_convert(tz), (ts[-1] + step).tz_convert(tz)
+    first, end, _ = _bucket_span(sli[timestamp], repr(timestamp))
+    first, end = first.tz_convert(tz), end.tz_convert(tz)
     naive_end = end.tz_localize(None)
     month = pd.Period(naive_end, freq="M") - 1
     month_start = month.start_time.tz_localize(tz, nonexistent="shift_forward")
@@ -543,12 +553,8 @@ def load_risk_inputs(params: RiskParameters) -> RiskInputs:
 
     catalog = _read("catalog", params.data_dir)
     sli = _read("sli_5min", params.data_dir)
-    ts = pd.DatetimeIndex(sli["timestamp"].unique()).sort_values()
-    if len(ts) < 2:
-        msg = f"{len(ts)} distinct timestamp(s) in the SLI data: need at least two to know the bucket width"
-        raise InsufficientDataError(msg)
-    step = pd.Timedelta(np.diff(ts.asi8).min(), unit=ts.unit)
-    start, end = ts[0].tz_convert("UTC"), (ts[-1] + step).tz_convert("UTC")
+    start, end, step = _bucket_span(sli["timestamp"], "the SLI data")
+    start, end = start.tz_convert("UTC"), end.tz_convert("UTC")
     if params.as_of.strip():
         when = _as_of_time(params.as_of)
         if when > end or when <= start:
@@ -731,11 +737,11 @@ def service_header(catalog: Catalog, *, service: str, month: str, sli: pd.DataFr
 def _coverage(sli: pd.DataFrame, service: str, start: pd.Timestamp, end: pd.Timestamp) -> dict:
     """``data_start``/``data_end``: the part of ``[start, end)`` that the service's buckets span."""
     require_columns(sli, ("service", "timestamp"), "sli")
-    ts = pd.DatetimeIndex(sli.loc[sli["service"] == service, "timestamp"].unique()).sort_values()
-    if len(ts) == 0:
+    times = sli.loc[sli["service"] == service, "timestamp"]
+    if times.empty:
         return {"data_start": None, "data_end": None}
-    step = pd.Timedelta(np.diff(ts.asi8).min(), unit=ts.unit) if len(ts) > 1 else pd.Timedelta(minutes=5)
-    first, stop = max(ts[0], start), min(ts[-1] + step, end)
+    first, stop, _ = _bucket_span(times, service, single=pd.Timedelta(minutes=5))
+    first, stop = max(first, start), min(stop, end)
     if first >= stop:
         return {"data_start": None, "data_end": None}
     return {"data_start": first.tz_convert(start.tz), "data_end": stop.tz_convert(start.tz)}
