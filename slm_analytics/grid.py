@@ -13,7 +13,7 @@ for any ``k`` and is exact (no floating-point drift, unlike a running float sum)
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -79,15 +79,14 @@ class Grid:
             t = np.where(excluded[i], 0, t)
         return g, t
 
-    def map_series(self, func: Callable[[int], None], *, threads: int | None = None,
-                   count: int | None = None) -> None:
-        """Call ``func(i)`` for ``i`` in ``range(count)`` (default: every series) on a thread pool.
+    def map_series(self, func: Callable[[int], None]) -> None:
+        """Call ``func(i)`` for every series ``i`` on a thread pool.
 
         numpy releases the GIL inside its array operations, so two threads use two cores when each call
         does enough array work.
         """
-        n = self.shape[0] if count is None else count
-        threads = threads or min(usable_cpus(), 8)
+        n = self.shape[0]
+        threads = min(usable_cpus(), 8)
         if threads <= 1 or n < 4:
             for i in range(n):
                 func(i)
@@ -385,13 +384,3 @@ def cumulative(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
 def trailing(cs: np.ndarray, k: int, out: np.ndarray | None = None) -> np.ndarray:
     """Sum over the trailing ``k`` buckets ending at each bucket ``i >= k - 1`` (length ``n - k + 1``)."""
     return np.subtract(cs[k:], cs[:-k], out=out)
-
-
-def iter_runs(mask: np.ndarray) -> Iterator[tuple[int, int]]:
-    """``(start, stop)`` bucket positions of each run of True in a 1-D boolean array."""
-    if not mask.any():
-        return iter(())
-    d = np.diff(np.concatenate(([False], mask, [False])).astype(np.int8))
-    starts = np.flatnonzero(d == 1)
-    stops = np.flatnonzero(d == -1)
-    return zip(starts.tolist(), stops.tolist(), strict=True)
