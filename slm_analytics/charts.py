@@ -11,6 +11,7 @@ papermill/nbconvert HTML (static SVG), ``"lab"`` for interactive charts in Jupyt
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import Any, Literal
 
 import numpy as np
@@ -259,6 +260,15 @@ def sli_charts(daily: pd.DataFrame, *, title: str | None = None) -> alt.VConcatC
         msg = f"{what}: the frame is empty; expected daily values of at least one SLO"
         raise DataError(msg)
     charts = []
+    for _, one, target, name in _per_slo(daily, what, "good"):
+        charts.append(sli_chart(one, target=target, title=name))
+    out = alt.vconcat(*charts, spacing=24).resolve_scale(y="independent")
+    return out.properties(title=title) if title else out
+
+
+def _per_slo(daily: pd.DataFrame, what: str,
+             slices: str) -> Iterator[tuple[object, pd.DataFrame, float, str]]:
+    """``(slo, its rows, its target, title)`` per SLO of ``daily``; a Timeslices title says which slices."""
     for slo, one in daily.groupby("slo", sort=False, observed=True):
         targets = one["target"].unique()
         if len(targets) != 1:
@@ -266,10 +276,8 @@ def sli_charts(daily: pd.DataFrame, *, title: str | None = None) -> alt.VConcatC
             raise DataError(msg)
         name = _title(one, None)
         if "budgeting_method" in one.columns and one["budgeting_method"].iloc[0] == "Timeslices":
-            name += " (share of good time slices)"
-        charts.append(sli_chart(one, target=float(targets[0]), title=name))
-    out = alt.vconcat(*charts, spacing=24).resolve_scale(y="independent")
-    return out.properties(title=title) if title else out
+            name += f" (share of {slices} time slices)"
+        yield slo, one, float(targets[0]), name
 
 
 def attainment_chart(table: pd.DataFrame, *, title: str | None = None) -> alt.LayerChart:
@@ -700,17 +708,9 @@ def forecast_charts(
         msg = f"{what}: the frame is empty; expected daily error rates of at least one SLO"
         raise DataError(msg)
     out = []
-    for slo, one in daily.groupby("slo", sort=False, observed=True):
-        targets = one["target"].unique()
-        if len(targets) != 1:
-            msg = f"{what}: SLO {slo!r} has {len(targets)} targets {sorted(targets)}; expected one"
-            raise DataError(msg)
-        name = _title(one, None)
-        if "budgeting_method" in one.columns and one["budgeting_method"].iloc[0] == "Timeslices":
-            name += " (share of bad time slices)"
+    for slo, one, target, name in _per_slo(daily, what, "bad"):
         fc = forecasts[(forecasts["slo"].astype(str) == str(slo)).to_numpy()]
-        out.append(forecast_chart(one, fc, target=float(targets[0]), title=name, history_days=history_days,
-                                  point=point))
+        out.append(forecast_chart(one, fc, target=target, title=name, history_days=history_days, point=point))
     # independent y scales; one legend (the colours agree); built in one go (see forecast_chart)
     return alt.VConcatChart(vconcat=out, spacing=28, resolve=alt.Resolve(scale={"y": "independent"}),
                             **({"title": title} if title else {}))
