@@ -22,10 +22,12 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from ._checks import check_target
 from ._compat import usable_cpus
 from .catalog import CALENDAR_PERIODS, AlertPolicy, parse_window
 from .errors import DataError, InsufficientDataError, ParameterError
 from .grid import Grid, cumulative, require_history, scratch, to_grid, trailing, window_buckets
+from .methods import METHODS, Budgeting, Method, UnitGrid, attainment_of
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -43,8 +45,6 @@ __all__ = [
     "rolling_compliance",
 ]
 
-Method = Literal["Occurrences", "Timeslices", "RatioTimeslices"]
-METHODS: tuple[str, ...] = ("Occurrences", "Timeslices", "RatioTimeslices")
 
 #: SRE Workbook, "Alerting on SLOs", table 5-8: recommended parameters for a 99.9 % SLO over 30 days.
 SRE_WORKBOOK_POLICY = pd.DataFrame({
@@ -81,11 +81,7 @@ def period_length(period: str | dt.timedelta | pd.Timedelta) -> pd.Timedelta:
     return out
 
 
-def _check_target(target: float, what: str = "target") -> float:
-    if not isinstance(target, int | float | np.floating) or not 0 < float(target) < 1:
-        msg = f"{what} {target!r} is outside (0, 1): write 99.9 % as 0.999"
-        raise ParameterError(msg)
-    return float(target)
+_check_target = check_target  # the name charts.py still imports
 
 
 # ------------------------------------------------------------------------------------------- ErrorBudget
@@ -266,6 +262,7 @@ def attainment(
     good: str = "good",
     total: str = "total",
     timestamp: str = "timestamp",
+    tz: str = "UTC",
 ) -> pd.DataFrame:
     """Attainment of each series over the rows given, under one or more OpenSLO budgeting methods.
 
@@ -285,12 +282,15 @@ def attainment(
         Columns identifying a series.
     good, total, timestamp : str
         Column names.
+    tz : str
+        Time zone whose midnights the slices start from (see :mod:`slm_analytics.methods`).
 
     Returns
     -------
     DataFrame
-        One row per series and method: ``*by``, ``method``, ``good``, ``total`` (events, or slices for the
-        slice methods), ``no_data`` (slices without events, excluded) and ``attainment``.
+        One row per series and method: ``*by``, ``method``, ``good``, ``total`` (in the method's units:
+        events, or slices with events for the slice methods, where RatioTimeslices' ``good`` is the sum of
+        the slice ratios), ``no_data`` (buckets or slices without events, excluded) and ``attainment``.
 
     Raises
     ------
@@ -311,56 +311,21 @@ def attainment(
     2  RatioTimeslices   ...
     """
     methods = [method] if isinstance(method, str) else list(method)
-    for m in methods:
-        if m not in METHODS:
-            msg = f"unknown budgeting method {m!r}; expected one of {', '.join(METHODS)}"
-            raise ParameterError(msg)
-    if "Timeslices" in methods:
-        if timeslice_target is None:
-            msg = "method 'Timeslices' needs timeslice_target (the ratio a good slice must reach)"
-            raise ParameterError(msg)
-        _check_target(timeslice_target, "timeslice_target")
+    budgetings = [Budgeting(m, timeslice_target if m == "Timeslices" else None,
+                            timeslice_window if m in METHODS[1:] else None) for m in methods]
     grid = to_grid(sli, good=good, total=total, timestamp=timestamp, by=by, what="attainment")
-    k = (
-        1
-        if timeslice_window is None
-        else window_buckets(timeslice_window, grid.step, what="timeslice_window")
-    )
-    n_series, n = grid.shape
-    n_slices = -(-n // k)
-    pad = n_slices * k - n
-
-    def slices(x: np.ndarray) -> np.ndarray:
-        x = np.pad(x.astype(np.int64), ((0, 0), (0, pad))) if pad else x.astype(np.int64)
-        return x.reshape(n_series, n_slices, k).sum(axis=2)
-
-    sg, st = slices(grid.good), slices(grid.total)
-    has = st > 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = np.where(has, sg / np.where(has, st, 1), np.nan)
+    n_series = grid.shape[0]
+    whole = np.zeros(1, dtype=np.int64)  # one span: every row given
     rows = []
-    for m in methods:
+    for b in budgetings:
+        units = UnitGrid(grid, [b] * n_series, [tz] * n_series)
+        sums = [units.sums(i, whole) for i in range(n_series)]
         frame = grid.keys.copy()
-        frame["method"] = m
-        if m == "Occurrences":
-            g = grid.good.sum(axis=1, dtype=np.int64)
-            t = grid.total.sum(axis=1, dtype=np.int64)
-            frame["good"], frame["total"], frame["no_data"] = g, t, (grid.total == 0).sum(axis=1)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                frame["attainment"] = np.where(t > 0, g / np.where(t > 0, t, 1), np.nan)
-        else:
-            n_has = has.sum(axis=1)
-            frame["good"] = (
-                (has & (ratio >= timeslice_target)).sum(axis=1)
-                if m == "Timeslices"
-                else np.nansum(ratio, axis=1)
-            )
-            frame["total"] = n_has
-            frame["no_data"] = n_slices - n_has
-            with np.errstate(invalid="ignore", divide="ignore"):
-                frame["attainment"] = np.where(
-                    n_has > 0, frame["good"] / np.where(n_has > 0, n_has, 1), np.nan
-                )
+        frame["method"] = b.method
+        frame["good"] = np.array([s[0][0] for s in sums])
+        frame["total"] = np.array([s[1][0] for s in sums])
+        frame["no_data"] = np.array([s[2][0] for s in sums], dtype=np.int64)
+        frame["attainment"] = attainment_of(frame["good"].to_numpy(), frame["total"].to_numpy())
         rows.append(frame)
     out = pd.concat(rows, ignore_index=True)
     order = np.lexsort((out["method"].map(methods.index).to_numpy(),
@@ -382,8 +347,9 @@ def _excluded(
     return grid.to_grid_mask(exclusion_mask(sli, exclusions, timestamp=timestamp, step=grid.step))
 
 
-def _series_settings(grid: Grid, catalog: Catalog | None, window, target) -> list[tuple[object, float, str]]:
-    """Per series: (window spec, target, time zone)."""
+def _series_settings(grid: Grid, catalog: Catalog | None, window, target
+                     ) -> list[tuple[object, float, str, Budgeting]]:
+    """Per series: (window spec, target, time zone, budgeting); Occurrences without a catalog."""
     out = []
     for row in grid.keys.itertuples(index=False):
         key = tuple(row)
@@ -399,7 +365,7 @@ def _series_settings(grid: Grid, catalog: Catalog | None, window, target) -> lis
             msg = "give window= and target=, or a catalog that defines them for every SLO in the data"
             raise ParameterError(msg)
         tz = catalog.service(str(key[0])).timezone if catalog is not None else "UTC"
-        out.append((w, _check_target(t), tz))
+        out.append((w, check_target(t), tz, Budgeting.of(slo) if slo is not None else Budgeting()))
     return out
 
 
@@ -410,6 +376,11 @@ def _period_starts(times: pd.DatetimeIndex, period: str, tz: str) -> np.ndarray:
     codes = local.to_period(freq).asi8 if hasattr(local.to_period(freq), "asi8") else \
         np.asarray(local.to_period(freq).astype("int64"))
     return np.searchsorted(codes, codes, side="left")
+
+
+def _accumulator(x: np.ndarray) -> type:
+    """Type of sums of ``x``: float64 for fractional units (RatioTimeslices), int64 for counts."""
+    return np.float64 if x.dtype.kind == "f" else np.int64
 
 
 def rolling_compliance(
@@ -481,15 +452,16 @@ def rolling_compliance(
         msg = f"dtype {dtype!r}: expected 'float64' or 'float32'"
         raise ParameterError(msg)
     grid = to_grid(sli, good=good, total=total, timestamp=timestamp, by=by, what="rolling_compliance")
-    excluded = _excluded(sli, grid, exclusions, timestamp)
     settings = _series_settings(grid, catalog, window, target)
+    units = UnitGrid(grid, [s[3] for s in settings], [s[2] for s in settings],
+                     _excluded(sli, grid, exclusions, timestamp))
     n_series, n = grid.shape
     out_sli = np.empty((n_series, n), dtype=dtype)
     out_rem = np.empty((n_series, n), dtype=dtype)
     narrow = dtype != "float64"  # compute each series in float64, then store it rounded
     plans: list[tuple[int | None, np.ndarray | None]] = []
     starts_cache: dict[tuple[str, str], np.ndarray] = {}
-    for w, _, tz in settings:
+    for w, _, tz, _ in settings:
         if w in CALENDAR_PERIODS:
             key = (str(w), tz)
             if key not in starts_cache:
@@ -503,11 +475,11 @@ def rolling_compliance(
     def one(i: int) -> None:
         k, starts = plans[i]
         target_i = settings[i][1]
-        g, t = grid.counts(i, excluded)
-        cg = cumulative(g, scratch("cg", n + 1))
+        g, t = units.counts(i)
+        cg = cumulative(g, scratch("cg", n + 1, _accumulator(g)))
         ct = cumulative(t, scratch("ct", n + 1))
         if k is not None:
-            gw = trailing(cg, k, scratch("gw", n - k + 1))
+            gw = trailing(cg, k, scratch("gw", n - k + 1, _accumulator(g)))
             tw = trailing(ct, k, scratch("tw", n - k + 1))
             out_sli[i, : k - 1] = np.nan
             out_rem[i, : k - 1] = np.nan
@@ -689,9 +661,9 @@ def burn_rate_alerts(
     ['service', 'slo', 'severity', 'rule', 'burn_rate', 'start', 'end', 'ongoing']
     """
     grid = to_grid(sli, good=good, total=total, timestamp=timestamp, by=by, what="burn_rate_alerts")
-    excluded = _excluded(sli, grid, exclusions, timestamp)
     n_series, n = grid.shape
     plans = []
+    budgetings, zones = [], []
     tables: dict[tuple, list[tuple[str, str, float, int, int]]] = {}
     for row in grid.keys.itertuples(index=False):
         key = tuple(row)
@@ -700,6 +672,8 @@ def burn_rate_alerts(
         if tgt is None:
             msg = "give target=, or a catalog that defines the target of every SLO in the data"
             raise ParameterError(msg)
+        budgetings.append(Budgeting.of(slo) if slo is not None else Budgeting())
+        zones.append(catalog.service(slo.service).timezone if slo is not None else "UTC")
         per = period or (slo.window if slo is not None else "30d")
         pol = policy if policy is not None else (
             catalog.alert_policy(slo.alert_policy) if slo is not None and slo.alert_policy else None)
@@ -714,7 +688,7 @@ def burn_rate_alerts(
                                   int(r.k_long), int(r.k_short)) for r in table.itertuples(index=False)]
         plans.append((tables[cache_key], _check_target(tgt)))
 
-    runs = _firing_runs(grid, excluded, plans)
+    runs = _firing_runs(UnitGrid(grid, budgetings, zones, _excluded(sli, grid, exclusions, timestamp)), plans)
     cols = [*by, "severity", "rule", "burn_rate", "start", "end", "ongoing"]
     if runs is None:
         empty = {c: pd.Series([], dtype=grid.keys[c].dtype) for c in by}
@@ -765,7 +739,7 @@ _CHUNK_CELLS = 1 << 21
 _THREADS = min(usable_cpus(), 4)
 
 
-def _firing_runs(grid: Grid, excluded: np.ndarray | None,
+def _firing_runs(units: UnitGrid,
                  plans: list[tuple[list[tuple[str, str, float, int, int]], float]]
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
     """Every run of firing evaluation points: ``(series, rule, first bucket, first bucket not firing)``.
@@ -774,14 +748,15 @@ def _firing_runs(grid: Grid, excluded: np.ndarray | None,
     the chunk at offset ``r * (n + 1)``), so candidate windows of all the chunk's series are found and
     tested together. None when nothing fires.
     """
-    n_series, n = grid.shape
+    n_series, n = units.grid.shape
     width = n + 1
     per_chunk = max(1, _CHUNK_CELLS // width)
+    acc = np.float64 if units.fractional else np.int64
 
     def chunk(a: int) -> list:
         found = []
         b = min(a + per_chunk, n_series)
-        cb = scratch("chunk_cb", (b - a) * width)
+        cb = scratch("chunk_cb", (b - a) * width, acc)
         ct = scratch("chunk_ct", (b - a) * width)
         hot_parts, groups = [], {}
         for r in range(b - a):
@@ -789,8 +764,8 @@ def _firing_runs(grid: Grid, excluded: np.ndarray | None,
             thresholds = [rate * (1 - tgt) for _, _, rate, kl, _ in table if kl <= n]
             if not thresholds:
                 continue
-            g, t = grid.counts(a + r, excluded)
-            bad = np.subtract(t, g, out=scratch("bad", n, t.dtype))
+            g, t = units.counts(a + r)
+            bad = np.subtract(t, g, out=scratch("bad", n, np.result_type(t, g)))
             hot = _hot_buckets(bad, t, min(thresholds))
             if hot.size == 0:  # no bucket with errors above the lowest threshold: no window can fire
                 continue
@@ -1048,16 +1023,19 @@ def backtest_alerts(
 
 
 class _BudgetLedger:
-    """Cumulative bad and total events per SLO, to price any time span in budget shares."""
+    """Cumulative bad and total units per SLO (its budgeting method's), to price any span in budget shares."""
 
     def __init__(self, grid: Grid, catalog: Catalog) -> None:
         self.grid = grid
         self.slos: dict[str, list[tuple[float, pd.Timedelta, np.ndarray, np.ndarray]]] = {}
-        for i, row in enumerate(grid.keys.itertuples(index=False)):
-            service, name = str(row[0]), str(row[1])
-            slo = catalog.slo(service, name)
-            cb = cumulative(grid.total[i] - grid.good[i])
-            ct = cumulative(grid.total[i])
+        slos = [catalog.slo(str(row[0]), str(row[1])) for row in grid.keys.itertuples(index=False)]
+        units = UnitGrid(grid, [Budgeting.of(o) for o in slos],
+                         [catalog.service(o.service).timezone for o in slos])
+        for i, slo in enumerate(slos):
+            service = slo.service
+            g, t = units.counts(i)
+            cb = cumulative(t - g)
+            ct = cumulative(t)
             self.slos.setdefault(service, []).append((slo.target, period_length(slo.window), cb, ct))
 
     def _pos(self, when: pd.Timestamp) -> int:

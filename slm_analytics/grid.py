@@ -373,11 +373,11 @@ def scratch(name: str, size: int, dtype: type = np.int64) -> np.ndarray:
 
 
 def cumulative(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """Cumulative sum with a leading zero, in int64: ``out[i] = x[:i].sum()``."""
+    """Cumulative sum with a leading zero, ``out[i] = x[:i].sum()``: int64, float64 for fractional ``x``."""
     if out is None:
-        out = np.empty(x.shape[-1] + 1, dtype=np.int64)
+        out = np.empty(x.shape[-1] + 1, dtype=np.float64 if x.dtype.kind == "f" else np.int64)
     out[0] = 0
-    np.cumsum(x, out=out[1:], dtype=np.int64)
+    np.cumsum(x, out=out[1:], dtype=out.dtype)
     return out
 
 

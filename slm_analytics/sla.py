@@ -22,6 +22,7 @@ from .budget import error_budget, period_length
 from .catalog import CreditTier
 from .errors import DataError, DefinitionError, InsufficientDataError, ParameterError, require_columns
 from .grid import cumulative, to_grid
+from .methods import Budgeting, slice_starts, unit_counts
 from .windows import business_hours_mask, calendar_windows, exclusion_mask, merge_intervals
 
 if TYPE_CHECKING:
@@ -215,8 +216,9 @@ def sla_attainment(
 
         * ``service``, ``sla``, ``slo``: the agreement and the SLO it measures;
         * ``period_start``, ``period_end``: the calendar month or quarter in the service's time zone (UTC);
-        * ``good``, ``total``: events counted (business hours only when the SLA has a schedule; excluded
-          buckets removed from both);
+        * ``good``, ``total``: what the SLO's budgeting method counts (:mod:`slm_analytics.methods`):
+          events, or slices with events (business hours only when the SLA has a schedule; excluded buckets
+          removed from both);
         * ``excluded_buckets``: buckets removed by exclusion windows (within business hours);
         * ``attainment``: ``good / total``; ``NaN`` when ``total`` is 0 (no data);
         * ``target``: the contract target;
@@ -294,12 +296,17 @@ def _one_sla(sub: pd.DataFrame, catalog: Catalog, a: SLA, exclusions: pd.DataFra
         excluded = counted & exclusion_mask(frame, exclusions, step=step)
     counted &= ~excluded
     first, end = times[0], times[-1] + step
-    windows = calendar_windows(first, end, period=a.period, tz=catalog.service(a.service).timezone)
+    tz = catalog.service(a.service).timezone
+    windows = calendar_windows(first, end, period=a.period, tz=tz)
     ws, we = windows["window_start"], windows["window_end"]
     p0 = times.searchsorted(pd.DatetimeIndex(ws), side="left")
     p1 = times.searchsorted(pd.DatetimeIndex(we), side="left")
-    cg = cumulative(np.where(counted, g, 0))
-    ct = cumulative(np.where(counted, t, 0))
+    # in the SLO's budgeting units: events, or the slices (of the counted buckets) for the slice methods
+    budgeting = Budgeting.of(catalog.slo(a.service, a.slo))
+    starts = slice_starts(times, step, budgeting.timeslice_window, tz) if budgeting.sliced else None
+    gu, tu = unit_counts(np.where(counted, g, 0), np.where(counted, t, 0), budgeting, starts)
+    cg = cumulative(gu)
+    ct = cumulative(tu)
     cx = cumulative(excluded.astype(np.int64))
     cp = cumulative(present.astype(np.int64))
     good_p, total_p = cg[p1] - cg[p0], ct[p1] - ct[p0]
