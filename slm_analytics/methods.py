@@ -292,6 +292,7 @@ class UnitGrid:
         self.tzs = list(tzs)
         self.excluded = excluded
         self._starts: dict[tuple[str, object], np.ndarray] = {}
+        self._days: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for b, tz in zip(self.budgetings, self.tzs, strict=True):  # validate every slice length up front
             if b.sliced:
                 self.starts(b, tz)
@@ -332,6 +333,18 @@ class UnitGrid:
         out = np.zeros(len(t), dtype=bool)
         out[ends] = np.add.reduceat(t.astype(np.int64), starts) == 0
         return out
+
+    def day_sums(self, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Units of series ``i`` per local day of its time zone: ``(days, good, total, empty)``.
+
+        ``days`` are the local dates (days since 1970-01-01) the grid's buckets touch; the rest as
+        :meth:`sums`.
+        """
+        tz = self.tzs[i]
+        if tz not in self._days:
+            self._days[tz] = day_starts(self.grid.times, tz)
+        starts, days = self._days[tz]
+        return (days, *self.sums(i, starts))
 
     def sums(self, i: int, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Good units, total units and units without data of series ``i`` over consecutive spans.

@@ -178,3 +178,15 @@ def test_timeslices_agree_with_timeslice_sli(pairs, k, slice_target):
     assert (g[0], t[0], empty[0]) == (ref["good_slices"].sum(), ref["slices"].sum(), ref["no_data"].sum())
     if t[0]:
         assert 0 <= g[0] / t[0] <= 1
+
+
+def test_day_sums_cut_days_in_the_series_time_zone():
+    # 48 hourly buckets from 2026-07-01 00:00 UTC, each 9 of 10; New York is UTC-4 in July, so its days
+    # are 30 June (4 buckets: 00:00-03:00 UTC), 1 July (24) and 2 July (20)
+    frame = _frame("2026-07-01", 48, np.full(48, 9), np.full(48, 10), freq="1h")
+    units = UnitGrid(to_grid(frame), [Budgeting()], ["America/New_York"])
+    days, good, total, empty = units.day_sums(0)
+    assert [str(pd.Timestamp(d, unit="D").date()) for d in days] == ["2026-06-30", "2026-07-01", "2026-07-02"]
+    np.testing.assert_array_equal(total, [40, 240, 200])
+    np.testing.assert_array_equal(good, [36, 216, 180])
+    np.testing.assert_array_equal(empty, [0, 0, 0])
