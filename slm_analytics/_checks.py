@@ -9,8 +9,8 @@ from __future__ import annotations
 __all__ = ["check_target"]
 
 
-def check_target(target: object, what: str = "target") -> float:
-    """Return ``target`` as a float if it is a number strictly between 0 and 1.
+def check_target(target: object, what: str = "target", *, upto_one: bool = False) -> float:
+    """Return ``target`` as a float if it is a number in (0, 1), or in (0, 1] with ``upto_one``.
 
     Raises
     ------
@@ -26,7 +26,9 @@ def check_target(target: object, what: str = "target") -> float:
 
     from .errors import ParameterError
 
-    if not isinstance(target, numbers.Real) or isinstance(target, bool) or not 0 < float(target) < 1:
-        msg = f"{what} {target!r} is outside (0, 1): write 99.9 % as 0.999"
+    ok = isinstance(target, numbers.Real) and not isinstance(target, bool) and (
+        0 < float(target) <= 1 if upto_one else 0 < float(target) < 1)
+    if not ok:
+        msg = f"{what} {target!r} is outside (0, 1{']' if upto_one else ')'}: write 99.9 % as 0.999"
         raise ParameterError(msg)
     return float(target)

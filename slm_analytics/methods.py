@@ -90,7 +90,7 @@ class Budgeting:
     method : {"Occurrences", "Timeslices", "RatioTimeslices"}
         OpenSLO budgeting method.
     timeslice_target : float or None
-        Ratio a slice needs to be good (Timeslices only).
+        Ratio a slice needs to be good (Timeslices only), in (0, 1].
     timeslice_window : str, Timedelta or None
         Slice length as given (``"5m"``); ``None`` means one bucket per slice.
 
@@ -115,7 +115,7 @@ class Budgeting:
                 msg = "method 'Timeslices' needs timeslice_target (the ratio a good slice must reach)"
                 raise ParameterError(msg)
             object.__setattr__(self, "timeslice_target",
-                               check_target(self.timeslice_target, "timeslice_target"))
+                               check_target(self.timeslice_target, "timeslice_target", upto_one=True))
         if self.timeslice_window is not None:
             _duration(self.timeslice_window, "timeslice_window")
 

@@ -22,8 +22,16 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError, InsufficientDataError, ParameterError, require_columns
+from .methods import Budgeting, slice_units
 
-__all__ = ["histogram_fraction", "histogram_quantile", "ratio_sli", "sli_interval", "timeslice_sli"]
+__all__ = [
+    "histogram_fraction",
+    "histogram_quantile",
+    "ratio_sli",
+    "sli_interval",
+    "timeslice_sli",
+    "wilson_interval",
+]
 
 IntervalMethod = Literal["wilson", "clopper-pearson"]
 INTERVAL_METHODS: tuple[str, ...] = ("wilson", "clopper-pearson")
@@ -354,8 +362,7 @@ def timeslice_sli(
     sn = np.add.reduceat(n.astype(np.int64), first)
     cell = key[first] // n_k  # group * n_periods + period
     has = sn > 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ok = has & (sg / np.where(has, sn, 1) >= float(slice_target))
+    ok = slice_units(sg, sn, Budgeting("Timeslices", timeslice_target=float(slice_target)))[0]
     size = n_groups * n_periods
     good_slices = np.bincount(cell, weights=ok, minlength=size).astype(np.int64)
     slices = np.bincount(cell, weights=has, minlength=size).astype(np.int64)
@@ -777,6 +784,45 @@ def _counts(values: object, name: str) -> tuple[np.ndarray, pd.Index | None]:
     return np.atleast_1d(arr), index
 
 
+def wilson_interval(p: np.ndarray, n: np.ndarray, z: float = 1.959963984540054
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    r"""Wilson (1927) score interval of proportions ``p`` observed in ``n`` trials (``n`` may be fractional).
+
+    The one implementation of the interval in the package: :func:`sli_interval`, composite SLOs and the
+    breach simulation's Monte Carlo error use it.
+
+    Parameters
+    ----------
+    p : ndarray
+        Observed proportions in [0, 1].
+    n : ndarray
+        Number of trials (> 0); an effective sample size may be fractional.
+    z : float
+        Standard normal quantile of the two-sided level (1.96 for 95 %).
+
+    Returns
+    -------
+    lower, upper : ndarray
+        Clipped to [0, 1].
+
+    Notes
+    -----
+    :math:`\frac{p + z^2/2n \pm z\sqrt{p(1-p)/n + z^2/4n^2}}{1 + z^2/n}` (Newcombe 1998, method 3).
+
+    Examples
+    --------
+    >>> lo, hi = wilson_interval(np.array([0.9]), np.array([100.0]))
+    >>> round(float(lo[0]), 4), round(float(hi[0]), 4)
+    (0.8256, 0.9448)
+    """
+    p = np.asarray(p, dtype=float)
+    n = np.asarray(n, dtype=float)
+    denom = 1 + z**2 / n
+    centre = (p + z**2 / (2 * n)) / denom
+    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
+    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+
+
 def sli_interval(
     good: int | Sequence[int] | np.ndarray | pd.Series,
     total: int | Sequence[int] | np.ndarray | pd.Series,
@@ -883,12 +929,9 @@ def sli_interval(
     n1 = np.where(has, n, 1.0)
     p = k / n1
     if method == "wilson":
-        z = special.ndtri(0.5 + 0.5 * confidence)
-        denom = 2 * (n1 + z**2)
-        center = (2 * n1 * p + z**2) / denom
-        delta = z / denom * np.sqrt(4 * n1 * p * (1 - p) + z**2)
-        lower = np.where(k == 0, 0.0, center - delta)
-        upper = np.where(k == n, 1.0, center + delta)
+        lower, upper = wilson_interval(p, n1, float(special.ndtri(0.5 + 0.5 * confidence)))
+        lower = np.where(k == 0, 0.0, lower)
+        upper = np.where(k == n, 1.0, upper)
     else:
         alpha = (1 - confidence) / 2
         lower = np.where(k == 0, 0.0, stats.beta.ppf(alpha, np.where(k == 0, 1.0, k), n1 - k + 1))

@@ -41,7 +41,7 @@ def test_budgeting_units():
 @pytest.mark.parametrize(("kwargs", "match"), [
     ({"method": "Occurrence"}, r"unknown budgeting method 'Occurrence'; expected one of Occurrences, "),
     ({"method": "Timeslices"}, r"method 'Timeslices' needs timeslice_target"),
-    ({"method": "Timeslices", "timeslice_target": 90}, r"timeslice_target 90 is outside \(0, 1\)"),
+    ({"method": "Timeslices", "timeslice_target": 90}, r"timeslice_target 90 is outside \(0, 1\]"),
     ({"method": "RatioTimeslices", "timeslice_window": "soon"}, r"timeslice_window 'soon'"),
 ])
 def test_budgeting_rejects(kwargs, match):
