@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError, ParameterError
+from .resources import datasets_dir
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -138,7 +139,7 @@ def dataset_path(name: str, *, data_dir: str | Path | None = None) -> Path:
     """Path of a dataset's file.
 
     The folder is ``data_dir`` when given, else ``$SLM_DATASETS`` when that is set, else the bundled
-    ``datasets/`` beside the package.
+    sample data (:func:`~slm_analytics.resources.datasets_dir`).
 
     Parameters
     ----------
@@ -166,7 +167,7 @@ def data_root(data_dir: str | Path | None = None) -> Path:
     """Return the datasets folder: ``data_dir``, else ``$SLM_DATASETS``, else the bundled ``datasets/``."""
     if data_dir not in (None, ""):
         return Path(data_dir)
-    return Path(os.environ.get("SLM_DATASETS") or Path(__file__).resolve().parent.parent / "datasets")
+    return Path(os.environ.get("SLM_DATASETS") or datasets_dir())
 
 
 def _row_count(path: Path) -> int | None:
