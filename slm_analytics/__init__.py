@@ -65,8 +65,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         forecast_sli,
         target_achievability,
     )
+    from .policy import budget_policy_triggers
     from .review import run_review
-    from .sla import budget_policy_triggers, composite_slo, service_credits, sla_attainment
+    from .sla import composite_slo, service_credits, sla_attainment
     from .sli import histogram_fraction, histogram_quantile, ratio_sli, sli_interval, timeslice_sli
     from .trend import (
         ChangePointResult,
@@ -117,7 +118,7 @@ _LAZY = {
     # SLAs
     "sla_attainment": "sla",
     "service_credits": "sla",
-    "budget_policy_triggers": "sla",
+    "budget_policy_triggers": "policy",
     "composite_slo": "sla",
     # trends and forecasts
     "TrendResult": "trend",
