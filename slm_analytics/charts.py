@@ -479,6 +479,76 @@ def _fmt_rate(value: float) -> str:
     return f"{value * 100:.{max(_decimals(1 - value), 0)}f}%"
 
 
+def _forecast_inputs(
+    history: pd.DataFrame, forecast: pd.DataFrame, *, target: float, history_days: int | None, point: str,
+    what: str,
+) -> tuple[float, pd.DataFrame, pd.DataFrame, pd.DataFrame, list[str]]:
+    """Check forecast_chart's arguments; return the target and the frames its layers draw.
+
+    The frames are the days of history shown (``error_rate``), the forecast line (``timestamp`` and ``day``
+    as text, ``point``) and the interval bands (``timestamp``, ``day``, ``band``, ``lower``, ``upper``); then
+    the interval levels present, widest first.
+    """
+    require_columns(history, ["timestamp", "error_rate"], what)
+    if point not in ("mean", "median"):
+        msg = f"{what}: point {point!r} is not one of 'mean' (expected daily error rate) or 'median'"
+        raise ParameterError(msg)
+    require_columns(forecast, ["timestamp", point], what)
+    target = _check_target(target, what)
+    if history_days is not None and (isinstance(history_days, bool) or not isinstance(history_days, int)
+                                     or history_days < 1):
+        msg = f"{what}: history_days {history_days!r} must be a whole number >= 1, or None for all days"
+        raise ParameterError(msg)
+    hist = _daily_data(history[["timestamp", "error_rate"]].rename(columns={"error_rate": "sli"}), what)
+    hist = hist.rename(columns={"sli": "error_rate"})
+    if history_days is not None:
+        hist = hist.iloc[-history_days:]
+    days = _days(forecast["timestamp"], what) if len(forecast) else pd.Series([], dtype="datetime64[us]")
+    levels = _levels(forecast)
+    fc = pd.DataFrame({"timestamp": pd.DatetimeIndex(days).strftime("%Y-%m-%d"),
+                       "point": forecast[point].to_numpy(dtype=float),
+                       "day": pd.DatetimeIndex(days).strftime("%a %d %b %Y")})
+    bands = pd.concat(
+        [pd.DataFrame({"timestamp": fc["timestamp"], "day": fc["day"], "band": f"{lev}% interval",
+                       "lower": forecast[f"lower_{lev}"].to_numpy(dtype=float),
+                       "upper": forecast[f"upper_{lev}"].to_numpy(dtype=float)}) for lev in levels]
+        or [pd.DataFrame({"timestamp": [], "day": [], "band": [], "lower": [], "upper": []})],
+        ignore_index=True,
+    )
+    return target, hist, fc, bands, levels
+
+
+def _forecast_cap(hist: pd.DataFrame, forecast: pd.DataFrame, fc: pd.DataFrame, levels: list[str],
+                  threshold: float) -> float:
+    """Top of the y scale, so that incident days do not flatten the rest of the chart.
+
+    The largest of 1.5 x the threshold, 1.25 x the history's 90th percentile, 1.05 x the top of the
+    narrowest interval and 1.25 x the top of the forecast line.
+    """
+    observed = hist["error_rate"].to_numpy(dtype=float)
+    finite = observed[np.isfinite(observed)]
+    # the narrowest interval sets the scale: a wider one that grows far out is clamped at the top edge
+    narrow = (forecast[f"upper_{levels[-1]}"].to_numpy(dtype=float) if levels and len(forecast)
+              else np.array([]))
+    return max(threshold * 1.5,
+               float(np.quantile(finite, 0.9)) * 1.25 if finite.size else 0.0,
+               float(np.nanmax(narrow)) * 1.05 if narrow.size else 0.0,
+               float(np.nanmax(fc["point"])) * 1.25 if len(fc) else 0.0)
+
+
+def _spike_note(hist: pd.DataFrame, cap: float) -> str | None:
+    """Subtitle line for the observed days above the y scale's ``cap``; ``None`` when there are none."""
+    observed = hist["error_rate"].to_numpy(dtype=float)
+    finite = observed[np.isfinite(observed)]
+    above = finite > cap
+    if not above.any():
+        return None
+    n_above = int(above.sum())
+    days = f"{n_above} day{'s' if n_above > 1 else ''}"
+    return (f"red triangles: {days} above {cap:.2%}, drawn at the top edge (highest "
+            f"{float(finite.max()):.2%})")
+
+
 def forecast_chart(
     history: pd.DataFrame,
     forecast: pd.DataFrame,
@@ -542,44 +612,10 @@ def forecast_chart(
     ['forecast_band', 'history', 'forecast_line', 'threshold_rule']
     """
     what = "forecast_chart"
-    require_columns(history, ["timestamp", "error_rate"], what)
-    if point not in ("mean", "median"):
-        msg = f"{what}: point {point!r} is not one of 'mean' (expected daily error rate) or 'median'"
-        raise ParameterError(msg)
-    require_columns(forecast, ["timestamp", point], what)
-    target = _check_target(target, what)
-    if history_days is not None and (isinstance(history_days, bool) or not isinstance(history_days, int)
-                                     or history_days < 1):
-        msg = f"{what}: history_days {history_days!r} must be a whole number >= 1, or None for all days"
-        raise ParameterError(msg)
-    hist = _daily_data(history[["timestamp", "error_rate"]].rename(columns={"error_rate": "sli"}), what)
-    hist = hist.rename(columns={"sli": "error_rate"})
-    if history_days is not None:
-        hist = hist.iloc[-history_days:]
-    days = _days(forecast["timestamp"], what) if len(forecast) else pd.Series([], dtype="datetime64[us]")
-    levels = _levels(forecast)
-    fc = pd.DataFrame({"timestamp": pd.DatetimeIndex(days).strftime("%Y-%m-%d"),
-                       "point": forecast[point].to_numpy(dtype=float),
-                       "day": pd.DatetimeIndex(days).strftime("%a %d %b %Y")})
-    bands = pd.concat(
-        [pd.DataFrame({"timestamp": fc["timestamp"], "day": fc["day"], "band": f"{lev}% interval",
-                       "lower": forecast[f"lower_{lev}"].to_numpy(dtype=float),
-                       "upper": forecast[f"upper_{lev}"].to_numpy(dtype=float)}) for lev in levels]
-        or [pd.DataFrame({"timestamp": [], "day": [], "band": [], "lower": [], "upper": []})],
-        ignore_index=True,
-    )
+    target, hist, fc, bands, levels = _forecast_inputs(history, forecast, target=target,
+                                                       history_days=history_days, point=point, what=what)
     threshold = 1.0 - target
-    observed = hist["error_rate"].to_numpy(dtype=float)
-    finite = observed[np.isfinite(observed)]
-    # the narrowest interval sets the scale: a wider one that grows far out is clamped at the top edge
-    narrow = (forecast[f"upper_{levels[-1]}"].to_numpy(dtype=float) if levels and len(forecast)
-              else np.array([]))
-    cap = max(threshold * 1.5,
-              float(np.quantile(finite, 0.9)) * 1.25 if finite.size else 0.0,
-              float(np.nanmax(narrow)) * 1.05 if narrow.size else 0.0,
-              float(np.nanmax(fc["point"])) * 1.25 if len(fc) else 0.0)
-    above = finite > cap
-    spikes_data = hist[hist["error_rate"].to_numpy(dtype=float) > cap].assign(at=cap)
+    cap = _forecast_cap(hist, forecast, fc, levels, threshold)
     band_names = [f"{lev}% interval" for lev in levels]
     line_name = f"forecast {point}"
     legend_domain = ["observed", line_name, *band_names]
@@ -634,23 +670,19 @@ def forecast_chart(
                 tooltip=[alt.Tooltip("threshold:Q", title="allowed error rate", format=".3%")])
         .properties(name="threshold_rule")
     )
-    allows = f"the {_fmt_rate(threshold)} error rate the {_percent(target, _decimals(target))} target allows"
-    start = f"forecast from {fc['day'].iloc[0][4:]}" if len(fc) else "no forecast (too little data)"
     spikes = (
-        alt.Chart(spikes_data)
+        alt.Chart(hist[hist["error_rate"].to_numpy(dtype=float) > cap].assign(at=cap))
         .mark_point(shape="triangle-up", filled=True, size=60, color=ZERO_COLOR, opacity=1)
         .encode(x=x, y=alt.Y("at:Q", scale=y_scale, title="daily error rate"),
                 tooltip=[alt.Tooltip("day:N", title="day"),
                          alt.Tooltip("error_rate:Q", title="error rate", format=".3%")])
         .properties(name="spikes")
     )
-    subtitle = [f"green dashed: {allows}; {start}"]
-    if above.any():
-        n_above = int(above.sum())
-        days = f"{n_above} day{'s' if n_above > 1 else ''}"
-        subtitle.append(f"red triangles: {days} above {cap:.2%}, drawn at the top edge (highest "
-                        f"{float(finite.max()):.2%})")
-    layers = [forecast_band, history_layer, forecast_line, threshold_rule] + ([spikes] if above.any() else [])
+    allows = f"the {_fmt_rate(threshold)} error rate the {_percent(target, _decimals(target))} target allows"
+    start = f"forecast from {fc['day'].iloc[0][4:]}" if len(fc) else "no forecast (too little data)"
+    spike_note = _spike_note(hist, cap)
+    subtitle = [f"green dashed: {allows}; {start}", *([spike_note] if spike_note else [])]
+    layers = [forecast_band, history_layer, forecast_line, threshold_rule] + ([spikes] if spike_note else [])
     # one LayerChart built with its properties: each altair copy of a layer walks all its (undefined) fields
     return alt.LayerChart(layer=layers, title=alt.TitleParams(_title(history, title), subtitle=subtitle,
                                                               anchor="start"), width=WIDTH, height=170)

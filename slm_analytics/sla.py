@@ -1,29 +1,29 @@
-"""SLA attainment, breaches, tiered service credits, error-budget policy triggers and composite SLOs.
+"""SLA attainment, breaches, tiered service credits and composite SLOs.
 
 An SLA is the contract side of an SLO: a (usually looser) target measured over calendar months or quarters
 in the service's time zone, often only in business hours and without planned maintenance, with service
-credits when attainment falls below a tier. The error-budget policy is the engineering side: what the team
-does when the budget runs out (SRE Workbook, appendix B, "Example Error Budget Policy").
+credits when attainment falls below a tier. The error-budget policy, the engineering side (what the team
+does when the budget runs out), is :mod:`slm_analytics.policy`; ``budget_policy_triggers`` and
+``POLICY_RULES`` are also importable from here.
 
-Nothing here rounds; evidence texts format numbers for people, the numeric columns keep full precision.
+Nothing here rounds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from .budget import error_budget, period_length
 from .catalog import CreditTier
 from .errors import DataError, DefinitionError, InsufficientDataError, ParameterError, require_columns
 from .grid import cumulative, to_grid
 from .methods import Budgeting, slice_starts, unit_counts
-from .windows import business_hours_mask, calendar_windows, exclusion_mask, merge_intervals
+from .policy import POLICY_RULES, budget_policy_triggers  # re-exported: the policy used to live here
+from .windows import business_hours_mask, calendar_windows, exclusion_mask
 
 if TYPE_CHECKING:
     from .catalog import SLA, Catalog
@@ -335,237 +335,6 @@ def _one_sla(sub: pd.DataFrame, catalog: Catalog, a: SLA, exclusions: pd.DataFra
     out["period_start"] = out["period_start"].astype(_UTC_US)
     out["period_end"] = out["period_end"].astype(_UTC_US)
     return out
-
-
-# ------------------------------------------------------------------------------------------- policy
-
-#: SRE Workbook, appendix B "Example Error Budget Policy": rule, what it measures, threshold and action.
-POLICY_RULES = pd.DataFrame({
-    "rule": ["budget-exhausted", "single-incident", "outage-class"],
-    "measure": [
-        "share of the 4-week error budget spent over the trailing 4 weeks",
-        "share of the 4-week error budget spent by one incident",
-        "share of the quarter's error budget spent by one class of outage (incident cause)",
-    ],
-    "threshold": [1.0, 0.2, 0.2],
-    "action": [
-        "release freeze: halt changes and releases other than P0 issues or security fixes until the service "
-        "is back within its SLO",
-        "postmortem with at least one P0 action item to address the root cause",
-        "quarterly planning item: a P0 item in the team's quarterly planning to address this class of outage",
-    ],
-})
-
-_FOUR_WEEKS = pd.Timedelta(days=28)
-
-
-def _trigger(rows: list[dict[str, Any]], service: str, slo: str, rule: str, subject: str, evidence: str,
-             value: float, start: pd.Timestamp) -> None:
-    rows.append({"service": service, "slo": slo, "rule": rule, "subject": subject, "evidence": evidence,
-                 "value": float(value), "window_start": start})
-
-
-def _fmt_time(ts: pd.Timestamp) -> str:
-    return ts.strftime("%Y-%m-%d %H:%M UTC")
-
-
-def budget_policy_triggers(
-    sli: pd.DataFrame,
-    incidents: pd.DataFrame,
-    catalog: Catalog,
-    *,
-    as_of: Any = None,
-    good: str = "good",
-    total: str = "total",
-    timestamp: str = "timestamp",
-) -> pd.DataFrame:
-    r"""Evaluate the SRE Workbook's example error-budget policy for every SLO at one instant.
-
-    Three rules (:data:`POLICY_RULES`), from the SRE Workbook, appendix B:
-
-    1. ``budget-exhausted``: the SLO's error budget over the trailing 4 weeks is spent (the 28-day SLI is
-       below target) -> release freeze except P0 issues and security fixes;
-    2. ``single-incident``: one incident spent more than 20 % of the 4-week budget -> postmortem with at
-       least one P0 action item;
-    3. ``outage-class``: one class of outage (incidents with the same ``cause``) spent more than 20 % of the
-       quarter's budget -> a P0 item in quarterly planning.
-
-    Parameters
-    ----------
-    sli : DataFrame
-        Bucket counts (``timestamp, service, slo, good, total``).
-    incidents : DataFrame
-        Incident records with ``id``, ``service``, ``cause``, ``started_at``, ``resolved_at`` (``NaT`` while
-        ongoing: counted up to ``as_of``) and optionally ``severity``.
-    catalog : Catalog
-        Targets of the SLOs in ``sli``.
-    as_of : Timestamp or str, optional
-        Evaluation instant (timezone-aware); default the end of the data (end of its last bucket).
-    good, total, timestamp : str
-        Column names in ``sli``.
-
-    Returns
-    -------
-    DataFrame
-        One row per triggered rule, sorted by service, SLO and rule:
-
-        * ``service``, ``slo``: the SLO whose budget is concerned;
-        * ``rule``: ``budget-exhausted``, ``single-incident`` or ``outage-class``;
-        * ``action``: what the policy requires;
-        * ``subject``: the incident id (rule 2), the cause (rule 3), empty for rule 1;
-        * ``evidence``: the numbers behind the trigger, as text;
-        * ``value``: share of the window's error budget spent (1 = all of it);
-        * ``threshold``: the rule's threshold on ``value`` (1, 0.2, 0.2);
-        * ``window_start``, ``window_end``: the budget window (UTC).
-
-    Raises
-    ------
-    DataError
-        Missing columns in ``sli`` or ``incidents``.
-    ParameterError
-        A naive ``as_of``, or one after the end of the data.
-    InsufficientDataError
-        Less than 4 weeks of data before ``as_of``.
-    DefinitionError
-        An SLO of the data that is not in the catalog.
-
-    Notes
-    -----
-    Budget of a window: :math:`(1 - T) N`, with :math:`N` the events of the window (buckets starting in
-    ``[start, as_of)``). Cost of an incident: the bad events (``total - good``) of the SLO in the buckets
-    overlapping ``[started_at, resolved_at)``, within the window; an incident is priced against every SLO
-    of its service, since an outage spends all of them. A class of outage is priced on the union of its
-    incidents' buckets (overlapping incidents are not counted twice). The quarter is the trailing 90 days
-    (:func:`~slm_analytics.budget.period_length`), cut at the start of the data when it is shorter.
-    ``value > threshold`` triggers a rule; for rule 1 that is :math:`\mathrm{SLI}_{28d} < T`.
-
-    Examples
-    --------
-    >>> from slm_analytics import read_dataset
-    >>> sli, inc, cat = read_dataset("sli_5min"), read_dataset("incidents"), read_dataset("catalog")
-    >>> triggers = budget_policy_triggers(sli, inc, cat, as_of="2026-03-01T00:00Z")
-    >>> payments = triggers[(triggers["service"] == "payments") & (triggers["slo"] == "availability")]
-    >>> print(payments[["rule", "subject", "value"]].round(2).to_string(index=False))
-                rule    subject  value
-    budget-exhausted              4.76
-     single-incident   INC-0066   4.33
-        outage-class dependency   1.38
-    """
-    require_columns(sli, ["service", "slo", timestamp, good, total], "budget_policy_triggers: sli")
-    require_columns(incidents, ["id", "service", "cause", "started_at", "resolved_at"],
-             "budget_policy_triggers: incidents")
-    for col in ("started_at", "resolved_at"):
-        if not isinstance(incidents[col].dtype, pd.DatetimeTZDtype):
-            msg = (
-                f"budget_policy_triggers: incidents column {col!r} must hold timezone-aware timestamps, not "
-                f"{incidents[col].dtype} (read incidents with read_incidents)"
-            )
-            raise DataError(msg)
-    grid = to_grid(sli, good=good, total=total, timestamp=timestamp, by=("service", "slo"),
-                   what="budget_policy_triggers")
-    times, step = grid.times, grid.step
-    data_start, data_end = times[0], times[-1] + step
-    if as_of is None:
-        when = data_end
-    else:
-        when = pd.Timestamp(as_of)
-        if when.tzinfo is None:
-            msg = f"as_of {as_of!r} has no time zone; give a timezone-aware time such as '2026-03-01T00:00Z'"
-            raise ParameterError(msg)
-        when = when.tz_convert("UTC")
-        if when > data_end:
-            msg = f"as_of {when} is after the end of the data ({data_end}); give an instant within the data"
-            raise ParameterError(msg)
-    w28 = when - _FOUR_WEEKS
-    if w28 < data_start:
-        msg = (
-            f"budget_policy_triggers: the trailing 4 weeks before as_of {when} start at {w28}, before the "
-            f"data ({data_start}); at least 28 days of data are needed"
-        )
-        raise InsufficientDataError(msg)
-    wq = max(when - period_length("quarter"), data_start)
-    edges = times.append(pd.DatetimeIndex([data_end]))  # bucket boundaries, n + 1
-    p_end = int(times.searchsorted(when, side="left"))
-    p28 = int(times.searchsorted(w28, side="left"))
-    pq = int(times.searchsorted(wq, side="left"))
-
-    inc = incidents[incidents["started_at"] < when].copy()
-    inc["resolved_at"] = inc["resolved_at"].fillna(when).clip(upper=when)
-    inc = inc[inc["resolved_at"] > inc["started_at"]]
-    # bucket positions overlapping [started_at, resolved_at): first bucket ending after the start, up to the
-    # first bucket starting at or after the end
-    lo = (edges[1:].searchsorted(pd.DatetimeIndex(inc["started_at"]), side="right")).astype(np.int64)
-    hi = (times.searchsorted(pd.DatetimeIndex(inc["resolved_at"]), side="left")).astype(np.int64)
-    inc = inc.assign(_lo=lo, _hi=hi)
-
-    rows: list[dict[str, Any]] = []
-    threshold = POLICY_RULES.set_index("rule")["threshold"]
-    days_q = (when - wq) / pd.Timedelta(days=1)
-    for i, key in enumerate(grid.keys.itertuples(index=False)):
-        service, slo_name = str(key[0]), str(key[1])
-        target = catalog.slo(service, slo_name).target
-        cb = cumulative(grid.total[i].astype(np.int64) - grid.good[i].astype(np.int64))
-        ct = cumulative(grid.total[i].astype(np.int64))
-        t28 = int(ct[p_end] - ct[p28])
-        if t28 == 0:
-            continue  # no events in the 4 weeks: nothing spent, nothing to evaluate
-        eb = error_budget(good=t28 - int(cb[p_end] - cb[p28]), total=t28, target=target, window="28d")
-        add = partial(_trigger, rows, service, slo_name)
-
-        # rule 1: 28-day SLI below target
-        if eb.sli < target:
-            add("budget-exhausted", "",
-                f"28-day SLI {eb.sli:.4%} is below the target {target:.2%}: {eb.consumed:.0%} of the 4-week "
-                f"error budget spent ({eb.actual_bad:,} bad of {t28:,} events; the budget allows "
-                f"{eb.allowed_bad:,.0f})", eb.consumed, w28)
-        mine = inc[inc["service"] == service]
-        if len(mine) == 0:
-            continue
-        lo_i, hi_i = mine["_lo"].to_numpy(), mine["_hi"].to_numpy()
-        # rule 2: each incident's bad events within the 4 weeks
-        a, b = np.maximum(lo_i, p28), np.minimum(hi_i, p_end)
-        cost = np.where(b > a, cb[np.maximum(a, b)] - cb[a], 0)
-        share = cost / eb.allowed_bad
-        for j in np.flatnonzero(share > threshold["single-incident"]):
-            r = mine.iloc[j]
-            what = ", ".join(str(r[c]) for c in ("severity", "cause") if c in mine.columns)
-            add("single-incident", str(r["id"]),
-                f"incident {r['id']} ({what}, {_fmt_time(r['started_at'])} to {_fmt_time(r['resolved_at'])}) "
-                f"spent {share[j]:.0%} of the 4-week error budget ({int(cost[j]):,} bad events; the budget "
-                f"allows {eb.allowed_bad:,.0f})", share[j], w28)
-        # rule 3: each cause's bad events within the quarter, on the union of its incidents' buckets
-        allowed_q = (1 - target) * int(ct[p_end] - ct[pq])
-        qa, qb = np.maximum(lo_i, pq), np.minimum(hi_i, p_end)
-        keep = qb > qa
-        if allowed_q <= 0 or not keep.any():
-            continue
-        spans = pd.DataFrame({"cause": mine["cause"].to_numpy()[keep], "start": edges[qa[keep]],
-                              "end": edges[qb[keep]]})
-        merged = merge_intervals(spans, by=("cause",))  # bucket-aligned, so shared buckets count once
-        ma = edges.searchsorted(pd.DatetimeIndex(merged["start"]))
-        mb = edges.searchsorted(pd.DatetimeIndex(merged["end"]))
-        per_cause = pd.Series(cb[mb] - cb[ma]).groupby(merged["cause"].to_numpy(), sort=True).sum()
-        counts = spans.groupby("cause", sort=True).size()
-        for cause, c in per_cause.items():
-            if c / allowed_q > threshold["outage-class"]:
-                add("outage-class", str(cause),
-                    f"{counts[cause]} {cause} incident(s) spent {c / allowed_q:.0%} of the quarter's error "
-                    f"budget ({int(c):,} bad events; the budget allows {allowed_q:,.0f} over {days_q:g} "
-                    "days)",
-                    c / allowed_q, wq)
-    cols = ["service", "slo", "rule", "action", "subject", "evidence", "value", "threshold", "window_start",
-            "window_end"]
-    if not rows:
-        return pd.DataFrame({c: pd.Series([], dtype=_UTC_US if c.startswith("window") else
-                                          (float if c in ("value", "threshold") else object)) for c in cols})
-    out = pd.DataFrame(rows)
-    out["action"] = out["rule"].map(POLICY_RULES.set_index("rule")["action"])
-    out["threshold"] = out["rule"].map(threshold).astype(float)
-    out["window_start"] = pd.to_datetime(out["window_start"], utc=True).astype(_UTC_US)
-    out["window_end"] = pd.Series(when, index=out.index).astype(_UTC_US)
-    order = out["rule"].map({r: k for k, r in enumerate(POLICY_RULES["rule"])})
-    out = out.assign(_r=order).sort_values(["service", "slo", "_r", "subject"], kind="stable")
-    return out[cols].reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------------------------- composite

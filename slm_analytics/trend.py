@@ -941,6 +941,148 @@ def _ruptures_cost(cost: _Cost, min_size: int):
     return QuasiLikelihoodCost()
 
 
+def _check_change_point_options(method: object, min_size: object, robust: object, penalty: object,
+                                dispersion: object) -> tuple[str, int]:
+    """Validate change_points' options; return the method and the minimum segment length."""
+    method = _check_choice(method, CHANGE_POINT_METHODS, "method")
+    min_size = _check_int(min_size, "min_size", 1, " (periods in the shortest segment)")
+    if not isinstance(robust, bool | np.bool_):
+        msg = f"robust {robust!r} must be True or False"
+        raise ParameterError(msg)
+    for name, v, default in (("penalty", penalty, "3 log(n)"), ("dispersion", dispersion, "an estimate")):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v)
+                              or v <= 0):
+            msg = f"{name} {v!r} must be a positive number, or None for {default}"
+            raise ParameterError(msg)
+    return method, min_size
+
+
+def _count_periods(frame: pd.DataFrame, good: str, total: str, time: str,
+                   what: str) -> tuple[pd.Index, np.ndarray, list[np.ndarray]]:
+    """Validate a frame of counts; return its times, which periods have events, and ``[good, total]``."""
+    missing = [c for c in (time, good, total) if c not in frame.columns]
+    if missing:
+        msg = (f"{what}: missing column(s) {', '.join(map(repr, missing))}; found "
+               f"{', '.join(map(str, frame.columns))}; pass a Series to segment values, not counts")
+        raise DataError(msg)
+    g = _values(frame[good], what, f"column {good!r}")
+    n_all = _values(frame[total], what, f"column {total!r}")
+    bad_rows = np.isnan(g) | np.isnan(n_all) | (g < 0) | (g > n_all)
+    if bad_rows.any():
+        i = int(np.flatnonzero(bad_rows)[0])
+        msg = (f"{what}: row {i}: {good} ({g[i]}) and {total} ({n_all[i]}) must satisfy "
+               "0 <= good <= total; good events are a subset of all events")
+        raise DataError(msg)
+    return pd.Index(frame[time]), n_all > 0, [g, n_all]
+
+
+def _value_periods(series: object, what: str) -> tuple[pd.Index, np.ndarray, list[np.ndarray]]:
+    """Validate a series of values; return its times, which periods have a value, and ``[values]``."""
+    if not isinstance(series, pd.Series):
+        series = pd.Series(series)
+    x_all = _values(series, what)
+    return series.index, ~np.isnan(x_all), [x_all]
+
+
+def _periods_with_data(times: pd.Index, keep: np.ndarray, arrays: list[np.ndarray], min_size: int,
+                       what: str) -> tuple[pd.Index, list[np.ndarray]]:
+    """Keep the periods with data, in time order (at least ``2 * min_size``); return them and ``arrays``."""
+    if times.has_duplicates:
+        dup = times[times.duplicated()][0]
+        msg = (f"{what}: time {dup} appears more than once; change points need one series "
+               "(filter one service and SLO first)")
+        raise DataError(msg)
+    if not times.is_monotonic_increasing:
+        order = times.argsort()
+        times, keep, arrays = times[order], keep[order], [a[order] for a in arrays]
+    times = times[keep]
+    n = len(times)
+    if n < 2 * min_size:
+        msg = (f"{what}: {n} period(s) with data; finding a change needs at least 2 x min_size = "
+               f"{2 * min_size}")
+        raise InsufficientDataError(msg)
+    return times, [a[keep] for a in arrays]
+
+
+def _day_block(times: pd.Index) -> int:
+    """Periods in a day for data finer than daily (the dispersion's block length), else 1."""
+    if isinstance(times, pd.DatetimeIndex) and len(times) > 1:
+        step = pd.Timedelta(np.median(np.diff(times.as_unit("us").asi8)), unit="us")
+        if step < pd.Timedelta(days=1):
+            return max(1, round(pd.Timedelta(days=1) / step))
+    return 1
+
+
+def _binomial_cost(good: np.ndarray, total: np.ndarray, *, block: int, window: int, robust: bool,
+                   dispersion: float | None) -> tuple[_Cost, float]:
+    """Quasi-binomial cost of the bad events (spikes capped when ``robust``) and its dispersion."""
+    bad = total - good
+    phi = _binomial_dispersion(bad, total, block) if dispersion is None else float(dispersion)
+    work = bad
+    if robust and window > 1:
+        rate = bad / total
+        med = _running_median(rate, window)
+        p = (med * total + 0.5) / (total + 1)
+        se = np.sqrt(phi * p * (1 - p) / total)
+        work = np.clip(rate, med - 3 * se, med + 3 * se) * total
+    return _Cost("binomial", work, total, phi), phi
+
+
+def _normal_cost(x: np.ndarray, *, block: int, window: int, robust: bool,
+                 dispersion: float | None) -> tuple[_Cost, float]:
+    """Gaussian mean-shift cost of the values (spikes capped when ``robust``) and their noise variance."""
+    var = _normal_variance(x, block) if dispersion is None else float(dispersion)
+    work = x
+    if robust and window > 1 and var > 0:
+        med = _running_median(x, window)
+        sd = math.sqrt(var)
+        work = np.clip(x, med - 3 * sd, med + 3 * sd)
+    return _Cost("normal", work, None, var if var > 0 else 1.0), var
+
+
+def _search(cost: _Cost, n: int, penalty: float, min_size: int, method: str) -> list[int]:
+    """Find the starts of the segments after the first (PELT, or ruptures' binary segmentation)."""
+    if method == "pelt":
+        return _pelt(cost, n, penalty, min_size)
+    import ruptures as rpt
+
+    algo = rpt.Binseg(custom_cost=_ruptures_cost(cost, min_size), min_size=min_size, jump=1)
+    algo.fit(np.zeros((n, 1)))
+    return [int(b) for b in algo.predict(pen=penalty)[:-1]]
+
+
+def _segments(times: pd.Index, bounds: np.ndarray, arrays: list[np.ndarray]) -> pd.DataFrame:
+    """Segments between ``bounds``: their times and level, from ``[good, total]`` or ``[values]``."""
+    seg_times = times.to_numpy() if not isinstance(times, pd.DatetimeIndex) else times
+    seg = pd.DataFrame({
+        "start": seg_times[bounds[:-1]],
+        "last": seg_times[bounds[1:] - 1],
+        "points": np.diff(bounds).astype(np.int64),
+    })
+    if len(arrays) == 2:
+        gs = np.add.reduceat(arrays[0], bounds[:-1])
+        ts = np.add.reduceat(arrays[1], bounds[:-1])
+        seg["good"] = gs.astype(np.int64)
+        seg["total"] = ts.astype(np.int64)
+        seg["bad"] = (ts - gs).astype(np.int64)
+        seg["level"] = (ts - gs) / ts
+        seg["sli"] = gs / ts
+    else:
+        seg["level"] = np.add.reduceat(arrays[0], bounds[:-1]) / np.diff(bounds)
+    return seg
+
+
+def _level_shifts(seg: pd.DataFrame) -> pd.DataFrame:
+    """Change points between consecutive segments: the new segment's start and the levels either side."""
+    level = seg["level"].to_numpy()
+    return pd.DataFrame({
+        "timestamp": seg["start"].iloc[1:].reset_index(drop=True),
+        "before": level[:-1],
+        "after": level[1:],
+        "change": level[1:] - level[:-1],
+    })
+
+
 def change_points(
     series: pd.DataFrame | pd.Series,
     *,
@@ -1042,126 +1184,22 @@ def change_points(
     2 2026-06-17 00:00:00+00:00  0.003469  0.010672  0.007203
     3 2026-09-09 00:00:00+00:00  0.010672  0.005063 -0.005609
     """
-    method = _check_choice(method, CHANGE_POINT_METHODS, "method")
-    min_size = _check_int(min_size, "min_size", 1, " (periods in the shortest segment)")
-    if not isinstance(robust, bool | np.bool_):
-        msg = f"robust {robust!r} must be True or False"
-        raise ParameterError(msg)
-    for name, v, default in (("penalty", penalty, "3 log(n)"), ("dispersion", dispersion, "an estimate")):
-        if v is not None and (isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v)
-                              or v <= 0):
-            msg = f"{name} {v!r} must be a positive number, or None for {default}"
-            raise ParameterError(msg)
+    method, min_size = _check_change_point_options(method, min_size, robust, penalty, dispersion)
     what = "change_points"
     counts = isinstance(series, pd.DataFrame)
-    if counts:
-        frame = series
-        missing = [c for c in (time, good, total) if c not in frame.columns]
-        if missing:
-            msg = (f"{what}: missing column(s) {', '.join(map(repr, missing))}; found "
-                   f"{', '.join(map(str, frame.columns))}; pass a Series to segment values, not counts")
-            raise DataError(msg)
-        times = pd.Index(frame[time])
-        g = _values(frame[good], what, f"column {good!r}")
-        n_all = _values(frame[total], what, f"column {total!r}")
-        bad_rows = np.isnan(g) | np.isnan(n_all) | (g < 0) | (g > n_all)
-        if bad_rows.any():
-            i = int(np.flatnonzero(bad_rows)[0])
-            msg = (f"{what}: row {i}: {good} ({g[i]}) and {total} ({n_all[i]}) must satisfy "
-                   "0 <= good <= total; good events are a subset of all events")
-            raise DataError(msg)
-        keep = n_all > 0
-    else:
-        if not isinstance(series, pd.Series):
-            series = pd.Series(series)
-        times = series.index
-        x_all = _values(series, what)
-        keep = ~np.isnan(x_all)
-    if times.has_duplicates:
-        dup = times[times.duplicated()][0]
-        msg = (f"{what}: time {dup} appears more than once; change points need one series "
-               "(filter one service and SLO first)")
-        raise DataError(msg)
-    order = None if times.is_monotonic_increasing else times.argsort()
-    if order is not None:
-        times, keep = times[order], keep[order]
-        if counts:
-            g, n_all = g[order], n_all[order]
-        else:
-            x_all = x_all[order]
-    times = times[keep]
+    times, keep, arrays = (_count_periods(series, good, total, time, what) if counts
+                           else _value_periods(series, what))
+    times, arrays = _periods_with_data(times, keep, arrays, min_size, what)
     n = len(times)
-    if n < 2 * min_size:
-        msg = (f"{what}: {n} period(s) with data; finding a change needs at least 2 x min_size = "
-               f"{2 * min_size}")
-        raise InsufficientDataError(msg)
     beta = 3 * math.log(n) if penalty is None else float(penalty)
-    window = 2 * min_size - 1
-    block = 1
-    if isinstance(times, pd.DatetimeIndex) and n > 1:
-        step = pd.Timedelta(np.median(np.diff(times.as_unit("us").asi8)), unit="us")
-        if step < pd.Timedelta(days=1):
-            block = max(1, round(pd.Timedelta(days=1) / step))
-
-    if counts:
-        good_k, tot_k = g[keep], n_all[keep]
-        bad_k = tot_k - good_k
-        phi = _binomial_dispersion(bad_k, tot_k, block) if dispersion is None else float(dispersion)
-        work = bad_k
-        if robust and window > 1:
-            rate = bad_k / tot_k
-            med = _running_median(rate, window)
-            p = (med * tot_k + 0.5) / (tot_k + 1)
-            se = np.sqrt(phi * p * (1 - p) / tot_k)
-            work = np.clip(rate, med - 3 * se, med + 3 * se) * tot_k
-        cost, kind, disp = _Cost("binomial", work, tot_k, phi), "binomial", phi
-    else:
-        x = x_all[keep]
-        var = _normal_variance(x, block) if dispersion is None else float(dispersion)
-        work = x
-        if robust and window > 1 and var > 0:
-            med = _running_median(x, window)
-            sd = math.sqrt(var)
-            work = np.clip(x, med - 3 * sd, med + 3 * sd)
-        cost, kind, disp = _Cost("normal", work, None, var if var > 0 else 1.0), "normal", var
-
-    if kind == "normal" and var == 0:
-        starts: list[int] = []
-    elif method == "pelt":
-        starts = _pelt(cost, n, beta, min_size)
-    else:
-        import ruptures as rpt
-
-        algo = rpt.Binseg(custom_cost=_ruptures_cost(cost, min_size), min_size=min_size, jump=1)
-        algo.fit(np.zeros((n, 1)))
-        starts = [int(b) for b in algo.predict(pen=beta)[:-1]]
-
-    bounds = np.array([0, *starts, n])
-    seg_times = times.to_numpy() if not isinstance(times, pd.DatetimeIndex) else times
-    seg = pd.DataFrame({
-        "start": seg_times[bounds[:-1]],
-        "last": seg_times[bounds[1:] - 1],
-        "points": np.diff(bounds).astype(np.int64),
-    })
-    if counts:
-        gs = np.add.reduceat(good_k, bounds[:-1])
-        ts = np.add.reduceat(tot_k, bounds[:-1])
-        seg["good"] = gs.astype(np.int64)
-        seg["total"] = ts.astype(np.int64)
-        seg["bad"] = (ts - gs).astype(np.int64)
-        seg["level"] = (ts - gs) / ts
-        seg["sli"] = gs / ts
-    else:
-        seg["level"] = np.add.reduceat(x, bounds[:-1]) / np.diff(bounds)
-    level = seg["level"].to_numpy()
-    points = pd.DataFrame({
-        "timestamp": seg["start"].iloc[1:].reset_index(drop=True),
-        "before": level[:-1],
-        "after": level[1:],
-        "change": level[1:] - level[:-1],
-    })
-    return ChangePointResult(points=points, segments=seg, cost=kind, penalty=beta, dispersion=float(disp),
-                             method=method)
+    options = {"block": _day_block(times), "window": 2 * min_size - 1, "robust": robust,
+               "dispersion": dispersion}
+    cost, disp = _binomial_cost(*arrays, **options) if counts else _normal_cost(*arrays, **options)
+    # constant values (no noise) have no change point
+    starts = [] if cost.kind == "normal" and disp == 0 else _search(cost, n, beta, min_size, method)
+    seg = _segments(times, np.array([0, *starts, n]), arrays)
+    return ChangePointResult(points=_level_shifts(seg), segments=seg, cost=cost.kind, penalty=beta,
+                             dispersion=float(disp), method=method)
 
 
 # ------------------------------------------------------------------------------------------- STL

@@ -1,8 +1,9 @@
-"""Tests for slm_analytics.sla: SLA attainment, service credits, error-budget policy triggers, composites.
+"""Tests for slm_analytics.sla: SLA attainment, service credits and composite SLOs.
 
-Expected values are hand calculations on tiny synthetic series (shown in comments), the worked examples of
-the issue (credit tiers; 0.999 x 0.995 = 0.994005), or an independent library (statsmodels' Wilson
-interval, scipy's Beta quantiles for the Jeffreys interval).
+The error-budget policy (slm_analytics.policy) is tested in test_policy.py. Expected values are hand
+calculations on tiny synthetic series (shown in comments), the worked examples of the issue (credit tiers;
+0.999 x 0.995 = 0.994005), or an independent library (statsmodels' Wilson interval, scipy's Beta quantiles
+for the Jeffreys interval).
 """
 
 from __future__ import annotations
@@ -19,9 +20,7 @@ from slm_analytics.catalog import Catalog, CreditTier
 from slm_analytics.data import read_dataset
 from slm_analytics.errors import DataError, DefinitionError, InsufficientDataError, ParameterError
 from slm_analytics.sla import (
-    POLICY_RULES,
     CompositeSLO,
-    budget_policy_triggers,
     composite_slo,
     service_credits,
     sla_attainment,
@@ -271,100 +270,6 @@ def test_sla_attainment_errors(daily):
         sla_attainment(daily, cat2, sla="mall/gold")
     with pytest.raises(DataError, match=r"sla_attainment: missing column\(s\) 'good'"):
         sla_attainment(daily.drop(columns="good"), cat)
-
-
-# ------------------------------------------------------------------------------------------- policy
-
-
-@pytest.fixture(scope="module")
-def policy_data():
-    # hourly buckets for 120 days from 1 Jan 2026, 100 events an hour, all good except the incidents below.
-    # SLO target 0.99. 28 days = 672 buckets = 67,200 events -> budget 672 bad events;
-    # the trailing 90 days (from day 30) = 2,160 buckets = 216,000 events -> budget 2,160 bad events.
-    f = series("2026-01-01", 120 * 24, "1h", 100, 100)
-    t0 = pd.Timestamp("2026-01-01T00:00Z")
-
-    def outage(day: int, hour: int, hours: int) -> None:
-        s = t0 + pd.Timedelta(days=day, hours=hour)
-        f.loc[(f["timestamp"] >= s) & (f["timestamp"] < s + pd.Timedelta(hours=hours)), "good"] = 0
-
-    outage(100, 10, 3)  # INC-1 deploy: 3 buckets = 300 bad
-    outage(50, 0, 2)  # INC-2 deploy: 200 bad
-    outage(60, 0, 1)  # INC-3 network: 100 bad
-    at = lambda d, h, m=0: t0 + pd.Timedelta(days=d, hours=h, minutes=m)  # noqa: E731
-    incidents = pd.DataFrame({
-        "id": ["INC-1", "INC-2", "INC-3", "INC-4"],
-        "service": "shop",
-        "severity": ["P2", "P3", "P3", "P4"],
-        "cause": ["deploy", "deploy", "network", "deploy"],
-        # INC-1 starts and ends mid-bucket: buckets 10:00, 11:00 and 12:00 overlap it
-        "started_at": [at(100, 10, 30), at(50, 0), at(60, 0), at(100, 11)],
-        "resolved_at": [at(100, 12, 10), at(50, 2), at(60, 1), at(100, 12)],
-    })
-    incidents["started_at"] = incidents["started_at"].astype("datetime64[us, UTC]")
-    incidents["resolved_at"] = incidents["resolved_at"].astype("datetime64[us, UTC]")
-    return f, incidents
-
-
-def test_policy_triggers_hand_calculation(policy_data):
-    f, incidents = policy_data
-    got = budget_policy_triggers(f, incidents, make_catalog())
-    # rule 2: INC-1 spent 300 / 672 = 0.446429 of the 4-week budget; INC-4 (inside INC-1) 100 / 672 = 0.1488
-    # rule 3: deploy incidents spent (300 + 200) / 2160 = 0.231481 of the quarter's (INC-4 counted once);
-    # network 100 / 2160 = 0.046 does not trigger; 28-day SLI 1 - 300/67200 = 0.99554 > 0.99: no freeze
-    assert got[["rule", "subject"]].values.tolist() == [["single-incident", "INC-1"],
-                                                        ["outage-class", "deploy"]]
-    assert got["value"].tolist() == pytest.approx([300 / 672, 500 / 2160], rel=1e-12)
-    assert got["threshold"].tolist() == [0.2, 0.2]
-    end = pd.Timestamp("2026-05-01T00:00Z")
-    assert got["window_end"].tolist() == [end, end]
-    assert got["window_start"].tolist() == [end - pd.Timedelta(days=28), end - pd.Timedelta(days=90)]
-    assert got["evidence"].iloc[0].startswith(
-        "incident INC-1 (P2, deploy, 2026-04-11 10:30 UTC to 2026-04-11 12:10 UTC) spent 45% of the 4-week "
-        "error budget (300 bad events")
-    assert got["action"].iloc[0] == POLICY_RULES.set_index("rule").loc["single-incident", "action"]
-
-
-def test_policy_budget_exhausted_and_ongoing_incident(policy_data):
-    f, incidents = policy_data
-    f = f.copy()
-    s = pd.Timestamp("2026-04-21T00:00Z")
-    f.loc[(f["timestamp"] >= s) & (f["timestamp"] < s + pd.Timedelta(hours=5)), "good"] = 0  # 500 bad
-    ongoing = pd.DataFrame({"id": ["INC-5"], "service": "shop", "severity": "P1", "cause": "hardware",
-                            "started_at": pd.Series([s], dtype="datetime64[us, UTC]"),
-                            "resolved_at": pd.Series([pd.NaT], dtype="datetime64[us, UTC]")})
-    got = budget_policy_triggers(f, pd.concat([incidents, ongoing], ignore_index=True), make_catalog(),
-                                 as_of="2026-04-21T04:00Z")
-    # as_of 21 April 04:00: the 4 weeks hold INC-1 (300 bad) and 4 hours of INC-5 (400 bad): 700 / 672 =
-    # 1.0417 of the budget -> freeze; INC-5, ongoing, counts up to as_of: 400 / 672 = 0.595
-    by = got.set_index(["rule", "subject"])["value"]
-    assert by[("budget-exhausted", "")] == pytest.approx(700 / 672, rel=1e-12)
-    assert by[("single-incident", "INC-5")] == pytest.approx(400 / 672, rel=1e-12)
-    assert by[("single-incident", "INC-1")] == pytest.approx(300 / 672, rel=1e-12)
-    assert got["rule"].tolist()[0] == "budget-exhausted"
-
-
-def test_policy_nothing_triggered_keeps_columns(policy_data):
-    f, incidents = policy_data
-    got = budget_policy_triggers(f, incidents.iloc[:0], make_catalog(), as_of="2026-03-01T00:00Z")
-    assert got.empty
-    assert list(got.columns) == ["service", "slo", "rule", "action", "subject", "evidence", "value",
-                                 "threshold", "window_start", "window_end"]
-
-
-def test_policy_errors(policy_data):
-    f, incidents = policy_data
-    cat = make_catalog()
-    with pytest.raises(ParameterError, match=r"as_of '2026-03-01' has no time zone"):
-        budget_policy_triggers(f, incidents, cat, as_of="2026-03-01")
-    with pytest.raises(ParameterError,
-                       match=r"as_of 2027-01-01 00:00:00\+00:00 is after the end of the data"):
-        budget_policy_triggers(f, incidents, cat, as_of="2027-01-01T00:00Z")
-    msg = r"the trailing 4 weeks before as_of 2026-01-20 00:00:00\+00:00 start at .* before the data"
-    with pytest.raises(InsufficientDataError, match=msg + r" .* at least 28 days"):
-        budget_policy_triggers(f, incidents, cat, as_of="2026-01-20T00:00Z")
-    with pytest.raises(DataError, match=r"budget_policy_triggers: incidents: missing column\(s\) 'cause'"):
-        budget_policy_triggers(f, incidents.drop(columns="cause"), cat)
 
 
 # ------------------------------------------------------------------------------------------- composite
