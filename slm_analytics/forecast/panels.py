@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, InsufficientDataError, ParameterError, require_columns
+from ..methods import Budgeting, day_starts, slice_starts, unit_counts
 
 if TYPE_CHECKING:
     from ..catalog import SLO, Catalog
@@ -253,9 +254,10 @@ def _is_daily(times: pd.Series) -> bool:
 def slo_panels(sli: pd.DataFrame, groups: dict[str, list[SLO]], what: str) -> list[tuple[Panel, list[SLO]]]:
     """Daily counts of the SLOs of each time zone, in each SLO's units, one panel per time zone.
 
-    Sub-daily buckets are summed per local day of the SLO's time zone: events for Occurrences SLOs, good and
-    counted slices (as :func:`~slm_analytics.sli.timeslice_sli` counts them) for Timeslices SLOs. Daily
-    input is used as it is: its days are the dates of its timestamps in their own time zone.
+    Sub-daily buckets are rewritten in each SLO's budgeting units and summed per local day of its time
+    zone (:mod:`slm_analytics.methods`): events for Occurrences; slices with events as ``total`` and good
+    slices (Timeslices) or the sum of the slice ratios (RatioTimeslices) as ``good``. Daily input is used as
+    it is: its days are the dates of its timestamps in their own time zone, in the SLOs' units.
     """
     require_columns(sli, ["service", "slo", "timestamp", "good", "total"], what)
     ts = sli["timestamp"]
@@ -287,34 +289,22 @@ def slo_panels(sli: pd.DataFrame, groups: dict[str, list[SLO]], what: str) -> li
     _check_present(every, pos, what)
     out = []
     for tz, slos in groups.items():
-        wall = grid.times.tz_convert(tz).tz_localize(None).as_unit("us").asi8 // _DAY_US
-        starts = np.concatenate([[0], np.flatnonzero(np.diff(wall)) + 1])
-        day0 = int(wall[0])
-        n_days = int(wall[-1]) - day0 + 1
-        cols = wall[starts] - day0
+        starts, days = day_starts(grid.times, tz)
+        day0 = int(days[0])
+        n_days = int(days[-1]) - day0 + 1
+        cols = days - day0
         good = np.zeros((len(slos), n_days))
         total = np.zeros((len(slos), n_days))
-        occ = [i for i, o in enumerate(slos) if o.budgeting_method == "Occurrences"]
-        if occ:
-            r = np.array([pos[slos[i].key] for i in occ])
-            at = (np.array(occ)[:, None], cols)
-            good[at] = np.add.reduceat(grid.good[r].astype(np.int64), starts, axis=1)
-            total[at] = np.add.reduceat(grid.total[r].astype(np.int64), starts, axis=1)
+        by_method: dict[Budgeting, list[int]] = {}
         for i, o in enumerate(slos):
-            if o.budgeting_method == "RatioTimeslices":
-                msg = (f"{what}: SLO {o.service}/{o.name} uses budgeting method 'RatioTimeslices', which "
-                       "the forecasts do not support; pass its daily counts (sum of slice ratios as good, "
-                       "slices as total) instead")
-                raise ParameterError(msg)
-            if o.budgeting_method == "Timeslices":
-                from ..sli import timeslice_sli
-
-                rows = ((sli["service"] == o.service) & (sli["slo"] == o.name)).to_numpy()
-                d = timeslice_sli(sli.loc[rows], slice_target=o.timeslice_target, slice=o.timeslice_window,
-                                  freq="1D", tz=tz)
-                dd, _ = _local_days(d["timestamp"], tz)
-                good[i, dd - day0] = d["good_slices"].to_numpy(float)
-                total[i, dd - day0] = d["slices"].to_numpy(float)
+            by_method.setdefault(Budgeting.of(o), []).append(i)
+        for b, idx in by_method.items():  # each method's units (methods.py), summed per local day
+            r = np.array([pos[slos[i].key] for i in idx])
+            cut = slice_starts(grid.times, grid.step, b.timeslice_window, tz) if b.sliced else None
+            ug, ut = unit_counts(grid.good[r], grid.total[r], b, cut)
+            at = (np.array(idx)[:, None], cols)
+            good[at] = np.add.reduceat(ug.astype(np.float64), starts, axis=1)
+            total[at] = np.add.reduceat(ut.astype(np.int64), starts, axis=1)
         has = total > 0
         first = np.where(has.any(axis=1), has.argmax(axis=1), 0)
         last = np.where(has.any(axis=1), n_days - 1 - has[:, ::-1].argmax(axis=1), 0)
