@@ -50,8 +50,8 @@ from .forecast import breach_probability as breach_probability
 from .forecast import exhaustion_time as exhaustion_time
 from .forecast import forecast_sli as forecast_sli
 from .forecast import target_achievability as target_achievability
-from .review import run_review as run_review
 from .policy import budget_policy_triggers as budget_policy_triggers
+from .review import run_review as run_review
 from .sla import composite_slo as composite_slo
 from .sla import service_credits as service_credits
 from .sla import sla_attainment as sla_attainment

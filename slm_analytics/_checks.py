@@ -6,7 +6,26 @@ allowed; callers pass ``what`` (their own name or the argument's) so the message
 
 from __future__ import annotations
 
-__all__ = ["check_target"]
+import numbers
+from collections.abc import Sequence
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+import pandas as pd
+
+from .errors import ParameterError
+
+__all__ = [
+    "as_utc",
+    "check_int",
+    "check_levels",
+    "check_target",
+    "check_tz",
+    "horizon_days",
+    "make_rng",
+    "zone",
+]
 
 
 def check_target(target: object, what: str = "target", *, upto_one: bool = False) -> float:
@@ -22,13 +41,95 @@ def check_target(target: object, what: str = "target", *, upto_one: bool = False
     >>> check_target(0.999)
     0.999
     """
-    import numbers
-
-    from .errors import ParameterError
-
     ok = isinstance(target, numbers.Real) and not isinstance(target, bool) and (
         0 < float(target) <= 1 if upto_one else 0 < float(target) < 1)
     if not ok:
         msg = f"{what} {target!r} is outside (0, 1{']' if upto_one else ')'}: write 99.9 % as 0.999"
         raise ParameterError(msg)
     return float(target)
+
+
+def check_int(value: Any, name: str, *, low: int = 1) -> int:
+    """Return ``value`` as an int, or raise ParameterError unless it is an integer >= ``low``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < low:
+        msg = f"{name} {value!r} must be an integer >= {low}"
+        raise ParameterError(msg)
+    return int(value)
+
+
+def check_levels(levels: Sequence[float]) -> tuple[float, ...]:
+    """Return the coverage levels sorted and without repeats; each must lie strictly between 0 and 1."""
+    try:
+        out = tuple(float(x) for x in levels)
+    except (TypeError, ValueError) as exc:
+        msg = f"levels {levels!r} must be a sequence of coverage probabilities such as (0.8, 0.95)"
+        raise ParameterError(msg) from exc
+    if not out or any(not 0 < x < 1 for x in out):
+        msg = f"levels {levels!r} must be coverage probabilities strictly between 0 and 1, e.g. (0.8, 0.95)"
+        raise ParameterError(msg)
+    return tuple(sorted(set(out)))
+
+
+def as_utc(value: Any, what: str) -> pd.Timestamp:
+    """Return a timezone-aware instant (Timestamp or ISO 8601 string) as a UTC, microsecond Timestamp.
+
+    Naive times are refused, not guessed to be UTC.
+    """
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError) as exc:
+        msg = f"{what} {value!r} is not a timestamp; give ISO 8601 with an offset such as '2026-03-01T00:00Z'"
+        raise ParameterError(msg) from exc
+    if ts is pd.NaT:
+        msg = f"{what} {value!r} is NaT; give a timezone-aware time such as '2026-03-01T00:00Z'"
+        raise ParameterError(msg)
+    if ts.tzinfo is None:
+        msg = (
+            f"{what} {value!r} has no time zone; give an offset ('2026-03-01T00:00Z', "
+            "'2026-03-01T00:00+01:00') or a timezone-aware Timestamp: naive times are not guessed to be UTC"
+        )
+        raise ParameterError(msg)
+    return ts.tz_convert("UTC").as_unit("us")
+
+
+def zone(tz: str) -> ZoneInfo:
+    """Return the IANA time zone ``tz``, or raise ParameterError naming it."""
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        msg = f"unknown time zone {tz!r}: expected an IANA name such as 'UTC', 'Europe/London', 'Asia/Seoul'"
+        raise ParameterError(msg) from None
+
+
+def check_tz(tz: str) -> str:
+    """Return ``tz`` if it names a known time zone (see :func:`zone`)."""
+    zone(tz)
+    return tz
+
+
+def horizon_days(horizon: str | pd.Timedelta, what: str = "horizon") -> int:
+    """Whole days of a positive duration (``"7d"`` or a Timedelta)."""
+    try:
+        if isinstance(horizon, str):
+            from .catalog import parse_window
+
+            td = pd.Timedelta(parse_window(horizon))
+        else:
+            td = pd.Timedelta(horizon)
+    except (TypeError, ValueError) as exc:
+        msg = f"{what} {horizon!r} is not a positive duration; use whole days such as '7d'"
+        raise ParameterError(msg) from exc
+    if pd.isna(td) or td <= pd.Timedelta(0) or td % pd.Timedelta(days=1):
+        msg = f"{what} {horizon!r} must be a positive whole number of days such as '7d'"
+        raise ParameterError(msg)
+    return int(td // pd.Timedelta(days=1))
+
+
+def make_rng(seed: Any) -> np.random.Generator:
+    """Return the random generator of ``seed``: None, an integer or a Generator (used as it is)."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
+        msg = f"seed {seed!r} must be None, an integer or a numpy Generator"
+        raise ParameterError(msg)
+    return np.random.default_rng(seed)

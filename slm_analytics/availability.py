@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ._checks import as_utc
 from .errors import DataError, ParameterError, require_columns
 from .windows import (
-    _utc,
     intersect_intervals,
     merge_intervals,
     schedule_intervals,
@@ -52,7 +52,7 @@ def _instant(value: Any, what: str) -> pd.Timestamp:
             "'2026-02-01T00:00Z' or pd.Timestamp('2026-02-01', tz='UTC')"
         )
         raise ParameterError(msg)
-    return _utc(value, f"window {what}")
+    return as_utc(value, f"window {what}")
 
 
 def _window(start: Any, end: Any) -> tuple[pd.Timestamp, pd.Timestamp]:

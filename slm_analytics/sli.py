@@ -21,6 +21,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from ._checks import check_tz
 from .errors import DataError, InsufficientDataError, ParameterError, require_columns
 from .methods import Budgeting, slice_units
 
@@ -45,14 +46,6 @@ def _check_timestamps(frame: pd.DataFrame, timestamp: str, what: str) -> None:
             "are needed (read data with read_sli, or localize with .dt.tz_localize('UTC'))"
         )
         raise DataError(msg)
-
-
-def _check_tz(tz: str) -> None:
-    try:
-        pd.DatetimeIndex([], tz="UTC").tz_convert(tz)
-    except Exception as exc:
-        msg = f"tz {tz!r} is not a time zone; use an IANA name such as 'UTC' or 'Europe/London'"
-        raise ParameterError(msg) from exc
 
 
 def _parse_freq(freq: str) -> pd.DateOffset:
@@ -128,7 +121,7 @@ def ratio_sli(
     by = tuple(by)
     require_columns(events, [*by, timestamp, good, total], "ratio_sli")
     _check_timestamps(events, timestamp, "ratio_sli")
-    _check_tz(tz)
+    check_tz(tz)
     if freq is None:
         if by:
             out = events.groupby(list(by), observed=True, sort=True)[[good, total]].sum().reset_index()
@@ -289,7 +282,7 @@ def timeslice_sli(
     what = "timeslice_sli"
     require_columns(events, [*by, timestamp, good, total], what)
     _check_timestamps(events, timestamp, what)
-    _check_tz(tz)
+    check_tz(tz)
     if not isinstance(slice_target, numbers.Real) or isinstance(slice_target, bool) \
             or not 0 < float(slice_target) <= 1:
         msg = f"slice_target {slice_target!r} is outside (0, 1]: write 99 % as 0.99"

@@ -17,12 +17,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
+from ._checks import as_utc, check_tz
 from .catalog import Schedule
 from .errors import DataError, DefinitionError, ParameterError, require_columns
 
@@ -47,39 +47,12 @@ _UTC_US = "datetime64[us, UTC]"
 # ------------------------------------------------------------------------------------------- helpers
 
 
-def _utc(value: Any, what: str) -> pd.Timestamp:
-    """Convert a timezone-aware instant to a UTC, microsecond ``Timestamp``."""
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        msg = f"{what} {value!r} is not a timestamp; give ISO 8601 with an offset such as '2026-03-01T00:00Z'"
-        raise ParameterError(msg) from exc
-    if ts is pd.NaT:
-        msg = f"{what} {value!r} is NaT; give a timezone-aware time such as '2026-03-01T00:00Z'"
-        raise ParameterError(msg)
-    if ts.tzinfo is None:
-        msg = (
-            f"{what} {value!r} has no time zone; give an offset ('2026-03-01T00:00Z', "
-            "'2026-03-01T00:00+01:00') or a timezone-aware Timestamp: naive times are not guessed to be UTC"
-        )
-        raise ParameterError(msg)
-    return ts.tz_convert("UTC").as_unit("us")
-
-
 def _range(start: Any, end: Any) -> tuple[pd.Timestamp, pd.Timestamp]:
-    t0, t1 = _utc(start, "start"), _utc(end, "end")
+    t0, t1 = as_utc(start, "start"), as_utc(end, "end")
     if t1 < t0:
         msg = f"end {t1} is before start {t0}; give start <= end"
         raise ParameterError(msg)
     return t0, t1
-
-
-def _zone(tz: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        msg = f"unknown time zone {tz!r}: expected an IANA name such as 'UTC', 'Europe/London', 'Asia/Seoul'"
-        raise ParameterError(msg) from None
 
 
 def _step(step: str | dt.timedelta | pd.Timedelta) -> int:
@@ -477,7 +450,7 @@ def calendar_windows(start: Any, end: Any, *, period: Period, tz: str = "UTC") -
     if period not in PERIODS:
         msg = f"period {period!r} is not a calendar period; expected one of {', '.join(PERIODS)}"
         raise ParameterError(msg)
-    _zone(tz)
+    check_tz(tz)
     t0, t1 = _range(start, end)
     empty = pd.DataFrame({"window_start": pd.Series([], dtype=_UTC_US),
                           "window_end": pd.Series([], dtype=_UTC_US)})

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._checks import as_utc, check_int, check_levels, horizon_days, make_rng
 from ..errors import InsufficientDataError, ParameterError
-from ._checks import as_utc, check_int, check_levels, horizon_days, make_rng
 from .ets import Method, check_method, expit, forecast_panel, smoothed_rate
 from .panels import (
     MIN_DAYS,

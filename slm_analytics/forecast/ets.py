@@ -17,8 +17,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from .._checks import check_int, check_levels
 from ..errors import DataError, InsufficientDataError, ParameterError
-from ._checks import check_int, check_levels
 from .panels import MIN_DAYS, Panel, daily_panel, series_name
 
 __all__ = [

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._checks import as_utc, check_int, check_target, check_tz, horizon_days, make_rng
 from ..errors import InsufficientDataError, ParameterError
-from ._checks import as_utc, check_int, check_target, check_tz, horizon_days, make_rng
 from .panels import (
     Panel,
     as_of_column,
