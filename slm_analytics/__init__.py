@@ -40,7 +40,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         save_catalog,
         to_openslo,
     )
-    from .compliance import monthly_attainment
     from .data import (
         list_datasets,
         read_dataset,
@@ -65,7 +64,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         forecast_sli,
         target_achievability,
     )
-    from .review import run_review
+    from .review import monthly_attainment, run_review
     from .sla import budget_policy_triggers, composite_slo, service_credits, sla_attainment
     from .sli import histogram_fraction, histogram_quantile, ratio_sli, sli_interval, timeslice_sli
     from .trend import (
@@ -142,7 +141,7 @@ _LAZY = {
     "backtest_breach": "forecast",
     # the monthly review
     "run_review": "review",
-    "monthly_attainment": "compliance",
+    "monthly_attainment": "review",
 }
 
 __all__ = [
