@@ -24,7 +24,7 @@ from .catalog import load_catalog as load_catalog
 from .catalog import read_openslo as read_openslo
 from .catalog import save_catalog as save_catalog
 from .catalog import to_openslo as to_openslo
-from .compliance import monthly_attainment as monthly_attainment
+from .review import monthly_attainment as monthly_attainment
 from .data import list_datasets as list_datasets
 from .data import read_dataset as read_dataset
 from .data import read_incidents as read_incidents

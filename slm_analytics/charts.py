@@ -159,7 +159,7 @@ def sli_chart(daily: pd.DataFrame, *, target: float, title: str | None = None) -
         One SLO's daily values: columns ``timestamp`` (day start, timezone-aware in the service's zone or
         naive local) and ``sli`` (``NaN`` for a day without data), e.g. :func:`~slm_analytics.sli.ratio_sli`
         with ``freq="1D"`` for one ``(service, slo)`` or one SLO of
-        :func:`~slm_analytics.compliance.daily_attainment`.
+        :func:`~slm_analytics.review.daily_attainment`.
     target : float
         The SLO's target, in (0, 1), drawn as a dashed rule.
     title : str, optional
@@ -231,7 +231,7 @@ def sli_charts(daily: pd.DataFrame, *, title: str | None = None) -> alt.VConcatC
     ----------
     daily : DataFrame
         Columns ``slo``, ``timestamp``, ``sli`` and ``target`` (one target per SLO), e.g.
-        :func:`~slm_analytics.compliance.daily_attainment`; ``budgeting_method`` is shown when present.
+        :func:`~slm_analytics.review.daily_attainment`; ``budgeting_method`` is shown when present.
     title : str, optional
         Overall title.
 
@@ -248,7 +248,7 @@ def sli_charts(daily: pd.DataFrame, *, title: str | None = None) -> alt.VConcatC
     Examples
     --------
     >>> from slm_analytics import read_dataset
-    >>> from slm_analytics.compliance import daily_attainment
+    >>> from slm_analytics.review import daily_attainment
     >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
     >>> chart = sli_charts(daily_attainment(sli, catalog, service="payments", month="2026-02"))
     >>> len(chart.vconcat)
@@ -291,7 +291,7 @@ def attainment_chart(table: pd.DataFrame, *, title: str | None = None) -> alt.La
     ----------
     table : DataFrame
         One row per SLO with columns ``slo``, ``attainment``, ``target``, ``budget_consumed`` and
-        ``no_data`` (``met`` optional), e.g. :func:`~slm_analytics.compliance.monthly_attainment`.
+        ``no_data`` (``met`` optional), e.g. :func:`~slm_analytics.review.monthly_attainment`.
     title : str, optional
         Chart title; default "Error budget consumed" with the month when ``period_start`` is present.
 
@@ -309,7 +309,7 @@ def attainment_chart(table: pd.DataFrame, *, title: str | None = None) -> alt.La
     Examples
     --------
     >>> from slm_analytics import read_dataset
-    >>> from slm_analytics.compliance import monthly_attainment
+    >>> from slm_analytics.review import monthly_attainment
     >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
     >>> chart = attainment_chart(monthly_attainment(sli, catalog, service="payments", month="2026-02"))
     >>> [layer.name for layer in chart.layer]
@@ -385,7 +385,7 @@ def budget_chart(daily: pd.DataFrame, *, title: str | None = None) -> alt.LayerC
     daily : DataFrame
         One row per SLO and day with columns ``slo``, ``timestamp`` (day start, timezone-aware in the
         service's zone or naive local) and ``budget_remaining`` (1 = the whole budget left, below 0
-        overspent; ``NaN`` for no value), e.g. :func:`~slm_analytics.compliance.budget_through_month`.
+        overspent; ``NaN`` for no value), e.g. :func:`~slm_analytics.review.budget_through_month`.
         ``window_label`` (``"rolling 28 days"``) is added to the legend when present.
     title : str, optional
         Chart title; default "Error budget remaining" with the month of the first day.
@@ -404,7 +404,7 @@ def budget_chart(daily: pd.DataFrame, *, title: str | None = None) -> alt.LayerC
     Examples
     --------
     >>> from slm_analytics import read_dataset
-    >>> from slm_analytics.compliance import budget_through_month
+    >>> from slm_analytics.review import budget_through_month
     >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
     >>> chart = budget_chart(budget_through_month(sli, catalog, service="payments", month="2026-02"))
     >>> [layer.name for layer in chart.layer]
@@ -565,7 +565,7 @@ def forecast_chart(
     history : DataFrame
         Observed days of one SLO: ``timestamp`` (day start, timezone-aware in the service's zone or naive
         local) and ``error_rate`` (``NaN`` for a day without events), e.g. one SLO of
-        :attr:`~slm_analytics.compliance.MonthOutlook.daily`.
+        :attr:`~slm_analytics.review.MonthOutlook.daily`.
     forecast : DataFrame
         Forecast days of the same SLO: ``timestamp``, ``mean`` (or ``median``) and ``lower_L``/``upper_L``
         for each interval level ``L`` (percent), as :func:`~slm_analytics.forecast.forecast_sli` returns
@@ -603,7 +603,7 @@ def forecast_chart(
     Examples
     --------
     >>> from slm_analytics import read_dataset
-    >>> from slm_analytics.compliance import month_outlook
+    >>> from slm_analytics.review import month_outlook
     >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
     >>> outlook = month_outlook(sli, catalog, service="mobile-api", month="2026-07")
     >>> one = outlook.daily[outlook.daily["slo"] == "latency"]
@@ -702,11 +702,11 @@ def forecast_charts(
     ----------
     daily : DataFrame
         Observed days: ``slo``, ``timestamp``, ``error_rate`` and ``target`` (one per SLO), e.g.
-        :attr:`~slm_analytics.compliance.MonthOutlook.daily`; ``service`` and ``budgeting_method`` are used
+        :attr:`~slm_analytics.review.MonthOutlook.daily`; ``service`` and ``budgeting_method`` are used
         in titles when present.
     forecasts : DataFrame
         ``slo``, ``timestamp``, ``mean`` and the interval bounds, e.g.
-        :attr:`~slm_analytics.compliance.MonthOutlook.forecasts`; an SLO without rows gets no forecast.
+        :attr:`~slm_analytics.review.MonthOutlook.forecasts`; an SLO without rows gets no forecast.
     history_days : int or None
         Days of history shown per chart.
     point : {"mean", "median"}
@@ -727,7 +727,7 @@ def forecast_charts(
     Examples
     --------
     >>> from slm_analytics import read_dataset
-    >>> from slm_analytics.compliance import month_outlook
+    >>> from slm_analytics.review import month_outlook
     >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
     >>> outlook = month_outlook(sli, catalog, service="checkout", month="2026-10")
     >>> len(forecast_charts(outlook.daily, outlook.forecasts).vconcat)

@@ -34,6 +34,7 @@ __all__ = [
     "intersect_intervals",
     "interval_duration",
     "merge_intervals",
+    "micros",
     "schedule_intervals",
     "subtract_intervals",
 ]
@@ -68,8 +69,11 @@ def _step(step: str | dt.timedelta | pd.Timedelta) -> int:
     return int(td / pd.Timedelta(microseconds=1))
 
 
-def _micros(values: pd.Series | pd.Index, what: str) -> np.ndarray:
-    """Timezone-aware times as int64 microseconds since the epoch (UTC)."""
+def micros(values: pd.Series | pd.Index, what: str) -> np.ndarray:
+    """Timezone-aware times as int64 microseconds since the epoch (UTC).
+
+    Raises DataError naming ``what`` when ``values`` are not timezone-aware.
+    """
     if not isinstance(values.dtype, pd.DatetimeTZDtype):
         msg = f"{what} must hold timezone-aware timestamps (UTC), not {values.dtype}"
         raise DataError(msg)
@@ -89,8 +93,8 @@ def _bounds(frame: pd.DataFrame, start: str, end: str, by: tuple[str, ...], what
     require_columns(frame, (*by, start, end), what)
     if len(frame) == 0:  # an empty frame may come with any dtype (e.g. built from no rows)
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    s = _micros(frame[start], f"{what}: column {start!r}")
-    e = _micros(frame[end], f"{what}: column {end!r}")
+    s = micros(frame[start], f"{what}: column {start!r}")
+    e = micros(frame[end], f"{what}: column {end!r}")
     nat = np.iinfo(np.int64).min
     for name, arr in ((start, s), (end, e)):
         if (arr == nat).any():
@@ -581,10 +585,10 @@ def schedule_intervals(schedule: Schedule | Mapping[str, Any], start: Any, end: 
 
 def _as_micros(timestamps: Any, what: str) -> np.ndarray:
     if isinstance(timestamps, pd.Series | pd.Index):
-        return _micros(timestamps, what)
+        return micros(timestamps, what)
     arr = pd.DatetimeIndex(timestamps) if not isinstance(timestamps, np.ndarray) or timestamps.size else \
         pd.DatetimeIndex([], tz="UTC")
-    return _micros(arr, what)
+    return micros(arr, what)
 
 
 def business_hours_mask(
@@ -636,7 +640,7 @@ def business_hours_mask(
         return np.zeros(0, dtype=bool)
     lo, hi = _times(np.array([t.min(), t.max() + step_us]))
     iv = schedule_intervals(schedule, lo, hi)
-    s, e = _micros(iv["start"], "start"), _micros(iv["end"], "end")
+    s, e = micros(iv["start"], "start"), micros(iv["end"], "end")
     if len(s) == 0:
         return np.zeros(len(t), dtype=bool)
     pos = np.searchsorted(s, t, side="right") - 1  # last interval opening at or before t
@@ -711,7 +715,7 @@ def exclusion_mask(
     step_us = _step(step)
     require_columns(frame, (timestamp, service), "exclusion_mask: frame")
     require_columns(exclusions, ("service", "start", "end"), "exclusion_mask: exclusions")
-    t = _micros(frame[timestamp], f"exclusion_mask: column {timestamp!r}")
+    t = micros(frame[timestamp], f"exclusion_mask: column {timestamp!r}")
     out = np.zeros(len(frame), dtype=bool)
     if len(exclusions) == 0 or len(frame) == 0:
         return out
@@ -722,7 +726,7 @@ def exclusion_mask(
     else:
         codes, uniques = pd.factorize(col)
         names = pd.Index(np.asarray(uniques).astype(str))
-    ms, me = _micros(merged["start"], "start"), _micros(merged["end"], "end")
+    ms, me = micros(merged["start"], "start"), micros(merged["end"], "end")
     svc = merged["service"].astype(str).to_numpy()
     bounds = np.flatnonzero(np.r_[True, svc[1:] != svc[:-1], True])
     for a, b in zip(bounds[:-1], bounds[1:], strict=True):  # one pass per service with windows

@@ -311,8 +311,8 @@ def test_budget_chart_rejects_repeated_days():
 def test_budget_chart_on_the_bundled_data_renders_to_svg():
     import vl_convert
 
-    from slm_analytics.compliance import budget_through_month
     from slm_analytics.data import read_dataset
+    from slm_analytics.review import budget_through_month
 
     daily = budget_through_month(read_dataset("sli_5min"), read_dataset("catalog"), service="payments",
                                  month="2026-02")
@@ -444,8 +444,8 @@ def test_forecast_charts_stack_one_chart_per_slo_with_its_own_forecast():
 def test_forecast_charts_on_the_outlook_render_to_svg():
     import vl_convert
 
-    from slm_analytics.compliance import month_outlook
     from slm_analytics.data import read_dataset
+    from slm_analytics.review import month_outlook
 
     outlook = month_outlook(read_dataset("sli_5min"), read_dataset("catalog"), service="mobile-api",
                             month="2026-07")

@@ -1,7 +1,7 @@
 """Tests for slm_analytics.cli: exit codes and messages of ``slm review`` and ``slm datasets``.
 
 ``run_review`` is replaced by a stub where only the command line's own logic is tested; the real runner
-is tested end to end in test_review.py. One test runs the installed ``slm`` script in a subprocess.
+is tested end to end in test_review_runner.py. One test runs the installed ``slm`` script in a subprocess.
 """
 
 from __future__ import annotations

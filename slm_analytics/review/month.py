@@ -1,4 +1,4 @@
-"""SLO compliance over calendar months: whether each SLO of a service met its target, and why.
+"""The month of a service review: whether each SLO of a service met its target, and why.
 
 A month is a calendar month in the service's time zone (``catalog.service(name).timezone``), so the
 October report of a Seoul service starts on 30 September 15:00 UTC. Attainment follows the SLO's
@@ -11,7 +11,7 @@ OpenSLO budgeting method:
 
 Periods without any event carry no data: their attainment is ``NaN``, never 0 % and never 100 %.
 
-The monthly review also looks at the month through the compliance engine, on the service's rows only (a few
+The review also looks at the month through the compliance engine, on the service's rows only (a few
 months of history before the month, for the windows): the error budget at the month's end in each SLO's own
 window (:func:`month_end_budgets`), the budget through the month (:func:`budget_through_month`), the
 burn-rate alerts of the month (:func:`month_alerts`, :func:`alert_thresholds`), the SLAs of the month or
@@ -29,20 +29,20 @@ forecast (:mod:`~slm_analytics.forecast`). :func:`fleet_trends` tests the trend 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from .catalog import parse_window
-from .errors import DataError, InsufficientDataError, ParameterError
-from .sli import ratio_sli, timeslice_sli
-from .windows import _micros
+from ..catalog import parse_window
+from ..errors import DataError, InsufficientDataError, ParameterError
+from ..sli import ratio_sli, timeslice_sli
+from ..windows import micros
+from .parameters import MONTH
 
 if TYPE_CHECKING:
-    from .catalog import SLO, Catalog
+    from ..catalog import SLO, Catalog
 
 __all__ = [
     "HISTORY",
@@ -62,7 +62,6 @@ __all__ = [
     "monthly_attainment",
 ]
 
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _COLUMNS = ["timestamp", "service", "slo", "good", "total"]
 
 
@@ -95,7 +94,7 @@ def month_bounds(month: str, *, tz: str = "UTC") -> tuple[pd.Timestamp, pd.Times
     >>> start.tz_convert("UTC")
     Timestamp('2026-09-30 15:00:00+0000', tz='UTC')
     """
-    m = _MONTH.match(month) if isinstance(month, str) else None
+    m = MONTH.match(month) if isinstance(month, str) else None
     if m is None:
         msg = f"month {month!r} is not a calendar month; expected 'YYYY-MM' such as '2026-10'"
         raise ParameterError(msg)
@@ -404,7 +403,7 @@ def _window_of(slo: SLO, end: pd.Timestamp, tz: str) -> tuple[pd.Timestamp, pd.T
     quarter (local midnights in ``tz``) holding the instant just before ``end``, so a month's end closes
     a monthly window and is two thirds into a quarter's.
     """
-    from .windows import calendar_windows
+    from ..windows import calendar_windows
 
     if slo.window in ("week", "month", "quarter"):
         w = calendar_windows(end - pd.Timedelta(microseconds=1), end, period=slo.window, tz=tz)  # type: ignore[arg-type]
@@ -487,7 +486,7 @@ def month_end_budgets(sli: pd.DataFrame, catalog: Catalog, *, service: str, mont
     Payments' availability (99.95 % over the calendar month) burnt 4.76 times its budget in February:
     376 % overspent. A 28-day February has :math:`0.0005 \times 28 \times 1440 = 20.16` budget minutes.
     """
-    from .budget import attainment, error_budget
+    from ..budget import attainment, error_budget
 
     tz, _, end, rows = _service_rows(sli, catalog, service, month)
     first = rows["timestamp"].min()
@@ -600,7 +599,7 @@ def budget_through_month(sli: pd.DataFrame, catalog: Catalog, *, service: str, m
     >>> round(float(daily["budget_remaining"].iloc[27]), 4)  # availability at the end of 28 February
     -3.7609
     """
-    from .budget import rolling_compliance
+    from ..budget import rolling_compliance
 
     tz, start, _, rows = _service_rows(sli, catalog, service, month)
     rc = rolling_compliance(rows, catalog)
@@ -701,7 +700,7 @@ def month_alerts(
     >>> alerts.groupby("slo", sort=False).size().to_dict()
     {'availability': 8, 'uptime': 6, 'latency': 4}
     """
-    from .budget import burn_rate_alerts
+    from ..budget import burn_rate_alerts
 
     missing = [c for c in ("id", "service", "started_at", "resolved_at") if c not in incidents.columns]
     if missing:
@@ -713,9 +712,9 @@ def month_alerts(
     alerts = alerts[(alerts["start"] < end).to_numpy() & (alerts["end"] > start).to_numpy()]
     alerts = alerts.reset_index(drop=True)
     own = incidents[incidents["service"] == service]
-    s_inc = _micros(own["started_at"], "incidents column 'started_at'")
-    r_inc = _micros(own["resolved_at"].fillna(end.tz_convert("UTC")), "incidents column 'resolved_at'")
-    a_start, a_end = _micros(alerts["start"], "alert starts"), _micros(alerts["end"], "alert ends")
+    s_inc = micros(own["started_at"], "incidents column 'started_at'")
+    r_inc = micros(own["resolved_at"].fillna(end.tz_convert("UTC")), "incidents column 'resolved_at'")
+    a_start, a_end = micros(alerts["start"], "alert starts"), micros(alerts["end"], "alert ends")
     hit = (a_start[:, None] <= r_inc[None, :]) & (a_end[:, None] >= s_inc[None, :])  # alerts x incidents
     ids = own["id"].astype(str).to_numpy()
     by_name = {s.name: s for s in catalog.slos_of(service)}
@@ -768,7 +767,7 @@ def alert_thresholds(catalog: Catalog, *, service: str) -> pd.DataFrame:
     >>> t.loc[t["slo"] == "availability", ["long_window", "burn_rate"]].round(2).values.tolist()
     [['1h', 14.4], ['6h', 6.0], ['1d', 3.0], ['3d', 1.0]]
     """
-    from .budget import burn_rate_thresholds
+    from ..budget import burn_rate_thresholds
 
     catalog.service(service)
     frames = []
@@ -841,7 +840,7 @@ def month_sla(
     >>> print(row["sla"], f"{row['attainment']:.4f}", row["breached"], row["credit"], row["credit_amount"])
     merchant-gateway 0.9977 True 0.1 4000.0
     """
-    from .sla import sla_attainment
+    from ..sla import sla_attainment
 
     _, start, end, rows = _service_rows(sli, catalog, service, month)
     slas = [a for a in catalog.slas if a.service == service]
@@ -910,7 +909,7 @@ def month_policy_triggers(
     >>> month_policy_triggers(sli, inc, cat, service="payments", month="2026-02")["rule"].tolist()
     ['budget-exhausted', 'single-incident', 'outage-class', 'budget-exhausted', 'single-incident']
     """
-    from .sla import budget_policy_triggers
+    from ..sla import budget_policy_triggers
 
     _, _, _, rows = _service_rows(sli, catalog, service, month)
     own = incidents[incidents["service"] == service] if "service" in incidents.columns else incidents
@@ -972,7 +971,7 @@ def month_incident_availability(
     >>> print(row["eligible"], row["downtime"], round(row["availability"], 6), row["mttr"])
     27 days 22:30:00 0 days 01:55:00 0.997141 0 days 01:55:00
     """
-    from .availability import availability_from_incidents, incident_metrics
+    from ..availability import availability_from_incidents, incident_metrics
 
     s = catalog.service(service)
     start, end = month_bounds(month, tz=s.timezone)
@@ -1242,9 +1241,6 @@ def month_outlook(
     >>> print(f"{row['breach_window_end']:%d %b}", f"{row['breach_probability']:.3f}")
     01 Sep 0.564
     """
-    from .forecast import breach_probability, exhaustion_time, forecast_sli
-    from .trend import change_points, trend_test
-
     _check_columns(sli)
     days = _check_whole(days, "days", _MIN_OUTLOOK_DAYS,
                         " (the breach simulation resamples the 12 weeks before the month's end)")
@@ -1262,6 +1258,22 @@ def month_outlook(
     if int(rows["total"].to_numpy()[(rows["timestamp"] >= start).to_numpy()].sum()) == 0:
         raise _no_data(service, month, start, end, tz)
 
+    daily = _outlook_daily(rows, slos, service=service, tz=tz, naive_days=naive_days, day_starts=day_starts)
+    out, used = [], []
+    for slo in slos:
+        row, counts = _assess(daily[(daily["slo"] == slo.name).to_numpy()], slo, service=service, tz=tz,
+                              as_of=end, n_paths=n_paths, seed=seed)
+        out.append(row)
+        used.append(counts)
+    table = _outlook_table(out, tz)
+    forecasts = _outlook_forecasts(table, used, horizon)
+    return MonthOutlook(service=service, month=month, as_of=end, table=table, daily=daily,
+                        forecasts=forecasts, days=days, n_paths=n_paths, seed=seed)
+
+
+def _outlook_daily(rows: pd.DataFrame, slos: list[SLO], *, service: str, tz: str,
+                   naive_days: pd.DatetimeIndex, day_starts: pd.DatetimeIndex) -> pd.DataFrame:
+    """:attr:`MonthOutlook.daily`: each SLO's counts per local day of the window, days without events too."""
     frames = []
     for slo in slos:
         counts = _daily_counts(rows[(rows["slo"] == slo.name).to_numpy()], slo, tz)
@@ -1274,87 +1286,102 @@ def month_outlook(
             "unit": "events" if slo.budgeting_method == "Occurrences" else "slices", "timestamp": day_starts,
             "good": good, "bad": total - good, "total": total, "error_rate": rate, "target": slo.target,
         }))
-    daily = pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True)
 
-    nat = pd.NaT
-    out, used = [], []
-    for slo in slos:
-        one = daily[(daily["slo"] == slo.name).to_numpy()]
-        # from the first day with events (data may start within the window): days before it are not history
-        has = one["total"].to_numpy() > 0
-        counts = one.iloc[int(has.argmax()) if has.any() else len(one):]
-        counts = counts[["service", "slo", "timestamp", "good", "total"]]
-        used.append(counts)
-        calendar = slo.window in ("week", "month", "quarter")
-        row: dict = {"service": service, "slo": slo.name, "budgeting_method": slo.budgeting_method,
-                     "unit": one["unit"].iloc[0], "target": slo.target, "window": slo.window,
-                     "calendar": calendar, "as_of": end, "assessed": True, "note": ""}
-        last7 = one.iloc[-7:]
-        tot7 = float(last7["total"].sum())
-        row["days"] = int((one["total"] > 0).sum())
-        row["recent_error_rate"] = float(last7["bad"].sum()) / tot7 if tot7 > 0 else np.nan
-        try:
-            tr = trend_test(one.set_index("timestamp")["error_rate"], method="hamed_rao")
-            cp = change_points(counts)
-            bp = breach_probability(counts, slo, tz=tz, horizon="7d", as_of=end, n_paths=n_paths, seed=seed)
-            ex = exhaustion_time(counts, slo, tz=tz, as_of=end, n_paths=n_paths, seed=seed)
-        except InsufficientDataError as exc:
-            out.append({**row, "assessed": False, "note": str(exc)})
-            continue
-        levels = _segment_medians(one, cp.segments) if len(cp.points) else None
-        out.append({
-            **row,
-            "trend": tr.trend, "trend_p_value": tr.p_value, "trend_slope": tr.slope,
-            "trend_slope_low": tr.slope_low, "trend_slope_high": tr.slope_high,
-            "change_at": nat if levels is None else cp.points["timestamp"].iloc[-1],
-            "change_before": np.nan if levels is None else levels[-2],
-            "change_after": np.nan if levels is None else levels[-1],
-            "breach_window_start": bp.window_start, "breach_window_end": bp.window_end,
-            "breach_probability": bp.probability, "breach_low": bp.low, "breach_high": bp.high,
-            "attainment_median": bp.attainment_median, "attainment_p10": bp.attainment_p10,
-            "attainment_p90": bp.attainment_p90, "straight_line_attainment": bp.straight_line_attainment,
-            "exhaustion_end": ex.window_end, "budget_remaining": ex.remaining, "burn_rate": ex.burn_rate,
-            "exhaustion_probability": ex.probability, "exhaustion_median": _after(ex.as_of, ex.median),
-            "exhaustion_p10": _after(ex.as_of, ex.low), "exhaustion_p90": _after(ex.as_of, ex.high),
-            "straight_line_exhaustion": _after(ex.as_of, ex.straight_line),
-        })
+
+def _assess(one: pd.DataFrame, slo: SLO, *, service: str, tz: str, as_of: pd.Timestamp, n_paths: int,
+            seed: int) -> tuple[dict, pd.DataFrame]:
+    """One SLO's row of the outlook table, and the daily counts it was assessed on (for the forecast).
+
+    ``one`` is the SLO's rows of :attr:`MonthOutlook.daily`; an SLO with too little history gets
+    ``assessed`` False and the reason in ``note``.
+    """
+    from ..forecast import breach_probability, exhaustion_time
+    from ..trend import change_points, trend_test
+
+    # from the first day with events (data may start within the window): days before it are not history
+    has = one["total"].to_numpy() > 0
+    counts = one.iloc[int(has.argmax()) if has.any() else len(one):]
+    counts = counts[["service", "slo", "timestamp", "good", "total"]]
+    calendar = slo.window in ("week", "month", "quarter")
+    row: dict = {"service": service, "slo": slo.name, "budgeting_method": slo.budgeting_method,
+                 "unit": one["unit"].iloc[0], "target": slo.target, "window": slo.window,
+                 "calendar": calendar, "as_of": as_of, "assessed": True, "note": ""}
+    last7 = one.iloc[-7:]
+    tot7 = float(last7["total"].sum())
+    row["days"] = int((one["total"] > 0).sum())
+    row["recent_error_rate"] = float(last7["bad"].sum()) / tot7 if tot7 > 0 else np.nan
+    try:
+        tr = trend_test(one.set_index("timestamp")["error_rate"], method="hamed_rao")
+        cp = change_points(counts)
+        bp = breach_probability(counts, slo, tz=tz, horizon="7d", as_of=as_of, n_paths=n_paths, seed=seed)
+        ex = exhaustion_time(counts, slo, tz=tz, as_of=as_of, n_paths=n_paths, seed=seed)
+    except InsufficientDataError as exc:
+        return {**row, "assessed": False, "note": str(exc)}, counts
+    levels = _segment_medians(one, cp.segments) if len(cp.points) else None
+    return {
+        **row,
+        "trend": tr.trend, "trend_p_value": tr.p_value, "trend_slope": tr.slope,
+        "trend_slope_low": tr.slope_low, "trend_slope_high": tr.slope_high,
+        "change_at": pd.NaT if levels is None else cp.points["timestamp"].iloc[-1],
+        "change_before": np.nan if levels is None else levels[-2],
+        "change_after": np.nan if levels is None else levels[-1],
+        "breach_window_start": bp.window_start, "breach_window_end": bp.window_end,
+        "breach_probability": bp.probability, "breach_low": bp.low, "breach_high": bp.high,
+        "attainment_median": bp.attainment_median, "attainment_p10": bp.attainment_p10,
+        "attainment_p90": bp.attainment_p90, "straight_line_attainment": bp.straight_line_attainment,
+        "exhaustion_end": ex.window_end, "budget_remaining": ex.remaining, "burn_rate": ex.burn_rate,
+        "exhaustion_probability": ex.probability, "exhaustion_median": _after(ex.as_of, ex.median),
+        "exhaustion_p10": _after(ex.as_of, ex.low), "exhaustion_p90": _after(ex.as_of, ex.high),
+        "straight_line_exhaustion": _after(ex.as_of, ex.straight_line),
+    }, counts
+
+
+_OUTLOOK_FLOATS = ["recent_error_rate", "trend_p_value", "trend_slope", "trend_slope_low", "trend_slope_high",
+                   "change_before", "change_after", "breach_probability", "breach_low", "breach_high",
+                   "attainment_median", "attainment_p10", "attainment_p90", "straight_line_attainment",
+                   "budget_remaining", "burn_rate", "exhaustion_probability"]
+_OUTLOOK_TIMES = ["as_of", "change_at", "breach_window_start", "breach_window_end", "exhaustion_end",
+                  "exhaustion_median", "exhaustion_p10", "exhaustion_p90", "straight_line_exhaustion"]
+_OUTLOOK_COLUMNS = ["service", "slo", "budgeting_method", "unit", "target", "window", "calendar", "as_of",
+                    "assessed", "note", "days", "recent_error_rate", "trend", "trend_p_value", "trend_slope",
+                    "trend_slope_low", "trend_slope_high", "change_at", "change_before", "change_after",
+                    "breach_window_start", "breach_window_end", "breach_probability", "breach_low",
+                    "breach_high", "attainment_median", "attainment_p10", "attainment_p90",
+                    "straight_line_attainment", "exhaustion_end", "budget_remaining", "burn_rate",
+                    "exhaustion_probability", "exhaustion_median", "exhaustion_p10", "exhaustion_p90",
+                    "straight_line_exhaustion"]
+
+
+def _outlook_table(out: list[dict], tz: str) -> pd.DataFrame:
+    """:attr:`MonthOutlook.table` from the rows of :func:`_assess`: every column, typed, times in ``tz``."""
     table = pd.DataFrame(out)
-    float_columns = ["recent_error_rate", "trend_p_value", "trend_slope", "trend_slope_low",
-                     "trend_slope_high", "change_before", "change_after", "breach_probability", "breach_low",
-                     "breach_high", "attainment_median", "attainment_p10", "attainment_p90",
-                     "straight_line_attainment", "budget_remaining", "burn_rate", "exhaustion_probability"]
-    time_columns = ["as_of", "change_at", "breach_window_start", "breach_window_end", "exhaustion_end",
-                    "exhaustion_median", "exhaustion_p10", "exhaustion_p90", "straight_line_exhaustion"]
-    for c in float_columns:
+    for c in _OUTLOOK_FLOATS:
         table[c] = table[c].astype(float) if c in table.columns else np.nan
-    for c in time_columns:
-        table[c] = _timestamps(table[c].tolist() if c in table.columns else [nat] * len(table), tz)
+    for c in _OUTLOOK_TIMES:
+        table[c] = _timestamps(table[c].tolist() if c in table.columns else [pd.NaT] * len(table), tz)
     if "trend" not in table.columns:
         table["trend"] = None
-    columns = ["service", "slo", "budgeting_method", "unit", "target", "window", "calendar", "as_of",
-               "assessed", "note", "days", "recent_error_rate", "trend", "trend_p_value", "trend_slope",
-               "trend_slope_low", "trend_slope_high", "change_at", "change_before", "change_after",
-               "breach_window_start", "breach_window_end", "breach_probability", "breach_low", "breach_high",
-               "attainment_median", "attainment_p10", "attainment_p90", "straight_line_attainment",
-               "exhaustion_end", "budget_remaining", "burn_rate", "exhaustion_probability",
-               "exhaustion_median", "exhaustion_p10", "exhaustion_p90", "straight_line_exhaustion"]
-    table = table[columns]
+    return table[_OUTLOOK_COLUMNS]
+
+
+def _outlook_forecasts(table: pd.DataFrame, used: list[pd.DataFrame], horizon: int) -> pd.DataFrame:
+    """:attr:`MonthOutlook.forecasts`: the error-rate forecasts of the assessed SLOs, in catalog order."""
+    from ..forecast import forecast_sli
 
     assessed = table.loc[table["assessed"], "slo"].tolist()
-    if assessed:
-        counts = pd.concat([c for c in used if len(c) and c["slo"].iloc[0] in assessed], ignore_index=True)
-        fc = forecast_sli(counts, horizon=horizon, method="fast", levels=(0.8, 0.95)).forecasts
-        order = {name: i for i, name in enumerate(assessed)}
-        fc = fc.assign(_o=fc["slo"].astype(str).map(order)).sort_values(["_o", "horizon"], kind="stable")
-        forecasts = fc.drop(columns="_o").reset_index(drop=True)
-        forecasts["service"] = forecasts["service"].astype(str)
-        forecasts["slo"] = forecasts["slo"].astype(str)
-    else:
-        forecasts = pd.DataFrame({c: pd.Series([], dtype=float) for c in
-                                  ["service", "slo", "timestamp", "horizon", "mean", "median", "lower_80",
-                                   "upper_80", "lower_95", "upper_95"]})
-    return MonthOutlook(service=service, month=month, as_of=end, table=table, daily=daily,
-                        forecasts=forecasts, days=days, n_paths=n_paths, seed=seed)
+    if not assessed:
+        return pd.DataFrame({c: pd.Series([], dtype=float) for c in
+                             ["service", "slo", "timestamp", "horizon", "mean", "median", "lower_80",
+                              "upper_80", "lower_95", "upper_95"]})
+    counts = pd.concat([c for c in used if len(c) and c["slo"].iloc[0] in assessed], ignore_index=True)
+    fc = forecast_sli(counts, horizon=horizon, method="fast", levels=(0.8, 0.95)).forecasts
+    order = {name: i for i, name in enumerate(assessed)}
+    fc = fc.assign(_o=fc["slo"].astype(str).map(order)).sort_values(["_o", "horizon"], kind="stable")
+    forecasts = fc.drop(columns="_o").reset_index(drop=True)
+    forecasts["service"] = forecasts["service"].astype(str)
+    forecasts["slo"] = forecasts["slo"].astype(str)
+    return forecasts
 
 
 def fleet_trends(
@@ -1413,7 +1440,7 @@ def fleet_trends(
     15  mobile-api  availability  increasing
     16  mobile-api       latency  decreasing
     """
-    from .trend import trend_tests
+    from ..trend import trend_tests
 
     missing = [c for c in ("service", "slo", "timestamp", "good", "total") if c not in daily.columns]
     if missing:

@@ -1,5 +1,5 @@
-"""Tests for slm_analytics.compliance: SLO attainment over a calendar month and per day, and the month seen
-through the compliance engine (budgets, alerts, SLAs, policy, incident availability).
+"""Tests for slm_analytics.review.month: SLO attainment over a calendar month and per day, and the month seen
+through the compliance engine (budgets, alerts, SLAs, policy, incident availability) and the outlook.
 
 Most expected values are hand calculations on a tiny synthetic service ``api`` in Europe/London, shown in
 comments next to the data. July 2026 in London is BST (UTC+1): the local month runs from 2026-06-30 23:00
@@ -18,7 +18,10 @@ from hypothesis import strategies as st
 from slm_analytics.budget import attainment as budget_attainment
 from slm_analytics.budget import burn_rate_alerts, rolling_compliance
 from slm_analytics.catalog import Catalog
-from slm_analytics.compliance import (
+from slm_analytics.data import read_dataset
+from slm_analytics.errors import DataError, DefinitionError, InsufficientDataError, ParameterError
+from slm_analytics.forecast import breach_probability, exhaustion_time, forecast_sli
+from slm_analytics.review import (
     HISTORY,
     OUTLOOK_DAYS,
     MonthOutlook,
@@ -35,9 +38,6 @@ from slm_analytics.compliance import (
     month_sla,
     monthly_attainment,
 )
-from slm_analytics.data import read_dataset
-from slm_analytics.errors import DataError, DefinitionError, InsufficientDataError, ParameterError
-from slm_analytics.forecast import breach_probability, exhaustion_time, forecast_sli
 from slm_analytics.sla import budget_policy_triggers, sla_attainment
 from slm_analytics.sli import ratio_sli
 from slm_analytics.trend import change_points, trend_test, trend_tests

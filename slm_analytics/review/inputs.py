@@ -1,0 +1,256 @@
+"""Reading a data folder for a notebook: the review's and the risk forecast's inputs.
+
+A data folder is laid out like ``datasets/`` (``catalog.yaml``, ``sli_5min.parquet``, ``incidents.csv``,
+``maintenance.csv``); ``""`` or ``None`` stands for the bundled sample data. :func:`load_inputs` reads what a
+service review needs, :func:`load_risk_inputs` what the risk-forecast notebook needs, cut at its ``as_of``.
+:func:`bucket_span` is the one definition of the time span bucket data covers (first bucket start to last
+bucket end, the bucket width being the smallest gap), used for the latest complete month, the end of the
+risk inputs and a month's data coverage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InsufficientDataError, ParameterError
+from .formats import definition_table
+from .parameters import as_of_time
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
+    from .parameters import ReviewParameters, RiskParameters
+
+__all__ = [
+    "ReviewInputs",
+    "RiskInputs",
+    "bucket_span",
+    "latest_complete_month",
+    "load_inputs",
+    "load_risk_inputs",
+    "read_input",
+]
+
+
+def read_input(name: str, data_dir: str | Path | None) -> Any:
+    """Read a dataset from ``data_dir`` (``None`` or ``""``: the bundled datasets)."""
+    from ..data import read_dataset
+
+    return read_dataset(name, data_dir=data_dir or None)
+
+
+@dataclass(frozen=True, repr=False)
+class ReviewInputs:
+    """The data a review reads.
+
+    Attributes
+    ----------
+    catalog : Catalog
+        Services and SLOs.
+    sli : DataFrame
+        SLI event counts per bucket (``sli_5min``).
+    incidents : DataFrame
+        Incident records.
+    maintenance : DataFrame
+        Planned maintenance windows (``service, start, end, reason``).
+    data_dir : str
+        Where they were read from (``""``: bundled sample data).
+    """
+
+    catalog: Catalog
+    sli: pd.DataFrame
+    incidents: pd.DataFrame
+    maintenance: pd.DataFrame
+    data_dir: str = ""
+
+    def __repr__(self) -> str:
+        where = self.data_dir or "bundled sample data"
+        return (f"ReviewInputs({len(self.catalog.services)} services, {len(self.sli):,} SLI buckets, "
+                f"{len(self.incidents)} incidents, {len(self.maintenance)} maintenance windows, "
+                f"from {where})")
+
+
+def load_inputs(params: ReviewParameters) -> ReviewInputs:
+    """Read the catalog, SLI data, incidents and planned maintenance for a review; check the service exists.
+
+    Parameters
+    ----------
+    params : ReviewParameters
+        Validated parameters (:func:`~slm_analytics.review.validate_parameters`).
+
+    Returns
+    -------
+    ReviewInputs
+
+    Raises
+    ------
+    ParameterError
+        If ``params.service`` is not a service of the catalog.
+    DataError, DefinitionError
+        If a data file or the catalog is invalid.
+    """
+    catalog = read_input("catalog", params.data_dir)
+    names = [s.name for s in catalog.services]
+    if params.service not in names:
+        msg = (f"review parameter 'service': unknown service {params.service!r}; "
+               f"the catalog has {', '.join(names)}")
+        raise ParameterError(msg)
+    return ReviewInputs(catalog=catalog, sli=read_input("sli_5min", params.data_dir),
+                        incidents=read_input("incidents", params.data_dir),
+                        maintenance=read_input("maintenance", params.data_dir), data_dir=params.data_dir)
+
+
+def bucket_span(times: pd.Series, what: str, *, single: pd.Timedelta | None = None
+                 ) -> tuple[pd.Timestamp, pd.Timestamp, pd.Timedelta]:
+    """``(start, end, step)``: bucket start times span ``[first, last + step)``, step the smallest gap.
+
+    With one distinct time the step is ``single`` if given; otherwise (and with none) the span is unknown.
+    """
+    ts = pd.DatetimeIndex(times.unique()).sort_values()
+    if len(ts) < 2 and not (len(ts) == 1 and single is not None):
+        msg = f"{len(ts)} distinct timestamp(s) in {what}: need at least two to know the bucket width"
+        raise InsufficientDataError(msg)
+    step = single if len(ts) == 1 else pd.Timedelta(np.diff(ts.asi8).min(), unit=ts.unit)
+    return ts[0], ts[-1] + step, step
+
+
+def latest_complete_month(sli: pd.DataFrame, *, timestamp: str = "timestamp", tz: str = "UTC") -> str:
+    """Return the last calendar month fully covered by the data.
+
+    The data covers ``[first bucket start, last bucket start + bucket width)``, the bucket width being the
+    smallest gap between distinct timestamps. The latest complete month is the month before the one
+    holding the end of that span, provided the data starts on or before its first day.
+
+    Parameters
+    ----------
+    sli : DataFrame
+        Buckets with a timezone-aware ``timestamp`` column (bucket start).
+    timestamp : str
+        Name of the timestamp column.
+    tz : str
+        Time zone in which months are cut.
+
+    Returns
+    -------
+    str
+        ``"YYYY-MM"``.
+
+    Raises
+    ------
+    InsufficientDataError
+        If there are fewer than two distinct timestamps or no complete month.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> latest_complete_month(read_dataset("sli_5min"))  # data to 2026-10-31 23:55 UTC, 5-minute buckets
+    '2026-10'
+    """
+    first, end, _ = bucket_span(sli[timestamp], repr(timestamp))
+    first, end = first.tz_convert(tz), end.tz_convert(tz)
+    naive_end = end.tz_localize(None)
+    month = pd.Period(naive_end, freq="M") - 1
+    month_start = month.start_time.tz_localize(tz, nonexistent="shift_forward")
+    if first > month_start:
+        msg = (
+            f"no complete calendar month ({tz}) in data from {first:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M}; "
+            f"{month} would need data from {month_start:%Y-%m-%d %H:%M}"
+        )
+        raise InsufficientDataError(msg)
+    return str(month)
+
+
+@dataclass(frozen=True, repr=False)
+class RiskInputs:
+    """The data the risk-forecast notebook reads, cut at ``as_of``.
+
+    Attributes
+    ----------
+    catalog : Catalog
+        Services and SLOs.
+    sli : DataFrame
+        SLI event counts per bucket (``sli_5min``) before ``as_of``.
+    daily : DataFrame
+        :func:`~slm_analytics.sli.ratio_sli` of ``sli`` per SLO and UTC day (``service``, ``slo``,
+        ``timestamp``, ``good``, ``total``, ``sli``): the fleet view of trends and error-rate forecasts.
+    as_of : Timestamp
+        The end of the data used (UTC): the first instant after its last bucket, which is ``as_of`` itself
+        when it falls on a bucket boundary.
+    start : Timestamp
+        The first bucket (UTC).
+    data_dir : str
+        Where the data was read from (``""``: bundled sample data).
+    """
+
+    catalog: Catalog
+    sli: pd.DataFrame
+    daily: pd.DataFrame
+    as_of: pd.Timestamp
+    start: pd.Timestamp
+    data_dir: str = ""
+
+    def _rows(self) -> list[tuple[str, str]]:
+        n_services = len({o.service for o in self.catalog.slos})
+        return [
+            ("SLOs", f"{len(self.catalog.slos)} of {n_services} services"),
+            ("Data", f"{self.start:%d %b %Y %H:%M} to {self.as_of:%d %b %Y %H:%M} UTC, {len(self.sli):,} "
+                     "SLI buckets"),
+            ("As of", f"{self.as_of:%a %d %b %Y %H:%M} UTC: later data is ignored"),
+            ("From", self.data_dir or "bundled sample data"),
+        ]
+
+    def __repr__(self) -> str:
+        return "RiskInputs(" + "; ".join(f"{k}: {v}" for k, v in self._rows()) + ")"
+
+    def _repr_html_(self) -> str:
+        return definition_table(self._rows())
+
+
+def load_risk_inputs(params: RiskParameters) -> RiskInputs:
+    """Read the catalog and the SLI data for the risk-forecast notebook, cut at ``as_of``.
+
+    Parameters
+    ----------
+    params : RiskParameters
+        Validated parameters (:func:`~slm_analytics.review.validate_risk_parameters`).
+
+    Returns
+    -------
+    RiskInputs
+
+    Raises
+    ------
+    ParameterError
+        If ``as_of`` is after the end of the data, or at or before its start.
+    DataError, DefinitionError
+        If a data file or the catalog is invalid.
+
+    Examples
+    --------
+    >>> from slm_analytics.review import validate_risk_parameters
+    >>> inputs = load_risk_inputs(validate_risk_parameters(as_of="2026-07-01"))
+    >>> inputs.as_of, inputs.daily["timestamp"].max()
+    (Timestamp('2026-07-01 00:00:00+0000', tz='UTC'), Timestamp('2026-06-30 00:00:00+0000', tz='UTC'))
+    """
+    from ..sli import ratio_sli
+
+    catalog = read_input("catalog", params.data_dir)
+    sli = read_input("sli_5min", params.data_dir)
+    start, end, step = bucket_span(sli["timestamp"], "the SLI data")
+    start, end = start.tz_convert("UTC"), end.tz_convert("UTC")
+    if params.as_of.strip():
+        when = as_of_time(params.as_of)
+        if when > end or when <= start:
+            msg = (f"risk-forecast parameter 'as_of': {when:%Y-%m-%d %H:%M} UTC is outside the data "
+                   f"({start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC); give a time within it or '' for "
+                   "its end")
+            raise ParameterError(msg)
+        sli = sli[(sli["timestamp"] < when).to_numpy()]
+        kept = pd.DatetimeIndex(sli["timestamp"].unique())
+        end = (kept.max() + step).tz_convert("UTC")
+    return RiskInputs(catalog=catalog, sli=sli, daily=ratio_sli(sli, freq="1D"), as_of=end.as_unit("us"),
+                      start=start.as_unit("us"), data_dir=params.data_dir)

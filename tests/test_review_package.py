@@ -1,0 +1,90 @@
+"""Tests for the slm_analytics.review package: its public names, their lazy loading and its module boundaries.
+
+The names are those ``slm_analytics.review`` and ``slm_analytics.compliance`` had before the review became a
+package; notebooks, the command line and users import them from ``slm_analytics.review``.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import slm_analytics
+from slm_analytics import review
+
+PACKAGE = Path(review.__file__).parent
+
+#: the public names of the former review.py (35) and compliance.py (15) modules
+FORMER_REVIEW = {
+    "DEFAULT_NOTEBOOK", "Note", "Notes", "ReviewInputs", "ReviewParameters", "ReviewRun", "RiskInputs",
+    "RiskParameters", "ServiceHeader", "ServiceReport", "achievability_table", "alert_table",
+    "attainment_table", "breach_backtest_table", "budget_table", "forecast_backtest_table",
+    "incident_availability_table", "incident_table", "latest_complete_month", "load_inputs",
+    "load_risk_inputs", "maintenance_table", "outlook_notes", "outlook_table", "parameters_in",
+    "policy_table", "read_run_parameters", "risk_table", "run_review", "service_header", "sla_table",
+    "threshold_table", "trend_table", "validate_parameters", "validate_risk_parameters",
+}
+FORMER_COMPLIANCE = {
+    "HISTORY", "OUTLOOK_DAYS", "MonthOutlook", "alert_thresholds", "budget_through_month", "daily_attainment",
+    "fleet_trends", "month_alerts", "month_bounds", "month_end_budgets", "month_incident_availability",
+    "month_outlook", "month_policy_triggers", "month_sla", "monthly_attainment",
+}
+
+
+def test_every_former_name_is_public_and_resolves():
+    assert set(review.__all__) == FORMER_REVIEW | FORMER_COMPLIANCE
+    for name in review.__all__:
+        assert getattr(review, name) is not None, name
+    assert set(review.__all__) <= set(dir(review))
+
+
+def test_each_name_comes_from_the_module_that_lists_it():
+    for name, module in review._LAZY.items():
+        owner = importlib.import_module(f"slm_analytics.review.{module}")
+        assert name in owner.__all__, (name, module)
+        assert getattr(review, name) is getattr(owner, name)
+
+
+def test_type_checking_imports_match_the_lazy_names():
+    tree = ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8"))
+    block = next(n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING")
+    imported = {(node.module, alias.name) for node in block.body if isinstance(node, ast.ImportFrom)
+                for alias in node.names}
+    assert imported == {(module, name) for name, module in review._LAZY.items()}
+
+
+def test_submodules_are_attributes_and_unknown_names_raise():
+    assert review.month.monthly_attainment is review.monthly_attainment
+    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
+        _ = review.nope
+
+
+def test_top_level_monthly_attainment_is_the_review_one():
+    assert slm_analytics.monthly_attainment is review.month.monthly_attainment
+    assert slm_analytics.run_review is review.runner.run_review
+
+
+def test_importing_the_package_loads_no_module_and_the_modules_no_scientific_stack():
+    code = (
+        "import sys; import slm_analytics.review as r; "
+        "light = sorted(m for m in sys.modules if m.startswith('slm_analytics.review.') or m == 'pandas'); "
+        "[getattr(r, n) for n in r.__all__]; "
+        "heavy = [m for m in ('scipy', 'statsmodels', 'altair', 'papermill', 'nbconvert') "
+        "if m in sys.modules]; "
+        "print(light, heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[] []"
+
+
+def test_no_module_imports_another_modules_private_names():
+    for path in sorted(PACKAGE.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.level or "slm_analytics" in (node.module or "")):
+                private = [a.name for a in node.names if a.name.startswith("_")]
+                assert not private, f"{path.name} imports {private} from {node.module}"

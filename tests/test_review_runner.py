@@ -1,0 +1,284 @@
+"""Tests for slm_analytics.review.runner: run parameter files, the runner's checks, and the runner end to end.
+
+The end-to-end runs execute real kernels: one run of the real review notebook (one service, plus an
+unknown service that fails without a kernel), and runs of a tiny notebook that fails on purpose for one
+service, to check that the other services go on and that earlier reports survive.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from slm_analytics.data import DATASETS, dataset_path, read_dataset
+from slm_analytics.errors import ParameterError
+from slm_analytics.review import ReviewRun, ServiceReport, read_run_parameters, run_review, runner
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def linked_datasets(tmp_path: Path) -> Path:
+    """A data folder with the bundled files (symlinked) under their usual names."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for name, info in DATASETS.items():
+        (folder / info["file"]).symlink_to(dataset_path(name))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return read_dataset("catalog")
+
+
+def test_index_summaries_flag_an_incomplete_month(catalog):
+    sli = read_dataset("sli_5min")
+    summaries = runner._summaries(sli, catalog, ["search", "mobile-api"], "2026-10")
+    assert summaries["search"].endswith("; incomplete month: no data for the last 4 h")
+    assert "incomplete" not in summaries["mobile-api"]
+
+
+def test_bundled_parameter_file():
+    assert read_run_parameters(ROOT / "parameters" / "monthly-review.yaml") == {
+        "data_dir": None, "out_dir": "reports", "month": None, "services": None}
+
+
+def test_parameter_file_values(tmp_path):
+    f = tmp_path / "p.yaml"
+    f.write_text('data_dir: /srv/slm\nmonth: "2026-09"\nservices: [checkout, email]\n')
+    expected = {"data_dir": "/srv/slm", "month": "2026-09", "services": ["checkout", "email"]}
+    assert read_run_parameters(f) == expected
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("mnth: 2026-09\n", r"p.yaml: unknown key 'mnth'; allowed: data_dir, out_dir, month, services"),
+    ("month: 2026-9\n", r"p.yaml: key 'month': '2026-9' is not a month; expected 'YYYY-MM' \(quoted\) or "
+                        r"'latest'"),
+    ("month: 2026-09-01\n", r"p.yaml: key 'month': datetime.date\(2026, 9, 1\) is not a month"),
+    ("services: checkout\n", r"p.yaml: key 'services': 'checkout' is not 'all' or a non-empty list of "
+                             r"service names"),
+    ("services: []\n", r"p.yaml: key 'services': \[\] is not 'all' or a non-empty list"),
+    ("out_dir: ''\n", r"p.yaml: key 'out_dir': '' is not a folder path"),
+    ("data_dir: 3\n", r"p.yaml: key 'data_dir': 3 is not a folder path, or \"\" for the bundled data"),
+    ("month: [unclosed\n", r"p.yaml: line 2: not valid YAML"),
+    ("- month\n", r"p.yaml: expected a mapping of data_dir, out_dir, month, services, found list"),
+])
+def test_bad_parameter_files(tmp_path, text, message):
+    f = tmp_path / "p.yaml"
+    f.write_text(text)
+    with pytest.raises(ParameterError, match=message):
+        read_run_parameters(f)
+
+
+def test_missing_parameter_file(tmp_path):
+    with pytest.raises(ParameterError, match=r"nope.yaml: cannot read parameter file"):
+        read_run_parameters(tmp_path / "nope.yaml")
+
+
+def test_parameter_file_is_read_safely(tmp_path):
+    f = tmp_path / "p.yaml"
+    f.write_text("month: !!python/object/apply:os.system ['echo hi']\n")
+    with pytest.raises(ParameterError, match=r"not valid YAML"):
+        read_run_parameters(f)
+
+
+def test_run_review_rejects_bad_month(tmp_path):
+    message = r"month '2026-13' is not a calendar month; expected 'YYYY-MM' .* or 'latest'"
+    with pytest.raises(ParameterError, match=message):
+        run_review(out_dir=tmp_path, month="2026-13")
+
+
+def test_run_review_rejects_empty_services(tmp_path):
+    with pytest.raises(ParameterError, match=r"services is empty"):
+        run_review(out_dir=tmp_path, month="2026-10", services=[])
+
+
+def test_run_review_rejects_missing_notebook(tmp_path):
+    with pytest.raises(ParameterError, match=r"review notebook '.*none.ipynb' not found"):
+        run_review(out_dir=tmp_path, month="2026-10", notebook=tmp_path / "none.ipynb")
+
+
+def test_run_review_rejects_missing_data_dir(tmp_path):
+    with pytest.raises(ParameterError, match=r"data_dir '.*nowhere' is not a folder"):
+        run_review(out_dir=tmp_path, data_dir=tmp_path / "nowhere")
+
+
+def test_default_kernel_runs_this_interpreter():
+    runner._check_kernel("python3")  # raises when a python3 kernel spec points at another Python
+
+
+def test_unknown_kernel():
+    with pytest.raises(ParameterError, match=r"no Jupyter kernel named 'no-such-kernel'"):
+        runner._check_kernel("no-such-kernel")
+
+
+def test_svg_ids_are_made_unique_per_chart():
+    svg = '<svg><clipPath id="clip1"><rect/></clipPath><g clip-path="url(#clip1)"/></svg>'
+    nb = new_notebook(cells=[new_code_cell("1")])
+    nb.cells[0].outputs = [nbformat.from_dict({"output_type": "display_data", "metadata": {},
+                                               "data": {"image/svg+xml": svg}}) for _ in range(2)]
+    runner._prefix_svg_ids(nb)
+    first, second = (o["data"]["image/svg+xml"] for o in nb.cells[0].outputs)
+    assert 'id="c1-clip1"' in first and "url(#c1-clip1)" in first
+    assert 'id="c2-clip1"' in second and "url(#c2-clip1)" in second
+
+
+def test_review_run_result():
+    reports = (ServiceReport("a", "ok", Path("a.ipynb"), Path("a.html"), None, 1.0),
+               ServiceReport("b", "failed", None, None, "ValueError: x", 0.5))
+    run = ReviewRun(month="2026-10", folder=Path("r/2026-10"), index=Path("r/2026-10/index.html"),
+                    reports=reports)
+    assert not run.ok
+    assert [r.service for r in run.failed] == ["b"]
+    frame = run.to_frame()
+    assert frame.columns.tolist() == ["service", "status", "notebook", "html", "error", "seconds"]
+    assert frame["status"].tolist() == ["ok", "failed"]
+    assert repr(run) == "ReviewRun(month='2026-10', ok=1, failed=1, index='r/2026-10/index.html')"
+
+
+@pytest.fixture(scope="module")
+def real_run(tmp_path_factory) -> ReviewRun:
+    """The real review notebook for one service, and an unknown service (fails before any kernel starts)."""
+    out = tmp_path_factory.mktemp("reports")
+    seen: list[str] = []
+    run = run_review(out_dir=out, month="2026-10", services=["checkout", "nope"],
+                     progress=lambda r: seen.append(r.service))
+    assert seen == ["checkout", "nope"]
+    return run
+
+
+def test_real_run_writes_notebook_html_and_index(real_run):
+    assert real_run.month == "2026-10"
+    ok = real_run.reports[0]
+    assert (ok.service, ok.status, ok.error) == ("checkout", "ok", None)
+    assert ok.html == real_run.folder / "checkout.html" and ok.html.is_file()
+    assert ok.notebook == real_run.folder / "checkout.ipynb" and ok.notebook.is_file()
+    assert real_run.index.is_file()
+    leftovers = [p.name for p in real_run.folder.iterdir() if p.name.startswith(".")]
+    assert leftovers == []  # no temporary files left behind
+
+
+def test_real_run_html_is_self_contained_without_code(real_run):
+    text = (real_run.folder / "checkout.html").read_text()
+    assert text.count("<svg") >= 3  # the budget consumed, budget through the month and daily charts, inline
+    assert "Did each SLO meet its target?" in text  # narrative kept
+    assert "team-orders" in text  # service header output
+    assert "validate_parameters" not in text and "monthly_attainment(" not in text  # no code input
+    body = text.split("</head>", 1)[1]
+    code_cells = re.findall(r'class="jp-Cell jp-CodeCell[^"]*"', body)
+    assert code_cells and all("jp-mod-noInput" in c for c in code_cells)
+    for hidden in ("jp-CodeMirrorEditor", "jp-InputPrompt", "jp-OutputPrompt"):
+        assert hidden not in body
+    assert not re.search(r"<script[^>]+src=", text)  # nothing fetched from the network
+    assert not re.search(r"<link[^>]+href=\"?http", text)
+
+
+def test_real_run_html_has_every_section(real_run):
+    text = (real_run.folder / "checkout.html").read_text()
+    for heading in ("Error budget at the month", "Budget through the month", "Planned maintenance",
+                    "Availability from the incident records", "Burn-rate alerts in the month",
+                    "The alert policies", "SLA attainment and service credits", "Error-budget policy"):
+        assert heading in text
+    assert "Error budget remaining through October 2026" in text  # the budget chart's title, as SVG text
+    assert "No planned maintenance recorded for checkout in October 2026." in text
+    assert "retail-partners" in text  # checkout's SLA
+    for heading in ("Outlook: trend and risk", "What it means for the meeting", "The error rate ahead"):
+        assert heading in text
+    assert "Where checkout's SLOs stood at the end of October 2026, riskiest first:" in text
+    assert "checkout / uptime (share of bad time slices)" in text  # the forecast chart's title, as SVG text
+    assert "Traceback" not in text and "Error" + "Name" not in text
+
+
+@pytest.fixture(scope="module")
+def payments_february(tmp_path_factory) -> Path:
+    """The real review of payments for February 2026: the scripted outage, an SLA breach and the policy."""
+    out = tmp_path_factory.mktemp("reports")
+    run = run_review(out_dir=out, month="2026-02", services=["payments"])
+    assert run.ok, run.to_frame()["error"].tolist()
+    return run.folder / "payments.html"
+
+
+def test_payments_february_report_shows_the_breach_credit_and_policy(payments_february):
+    from slm_analytics.review import month_policy_triggers, month_sla
+
+    text = payments_february.read_text()
+    sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
+    sla = month_sla(sli, catalog, service="payments", month="2026-02",
+                    exclusions=read_dataset("maintenance")).iloc[0]
+    assert (bool(sla["breached"]), sla["credit"], sla["credit_amount"]) == (True, 0.1, 4000.0)
+    assert "merchant-gateway" in text and "breached" in text and "4,000" in text and "40,000" in text
+    incidents = read_dataset("incidents")
+    triggers = month_policy_triggers(sli, incidents, catalog, service="payments", month="2026-02")
+    assert f"{len(triggers)} rules triggered for payments at the end of February 2026" in text
+    assert "release freeze" in text and "postmortem" in text and "quarterly planning item" in text
+    assert "18 alerts fired for payments in February 2026" in text
+    assert "1 planned maintenance window for payments in February 2026" in text
+    # the outlook at the end of February: March is a coin toss for availability, because of single bad days
+    assert "A coin toss: a 49% chance (11%–88%) of missing 99.95% in March, by 31 Mar." in text
+    assert "single bad days (up to 6.51% on 12 Feb)" in text
+
+
+def test_real_run_executed_notebook_has_parameters_and_outputs(real_run):
+    nb = json.loads((real_run.folder / "checkout.ipynb").read_text())
+    parameters = nb["metadata"]["papermill"]["parameters"]
+    assert parameters == {"service": "checkout", "month": "2026-10", "data_dir": ""}
+    assert any("image/svg+xml" in o.get("data", {}) for c in nb["cells"] for o in c.get("outputs", []))
+
+
+def test_real_run_unknown_service_fails_alone(real_run):
+    failed = real_run.reports[1]
+    assert (failed.service, failed.status, failed.html) == ("nope", "failed", None)
+    assert failed.error.startswith("ParameterError: unknown service 'nope'; the catalog has checkout")
+    assert [r.service for r in real_run.failed] == ["nope"]
+    assert not real_run.ok
+
+
+def test_real_run_index_links_reports(real_run):
+    index = real_run.index.read_text()
+    assert "<a href='checkout.html'>report</a>" in index
+    assert "<a href='checkout.ipynb'>notebook</a>" in index
+    assert "3 of 3 met" in index  # checkout's SLOs in October 2026
+    assert "nope" in index and "failed" in index and "unknown service" in index
+
+
+def tiny_notebook(path: Path) -> Path:
+    """A review notebook that fails for ``payments`` and shows its parameters otherwise."""
+    nb = new_notebook(cells=[
+        new_code_cell('service = "x"\nmonth = "2026-01"\ndata_dir = ""', metadata={"tags": ["parameters"]}),
+        new_code_cell('if service == "payments":\n    raise RuntimeError(f"boom for {service}")'),
+        new_code_cell('print(f"review of {service} for {month} from [{data_dir}]")'),
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nbformat.write(nb, path)
+    return path
+
+
+def test_failing_service_keeps_earlier_report_and_others_go_on(tmp_path):
+    notebook = tiny_notebook(tmp_path / "tiny.ipynb")
+    folder = tmp_path / "out" / "2026-10"
+    folder.mkdir(parents=True)
+    (folder / "payments.html").write_text("EARLIER REPORT")
+    (folder / "payments.ipynb").write_text("{}")
+    data = linked_datasets(tmp_path)
+    run = run_review(out_dir=tmp_path / "out", month="2026-10", services=["payments", "email"],
+                     notebook=notebook, data_dir=data)
+    payments, email = run.reports
+    assert payments.status == "failed"
+    assert payments.error == "RuntimeError: boom for payments"
+    assert payments.notebook == folder / "payments.failed.ipynb" and payments.notebook.is_file()
+    assert (folder / "payments.html").read_text() == "EARLIER REPORT"  # not destroyed
+    assert (folder / "payments.ipynb").read_text() == "{}"
+    assert email.status == "ok" and email.html.is_file()
+    assert f"review of email for 2026-10 from [{data.resolve()}]" in email.html.read_text()
+    index = run.index.read_text()
+    assert "failed (earlier report kept)" in index and "RuntimeError: boom for payments" in index
+    assert "payments.failed.ipynb" in index
+    # a later successful run replaces the report and removes the failed notebook
+    run = run_review(out_dir=tmp_path / "out", month="2026-10", services=["email"], notebook=notebook,
+                     data_dir=data)
+    assert run.ok
+    assert "from an earlier run" in run.index.read_text()  # payments' earlier report is still listed
