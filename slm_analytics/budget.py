@@ -424,8 +424,9 @@ def rolling_compliance(
     -------
     DataFrame
         The input's ``timestamp`` and ``by`` columns, row for row, plus ``sli`` (good / total over the
-        window ending with the bucket; ``NaN`` before the first full rolling window or when the window holds
-        no events) and ``budget_remaining`` (``1 - (1 - sli) / (1 - target)``; negative when overspent).
+        window ending with the bucket, in the SLO's budgeting units; ``NaN`` before the first full rolling
+        window or when the window holds no events) and ``budget_remaining`` (``1 - (1 - sli) / (1 - target)``;
+        negative when overspent).
 
     Raises
     ------
@@ -437,7 +438,10 @@ def rolling_compliance(
     Notes
     -----
     Vectorised with cumulative sums over the integer counts: the window sum at bucket :math:`i` is
-    :math:`C_{i+1} - C_{i+1-k}`; exact, and the same cost for any window.
+    :math:`C_{i+1} - C_{i+1-k}`; exact, and the same cost for any window. With a catalog each SLO counts in
+    its budgeting method's units (:mod:`slm_analytics.methods`): events (Occurrences), or the slices that
+    end inside the window (Timeslices: good slices of slices with events; RatioTimeslices: the mean slice
+    ratio); without one, events.
 
     Examples
     --------

@@ -51,9 +51,12 @@ def catalog(tmp_path_factory) -> Catalog:
 def sli() -> pd.DataFrame:
     """Five-minute counts from July to October 2026, the same for the three SLOs (seeded)."""
     rng = np.random.default_rng(20261003)
-    ts = pd.date_range("2026-07-01", END, freq="5min", inclusive="left", tz="UTC").as_unit("us")
+    ts = pd.date_range(pd.Timestamp("2026-07-01", tz="UTC"), END, freq="5min", inclusive="left").as_unit("us")
     total = rng.poisson(40, len(ts))
-    total[rng.random(len(ts)) < 0.02] = 0  # empty buckets, some whole empty slices
+    total[rng.random(len(ts)) < 0.02] = 0  # empty buckets
+    half_hours = ts.floor("30min")
+    quiet = rng.choice(half_hours.unique(), size=60, replace=False)
+    total[half_hours.isin(quiet)] = 0  # and whole slices without events (no data)
     rate = np.where(rng.random(len(ts)) < 0.03, 0.2, 0.003)  # bursts make some slices bad
     good = total - rng.binomial(total, rate)
     one = pd.DataFrame({"timestamp": ts, "good": good.astype(np.int64), "total": total.astype(np.int64)})
@@ -141,12 +144,14 @@ def test_rolling_compliance_at_the_month_end(sli, catalog, method):
 
 
 def test_burn_rate_alerts_count_in_the_methods_units(sli, catalog):
-    # an hour-long 1h/5m page rule at 2x: for the slice methods only slices' ends can fire
+    # a 1h/30m page rule: for the slice methods a window holds whole slices' units, which sit on each
+    # slice's last bucket, so a run of firing can only start where a slice ends (on the half-hour)
     policy = pd.DataFrame({"severity": ["page"], "long_window": ["1h"], "short_window": ["30m"],
-                           "budget_consumed": [0.02]})
+                           "budget_consumed": [0.001]})  # burn rate 0.72: sensitive
     alerts = slm.burn_rate_alerts(sli, catalog, policy=policy)
     for name in ("timeslices", "ratiotimeslices"):
         starts = alerts.loc[alerts["slo"] == name, "start"]
+        assert len(starts) > 0  # the bursts make some slices bad enough to page
         assert (starts.dt.minute % 30 == 0).all()  # a run starts at the end of a slice's last bucket
 
 

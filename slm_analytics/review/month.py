@@ -37,7 +37,8 @@ import pandas as pd
 
 from ..catalog import parse_window
 from ..errors import DataError, InsufficientDataError, ParameterError
-from ..sli import ratio_sli, timeslice_sli
+from ..grid import to_grid
+from ..methods import Budgeting, UnitGrid, attainment_of
 from ..windows import micros
 from .parameters import MONTH
 
@@ -140,61 +141,47 @@ def _service_month(
     return slos, tz, start, end, events
 
 
-def _slice(slo: SLO) -> pd.Timedelta:
-    """Return the SLO's time-slice length."""
-    return pd.Timedelta(parse_window(slo.timeslice_window))  # type: ignore[arg-type]
-
-
-def _slices(events: pd.DataFrame, slo: SLO, tz: str) -> pd.DataFrame:
-    """Return one SLO's time slices with data: ``timestamp`` (start), ``good``, ``total``, ``sli``."""
-    seconds = int(_slice(slo).total_seconds())
-    sliced = ratio_sli(events, freq=f"{seconds}s", by=(), tz=tz)
-    return sliced[sliced["total"] > 0]
-
-
-def _local_days(start: pd.Timestamp, end: pd.Timestamp, tz: str) -> pd.DatetimeIndex:
-    """Return the local midnights of the days in ``[start, end)``, localised as ``ratio_sli`` does."""
-    naive = pd.date_range(start.tz_localize(None), end.tz_localize(None), freq="D", inclusive="left")
+def _midnights(naive: pd.DatetimeIndex, tz: str) -> pd.DatetimeIndex:
+    """Local midnights ``naive`` (wall-clock dates) as timezone-aware times in ``tz``."""
     return naive.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward").as_unit("us")
 
 
-def _attain(events: pd.DataFrame, slo: SLO, tz: str, freq: str | None) -> pd.DataFrame:
-    """Good, total and attainment of one SLO per period (``freq``) or over all ``events`` (``None``).
+def _local_days(start: pd.Timestamp, end: pd.Timestamp, tz: str) -> pd.DatetimeIndex:
+    """Return the local midnights of the days in ``[start, end)``."""
+    naive = pd.date_range(start.tz_localize(None), end.tz_localize(None), freq="D", inclusive="left")
+    return _midnights(naive, tz)
 
-    For Occurrences and RatioTimeslices ``good``/``total`` count events, for Timeslices slices.
+
+def _attain(events: pd.DataFrame, slo: SLO, tz: str, freq: str | None) -> pd.DataFrame:
+    """Good, total and attainment of one SLO per local day (``freq="1D"``) or over all ``events`` (``None``).
+
+    Counted in the SLO's budgeting units by the methods core (:mod:`slm_analytics.methods`): events, or
+    slices with events (good slices, or the sum of the slice ratios for RatioTimeslices).
     """
-    if slo.budgeting_method == "Occurrences":
-        out = ratio_sli(events, freq=freq, by=(), tz=tz)
-        return out.rename(columns={"sli": "attainment"})
-    if slo.budgeting_method == "Timeslices":
-        if events.empty:  # no bucket at all: no slice with data (timeslice_sli needs one)
-            if freq is None:
-                return pd.DataFrame({"good": [0], "total": [0], "attainment": [np.nan]})
-            return pd.DataFrame({"timestamp": pd.DatetimeIndex([], tz=tz).as_unit("us"),
-                                 "good": np.array([], dtype=np.int64), "total": np.array([], dtype=np.int64),
-                                 "attainment": np.array([], dtype=float)})
-        # slices start at the period start (the month or the local day), as the catalog's SLO defines them
-        out = timeslice_sli(events, slice_target=slo.timeslice_target, slice=_slice(slo), freq=freq or "MS",
-                            by=(), tz=tz)
-        return out.rename(columns={"good_slices": "good", "slices": "total", "sli": "attainment"})
-    slices = _slices(events, slo, tz)
-    # RatioTimeslices: mean of the slice ratios; good/total are the pooled events
-    if freq is None:
-        return pd.DataFrame({
-            "good": [int(slices["good"].sum())],
-            "total": [int(slices["total"].sum())],
-            "attainment": [slices["sli"].mean() if len(slices) else np.nan],
-        })
-    day = slices["timestamp"].dt.tz_convert(tz).dt.tz_localize(None).dt.floor("D").rename("_day")
-    out = slices.groupby(day, sort=True).agg(good=("good", "sum"), total=("total", "sum"),
-                                            attainment=("sli", "mean")).reset_index()
-    out["timestamp"] = out["_day"].dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
-    return out.drop(columns="_day")
+    daily = freq is not None
+    if events.empty:  # no bucket at all: nothing counted
+        if not daily:
+            return pd.DataFrame({"good": [0], "total": [0], "attainment": [np.nan]})
+        return pd.DataFrame({"timestamp": pd.DatetimeIndex([], tz=tz).as_unit("us"),
+                             "good": np.array([], dtype=np.int64), "total": np.array([], dtype=np.int64),
+                             "attainment": np.array([], dtype=float)})
+    units = UnitGrid(to_grid(events, by=("slo",), what="SLI events"), [Budgeting.of(slo)], [tz])
+    if not daily:
+        good, total, _ = units.sums(0, np.zeros(1, dtype=np.int64))
+        return pd.DataFrame({"good": good, "total": total, "attainment": attainment_of(good, total)})
+    days, good, total, _ = units.day_sums(0)
+    naive = pd.DatetimeIndex(days.astype("datetime64[D]").astype("datetime64[us]"))
+    return pd.DataFrame({"timestamp": _midnights(naive, tz), "good": good, "total": total,
+                         "attainment": attainment_of(good, total)})
 
 
 def _describe(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add ``bad`` and ``no_data`` and blank the attainment of periods without data."""
-    frame["good"] = frame["good"].astype(np.int64)
+    """Add ``bad`` and ``no_data`` and blank the attainment of periods without data.
+
+    Counts are int64, except RatioTimeslices' ``good`` (a sum of slice ratios), which stays float.
+    """
+    if frame["good"].dtype.kind != "f":
+        frame["good"] = frame["good"].astype(np.int64)
     frame["total"] = frame["total"].astype(np.int64)
     frame["bad"] = frame["total"] - frame["good"]
     no_data = frame["total"].to_numpy() == 0
@@ -279,7 +266,7 @@ def monthly_attainment(sli: pd.DataFrame, catalog: Catalog, *, service: str, mon
         one.insert(0, "service", service)
         one.insert(1, "slo", slo.name)
         one.insert(2, "budgeting_method", slo.budgeting_method)
-        one.insert(3, "unit", "slices" if slo.budgeting_method == "Timeslices" else "events")
+        one.insert(3, "unit", Budgeting.of(slo).unit)
         one["target"] = slo.target
         rows.append(one)
     out = pd.concat(rows, ignore_index=True)
@@ -353,7 +340,7 @@ def daily_attainment(sli: pd.DataFrame, catalog: Catalog, *, service: str, month
         one.insert(0, "service", service)
         one.insert(1, "slo", slo.name)
         one.insert(2, "budgeting_method", slo.budgeting_method)
-        one.insert(3, "unit", "slices" if slo.budgeting_method == "Timeslices" else "events")
+        one.insert(3, "unit", Budgeting.of(slo).unit)
         one["target"] = slo.target
         frames.append(one)
     out = pd.concat(frames, ignore_index=True)
@@ -495,7 +482,7 @@ def month_end_budgets(sli: pd.DataFrame, catalog: Catalog, *, service: str, mont
         w_start, w_end, calendar = _window_of(slo, end, tz)
         ts = rows["timestamp"]
         mine = rows[(rows["slo"] == slo.name).to_numpy() & (ts >= w_start).to_numpy()]
-        unit = "events" if slo.budgeting_method == "Occurrences" else "slices"
+        unit = Budgeting.of(slo).unit
         row = {"service": service, "slo": slo.name, "budgeting_method": slo.budgeting_method, "unit": unit,
                "window": slo.window, "calendar": calendar, "window_start": _local(w_start, tz),
                "window_end": _local(w_end, tz), "as_of": _local(end, tz)}
@@ -503,7 +490,7 @@ def month_end_budgets(sli: pd.DataFrame, catalog: Catalog, *, service: str, mont
         total = 0
         if len(mine):
             counts = attainment(mine, method=slo.budgeting_method, timeslice_target=slo.timeslice_target,
-                                timeslice_window=slo.timeslice_window).iloc[0]
+                                timeslice_window=slo.timeslice_window, tz=tz).iloc[0]
             good, total = counts["good"], int(counts["total"])
         elapsed = end - max(w_start, first)  # shorter when the service's data starts within the window
         if total == 0:
@@ -585,9 +572,10 @@ def budget_through_month(sli: pd.DataFrame, catalog: Catalog, *, service: str, m
 
     Notes
     -----
-    :func:`~slm_analytics.budget.rolling_compliance` pools events whatever the budgeting method, so for a
-    Timeslices SLO the line follows its events (e.g. probe results), not its share of good slices. At the
-    last day the value of a rolling Occurrences SLO equals :func:`month_end_budgets`' ``remaining``.
+    :func:`~slm_analytics.budget.rolling_compliance` counts in each SLO's budgeting units
+    (:mod:`slm_analytics.methods`), so a Timeslices SLO's line follows its share of good slices, as its
+    month-end budget does. At the last day the value of a rolling SLO equals :func:`month_end_budgets`'
+    ``remaining``.
 
     Examples
     --------
@@ -1075,29 +1063,12 @@ def _check_whole(value: object, name: str, minimum: int, hint: str) -> int:
 def _daily_counts(events: pd.DataFrame, slo: SLO, tz: str) -> pd.DataFrame:
     """One SLO's counts per local day in its budgeting method's units: ``day`` (naive), ``good``, ``total``.
 
-    Occurrences: events. Timeslices: good slices and slices with data, as
-    :func:`~slm_analytics.sli.timeslice_sli` counts them (what the forecasts simulate). RatioTimeslices: the
-    sum of the slice ratios and the slices with data.
+    As :func:`daily_attainment` counts them (the methods core); what the forecasts simulate.
     """
-    if events.empty:
-        return pd.DataFrame({"day": pd.DatetimeIndex([]), "good": np.array([], dtype=float),
-                             "total": np.array([], dtype=float)})
-    if slo.budgeting_method == "Occurrences":
-        d = ratio_sli(events, freq="1D", by=(), tz=tz)
-        good, total = d["good"], d["total"]
-    elif slo.budgeting_method == "Timeslices":
-        d = timeslice_sli(events, slice_target=slo.timeslice_target, slice=_slice(slo), freq="1D", by=(),
-                          tz=tz)
-        good, total = d["good_slices"], d["slices"]
-    else:
-        slices = _slices(events, slo, tz)
-        day = slices["timestamp"].dt.tz_convert(tz).dt.tz_localize(None).dt.floor("D").rename("timestamp")
-        d = slices.groupby(day, sort=True).agg(good=("sli", "sum"), total=("sli", "size")).reset_index()
-        d["timestamp"] = d["timestamp"].dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
-        good, total = d["good"], d["total"]
-    days = d["timestamp"].dt.tz_convert(tz).dt.tz_localize(None).dt.floor("D")
-    return pd.DataFrame({"day": days.to_numpy(), "good": good.to_numpy(dtype=float),
-                         "total": total.to_numpy(dtype=float)})
+    d = _attain(events, slo, tz, "1D")
+    days = d["timestamp"].dt.tz_localize(None).dt.floor("D")
+    return pd.DataFrame({"day": days.to_numpy(), "good": d["good"].to_numpy(dtype=float),
+                         "total": d["total"].to_numpy(dtype=float)})
 
 
 def _segment_medians(daily: pd.DataFrame, segments: pd.DataFrame) -> np.ndarray:
@@ -1283,7 +1254,7 @@ def _outlook_daily(rows: pd.DataFrame, slos: list[SLO], *, service: str, tz: str
             rate = np.where(total > 0, (total - good) / np.where(total > 0, total, 1.0), np.nan)
         frames.append(pd.DataFrame({
             "service": service, "slo": slo.name, "budgeting_method": slo.budgeting_method,
-            "unit": "events" if slo.budgeting_method == "Occurrences" else "slices", "timestamp": day_starts,
+            "unit": Budgeting.of(slo).unit, "timestamp": day_starts,
             "good": good, "bad": total - good, "total": total, "error_rate": rate, "target": slo.target,
         }))
     return pd.concat(frames, ignore_index=True)
