@@ -24,7 +24,6 @@ from .catalog import load_catalog as load_catalog
 from .catalog import read_openslo as read_openslo
 from .catalog import save_catalog as save_catalog
 from .catalog import to_openslo as to_openslo
-from .review import monthly_attainment as monthly_attainment
 from .data import list_datasets as list_datasets
 from .data import read_dataset as read_dataset
 from .data import read_incidents as read_incidents
@@ -51,6 +50,7 @@ from .forecast import exhaustion_time as exhaustion_time
 from .forecast import forecast_sli as forecast_sli
 from .forecast import target_achievability as target_achievability
 from .policy import budget_policy_triggers as budget_policy_triggers
+from .review import monthly_attainment as monthly_attainment
 from .review import run_review as run_review
 from .sla import composite_slo as composite_slo
 from .sla import service_credits as service_credits
