@@ -7,23 +7,29 @@ allowed; callers pass ``what`` (their own name or the argument's) so the message
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
 
-from .errors import ParameterError
+from ._compat import usable_cpus
+from .errors import DataError, ParameterError
 
 __all__ = [
+    "all_blocks",
     "as_utc",
+    "check_counts",
     "check_int",
     "check_levels",
     "check_target",
     "check_tz",
     "horizon_days",
+    "infer_step",
     "make_rng",
+    "require_columns",
     "zone",
 ]
 
@@ -133,3 +139,90 @@ def make_rng(seed: Any) -> np.random.Generator:
         msg = f"seed {seed!r} must be None, an integer or a numpy Generator"
         raise ParameterError(msg)
     return np.random.default_rng(seed)
+
+
+def infer_step(times: pd.Series | pd.Index | np.ndarray) -> pd.Timedelta | None:
+    """Return the bucket length of bucket start times: the greatest common divisor of their gaps.
+
+    The one definition of a bucket's length (the grid engine, time slices, the forecasts' end of data and
+    the review's month coverage use it). With missing buckets the gaps are multiples of the step, so the
+    divisor still finds it; the smallest gap would too, but only the divisor puts every time on one grid.
+
+    Parameters
+    ----------
+    times : Series, Index or ndarray
+        Timezone-aware times, or int64 microseconds; any order, repeats allowed.
+
+    Returns
+    -------
+    Timedelta or None
+        ``None`` with fewer than two distinct times (the step is unknown).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> infer_step(pd.Series(pd.to_datetime(["2026-01-01 00:00", "2026-01-01 00:15", "2026-01-01 00:05"],
+    ...                                     utc=True)))
+    Timedelta('0 days 00:05:00')
+    """
+    if isinstance(times, np.ndarray) and times.dtype.kind in "iu":
+        us = times.astype(np.int64, copy=False)
+    else:
+        index = pd.DatetimeIndex(times)
+        us = index.as_unit("us").asi8
+    uniq = np.unique(us)
+    if len(uniq) < 2:
+        return None
+    return pd.Timedelta(int(np.gcd.reduce(np.diff(uniq))), unit="us")
+
+
+def require_columns(frame: object, columns: Iterable[str], what: str) -> None:
+    """Raise DataError unless ``frame`` is a DataFrame with every one of ``columns``; name what is missing."""
+    if not isinstance(frame, pd.DataFrame):
+        msg = f"{what}: expected a DataFrame, got {type(frame).__name__}"
+        raise DataError(msg)
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        msg = (
+            f"{what}: missing column(s) {', '.join(map(repr, missing))}; "
+            f"found {', '.join(map(str, frame.columns)) or 'none'}"
+        )
+        raise DataError(msg)
+
+
+def all_blocks(holds: Callable[[int], bool], starts: range) -> bool:
+    """Whether ``holds(a)`` for every block start ``a``; many blocks are checked on a few threads."""
+    threads = min(usable_cpus(), 4)
+    if threads <= 1 or len(starts) < 8:
+        return all(holds(a) for a in starts)
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return all(pool.map(holds, starts))
+
+
+def _count(value: object) -> str:
+    """Format an event count for a message: ``105`` for integers and whole floats, ``2.5`` otherwise."""
+    if isinstance(value, int | np.integer) or float(value).is_integer():
+        return str(int(value))
+    return f"{float(value):g}"
+
+
+def check_counts(good: np.ndarray, total: np.ndarray, what: str) -> None:
+    """Raise DataError at the first row without ``0 <= good <= total`` (checked in cache-sized blocks).
+
+    ``good`` and ``total`` are integer or float (NaN-free) arrays of the same length, one entry per row.
+    """
+    block = 1 << 20
+
+    def valid(a: int) -> bool:
+        g, t = good[a:a + block], total[a:a + block]
+        from .grid import scratch  # a reused buffer (grid owns them); imported late: grid imports this module
+
+        return g.min() >= 0 and not np.greater(g, t, out=scratch("counts_hit", len(t), np.bool_)).any()
+
+    if not all_blocks(valid, range(0, len(total), block)):
+        i = int(np.flatnonzero((good > total) | (good < 0))[0])
+        msg = (
+            f"{what}: row {i + 1}: good ({_count(good[i])}) and total ({_count(total[i])}) must satisfy "
+            "0 <= good <= total; good events are a subset of all events"
+        )
+        raise DataError(msg)

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._checks import as_utc
-from .errors import DataError, ParameterError, require_columns
+from ._checks import as_utc, require_columns
+from .errors import DataError, ParameterError
 from .windows import (
     intersect_intervals,
     merge_intervals,

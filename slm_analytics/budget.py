@@ -81,9 +81,6 @@ def period_length(period: str | dt.timedelta | pd.Timedelta) -> pd.Timedelta:
     return out
 
 
-_check_target = check_target  # the name charts.py still imports
-
-
 # ------------------------------------------------------------------------------------------- ErrorBudget
 
 
@@ -222,7 +219,7 @@ def error_budget(
     >>> b.exhaustion_time()
     Timedelta('30 days 00:00:00')
     """
-    target = _check_target(target)
+    target = check_target(target)
     win = period_length(window)
     spent = win if elapsed is None else period_length(elapsed)
     if spent > win:
@@ -690,7 +687,7 @@ def burn_rate_alerts(
             ]
             tables[cache_key] = [(str(r.severity), f"{r.long_window}/{r.short_window}", float(r.burn_rate),
                                   int(r.k_long), int(r.k_short)) for r in table.itertuples(index=False)]
-        plans.append((tables[cache_key], _check_target(tgt)))
+        plans.append((tables[cache_key], check_target(tgt)))
 
     runs = _firing_runs(UnitGrid(grid, budgetings, zones, _excluded(sli, grid, exclusions, timestamp)), plans)
     cols = [*by, "severity", "rule", "burn_rate", "start", "end", "ongoing"]

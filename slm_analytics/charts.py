@@ -17,8 +17,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from ._checks import require_columns
 from ._compat import import_jsonschema
-from .errors import DataError, ParameterError, require_columns
+from .errors import DataError, ParameterError
 
 import_jsonschema()  # before altair: skips a slow import (see _compat)
 import altair as alt  # noqa: E402
@@ -99,9 +100,9 @@ def use_renderer(kind: Literal["report", "lab"]) -> Any:
 
 
 def _check_target(target: float, what: str) -> float:
-    from .budget import _check_target
+    from ._checks import check_target
 
-    return _check_target(target, f"{what}: target")
+    return check_target(target, f"{what}: target")
 
 
 def _decimals(target: float) -> int:

@@ -7,15 +7,12 @@ Every input problem raises a subclass of :class:`SLMError` whose message names w
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 __all__ = [
     "DataError",
     "DefinitionError",
     "InsufficientDataError",
     "ParameterError",
     "SLMError",
-    "require_columns",
 ]
 
 
@@ -37,19 +34,3 @@ class ParameterError(SLMError, ValueError):
 
 class InsufficientDataError(SLMError, ValueError):
     """There is too little data for the requested computation; the message says how much is needed."""
-
-
-def require_columns(frame: object, columns: Iterable[str], what: str) -> None:
-    """Raise DataError unless ``frame`` is a DataFrame with every one of ``columns``; name what is missing."""
-    import pandas as pd
-
-    if not isinstance(frame, pd.DataFrame):
-        msg = f"{what}: expected a DataFrame, got {type(frame).__name__}"
-        raise DataError(msg)
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        msg = (
-            f"{what}: missing column(s) {', '.join(map(repr, missing))}; "
-            f"found {', '.join(map(str, frame.columns)) or 'none'}"
-        )
-        raise DataError(msg)

@@ -20,11 +20,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._checks import all_blocks, check_counts, require_columns
 from ._compat import usable_cpus
 from .catalog import parse_window
-from .errors import DataError, InsufficientDataError, ParameterError, require_columns
+from .errors import DataError, InsufficientDataError, ParameterError
 
-__all__ = ["Grid", "to_grid", "window_buckets"]
+__all__ = ["Grid", "cumulative", "require_history", "scratch", "to_grid", "trailing", "window_buckets"]
 
 
 @dataclass(frozen=True)
@@ -215,42 +216,6 @@ def to_grid(
                 total_grid.reshape(len(uniq), n_buckets), rows)
 
 
-def _all_blocks(holds: Callable[[int], bool], starts: range) -> bool:
-    """Whether ``holds(a)`` for every block start ``a``; many blocks are checked on a few threads."""
-    threads = min(usable_cpus(), 4)
-    if threads <= 1 or len(starts) < 8:
-        return all(holds(a) for a in starts)
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        return all(pool.map(holds, starts))
-
-
-def _count(value: object) -> str:
-    """Format an event count for a message: ``105`` for integers and whole floats, ``2.5`` otherwise."""
-    if isinstance(value, int | np.integer) or float(value).is_integer():
-        return str(int(value))
-    return f"{float(value):g}"
-
-
-def check_counts(good: np.ndarray, total: np.ndarray, what: str) -> None:
-    """Raise DataError at the first row without ``0 <= good <= total`` (checked in cache-sized blocks).
-
-    ``good`` and ``total`` are integer or float (NaN-free) arrays of the same length, one entry per row.
-    """
-    block = 1 << 20
-
-    def valid(a: int) -> bool:
-        g, t = good[a:a + block], total[a:a + block]
-        return g.min() >= 0 and not np.greater(g, t, out=scratch("counts_hit", len(t), np.bool_)).any()
-
-    if not _all_blocks(valid, range(0, len(total), block)):
-        i = int(np.flatnonzero((good > total) | (good < 0))[0])
-        msg = (
-            f"{what}: row {i + 1}: good ({_count(good[i])}) and total ({_count(total[i])}) must satisfy "
-            "0 <= good <= total; good events are a subset of all events"
-        )
-        raise DataError(msg)
-
-
 def _fast_layout(codes: list[np.ndarray], sizes: list[int], t: np.ndarray) -> tuple[int, int, int] | None:
     """``(series, buckets, step)`` when rows are series-major on one shared regular grid, else None.
 
@@ -288,7 +253,7 @@ def _fast_layout(codes: list[np.ndarray], sizes: list[int], t: np.ndarray) -> tu
         b = min(a + block, n_series)
         return bool((tt[a:b] == tt[0]).all()) and all((kk[a:b] == kk[a:b, :1]).all() for kk in keys)
 
-    if not _all_blocks(regular, range(0, n_series, block)):
+    if not all_blocks(regular, range(0, n_series, block)):
         return None
     gid = np.zeros(n_series, dtype=np.int64)
     for kk, s in zip(keys, sizes, strict=True):

@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ._checks import require_columns
 from .budget import error_budget, period_length
-from .errors import DataError, InsufficientDataError, ParameterError, require_columns
+from .errors import DataError, InsufficientDataError, ParameterError
 from .grid import Grid, cumulative, to_grid
 from .windows import merge_intervals
 

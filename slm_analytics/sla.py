@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from ._checks import require_columns
 from .catalog import CreditTier
-from .errors import DataError, DefinitionError, InsufficientDataError, ParameterError, require_columns
+from .errors import DataError, DefinitionError, InsufficientDataError, ParameterError
 from .grid import cumulative, to_grid
 from .methods import Budgeting, slice_starts, unit_counts
 from .policy import POLICY_RULES, budget_policy_triggers  # re-exported: the policy used to live here
+from .sli import wilson_interval
 from .windows import business_hours_mask, calendar_windows, exclusion_mask
 
 if TYPE_CHECKING:
@@ -380,14 +382,6 @@ class CompositeSLO:
                               "components": len(self.components)}])
 
 
-def _wilson(good: np.ndarray, total: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
-    p = good / total
-    z2n = z * z / total
-    centre = (p + z2n / 2) / (1 + z2n)
-    half = z / (1 + z2n) * np.sqrt(p * (1 - p) / total + z2n / (4 * total))
-    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
-
-
 def composite_slo(
     components: pd.DataFrame,
     *,
@@ -510,7 +504,7 @@ def composite_slo(
     frame = pd.DataFrame({"name": components[name].to_numpy(), "good": gv, "total": tv, "sli": p})
     if method == "weighted":
         w = _weights(components, weights, name)
-        lo_i, hi_i = _wilson(g, n, z)
+        lo_i, hi_i = wilson_interval(g / n, n, z)
         sli = float(np.dot(w, p))
         lower = sli - float(np.sqrt(np.sum((w * (p - lo_i)) ** 2)))
         upper = sli + float(np.sqrt(np.sum((w * (hi_i - p)) ** 2)))

@@ -21,8 +21,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ._checks import check_tz
-from .errors import DataError, InsufficientDataError, ParameterError, require_columns
+from ._checks import check_tz, infer_step, require_columns
+from .errors import DataError, InsufficientDataError, ParameterError
 from .methods import Budgeting, slice_units
 
 __all__ = [
@@ -298,14 +298,15 @@ def timeslice_sli(
         if not np.issubdtype(arr.dtype, np.integer):
             msg = f"{what}: column {name!r} must hold integer event counts, not {arr.dtype}"
             raise DataError(msg)
-    from .grid import check_counts
+    from ._checks import check_counts
 
     check_counts(g, n, what)
 
     t = events[timestamp].dt.tz_convert("UTC").dt.tz_localize(None).dt.as_unit("us").to_numpy().view(np.int64)
     uniq = np.unique(t)
     t_min, t_max = int(uniq[0]), int(uniq[-1])
-    bucket_us = int(np.gcd.reduce(np.diff(uniq))) if len(uniq) > 1 else 0
+    step = infer_step(uniq)
+    bucket_us = 0 if step is None else int(step // pd.Timedelta(microseconds=1))
     starts, ends = _period_bounds(t_min, t_max, t_max, offset, tz)
     if bucket_us == 0:  # a single bucket time: as long as the largest step that fits its position
         bucket_us = int(np.gcd(slice_us, t_min - int(starts[0]))) or slice_us

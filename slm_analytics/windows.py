@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from ._checks import as_utc, check_tz
+from ._checks import as_utc, check_tz, require_columns
 from .catalog import Schedule
-from .errors import DataError, DefinitionError, ParameterError, require_columns
+from .errors import DataError, DefinitionError, ParameterError
 
 __all__ = [
     "business_hours_mask",

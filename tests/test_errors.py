@@ -1,8 +1,7 @@
-"""Tests for slm_analytics.errors: the exception hierarchy and the shared column check."""
+"""Tests for slm_analytics.errors: the exception hierarchy (the shared checks are in test_checks.py)."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 import slm_analytics
@@ -12,7 +11,6 @@ from slm_analytics.errors import (
     InsufficientDataError,
     ParameterError,
     SLMError,
-    require_columns,
 )
 
 SPECIFIC = [DataError, DefinitionError, ParameterError, InsufficientDataError]
@@ -38,16 +36,3 @@ def test_the_family_is_distinct():
 def test_errors_are_exported_by_the_package():
     for error in (SLMError, *SPECIFIC):
         assert getattr(slm_analytics, error.__name__) is error
-
-
-def test_require_columns():
-    frame = pd.DataFrame({"timestamp": [], "good": [], "total": []})
-    require_columns(frame, ["good", "total"], "x")  # all present: silent
-    require_columns(frame, (c for c in ("timestamp",)), "x")  # any iterable of names
-    with pytest.raises(DataError, match=r"^ratio_sli: missing column\(s\) 'service', 'slo'; found timestamp, "
-                                        r"good, total$"):
-        require_columns(frame, ["service", "slo", "good"], "ratio_sli")
-    with pytest.raises(DataError, match=r"^x: missing column\(s\) 'good'; found none$"):
-        require_columns(pd.DataFrame(), ["good"], "x")
-    with pytest.raises(DataError, match=r"^x: expected a DataFrame, got list$"):
-        require_columns([1, 2], ["good"], "x")

@@ -12,7 +12,6 @@ import pytest
 from slm_analytics.errors import DataError, InsufficientDataError, ParameterError
 from slm_analytics.grid import (
     Grid,
-    check_counts,
     cumulative,
     require_history,
     scratch,
@@ -123,18 +122,6 @@ def test_to_grid_input_checks():
         to_grid(frame.drop(columns="slo"), what="x")
     with pytest.raises(DataError, match=r"x: row 1: good \(2\) and total \(1\) must satisfy"):
         to_grid(frame.assign(good=2), what="x")
-
-
-def test_check_counts_names_the_first_bad_row():
-    check_counts(np.array([0, 5, 10]), np.array([0, 10, 10]), "ok")  # 0 <= good <= total: silent
-    with pytest.raises(DataError, match=r"^x: row 3: good \(11\) and total \(10\) must satisfy 0 <= good <= "
-                                        r"total; good events are a subset of all events$"):
-        check_counts(np.array([1, 2, 11, 12]), np.array([10, 10, 10, 10]), "x")
-    with pytest.raises(DataError, match=r"x: row 2: good \(-1\) and total \(0\)"):
-        check_counts(np.array([0, -1]), np.array([0, 0]), "x")
-    # whole floats are written as integers, others as they are
-    with pytest.raises(DataError, match=r"x: row 1: good \(2.5\) and total \(2\)"):
-        check_counts(np.array([2.5]), np.array([2.0]), "x")
 
 
 # ------------------------------------------------------------------------------------------- windows

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, InsufficientDataError, ParameterError, require_columns
+from .._checks import infer_step, require_columns
+from ..errors import DataError, InsufficientDataError, ParameterError
 from ..methods import Budgeting, day_starts, slice_starts, unit_counts
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ def _counts(frame: pd.DataFrame, good: str, total: str, what: str) -> tuple[np.n
             raise DataError(msg)
         out.append(arr)
     g, n = out
-    from ..grid import check_counts
+    from .._checks import check_counts
 
     check_counts(g, n, what)
     return g, n
@@ -343,9 +344,7 @@ def end_of_data(sli: pd.DataFrame) -> pd.Timestamp:
     """End of the last bucket of ``sli`` (UTC): its last timestamp plus one day or one bucket step."""
     t = sli["timestamp"]
     last = t.max()
-    uniq = _unique_us(t)
-    daily = len(uniq) < 2 or int(np.diff(uniq).min()) >= 23 * 3600 * 1_000_000
-    step = pd.Timedelta(days=1) if daily else pd.Timedelta(int(np.gcd.reduce(np.diff(uniq))), unit="us")
+    step = pd.Timedelta(days=1) if _is_daily(t) else infer_step(t)
     return pd.Timestamp(last).tz_convert("UTC") + step
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import InsufficientDataError
+from ..sli import wilson_interval
 from .panels import MIN_DAYS, Panel, period_bounds, window_days
 
 if TYPE_CHECKING:
@@ -236,13 +237,6 @@ def zero_history_rates(setup: Setup, rng: np.random.Generator, zero: np.ndarray,
     return rng.beta(0.5, b, size=(zero.size, n_paths)), rng.beta(0.5, b, size=(zero.size, reps))
 
 
-def _wilson(p: np.ndarray, n: np.ndarray, z: float = 1.959963984540054) -> tuple[np.ndarray, np.ndarray]:
-    denom = 1 + z**2 / n
-    centre = (p + z**2 / (2 * n)) / denom
-    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
-    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
-
-
 def _probability_interval(p: np.ndarray, n_paths: int, miss_rep: np.ndarray, rep: np.ndarray
                           ) -> tuple[np.ndarray, np.ndarray]:
     """95 % interval of the probabilities ``p``: Monte Carlo error plus the history's bootstrap spread."""
@@ -254,7 +248,7 @@ def _probability_interval(p: np.ndarray, n_paths: int, miss_rep: np.ndarray, rep
     total_var = np.maximum(between - within, 0.0) + p * (1 - p) / n_paths
     with np.errstate(invalid="ignore", divide="ignore"):
         n_eff = np.where(total_var > 0, p * (1 - p) / total_var, n_paths)
-    low, high = _wilson(p, np.clip(n_eff, 1.0, n_paths))
+    low, high = wilson_interval(p, np.clip(n_eff, 1.0, n_paths))
     return np.where(p <= 0, 0.0, low), np.where(p >= 1, 1.0, high)
 
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
+from .._checks import infer_step
 from ..errors import InsufficientDataError, ParameterError
 from .formats import definition_table
 from .parameters import as_of_time
@@ -106,7 +106,7 @@ def load_inputs(params: ReviewParameters) -> ReviewInputs:
 
 def bucket_span(times: pd.Series, what: str, *, single: pd.Timedelta | None = None
                  ) -> tuple[pd.Timestamp, pd.Timestamp, pd.Timedelta]:
-    """``(start, end, step)``: bucket start times span ``[first, last + step)``, step the smallest gap.
+    """``(start, end, step)``: bucket start times span ``[first, last + step)``, the step as ``infer_step``.
 
     With one distinct time the step is ``single`` if given; otherwise (and with none) the span is unknown.
     """
@@ -114,7 +114,7 @@ def bucket_span(times: pd.Series, what: str, *, single: pd.Timedelta | None = No
     if len(ts) < 2 and not (len(ts) == 1 and single is not None):
         msg = f"{len(ts)} distinct timestamp(s) in {what}: need at least two to know the bucket width"
         raise InsufficientDataError(msg)
-    step = single if len(ts) == 1 else pd.Timedelta(np.diff(ts.asi8).min(), unit=ts.unit)
+    step = single if len(ts) == 1 else infer_step(ts)
     return ts[0], ts[-1] + step, step
 
 

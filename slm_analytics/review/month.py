@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .._checks import infer_step
 from ..catalog import parse_window
 from ..errors import DataError, InsufficientDataError, ParameterError
 from ..grid import to_grid
@@ -614,11 +615,8 @@ def budget_through_month(sli: pd.DataFrame, catalog: Catalog, *, service: str, m
 
 
 def _step(rows: pd.DataFrame) -> pd.Timedelta:
-    """Bucket length of a frame's timestamps: the smallest gap between distinct ones (5 minutes if one)."""
-    ts = np.unique(rows["timestamp"].dt.as_unit("us").array.asi8)
-    if len(ts) < 2:
-        return pd.Timedelta(minutes=5)
-    return pd.Timedelta(int(np.diff(ts).min()), unit="us")
+    """Bucket length of a frame's timestamps (:func:`~slm_analytics._checks.infer_step`; 5 minutes if one)."""
+    return infer_step(rows["timestamp"]) or pd.Timedelta(minutes=5)
 
 
 def _policy_name(slo: SLO) -> str:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..errors import require_columns
+from .._checks import require_columns
 from .formats import (
     AMBER,
     GREEN,
