@@ -14,6 +14,8 @@ Nothing here rounds; display code rounds a copy.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import numbers
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -108,11 +110,11 @@ class ErrorBudget:
         Compliance window (calendar periods as 7/30/90 days).
     elapsed : Timedelta
         Part of the window the counts cover (the whole window for a completed period).
-    good, total : int
-        Events (or time slices) counted.
+    good, total : int or float
+        Events (or time slices) counted; float for fractional units (RatioTimeslices).
     allowed_bad : float
         Bad events the budget allows for the events counted: :math:`(1-T) \cdot total`.
-    actual_bad : int
+    actual_bad : int or float
         Bad events counted: ``total - good``.
     burn_rate : float
         :math:`(1-\mathrm{SLI})/(1-T)`; 1 spends the whole budget exactly by the end of the window.
@@ -130,10 +132,10 @@ class ErrorBudget:
     target: float
     window: pd.Timedelta
     elapsed: pd.Timedelta
-    good: int
-    total: int
+    good: int | float
+    total: int | float
     allowed_bad: float
-    actual_bad: int
+    actual_bad: int | float
     burn_rate: float
     consumed: float
     remaining: float
@@ -175,8 +177,8 @@ class ErrorBudget:
 
 def error_budget(
     *,
-    good: int,
-    total: int,
+    good: int | float,
+    total: int | float,
     target: float,
     window: str | dt.timedelta | pd.Timedelta,
     elapsed: str | dt.timedelta | pd.Timedelta | None = None,
@@ -185,8 +187,10 @@ def error_budget(
 
     Parameters
     ----------
-    good, total : int
-        Good and total events (or good and total time slices for a Timeslices SLO) so far in the window.
+    good, total : int or float
+        Good and total events (or good and total time slices for a Timeslices SLO) so far in the window,
+        in the SLO's budgeting units (:mod:`slm_analytics.methods`): fractional counts such as a
+        RatioTimeslices SLO's sum of slice ratios are taken exactly, never truncated.
     target : float
         Objective in (0, 1).
     window : str or timedelta
@@ -201,7 +205,8 @@ def error_budget(
     Raises
     ------
     ParameterError
-        Target outside (0, 1), negative counts, ``good > total``, ``elapsed`` longer than ``window``.
+        Target outside (0, 1), counts that are not finite numbers, negative counts, ``good > total``,
+        ``elapsed`` longer than ``window``.
     InsufficientDataError
         If ``total`` is 0: no data is not 100 %.
 
@@ -225,7 +230,7 @@ def error_budget(
     if spent > win:
         msg = f"elapsed {elapsed!s} is longer than the window {window!s}"
         raise ParameterError(msg)
-    good, total = int(good), int(total)
+    good, total = _count(good, "good"), _count(total, "total")
     if good < 0 or total < 0:
         msg = f"counts must be >= 0, got good={good}, total={total}"
         raise ParameterError(msg)
@@ -244,6 +249,19 @@ def error_budget(
     partial = ErrorBudget(sli, target, win, spent, good, total, (1 - target) * total, bad, burn, consumed,
                           remaining, budget_minutes, remaining * budget_minutes, None)
     return ErrorBudget(**{**asdict(partial), "time_to_exhaustion": partial.exhaustion_time()})
+
+
+def _count(value: object, name: str) -> int | float:
+    """Return a count as given: integers exactly, fractional counts (slices' ratios, weights) as floats."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        if not math.isfinite(float(value)):
+            msg = f"{name} ({value!r}) is not a finite number; counts are numbers of events or slices"
+            raise ParameterError(msg)
+        return float(value)
+    msg = f"{name} ({value!r}) is not a number; counts are numbers of events or slices"
+    raise ParameterError(msg)
 
 
 # ------------------------------------------------------------------------------------------- attainment

@@ -27,7 +27,8 @@ import pandas as pd
 from ._checks import require_columns
 from .budget import error_budget, period_length
 from .errors import DataError, InsufficientDataError, ParameterError
-from .grid import Grid, cumulative, to_grid
+from .grid import cumulative, to_grid
+from .methods import Budgeting, UnitGrid
 from .windows import merge_intervals
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ class _Windows:
     buckets of a window ``[start, when)`` are ``p_start:p_end``.
     """
 
-    grid: Grid
+    units: UnitGrid
     when: pd.Timestamp
     start_4w: pd.Timestamp
     start_q: pd.Timestamp
@@ -81,22 +82,27 @@ class _Windows:
 
     def slos(self) -> Iterator[tuple[int, str, str]]:
         """``(row of the grid, service, slo)`` of every SLO of the data."""
-        for i, key in enumerate(self.grid.keys.itertuples(index=False)):
+        for i, key in enumerate(self.units.grid.keys.itertuples(index=False)):
             yield i, str(key[0]), str(key[1])
 
-    def counts(self, i: int, p_start: int) -> tuple[int, int]:
-        """Good and total events of SLO ``i`` in the buckets from ``p_start`` up to the evaluation instant."""
+    def counts(self, i: int, p_start: int) -> tuple[int | float, int]:
+        """Good and total units of SLO ``i`` from bucket ``p_start`` up to the evaluation instant.
+
+        Units of the SLO's budgeting method (:mod:`slm_analytics.methods`): events or slices.
+        """
+        g, t = self.units.counts(i)
         window = slice(p_start, self.p_end)
-        return (int(self.grid.good[i, window].sum(dtype=np.int64)),
-                int(self.grid.total[i, window].sum(dtype=np.int64)))
+        good = g[window].sum()
+        return (float(good) if g.dtype.kind == "f" else int(good)), int(t[window].sum(dtype=np.int64))
 
     def bad(self, i: int) -> np.ndarray:
-        """Cumulative bad events (``total - good``) of SLO ``i``, with a leading zero."""
-        return cumulative(self.grid.total[i].astype(np.int64) - self.grid.good[i].astype(np.int64))
+        """Cumulative bad units (``total - good``) of SLO ``i``, with a leading zero."""
+        g, t = self.units.counts(i)
+        return cumulative(t - g)
 
 
-def _windows(sli: pd.DataFrame, incidents: pd.DataFrame | None, *, as_of: Any, what: str, good: str,
-             total: str, timestamp: str) -> _Windows:
+def _windows(sli: pd.DataFrame, incidents: pd.DataFrame | None, catalog: Catalog, *, as_of: Any, what: str,
+             good: str, total: str, timestamp: str) -> _Windows:
     """Check the inputs, lay the data out and find the windows; place incidents (if any) on the buckets."""
     require_columns(sli, ["service", "slo", timestamp, good, total], f"{what}: sli")
     if incidents is not None:
@@ -132,7 +138,10 @@ def _windows(sli: pd.DataFrame, incidents: pd.DataFrame | None, *, as_of: Any, w
         raise InsufficientDataError(msg)
     start_q = max(when - period_length("quarter"), data_start)
     edges = times.append(pd.DatetimeIndex([data_end]))  # bucket boundaries, n + 1
-    return _Windows(grid, when, start_4w, start_q, edges, int(times.searchsorted(when, side="left")),
+    slos = [catalog.slo(str(s), str(n)) for s, n in grid.keys.itertuples(index=False)]
+    zones = [catalog.service(o.service).timezone for o in slos]
+    units = UnitGrid(grid, [Budgeting.of(o) for o in slos], zones)
+    return _Windows(units, when, start_4w, start_q, edges, int(times.searchsorted(when, side="left")),
                     int(times.searchsorted(start_4w, side="left")),
                     int(times.searchsorted(start_q, side="left")),
                     pd.DataFrame() if incidents is None else _place(incidents, times, edges, when))
@@ -155,8 +164,14 @@ def _place(incidents: pd.DataFrame, times: pd.DatetimeIndex, edges: pd.DatetimeI
 
 def _table(rows: list[dict[str, Any]] | pd.DataFrame, dtypes: dict[str, Any], start: pd.Timestamp,
            end: pd.Timestamp) -> pd.DataFrame:
-    """Build a rule's result: the columns of ``dtypes`` in that order, then the window's start and end."""
-    out = pd.DataFrame(rows, columns=list(dtypes)).astype(dtypes).reset_index(drop=True)
+    """Build a rule's result: the columns of ``dtypes`` in that order, then the window's start and end.
+
+    Integer counts stay exact: a count column holding fractional units (RatioTimeslices) is float.
+    """
+    out = pd.DataFrame(rows, columns=list(dtypes))
+    dtypes = {c: float if t is np.int64 and len(out) and (out[c].astype(float) % 1 != 0).any() else t
+              for c, t in dtypes.items()}
+    out = out.astype(dtypes).reset_index(drop=True)
     out["window_start"] = pd.Series(start, index=out.index).astype(_UTC_US)
     out["window_end"] = pd.Series(end, index=out.index).astype(_UTC_US)
     return out
@@ -247,9 +262,10 @@ def budget_exhausted(
     >>> print(got.loc[got["triggered"], ["service", "slo", "bad", "spent"]].round(2).to_string(index=False))
      service          slo   bad  spent
     payments availability 24698   4.76
-    payments       uptime  1562   1.29
+    payments       uptime    44   1.09
     """
-    return _budget_exhausted(_windows(sli, None, as_of=as_of, what="budget_exhausted", good=good,
+    return _budget_exhausted(_windows(sli, None, catalog, as_of=as_of, what="budget_exhausted",
+                                      good=good,
                                       total=total, timestamp=timestamp), catalog)
 
 
@@ -349,10 +365,13 @@ def single_incident(
     ...       .to_string(index=False))
      service          slo       id   bad  spent
     payments availability INC-0066 22451   4.33
-    payments       uptime INC-0066   690   0.57
+    payments       uptime INC-0066    23   0.57
        login availability INC-0071  3898   0.42
+       login       uptime INC-0071    11   0.27
+       login       uptime INC-0073    11   0.27
     """
-    return _single_incident(_windows(sli, incidents, as_of=as_of, what="single_incident", good=good,
+    return _single_incident(_windows(sli, incidents, catalog, as_of=as_of, what="single_incident",
+                                     good=good,
                                      total=total, timestamp=timestamp), catalog)
 
 
@@ -463,11 +482,14 @@ def outage_class(
     ...       .to_string(index=False))
        service          slo      cause  incidents  spent
       payments availability dependency          2   1.38
+      payments       uptime dependency          2   0.22
          login availability     deploy          6   0.25
+         login       uptime     deploy          6   0.30
     mobile-api availability dependency          1   0.71
          email     delivery   capacity          1   0.21
     """
-    return _outage_class(_windows(sli, incidents, as_of=as_of, what="outage_class", good=good, total=total,
+    return _outage_class(_windows(sli, incidents, catalog, as_of=as_of, what="outage_class", good=good,
+                                  total=total,
                                   timestamp=timestamp), catalog)
 
 
@@ -565,7 +587,7 @@ def budget_policy_triggers(
      single-incident   INC-0066   4.33
         outage-class dependency   1.38
     """
-    w = _windows(sli, incidents, as_of=as_of, what="budget_policy_triggers", good=good, total=total,
+    w = _windows(sli, incidents, catalog, as_of=as_of, what="budget_policy_triggers", good=good, total=total,
                  timestamp=timestamp)
     results = {rule: fn(w, catalog) for rule, (fn, _) in _RULES.items()}
     evaluated = set(zip(results["budget-exhausted"]["service"], results["budget-exhausted"]["slo"],

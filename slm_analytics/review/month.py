@@ -501,14 +501,7 @@ def month_end_budgets(sli: pd.DataFrame, catalog: Catalog, *, service: str, mont
                         "remaining_minutes": np.nan, "time_to_exhaustion": pd.NaT,
                         "period_over": calendar and w_end == end, "no_data": True})
             continue
-        if slo.budgeting_method == "RatioTimeslices":
-            # error_budget takes counts: the sum of slice ratios, scaled to integers (SLI exact to 1e-9)
-            scale = 10**9
-            eb = error_budget(good=round(float(good) * scale), total=total * scale, target=slo.target,
-                              window=w_end - w_start, elapsed=elapsed)
-        else:
-            eb = error_budget(good=int(good), total=total, target=slo.target, window=w_end - w_start,
-                              elapsed=elapsed)
+        eb = error_budget(good=good, total=total, target=slo.target, window=w_end - w_start, elapsed=elapsed)
         tte = eb.time_to_exhaustion if eb.time_to_exhaustion is not None else pd.NaT
         out.append({**row, "elapsed": elapsed, "good": good, "total": total, "sli": eb.sli,
                     "target": eb.target, "burn_rate": eb.burn_rate, "consumed": eb.consumed,
@@ -858,7 +851,7 @@ def month_policy_triggers(
 ) -> pd.DataFrame:
     """Evaluate the error-budget policy (SRE Workbook, appendix B) for a service at the end of a month.
 
-    :func:`~slm_analytics.sla.budget_policy_triggers` over the service's rows up to the month's end,
+    :func:`~slm_analytics.policy.budget_policy_triggers` over the service's rows up to the month's end,
     evaluated at the month's end (or at the end of the data when the month is not complete yet).
 
     Parameters
@@ -878,7 +871,7 @@ def month_policy_triggers(
     Returns
     -------
     DataFrame
-        :func:`~slm_analytics.sla.budget_policy_triggers`' rows for the service (``service, slo, rule,
+        :func:`~slm_analytics.policy.budget_policy_triggers`' rows for the service (``service, slo, rule,
         action, subject, evidence, value, threshold, window_start, window_end``; windows in UTC); empty
         when no rule triggered.
 
@@ -893,9 +886,10 @@ def month_policy_triggers(
     >>> from slm_analytics import read_dataset
     >>> sli, inc, cat = read_dataset("sli_5min"), read_dataset("incidents"), read_dataset("catalog")
     >>> month_policy_triggers(sli, inc, cat, service="payments", month="2026-02")["rule"].tolist()
-    ['budget-exhausted', 'single-incident', 'outage-class', 'budget-exhausted', 'single-incident']
+    ['budget-exhausted', 'single-incident', 'outage-class', 'budget-exhausted', 'single-incident',
+     'outage-class']
     """
-    from ..sla import budget_policy_triggers
+    from ..policy import budget_policy_triggers
 
     _, _, _, rows = _service_rows(sli, catalog, service, month)
     own = incidents[incidents["service"] == service] if "service" in incidents.columns else incidents
