@@ -28,6 +28,7 @@ __all__ = [
     "check_tz",
     "horizon_days",
     "infer_step",
+    "integer_counts",
     "make_rng",
     "require_columns",
     "zone",
@@ -226,3 +227,21 @@ def check_counts(good: np.ndarray, total: np.ndarray, what: str) -> None:
             "0 <= good <= total; good events are a subset of all events"
         )
         raise DataError(msg)
+
+
+def integer_counts(frame: pd.DataFrame, good: str, total: str, what: str) -> tuple[np.ndarray, np.ndarray]:
+    """Return the ``good`` and ``total`` columns as arrays after checking they are integer event counts.
+
+    Raises
+    ------
+    DataError
+        A column that does not hold integers, or a row without ``0 <= good <= total``
+        (:func:`check_counts`).
+    """
+    g, t = frame[good].to_numpy(), frame[total].to_numpy()
+    for name, arr in ((good, g), (total, t)):
+        if not np.issubdtype(arr.dtype, np.integer):
+            msg = f"{what}: column {name!r} must hold integer event counts, not {arr.dtype}"
+            raise DataError(msg)
+    check_counts(g, t, what)
+    return g, t

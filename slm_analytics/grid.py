@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._checks import all_blocks, check_counts, require_columns
+from ._checks import all_blocks, integer_counts, require_columns
 from ._compat import usable_cpus
 from .catalog import parse_window
 from .errors import DataError, InsufficientDataError, ParameterError
@@ -153,13 +153,7 @@ def to_grid(
         codes.append(k)
         levels.append(u)
     sizes = [max(len(u), 1) for u in levels]
-    g_counts = frame[good].to_numpy()
-    t_counts = frame[total].to_numpy()
-    for name, arr in ((good, g_counts), (total, t_counts)):
-        if not np.issubdtype(arr.dtype, np.integer):
-            msg = f"{what}: column {name!r} must hold integer event counts, not {arr.dtype}"
-            raise DataError(msg)
-    check_counts(g_counts, t_counts, what)
+    g_counts, t_counts = integer_counts(frame, good, total, what)
 
     fast = _fast_layout(codes, sizes, t)
     if fast is not None:

@@ -596,6 +596,7 @@ def budget_policy_triggers(
     for rule, frame in results.items():
         subject = _RULES[rule][1]
         for r in frame[frame["triggered"]].to_dict("records"):
+            r["unit"] = Budgeting.of(catalog.slo(r["service"], r["slo"])).unit  # what "bad" counts
             if (r["service"], r["slo"]) in evaluated:
                 rows.append({"service": r["service"], "slo": r["slo"], "rule": rule,
                              "subject": "" if subject is None else str(r[subject]),
@@ -631,22 +632,27 @@ def _fmt_time(ts: pd.Timestamp) -> str:
     return ts.strftime("%Y-%m-%d %H:%M UTC")
 
 
+def _n(count: float) -> str:
+    """Write a count: whole events or slices, or a sum of slice ratios (RatioTimeslices) to 0.1."""
+    return f"{count:,.0f}" if float(count).is_integer() else f"{count:,.1f}"
+
+
 def _exhausted_text(r: dict[str, Any]) -> str:
     return (f"28-day SLI {r['sli']:.4%} is below the target {r['target']:.2%}: {r['spent']:.0%} of the "
-            f"4-week error budget spent ({int(r['bad']):,} bad of {int(r['total']):,} events; the budget "
+            f"4-week error budget spent ({_n(r['bad'])} bad of {_n(r['total'])} {r['unit']}; the budget "
             f"allows {r['allowed_bad']:,.0f})")
 
 
 def _incident_text(r: dict[str, Any]) -> str:
     what = ", ".join(str(r[c]) for c in ("severity", "cause") if c in r)
     return (f"incident {r['id']} ({what}, {_fmt_time(r['started_at'])} to {_fmt_time(r['resolved_at'])}) "
-            f"spent {r['spent']:.0%} of the 4-week error budget ({int(r['bad']):,} bad events; the budget "
+            f"spent {r['spent']:.0%} of the 4-week error budget ({_n(r['bad'])} bad {r['unit']}; the budget "
             f"allows {r['allowed_bad']:,.0f})")
 
 
 def _outage_text(r: dict[str, Any]) -> str:
     return (f"{r['incidents']} {r['cause']} incident(s) spent {r['spent']:.0%} of the quarter's error budget "
-            f"({int(r['bad']):,} bad events; the budget allows {r['allowed_bad']:,.0f} over {r['days']:g} "
+            f"({_n(r['bad'])} bad {r['unit']}; the budget allows {r['allowed_bad']:,.0f} over {r['days']:g} "
             "days)")
 
 

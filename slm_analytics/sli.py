@@ -21,7 +21,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ._checks import check_tz, infer_step, require_columns
+from ._checks import check_tz, infer_step, integer_counts, require_columns
 from .errors import DataError, InsufficientDataError, ParameterError
 from .methods import Budgeting, slice_units
 
@@ -292,15 +292,7 @@ def timeslice_sli(
     if len(events) == 0:
         msg = f"{what}: no rows; at least one bucket of data is needed"
         raise InsufficientDataError(msg)
-    g = events[good].to_numpy()
-    n = events[total].to_numpy()
-    for name, arr in ((good, g), (total, n)):
-        if not np.issubdtype(arr.dtype, np.integer):
-            msg = f"{what}: column {name!r} must hold integer event counts, not {arr.dtype}"
-            raise DataError(msg)
-    from ._checks import check_counts
-
-    check_counts(g, n, what)
+    g, n = integer_counts(events, good, total, what)
 
     t = events[timestamp].dt.tz_convert("UTC").dt.tz_localize(None).dt.as_unit("us").to_numpy().view(np.int64)
     uniq = np.unique(t)

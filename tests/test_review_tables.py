@@ -318,8 +318,11 @@ def test_policy_table_payments_february(bundled):
     assert styled.data["rule"].tolist() == triggers["rule"].tolist()
     assert styled.data["action"].iloc[0] == "release freeze"  # the action up to its explanation
     html = styled.to_html()
-    assert ("5 rules triggered for payments at the end of February 2026: release freeze (2), postmortem (2), "
-            "quarterly planning item.") in html
+    # uptime (Timeslices) counts bad slices: its 2 dependency incidents spent 29 of the quarter's 130 bad
+    # slices (22 % > 20 %), so the quarterly planning item triggers for both SLOs
+    assert ("6 rules triggered for payments at the end of February 2026: release freeze (2), postmortem (2), "
+            "quarterly planning item (2).") in html
+    assert "(29 bad slices; the budget allows 130 over 90 days)" in html
     assert "476%" in html and "> 100%" in html  # 4.76 of the 4-week budget against the threshold 1
 
 
