@@ -194,6 +194,49 @@ def _period_bounds(t_min: int, t_max: int, t_end: int, offset: pd.DateOffset | N
     return us[:-1], us[1:]
 
 
+def _slice_positions(events: pd.DataFrame, timestamp: str, slice: str | pd.Timedelta, slice_us: int,
+                     offset: pd.DateOffset | None, freq: str | None, tz: str, what: str) -> tuple:
+    """Place each bucket in its period and slice: ``(t, starts, ends, t_min, t_end, period, k)``.
+
+    ``t`` are the buckets' starts (µs, UTC), ``starts``/``ends`` the periods' bounds, ``period`` and ``k``
+    each bucket's period and slice within it; checks that slices are whole buckets and fit the periods.
+    """
+    t = events[timestamp].dt.tz_convert("UTC").dt.tz_localize(None).dt.as_unit("us").to_numpy().view(np.int64)
+    uniq = np.unique(t)
+    t_min, t_max = int(uniq[0]), int(uniq[-1])
+    step = infer_step(uniq)
+    bucket_us = 0 if step is None else int(step // pd.Timedelta(microseconds=1))
+    starts, ends = _period_bounds(t_min, t_max, t_max, offset, tz)
+    if bucket_us == 0:  # a single bucket time: as long as the largest step that fits its position
+        bucket_us = int(np.gcd(slice_us, t_min - int(starts[0]))) or slice_us
+    if slice_us % bucket_us:
+        msg = (
+            f"slice {slice!r} is not a whole number of the data's {_fmt_us(bucket_us)} buckets; "
+            "use a multiple of the bucket length"
+        )
+        raise ParameterError(msg)
+    t_end = t_max + bucket_us
+    if offset is None:
+        ends = np.array([t_end])
+    elif slice_us > int((ends - starts).max()):
+        msg = f"slice {slice!r} is longer than the {freq!r} periods; a slice must fit in a period"
+        raise ParameterError(msg)
+
+    period = np.searchsorted(starts, t, side="right") - 1
+    since = t - starts[period]
+    off = since % bucket_us != 0
+    if off.any():
+        i = int(np.flatnonzero(off)[0])
+        msg = (
+            f"{what}: row {i + 1}: the bucket at {events[timestamp].iloc[i]} does not line up with "
+            f"{slice!r} slices starting at {pd.Timestamp(int(starts[period[i]]), unit='us', tz='UTC')} "
+            f"(period starts in {tz}); buckets must not straddle a slice boundary"
+        )
+        raise DataError(msg)
+    return t, starts, ends, t_min, t_end, period, since // slice_us
+
+
+
 def timeslice_sli(
     events: pd.DataFrame,
     *,
@@ -294,39 +337,8 @@ def timeslice_sli(
         raise InsufficientDataError(msg)
     g, n = integer_counts(events, good, total, what)
 
-    t = events[timestamp].dt.tz_convert("UTC").dt.tz_localize(None).dt.as_unit("us").to_numpy().view(np.int64)
-    uniq = np.unique(t)
-    t_min, t_max = int(uniq[0]), int(uniq[-1])
-    step = infer_step(uniq)
-    bucket_us = 0 if step is None else int(step // pd.Timedelta(microseconds=1))
-    starts, ends = _period_bounds(t_min, t_max, t_max, offset, tz)
-    if bucket_us == 0:  # a single bucket time: as long as the largest step that fits its position
-        bucket_us = int(np.gcd(slice_us, t_min - int(starts[0]))) or slice_us
-    if slice_us % bucket_us:
-        msg = (
-            f"slice {slice!r} is not a whole number of the data's {_fmt_us(bucket_us)} buckets; "
-            "use a multiple of the bucket length"
-        )
-        raise ParameterError(msg)
-    t_end = t_max + bucket_us
-    if offset is None:
-        ends = np.array([t_end])
-    elif slice_us > int((ends - starts).max()):
-        msg = f"slice {slice!r} is longer than the {freq!r} periods; a slice must fit in a period"
-        raise ParameterError(msg)
-
-    period = np.searchsorted(starts, t, side="right") - 1
-    since = t - starts[period]
-    off = since % bucket_us != 0
-    if off.any():
-        i = int(np.flatnonzero(off)[0])
-        msg = (
-            f"{what}: row {i + 1}: the bucket at {events[timestamp].iloc[i]} does not line up with "
-            f"{slice!r} slices starting at {pd.Timestamp(int(starts[period[i]]), unit='us', tz='UTC')} "
-            f"(period starts in {tz}); buckets must not straddle a slice boundary"
-        )
-        raise DataError(msg)
-    k = since // slice_us
+    t, starts, ends, t_min, t_end, period, k = _slice_positions(events, timestamp, slice, slice_us, offset,
+                                                                freq, tz, what)
 
     grouped = events.groupby(list(by), observed=True, sort=True, dropna=False) if by else None
     gid = grouped.ngroup().to_numpy(dtype=np.int64) if grouped is not None else np.zeros(len(t), np.int64)
