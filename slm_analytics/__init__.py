@@ -12,21 +12,8 @@ fast while the scientific stack loads only when a function needs it. The errors 
 
 from __future__ import annotations
 
-from lazy_loader import attach_stub as _attach_stub
-
+from ._compat import lazy_exports as _lazy_exports
 from ._version import __version__
 from .errors import DataError, DefinitionError, InsufficientDataError, ParameterError, SLMError
 
-_lazy_getattr, _, __all__ = _attach_stub(__name__, __file__)
-_PUBLIC = frozenset(__all__)
-
-
-def __getattr__(name: str) -> object:
-    if name in _PUBLIC:
-        return _lazy_getattr(name)
-    msg = f"module {__name__!r} has no attribute {name!r}"
-    raise AttributeError(msg)
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | _PUBLIC)
+__getattr__, __dir__, __all__ = _lazy_exports(__name__, __file__)

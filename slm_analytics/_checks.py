@@ -26,6 +26,7 @@ __all__ = [
     "check_levels",
     "check_target",
     "check_tz",
+    "duration",
     "horizon_days",
     "infer_step",
     "integer_counts",
@@ -245,3 +246,35 @@ def integer_counts(frame: pd.DataFrame, good: str, total: str, what: str) -> tup
             raise DataError(msg)
     check_counts(g, t, what)
     return g, t
+
+
+def duration(value: object, what: str) -> pd.Timedelta:
+    """Return a positive duration: an OpenSLO window string (``"28d"``, ``"5m"``) or a timedelta.
+
+    Raises
+    ------
+    ParameterError
+        A string outside the OpenSLO grammar, or a duration that is not positive.
+
+    Examples
+    --------
+    >>> duration("28d", "window")
+    Timedelta('28 days 00:00:00')
+    """
+    from .catalog import parse_window
+
+    if isinstance(value, str):
+        try:
+            return pd.Timedelta(parse_window(value))
+        except Exception as exc:
+            msg = f"{what} {value!r}: {exc}"
+            raise ParameterError(msg) from exc
+    try:
+        out = pd.Timedelta(value)
+    except (TypeError, ValueError) as exc:
+        msg = f"{what} {value!r} is not a duration; give e.g. '5m' or a timedelta"
+        raise ParameterError(msg) from exc
+    if pd.isna(out) or out <= pd.Timedelta(0):
+        msg = f"{what} {value!r} must be a positive duration such as '5m'"
+        raise ParameterError(msg)
+    return out

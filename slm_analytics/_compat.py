@@ -9,7 +9,7 @@ import importlib
 import os
 import sys
 
-__all__ = ["import_jsonschema", "usable_cpus"]
+__all__ = ["import_jsonschema", "lazy_exports", "usable_cpus"]
 
 
 def import_jsonschema() -> None:
@@ -38,3 +38,31 @@ def usable_cpus() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):  # not on Linux
         return os.cpu_count() or 1
+
+
+def lazy_exports(package: str, init_file: str, submodules: frozenset[str] = frozenset()
+                 ) -> tuple[object, object, list[str]]:
+    """Return ``__getattr__``, ``__dir__`` and ``__all__`` of a package whose names its stub lists.
+
+    ``lazy_loader.attach_stub`` (scientific-python SPEC 1) reads ``__init__.pyi`` and imports each name on
+    first use. Its ``__getattr__`` is wrapped so that an unknown name raises Python's usual message
+    (``module 'x' has no attribute 'y'``); ``submodules`` listed in the stub (``from . import m``) are
+    attributes but not part of ``__all__``.
+    """
+    from lazy_loader import attach_stub
+
+    lazy_getattr, _, names = attach_stub(package, init_file)
+    exported = sorted(set(names) - submodules)
+    public = frozenset(exported) | submodules
+    module = sys.modules[package]
+
+    def __getattr__(name: str) -> object:
+        if name in public:
+            return lazy_getattr(name)
+        msg = f"module {package!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+
+    def __dir__() -> list[str]:
+        return sorted(set(vars(module)) | public)
+
+    return __getattr__, __dir__, exported

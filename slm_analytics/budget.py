@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from ._checks import check_target
+from ._checks import check_target, duration
 from ._compat import usable_cpus
 from .catalog import CALENDAR_PERIODS, AlertPolicy, parse_window
 from .errors import DataError, InsufficientDataError, ParameterError
@@ -71,16 +71,7 @@ def period_length(period: str | dt.timedelta | pd.Timedelta) -> pd.Timedelta:
     if isinstance(period, str):
         if period in _CALENDAR_DAYS:
             return pd.Timedelta(days=_CALENDAR_DAYS[period])
-        try:
-            return pd.Timedelta(parse_window(period))
-        except Exception as exc:
-            msg = f"period {period!r}: {exc}"
-            raise ParameterError(msg) from exc
-    out = pd.Timedelta(period)
-    if out <= pd.Timedelta(0):
-        msg = f"period {period!r} must be positive"
-        raise ParameterError(msg)
-    return out
+    return duration(period, "period")
 
 
 # ------------------------------------------------------------------------------------------- ErrorBudget

@@ -40,8 +40,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from ._checks import check_target
-from .catalog import parse_window
+from ._checks import check_target, duration
 from .errors import ParameterError
 from .grid import window_buckets
 
@@ -65,20 +64,6 @@ Method = Literal["Occurrences", "Timeslices", "RatioTimeslices"]
 METHODS: tuple[str, ...] = ("Occurrences", "Timeslices", "RatioTimeslices")
 
 _DAY_US = 86_400_000_000
-
-
-def _duration(value: str | pd.Timedelta, what: str) -> pd.Timedelta:
-    if isinstance(value, str):
-        try:
-            return pd.Timedelta(parse_window(value))
-        except Exception as exc:
-            msg = f"{what} {value!r}: {exc}"
-            raise ParameterError(msg) from exc
-    out = pd.Timedelta(value)
-    if pd.isna(out) or out <= pd.Timedelta(0):
-        msg = f"{what} {value!r} must be a positive duration such as '5m'"
-        raise ParameterError(msg)
-    return out
 
 
 @dataclass(frozen=True)
@@ -117,7 +102,7 @@ class Budgeting:
             object.__setattr__(self, "timeslice_target",
                                check_target(self.timeslice_target, "timeslice_target", upto_one=True))
         if self.timeslice_window is not None:
-            _duration(self.timeslice_window, "timeslice_window")
+            duration(self.timeslice_window, "timeslice_window")
 
     @classmethod
     def of(cls, slo: SLO) -> Budgeting:

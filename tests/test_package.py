@@ -54,7 +54,8 @@ def test_import_loads_only_the_errors_and_the_version():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     submodules, eager = out.stdout.splitlines()
-    assert submodules == "['slm_analytics._version', 'slm_analytics.errors']"
+    # _compat holds the lazy-loading helper (standard library imports only)
+    assert submodules == "['slm_analytics._compat', 'slm_analytics._version', 'slm_analytics.errors']"
     assert eager == str(sorted(["SLMError", "DataError", "DefinitionError", "InsufficientDataError",
                                 "ParameterError", "__version__"]))
 

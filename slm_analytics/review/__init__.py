@@ -27,20 +27,7 @@ needs it.
 
 from __future__ import annotations
 
-from lazy_loader import attach_stub as _attach_stub
+from .._compat import lazy_exports as _lazy_exports
 
-_lazy_getattr, _, __all__ = _attach_stub(__name__, __file__)
-_SUBMODULES = frozenset({'formats', 'inputs', 'month', 'notes', 'parameters', 'runner', 'tables'})
-__all__ = sorted(set(__all__) - _SUBMODULES)
-_PUBLIC = frozenset(__all__) | _SUBMODULES
-
-
-def __getattr__(name: str) -> object:
-    if name in _PUBLIC:
-        return _lazy_getattr(name)
-    msg = f"module {__name__!r} has no attribute {name!r}"
-    raise AttributeError(msg)
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | _PUBLIC)
+__getattr__, __dir__, __all__ = _lazy_exports(
+    __name__, __file__, frozenset({"formats", "inputs", "month", "notes", "parameters", "runner", "tables"}))
