@@ -160,3 +160,40 @@ def test_forecasts_accept_every_method(sli, catalog):
     risk = slm.breach_probabilities(sli, catalog, as_of="2026-10-16T00:00Z", n_paths=2000, seed=1)
     assert set(risk["slo"]) == set(NAMES.values())
     assert risk["probability"].between(0, 1).all()
+
+
+def test_month_outlook_assesses_every_method(sli, catalog):
+    from slm_analytics.review import month_outlook
+
+    outlook = month_outlook(sli, catalog, service="shop", month="2026-09", n_paths=500, seed=1)
+    table = outlook.table.set_index("slo")
+    assert table.loc[list(NAMES.values()), "unit"].tolist() == ["events", "slices", "slices"]
+    assert table["breach_probability"].between(0, 1).all()
+    # the outlook's daily counts are daily_attainment's: September's slices with events, summed per day
+    from slm_analytics.review import daily_attainment
+
+    daily = outlook.daily[(outlook.daily["slo"] == "ratiotimeslices")
+                          & (outlook.daily["timestamp"] >= pd.Timestamp("2026-09-01", tz="Europe/London"))]
+    ref = daily_attainment(sli, catalog, service="shop", month="2026-09")
+    ref = ref[ref["slo"] == "ratiotimeslices"]
+    assert float(daily["total"].sum()) == float(ref["total"].sum())
+    assert float(daily["good"].sum()) == pytest.approx(float(ref["good"].sum()), rel=1e-12)
+
+
+def test_the_review_runs_end_to_end_with_every_method(sli, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "catalog.yaml").write_text(CATALOG)
+    sli.to_parquet(data / "sli_5min.parquet", index=False)
+    (data / "incidents.csv").write_text(
+        "id,service,slo,severity,cause,started_at,detected_at,resolved_at,title\n"
+        "INC-1,shop,occurrences,P2,deploy,2026-10-07T10:00:00Z,2026-10-07T10:05:00Z,2026-10-07T11:00:00Z,"
+        "Bad deploy\n")
+    (data / "maintenance.csv").write_text("service,start,end,reason\n"
+                                          "shop,2026-10-04T02:00:00Z,2026-10-04T03:00:00Z,Upgrade\n")
+    run = slm.run_review(data_dir=data, out_dir=tmp_path / "reports", month=MONTH, services=["shop"])
+    assert run.ok, run.to_frame()["error"].tolist()
+    html = run.reports[0].html.read_text()
+    for name in NAMES.values():
+        assert name in html
+    assert "RatioTimeslices" in html

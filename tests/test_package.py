@@ -153,6 +153,7 @@ def _source_files(folder: str, patterns: tuple[str, ...]) -> set[str]:
 def test_wheel_holds_the_stub_the_datasets_and_the_notebooks(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "slm_analytics/__init__.pyi" in names
+    assert "slm_analytics/review/__init__.pyi" in names
     datasets = _source_files("datasets", ("README.md", "catalog.yaml", "*.csv", "*.parquet"))
     assert {"README.md", "catalog.yaml", "sli_5min.parquet", "incidents.csv"} <= datasets
     assert {f"slm_analytics/datasets/{f}" for f in datasets} <= names
@@ -208,3 +209,16 @@ def test_installed_wheel_finds_its_data_from_any_directory(installed, tmp_path):
 
     listing = _run([sys.executable, "-m", "slm_analytics.cli", "datasets"], cwd=work, env=env).stdout
     assert "sli_5min" in listing and "catalog" in listing
+
+
+def test_installed_wheel_runs_a_review_from_any_directory(installed, tmp_path):
+    # `slm review` after a plain `pip install .`: the notebook and the data come from the installed package
+    env = {k: v for k, v in os.environ.items() if k not in ("SLM_DATASETS", "EAGER_IMPORT")}
+    env["PYTHONPATH"] = str(installed)
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    _run([sys.executable, "-m", "slm_analytics.cli", "review", "--service", "checkout", "--out", "out"],
+         cwd=work, env=env, timeout=600)
+    (report,) = (work / "out").glob("*/checkout.html")
+    assert "checkout" in report.read_text()
+    assert (report.parent / "index.html").is_file()
