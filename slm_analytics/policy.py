@@ -548,10 +548,16 @@ def budget_policy_triggers(
         * ``rule``: ``budget-exhausted``, ``single-incident`` or ``outage-class``;
         * ``action``: what the policy requires;
         * ``subject``: the incident id (rule 2), the cause (rule 3), empty for rule 1;
-        * ``evidence``: the numbers behind the trigger, as text;
         * ``value``: share of the window's error budget spent (1 = all of it);
         * ``threshold``: the rule's threshold on ``value`` (1, 0.2, 0.2);
-        * ``window_start``, ``window_end``: the budget window (UTC).
+        * ``window_start``, ``window_end``: the budget window (UTC);
+        * the evidence, as numbers (the review's notes write it as a sentence,
+          :func:`slm_analytics.review.notes.policy_evidence`): ``unit`` (``"events"`` or ``"slices"``:
+          what the counts count, the SLO's budgeting method's), ``bad`` (spent in the window, by the
+          incident or by the class), ``allowed_bad`` (the window's budget), ``total`` and ``sli`` (rule 1),
+          ``target``, ``incidents`` (rules 2 and 3), ``severity`` (rule 2, ``""`` without), ``cause``
+          (rules 2 and 3), ``started_at``, ``resolved_at`` (rule 2), ``days`` (rule 3: the window's
+          length); ``NaN``, ``NaT`` or ``""`` where a rule has none.
 
     Raises
     ------
@@ -596,69 +602,42 @@ def budget_policy_triggers(
     for rule, frame in results.items():
         subject = _RULES[rule][1]
         for r in frame[frame["triggered"]].to_dict("records"):
-            r["unit"] = Budgeting.of(catalog.slo(r["service"], r["slo"])).unit  # what "bad" counts
-            if (r["service"], r["slo"]) in evaluated:
-                rows.append({"service": r["service"], "slo": r["slo"], "rule": rule,
-                             "subject": "" if subject is None else str(r[subject]),
-                             "evidence": _EVIDENCE[rule](r), "value": float(r["spent"]),
-                             "window_start": r["window_start"]})
+            if (r["service"], r["slo"]) not in evaluated:
+                continue
+            slo = catalog.slo(r["service"], r["slo"])
+            rows.append({**{c: r.get(c) for c in _EVIDENCE}, "service": r["service"], "slo": r["slo"],
+                         "rule": rule, "subject": "" if subject is None else str(r[subject]),
+                         "unit": Budgeting.of(slo).unit, "target": slo.target,
+                         "incidents": 1 if rule == "single-incident" else r.get("incidents"),
+                         "value": float(r["spent"]), "window_start": r["window_start"]})
     return _triggers_frame(rows, w.when)
+
+
+#: the numbers behind a trigger (NaN, NaT or "" where a rule has none), and their types
+_EVIDENCE = {"bad": float, "allowed_bad": float, "total": float, "sli": float, "target": float,
+             "incidents": float, "severity": object, "cause": object, "started_at": _UTC_US,
+             "resolved_at": _UTC_US, "days": float}
 
 
 def _triggers_frame(rows: list[dict[str, Any]], when: pd.Timestamp) -> pd.DataFrame:
     """Give the triggered rules the columns and order of budget_policy_triggers' result."""
-    cols = ["service", "slo", "rule", "action", "subject", "evidence", "value", "threshold", "window_start",
-            "window_end"]
+    cols = ["service", "slo", "rule", "action", "subject", "value", "threshold", "window_start", "window_end",
+            "unit", *_EVIDENCE]
     if not rows:
-        return pd.DataFrame({c: pd.Series([], dtype=_UTC_US if c.startswith("window") else
-                                          (float if c in ("value", "threshold") else object)) for c in cols})
+        types = {"value": float, "threshold": float, "window_start": _UTC_US, "window_end": _UTC_US,
+                 **_EVIDENCE}
+        return pd.DataFrame({c: pd.Series([], dtype=types.get(c, object)) for c in cols})
     out = pd.DataFrame(rows)
     out["action"] = out["rule"].map(POLICY_RULES.set_index("rule")["action"])
     out["threshold"] = out["rule"].map(_THRESHOLD).astype(float)
     out["window_start"] = pd.to_datetime(out["window_start"], utc=True).astype(_UTC_US)
     out["window_end"] = pd.Series(when, index=out.index).astype(_UTC_US)
+    for c in ("severity", "cause"):
+        out[c] = out[c].where(out[c].notna(), "").astype(str)
+    for c in ("started_at", "resolved_at"):
+        out[c] = pd.to_datetime(out[c], utc=True).astype(_UTC_US)
+    for c in ("bad", "allowed_bad", "total", "sli", "target", "incidents", "days"):
+        out[c] = pd.to_numeric(out[c]).astype(float)
     order = out["rule"].map({r: k for k, r in enumerate(POLICY_RULES["rule"])})
     out = out.assign(_r=order).sort_values(["service", "slo", "_r", "subject"], kind="stable")
     return out[cols].reset_index(drop=True)
-
-
-# ------------------------------------------------------------------------------------------- wording
-# The only text this module writes: the ``evidence`` of budget_policy_triggers' rows (its ``action`` is
-# POLICY_RULES' column), shown by the review's policy table. Each rule's sentence is built from the numbers
-# of one row of its rule function; numbers are formatted here, never rounded in the results.
-
-
-def _fmt_time(ts: pd.Timestamp) -> str:
-    return ts.strftime("%Y-%m-%d %H:%M UTC")
-
-
-def _n(count: float) -> str:
-    """Write a count: whole events or slices, or a sum of slice ratios (RatioTimeslices) to 0.1."""
-    return f"{count:,.0f}" if float(count).is_integer() else f"{count:,.1f}"
-
-
-def _exhausted_text(r: dict[str, Any]) -> str:
-    return (f"28-day SLI {r['sli']:.4%} is below the target {r['target']:.2%}: {r['spent']:.0%} of the "
-            f"4-week error budget spent ({_n(r['bad'])} bad of {_n(r['total'])} {r['unit']}; the budget "
-            f"allows {r['allowed_bad']:,.0f})")
-
-
-def _incident_text(r: dict[str, Any]) -> str:
-    what = ", ".join(str(r[c]) for c in ("severity", "cause") if c in r)
-    return (f"incident {r['id']} ({what}, {_fmt_time(r['started_at'])} to {_fmt_time(r['resolved_at'])}) "
-            f"spent {r['spent']:.0%} of the 4-week error budget ({_n(r['bad'])} bad {r['unit']}; the budget "
-            f"allows {r['allowed_bad']:,.0f})")
-
-
-def _outage_text(r: dict[str, Any]) -> str:
-    return (f"{r['incidents']} {r['cause']} incident(s) spent {r['spent']:.0%} of the quarter's error budget "
-            f"({_n(r['bad'])} bad {r['unit']}; the budget allows {r['allowed_bad']:,.0f} over {r['days']:g} "
-            "days)")
-
-
-#: rule -> the sentence of its evidence
-_EVIDENCE: dict[str, Callable[[dict[str, Any]], str]] = {
-    "budget-exhausted": _exhausted_text,
-    "single-incident": _incident_text,
-    "outage-class": _outage_text,
-}

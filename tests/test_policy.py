@@ -21,6 +21,7 @@ from slm_analytics.policy import (
     outage_class,
     single_incident,
 )
+from slm_analytics.review.notes import policy_evidence
 
 
 def make_catalog(target=0.99) -> Catalog:
@@ -86,7 +87,12 @@ def test_policy_triggers_hand_calculation(policy_data):
     end = pd.Timestamp("2026-05-01T00:00Z")
     assert got["window_end"].tolist() == [end, end]
     assert got["window_start"].tolist() == [end - pd.Timedelta(days=28), end - pd.Timedelta(days=90)]
-    assert got["evidence"].iloc[0].startswith(
+    # the evidence is numbers (the review's notes write the sentence): 300 bad events of a 672 budget
+    first = got.iloc[0]
+    assert (first["unit"], first["bad"], first["incidents"]) == ("events", 300, 1)
+    assert first["allowed_bad"] == pytest.approx(672, rel=1e-12)  # (1 - 0.99) x 67,200 events
+    assert (first["severity"], first["cause"]) == ("P2", "deploy")
+    assert policy_evidence(first.to_dict()).startswith(
         "incident INC-1 (P2, deploy, 2026-04-11 10:30 UTC to 2026-04-11 12:10 UTC) spent 45% of the 4-week "
         "error budget (300 bad events")
     assert got["action"].iloc[0] == POLICY_RULES.set_index("rule").loc["single-incident", "action"]
@@ -115,8 +121,10 @@ def test_policy_nothing_triggered_keeps_columns(policy_data):
     f, incidents = policy_data
     got = budget_policy_triggers(f, incidents.iloc[:0], make_catalog(), as_of="2026-03-01T00:00Z")
     assert got.empty
-    assert list(got.columns) == ["service", "slo", "rule", "action", "subject", "evidence", "value",
-                                 "threshold", "window_start", "window_end"]
+    assert list(got.columns) == ["service", "slo", "rule", "action", "subject", "value", "threshold",
+                                 "window_start", "window_end", "unit", "bad", "allowed_bad", "total", "sli",
+                                 "target", "incidents", "severity", "cause", "started_at", "resolved_at",
+                                 "days"]
 
 
 def test_policy_errors(policy_data):

@@ -327,7 +327,7 @@ def test_policy_table_payments_february(bundled):
 
 
 def test_policy_table_without_triggers_is_a_note(catalog):
-    empty = pd.DataFrame(columns=["service", "slo", "rule", "action", "subject", "evidence", "value",
+    empty = pd.DataFrame(columns=["service", "slo", "rule", "action", "subject", "value",
                                   "threshold", "window_start", "window_end"])
     note = review.policy_table(empty, catalog, service="search", month="2026-02")
     assert str(note).startswith("No rule of the error-budget policy triggered for search at the end of "

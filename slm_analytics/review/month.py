@@ -872,8 +872,8 @@ def month_policy_triggers(
     -------
     DataFrame
         :func:`~slm_analytics.policy.budget_policy_triggers`' rows for the service (``service, slo, rule,
-        action, subject, evidence, value, threshold, window_start, window_end``; windows in UTC); empty
-        when no rule triggered.
+        action, subject, value, threshold, window_start, window_end`` and the evidence as numbers; windows in
+        UTC); empty when no rule triggered.
 
     Raises
     ------

@@ -32,6 +32,7 @@ __all__ = [
     "Notes",
     "exhaustion_words",
     "outlook_notes",
+    "policy_evidence",
     "straight_words",
     "trend_words",
     "window_words",
@@ -269,3 +270,53 @@ def outlook_notes(outlook: Any) -> Notes:
     whose = f"{outlook.service}'" if outlook.service.endswith("s") else f"{outlook.service}'s"
     intro = f"Where {whose} SLOs stood at the end of {month}, riskiest first:"
     return Notes(tuple(items), intro=intro)
+
+
+# ------------------------------------------------------------------------------------------- policy evidence
+
+
+def _utc_time(ts: pd.Timestamp) -> str:
+    return ts.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _count(count: float) -> str:
+    """Write a count: whole events or slices, or a sum of slice ratios (RatioTimeslices) to 0.1."""
+    return f"{count:,.0f}" if float(count).is_integer() else f"{count:,.1f}"
+
+
+def policy_evidence(row: Any) -> str:
+    """Write the evidence of one triggered rule of :func:`~slm_analytics.policy.budget_policy_triggers`.
+
+    Parameters
+    ----------
+    row : mapping or row tuple
+        One row of the triggers (``rule``, ``value``, ``unit``, ``bad``, ``allowed_bad`` and the rule's
+        own numbers).
+
+    Returns
+    -------
+    str
+        E.g. ``"incident INC-0066 (P1, dependency, 2026-02-12 14:05 UTC to 2026-02-12 16:00 UTC) spent 433%
+        of the 4-week error budget (22,451 bad events; the budget allows 5,188)"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> row = {"rule": "outage-class", "value": 0.22, "unit": "slices", "bad": 29.0, "allowed_bad": 129.6,
+    ...        "incidents": 2.0, "cause": "dependency", "days": 90.0}
+    >>> print(policy_evidence(row))
+    2 dependency incident(s) spent 22% of the quarter's error budget (29 bad slices; the budget allows 130 ...
+    """
+    r = row if isinstance(row, dict) else row._asdict()
+    spent = f"{_count(r['bad'])} bad"
+    allows = f"the budget allows {r['allowed_bad']:,.0f}"
+    if r["rule"] == "budget-exhausted":
+        return (f"28-day SLI {r['sli']:.4%} is below the target {r['target']:.2%}: {r['value']:.0%} of the "
+                f"4-week error budget spent ({spent} of {_count(r['total'])} {r['unit']}; {allows})")
+    if r["rule"] == "single-incident":
+        what = ", ".join(str(r[c]) for c in ("severity", "cause") if r.get(c))
+        return (f"incident {r['subject']} ({what}, {_utc_time(r['started_at'])} to "
+                f"{_utc_time(r['resolved_at'])}) spent {r['value']:.0%} of the 4-week error budget "
+                f"({spent} {r['unit']}; {allows})")
+    return (f"{r['incidents']:.0f} {r['cause']} incident(s) spent {r['value']:.0%} of the quarter's error "
+            f"budget ({spent} {r['unit']}; {allows} over {r['days']:g} days)")

@@ -37,7 +37,7 @@ from .formats import (
     target_pct,
 )
 from .inputs import bucket_span
-from .notes import Note, exhaustion_words, straight_words, trend_words, window_words
+from .notes import Note, exhaustion_words, policy_evidence, straight_words, trend_words, window_words
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
@@ -663,7 +663,7 @@ def policy_table(triggers: pd.DataFrame, catalog: Catalog, *, service: str, mont
         "subject": triggers["subject"].astype(str),
         "budget spent": triggers["value"].astype(float),
         "threshold": triggers["threshold"].astype(float),
-        "evidence": triggers["evidence"].astype(str),
+        "evidence": [policy_evidence(r) for r in triggers.to_dict("records")],
     })
     n = len(shown)
     counts = short.value_counts(sort=False)
