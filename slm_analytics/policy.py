@@ -10,9 +10,9 @@ triggers:
 * :func:`outage_class` (``outage-class``): the share of the quarter's budget each class of outage (incidents
   with the same cause) spent.
 
-:func:`budget_policy_triggers` evaluates the three at one instant and lists the rules that trigger. Its
-``action`` and ``evidence`` columns are the only text this module writes; they are built in one place, the
-"wording" section at the end. Nothing here rounds.
+:func:`budget_policy_triggers` evaluates the three at one instant and lists the rules that trigger, with
+the numbers behind each; the review's notes turn them into sentences. The only text here is the policy's
+definition (:data:`POLICY_RULES`: each rule's measure and action). Nothing here rounds.
 """
 
 from __future__ import annotations
