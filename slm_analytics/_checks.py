@@ -178,15 +178,20 @@ def infer_step(times: pd.Series | pd.Index | np.ndarray) -> pd.Timedelta | None:
     return pd.Timedelta(int(np.gcd.reduce(np.diff(uniq))), unit="us")
 
 
-def require_columns(frame: object, columns: Iterable[str], what: str) -> None:
-    """Raise DataError unless ``frame`` is a DataFrame with every one of ``columns``; name what is missing."""
+def require_columns(frame: object, columns: Iterable[str], what: str, *,
+                    expected: Sequence[str] | None = None) -> None:
+    """Raise DataError unless ``frame`` is a DataFrame with every one of ``columns``; name what is missing.
+
+    ``expected`` (e.g. a file's whole layout, optional columns included) is listed in the message too.
+    """
     if not isinstance(frame, pd.DataFrame):
         msg = f"{what}: expected a DataFrame, got {type(frame).__name__}"
         raise DataError(msg)
     missing = [c for c in columns if c not in frame.columns]
     if missing:
+        layout = "" if expected is None else f"expected columns {', '.join(expected)}, "
         msg = (
-            f"{what}: missing column(s) {', '.join(map(repr, missing))}; "
+            f"{what}: missing column(s) {', '.join(map(repr, missing))}; {layout}"
             f"found {', '.join(map(str, frame.columns)) or 'none'}"
         )
         raise DataError(msg)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ._checks import require_columns
 from .errors import DataError, ParameterError
 from .resources import datasets_dir
 
@@ -314,13 +315,7 @@ def _load_table(
     except Exception as exc:  # parser errors from pandas/pyarrow
         msg = f"{path}: cannot read as {path.suffix.lstrip('.')}: {exc}"
         raise DataError(msg) from exc
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        msg = (
-            f"{path}: missing column(s) {', '.join(map(repr, missing))}; expected columns "
-            f"{', '.join(columns + list(optional))}, found {', '.join(map(str, frame.columns))}"
-        )
-        raise DataError(msg)
+    require_columns(frame, columns, str(path), expected=[*columns, *optional])
     return path, frame.reset_index(drop=True)
 
 

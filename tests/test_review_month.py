@@ -222,7 +222,7 @@ def test_unknown_service_raises(sli: pd.DataFrame):
 
 
 def test_missing_column_raises(sli: pd.DataFrame):
-    message = r"SLI events: missing column\(s\) 'good'; expected timestamp, service"
+    message = r"SLI events: missing column\(s\) 'good'; expected columns timestamp, service"
     with pytest.raises(DataError, match=message):
         monthly_attainment(sli.drop(columns="good"), make_catalog(), service="api", month="2026-07")
 

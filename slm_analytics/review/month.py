@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .._checks import infer_step
+from .._checks import infer_step, require_columns
 from ..catalog import parse_window
 from ..errors import DataError, InsufficientDataError, ParameterError
 from ..grid import to_grid
@@ -107,13 +107,7 @@ def month_bounds(month: str, *, tz: str = "UTC") -> tuple[pd.Timestamp, pd.Times
 
 
 def _check_columns(sli: pd.DataFrame) -> None:
-    missing = [c for c in _COLUMNS if c not in sli.columns]
-    if missing:
-        msg = (
-            f"SLI events: missing column(s) {', '.join(map(repr, missing))}; expected {', '.join(_COLUMNS)}, "
-            f"found {', '.join(map(str, sli.columns))}"
-        )
-        raise DataError(msg)
+    require_columns(sli, _COLUMNS, "SLI events", expected=_COLUMNS)
 
 
 def _no_data(
