@@ -263,7 +263,7 @@ def _keys(gids: np.ndarray, by: tuple[str, ...], levels: list[pd.Index], sizes: 
     for c, u, s in reversed(list(zip(by, levels, sizes, strict=True))):
         out[c] = u[rest % s]
         rest = rest // s
-    return pd.DataFrame({c: np.asarray(out[c]) for c in by})
+    return pd.DataFrame({c: np.asarray(out[c]) for c in by}, index=pd.RangeIndex(len(gids)))
 
 
 def window_buckets(window: str | pd.Timedelta, step: pd.Timedelta, *, what: str = "window") -> int:
@@ -275,14 +275,14 @@ def window_buckets(window: str | pd.Timedelta, step: pd.Timedelta, *, what: str 
         If the window is shorter than a bucket or not a whole number of buckets.
     """
     if isinstance(window, str):
+        if window in ("week", "month", "quarter"):
+            msg = f"{what} {window!r}: a calendar period is not a rolling window; use e.g. '28d'"
+            raise ParameterError(msg)
         try:
             dur = pd.Timedelta(parse_window(window))
         except Exception as exc:
             msg = f"{what} {window!r}: {exc}"
             raise ParameterError(msg) from exc
-        if window in ("week", "month", "quarter"):
-            msg = f"{what} {window!r}: a calendar period is not a rolling window; use e.g. '28d'"
-            raise ParameterError(msg)
     else:
         dur = pd.Timedelta(window)
     if dur < step:

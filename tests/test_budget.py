@@ -529,3 +529,16 @@ def test_engine_rejects_impossible_counts_by_row(good, total, row):
         with pytest.raises(DataError, match=rf"row {row}: good \({g}\) and total \({t}\) must satisfy "
                                             r"0 <= good <= total"):
             func(sli)
+
+
+def test_attainment_of_one_series_without_key_columns():
+    # by=() treats the rows as one series (this failed with "nan is not in list"); expected values are the
+    # column sums of the rows themselves
+    from slm_analytics import read_dataset
+
+    sli = read_dataset("sli_5min")
+    one = sli[(sli["service"] == "checkout") & (sli["slo"] == "uptime")]
+    got = attainment(one, method="Occurrences", by=())
+    assert len(got) == 1 and "service" not in got.columns
+    assert (int(got["good"].iloc[0]), int(got["total"].iloc[0])) == (int(one["good"].sum()),
+                                                                      int(one["total"].sum()))

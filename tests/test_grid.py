@@ -151,8 +151,6 @@ def test_window_buckets_errors():
         window_buckets("1h", pd.Timedelta(hours=2))
 
 
-@pytest.mark.xfail(strict=True, reason="window_buckets converts the window to a Timedelta before its "
-                   "calendar-period check, so pandas' 'unit abbreviation w/o a number' is raised instead")
 def test_window_buckets_calendar_period_message():
     with pytest.raises(ParameterError, match=r"window 'month': a calendar period is not a rolling window; "
                                              r"use e.g. '28d'"):
