@@ -542,3 +542,22 @@ def test_attainment_of_one_series_without_key_columns():
     assert len(got) == 1 and "service" not in got.columns
     assert (int(got["good"].iloc[0]), int(got["total"].iloc[0])) == (int(one["good"].sum()),
                                                                       int(one["total"].sum()))
+
+
+def test_error_budget_takes_fractional_counts_exactly():
+    # 99.5 good of 100 (e.g. a sum of slice ratios) at 99 %: SLI 0.995, burn rate 0.005 / 0.01 = 0.5, so
+    # half the budget spent over the whole window (truncating to 99 of 100 would say all of it)
+    b = error_budget(good=99.5, total=100, target=0.99, window="30d")
+    assert b.sli == pytest.approx(0.995, abs=1e-15)
+    assert b.consumed == pytest.approx(0.5, abs=1e-12)
+    assert b.actual_bad == pytest.approx(0.5, abs=1e-15)
+
+
+@pytest.mark.parametrize(("good", "match"), [
+    (float("nan"), r"good \(nan\) is not a finite number"),
+    (float("inf"), r"good \(inf\) is not a finite number"),
+    ("99", r"good \('99'\) is not a number"),
+])
+def test_error_budget_refuses_counts_that_are_not_finite_numbers(good, match):
+    with pytest.raises(ParameterError, match=match):
+        error_budget(good=good, total=100, target=0.99, window="30d")
