@@ -105,6 +105,12 @@ class _Incidents:
         require_columns(incidents, need, f"{what}: incidents")
         self.by = _by(by, incidents, what)
         ids = incidents[incident_id]
+        repeated = ids.duplicated(keep="first").to_numpy()
+        if repeated.any():  # a repeated record would count its downtime and its failure twice
+            _, name, more = _first_bad(ids, repeated)
+            msg = (f"{what}: incident {name} appears more than once{more}; each incident is one row (drop the "
+                   "repeated rows, or give each incident its own id)")
+            raise DataError(msg)
         s = _micros(incidents[started], f"{what}: incidents column {started!r}")
         r = _micros(incidents[resolved], f"{what}: incidents column {resolved!r}")
         if (s == _NAT).any():

@@ -599,8 +599,15 @@ def read_incidents(
     sev = raw["severity"].astype("str")
     bad_sev = raw["severity"].notna().to_numpy() & ~sev.isin(["P1", "P2", "P3", "P4"]).to_numpy()
     _fail(path, bad_sev, "severity", "is not a severity; expected P1, P2, P3 or P4", raw["severity"])
+    ids = _names(raw["id"], path=path, column="id")
+    repeated = ids.duplicated(keep="first").to_numpy()
+    if repeated.any():  # a repeated record would count the incident (and its downtime) twice
+        again = ids.iloc[int(np.flatnonzero(repeated)[0])]
+        first = int(np.flatnonzero((ids == again).to_numpy())[0])
+        _fail(path, repeated, "id", f"is the id of {_where(path, first).split(': ', 1)[1]} too; each incident "
+              "is recorded once (merge the rows, or give each incident its own id)", raw["id"])
     out = pd.DataFrame({
-        "id": _names(raw["id"], path=path, column="id"),
+        "id": ids,
         "service": _names(raw["service"], path=path, column="service"),
         "slo": raw["slo"].astype("str"),
         "severity": raw["severity"].astype("str"),

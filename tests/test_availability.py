@@ -285,6 +285,16 @@ def test_bundled_data_matches_a_minute_grid_brute_force(start, end, schedule):
 # ------------------------------------------------------------------------------------------- metrics
 
 
+def test_incident_metrics_refuses_a_repeated_incident():
+    inc = incidents(
+        ("I1", "svc", "2026-01-02T10:00Z", "2026-01-02T11:00Z", None),
+        ("I1", "svc", "2026-01-02T10:00Z", "2026-01-02T11:00Z", None),  # the same record twice
+    )
+    with pytest.raises(DataError, match=r"incident_metrics: incident 'I1' appears more than once; each "
+                                        r"incident is one row"):
+        incident_metrics(inc, start="2026-01-01T00:00Z", end="2026-01-11T00:00Z")
+
+
 def test_incident_metrics_hand_example():
     # window 1-11 Jan 2026: 10 days = 14400 minutes
     inc = incidents(

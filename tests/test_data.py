@@ -516,6 +516,17 @@ def test_read_incidents_valid_sorted_by_start(tmp_path, fmt, catalog):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+def test_read_incidents_refuses_a_repeated_id(tmp_path, fmt):
+    # the same incident twice would count its downtime twice (2 incidents, MTBF halved)
+    path = write(tmp_path, fmt, incidents_frame(id=["INC-1", "INC-1"]))
+    where = "row 2 (line 3)" if fmt == "csv" else "row 2"
+    first = "row 1 (line 2)" if fmt == "csv" else "row 1"
+    with pytest.raises(DataError, match=re.escape(f"{path}: {where}, column 'id': 'INC-1' is the id of {first} "
+                                                  "too; each incident is recorded once")):
+        read_incidents(path)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_read_incidents_empty_resolved_is_ongoing(tmp_path, fmt):
     path = write(tmp_path, fmt, incidents_frame(resolved_at=[None, "2026-01-01T12:00:00Z"]))
     out = read_incidents(path)
