@@ -108,8 +108,8 @@ class _Incidents:
         repeated = ids.duplicated(keep="first").to_numpy()
         if repeated.any():  # a repeated record would count its downtime and its failure twice
             _, name, more = _first_bad(ids, repeated)
-            msg = (f"{what}: incident {name} appears more than once{more}; each incident is one row (drop the "
-                   "repeated rows, or give each incident its own id)")
+            msg = (f"{what}: incident {name} appears more than once{more}; each incident is one row (drop "
+                   "the repeated rows, or give each incident its own id)")
             raise DataError(msg)
         s = _micros(incidents[started], f"{what}: incidents column {started!r}")
         r = _micros(incidents[resolved], f"{what}: incidents column {resolved!r}")

@@ -604,8 +604,9 @@ def read_incidents(
     if repeated.any():  # a repeated record would count the incident (and its downtime) twice
         again = ids.iloc[int(np.flatnonzero(repeated)[0])]
         first = int(np.flatnonzero((ids == again).to_numpy())[0])
-        _fail(path, repeated, "id", f"is the id of {_where(path, first).split(': ', 1)[1]} too; each incident "
-              "is recorded once (merge the rows, or give each incident its own id)", raw["id"])
+        earlier = _where(path, first).split(": ", 1)[1]
+        _fail(path, repeated, "id", f"is the id of {earlier} too; each incident is recorded once (merge the "
+              "rows, or give each incident its own id)", raw["id"])
     out = pd.DataFrame({
         "id": ids,
         "service": _names(raw["service"], path=path, column="service"),
