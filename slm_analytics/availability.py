@@ -301,7 +301,8 @@ def availability_from_incidents(
     ------
     DataError
         A missing column, naive incident or exclusion times, an incident without a start, an incident
-        resolved before it started (named by its id), an exclusion ending before it starts.
+        resolved before it started (named by its id), an incident id on more than one row, an exclusion
+        ending before it starts.
     ParameterError
         Window bounds that are naive, unparsable, or not ordered ``start < end``; an unknown ``by`` column;
         ``services`` with another ``by`` than ``"service"``.
@@ -437,7 +438,7 @@ def incident_metrics(
     ------
     DataError
         A missing column, naive times, an incident without a start, or resolved or detected before it
-        started (named by its id).
+        started (named by its id), an incident id on more than one row.
     ParameterError
         Window bounds that are naive, unparsable, or not ordered ``start < end``; an unknown ``by`` column.
 
