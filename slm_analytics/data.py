@@ -11,6 +11,7 @@ Naive timestamps are accepted only with an explicit ``tz=`` naming the zone they
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import os
 import re
@@ -21,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ._checks import require_columns
-from .errors import DataError, ParameterError
+from .errors import DataError, InsufficientDataError, ParameterError
 from .resources import datasets_dir
 
 if TYPE_CHECKING:
@@ -295,6 +296,19 @@ def _fail(
     raise DataError(msg)
 
 
+def _check_header(path: Path) -> None:
+    """Refuse a CSV header that names a column twice (pandas would silently read the first)."""
+    with path.open(newline="", encoding="utf-8", errors="replace") as fh:
+        header = next(csv.reader(fh), [])
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header):
+        if name in seen:
+            msg = (f"{path}: line 1: column {name!r} appears twice (columns {seen[name] + 1} and {i + 1}); "
+                   "name each column once, or one of them would be ignored")
+            raise DataError(msg)
+        seen[name] = i
+
+
 def _load_table(
     path: str | Path, columns: list[str], optional: tuple[str, ...] = ()
 ) -> tuple[Path, pd.DataFrame]:
@@ -315,6 +329,8 @@ def _load_table(
     except Exception as exc:  # parser errors from pandas/pyarrow
         msg = f"{path}: cannot read as {path.suffix.lstrip('.')}: {exc}"
         raise DataError(msg) from exc
+    if path.suffix.lower() == ".csv":
+        _check_header(path)
     require_columns(frame, columns, str(path), expected=[*columns, *optional])
     return path, frame.reset_index(drop=True)
 
@@ -451,8 +467,10 @@ def read_sli(path: str | Path, *, tz: str | None = None, catalog: Catalog | None
     DataError
         Missing column; unparsable, naive (without ``tz``), ambiguous or non-existent timestamp;
         duplicated ``(service, slo, timestamp)``; missing, non-integer or negative count;
-        ``good > total``; a service or SLO unknown to ``catalog``. The message names the file, row and
-        column.
+        ``good > total``; a service or SLO unknown to ``catalog``; a CSV header naming a column twice.
+        The message names the file, row and column.
+    InsufficientDataError
+        A file with no rows (a header only).
 
     Examples
     --------
@@ -468,6 +486,9 @@ def read_sli(path: str | Path, *, tz: str | None = None, catalog: Catalog | None
     """
     columns = ["timestamp", "service", "slo", "good", "total"]
     path, raw = _load_table(path, columns)
+    if len(raw) == 0:
+        msg = f"{path}: no rows after the header; at least one bucket of counts is needed"
+        raise InsufficientDataError(msg)
     ts = _timestamps(raw["timestamp"], path=path, column="timestamp", tz=tz)
     svc_codes, svc_names = _factorize(raw["service"], path=path, column="service")
     slo_codes, slo_names = _factorize(raw["slo"], path=path, column="slo")

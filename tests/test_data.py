@@ -29,7 +29,7 @@ from slm_analytics.data import (
     read_sip_register,
     read_sli,
 )
-from slm_analytics.errors import DataError, ParameterError, SLMError
+from slm_analytics.errors import DataError, InsufficientDataError, ParameterError, SLMError
 
 FORMATS = ["csv", "parquet"]
 SLI_COLUMNS = ["timestamp", "service", "slo", "good", "total"]
@@ -967,3 +967,19 @@ def test_data_dir_copy_of_bundled_folder(tmp_path):
     for name in ("catalog.yaml", "maintenance.csv"):
         shutil.copy(REPO_DATASETS / name, folder / name)
     pd.testing.assert_frame_equal(read_dataset("maintenance", data_dir=folder), read_dataset("maintenance"))
+
+
+def test_read_sli_header_naming_a_column_twice(tmp_path):
+    # pandas would read the first 'good' and rename the second 'good.1': refused, naming both positions
+    path = write_text(tmp_path, "timestamp,service,slo,good,total,good\n"
+                                "2026-01-01T00:00:00Z,checkout,availability,9,10,3\n")
+    with pytest.raises(DataError, match=re.escape(f"{path}: line 1: column 'good' appears twice (columns 4 "
+                                                  "and 6)")):
+        read_sli(path)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_sli_header_only_is_no_data(tmp_path, fmt):
+    path = write(tmp_path, fmt, sli_frame().iloc[:0])
+    with pytest.raises(InsufficientDataError, match=re.escape(f"{path}: no rows after the header")):
+        read_sli(path)
