@@ -903,8 +903,10 @@ class BacktestResult:
     Attributes
     ----------
     summary : DataFrame
-        One row per policy: ``policy, alerts, incidents, detected, precision, recall, recall_p1_p2,
-        detection_time_median, reset_time_median, budget_before_detection_median``.
+        One row per policy: ``policy, alerts, incidents, incidents_outside_data, detected, precision,
+        recall, recall_p1_p2, detection_time_median, reset_time_median, budget_before_detection_median``.
+        ``incidents`` are those the SLI data can see (overlapping their service's span of buckets);
+        ``incidents_outside_data`` counts the services' other incidents, left out of the scores.
     matches : DataFrame
         One row per policy and incident: ``policy, id, service, severity, started_at, resolved_at,
         detected (bool), first_alert, detection_time, reset_time, budget_before_detection``.
@@ -986,6 +988,13 @@ def backtest_alerts(
     inc = incidents[incidents["service"].isin(services)].copy()
     end_of_data = grid.times[-1] + grid.step
     inc["resolved_at"] = inc["resolved_at"].fillna(end_of_data)
+    # only incidents the data can see: those overlapping their service's span of buckets
+    span = sli.groupby(sli["service"].astype(str), observed=True)["timestamp"].agg(["min", "max"])
+    first_bucket = inc["service"].astype(str).map(span["min"])
+    end_bucket = inc["service"].astype(str).map(span["max"]) + grid.step
+    seen = ((inc["started_at"] < end_bucket) & (inc["resolved_at"] > first_bucket)).to_numpy()
+    left_out = int((~seen).sum())
+    inc = inc[seen]
     if "severity" not in inc.columns:
         inc["severity"] = ""
     summaries, matches, all_alerts = [], [], []
@@ -1017,6 +1026,7 @@ def backtest_alerts(
             "policy": name,
             "alerts": len(alerts),
             "incidents": len(m),
+            "incidents_outside_data": left_out,
             "detected": int(m["detected"].sum()) if len(m) else 0,
             "precision": float(tp.mean()) if len(alerts) else np.nan,
             "recall": float(m["detected"].mean()) if len(m) else np.nan,

@@ -561,3 +561,20 @@ def test_error_budget_takes_fractional_counts_exactly():
 def test_error_budget_refuses_counts_that_are_not_finite_numbers(good, match):
     with pytest.raises(ParameterError, match=match):
         error_budget(good=good, total=100, target=0.99, window="30d")
+
+
+def test_backtest_alerts_scores_only_incidents_the_data_covers():
+    # one month of checkout data against the whole year's incident register: incidents outside the month
+    # cannot be detected by any alert on it, so they are left out of recall (and counted apart)
+    from slm_analytics import read_dataset
+
+    sli, catalog, incidents = read_dataset("sli_5min"), read_dataset("catalog"), read_dataset("incidents")
+    month = sli[(sli["service"] == "checkout") & (sli["timestamp"] >= pd.Timestamp("2026-10-01", tz="UTC"))]
+    got = backtest_alerts(month, incidents, catalog, policies={"sre-workbook": None}).summary.iloc[0]
+    # independent count: checkout incidents overlapping [first bucket, last bucket + 5 min)
+    mine = incidents[incidents["service"] == "checkout"]
+    start, end = month["timestamp"].min(), month["timestamp"].max() + pd.Timedelta(minutes=5)
+    covered = int(((mine["started_at"] < end) & (mine["resolved_at"].fillna(end) > start)).sum())
+    assert covered >= 1
+    assert (got["incidents"], got["incidents_outside_data"]) == (covered, len(mine) - covered)
+    assert got["recall"] == pytest.approx(got["detected"] / covered, abs=1e-12)
