@@ -516,3 +516,42 @@ def test_achievability_table(bundled):
     html_text = styled.to_html()
     assert "87%" in html_text and "color: #b9770e" in html_text  # 87 % of windows met 99.95 %: amber
     assert "−65%" in html_text  # the worst window would have overspent 99.95 % by 65 %
+
+
+SCRIPT = "<script>alert('x')</script>"
+IMG = "<img src=x onerror=alert(1)>"
+
+
+def test_user_text_is_text_in_every_table(bundled, tmp_path):
+    # names and free text from the user's files (an SLA's customer, an incident's title and cause, a
+    # maintenance reason) must reach the report as text: escaped, never live markup
+    from slm_analytics import load_catalog
+    from slm_analytics.resources import datasets_dir
+    from slm_analytics.review import month_policy_triggers, month_sla
+
+    sli, _, incidents, maintenance = bundled
+    text = (datasets_dir() / "catalog.yaml").read_text()
+    assert "customer: Marketplace partners" in text
+    (tmp_path / "catalog.yaml").write_text(text.replace("customer: Marketplace partners",
+                                                        f'customer: "{SCRIPT}"'))
+    catalog = load_catalog(tmp_path / "catalog.yaml")
+    incidents = incidents.copy()
+    mine = (incidents["service"] == "checkout").to_numpy()
+    incidents.loc[mine, "title"] = IMG
+    incidents.loc[mine, "cause"] = SCRIPT
+    maintenance = maintenance.copy()
+    maintenance["reason"] = IMG
+    month = "2026-10"
+    tables = [
+        review.sla_table(month_sla(sli, catalog, service="checkout", month=month, exclusions=maintenance),
+                         catalog, service="checkout", month=month),
+        review.incident_table(incidents, catalog, service="checkout", month=month),
+        review.maintenance_table(maintenance, catalog, service="checkout", month=month),
+        review.policy_table(month_policy_triggers(sli, incidents, catalog, service="checkout", month=month),
+                            catalog, service="checkout", month=month),
+    ]
+    for table in tables:
+        html = table.to_html() if hasattr(table, "to_html") else table._repr_html_()
+        assert "<script>" not in html and "<img" not in html, type(table)
+    shown = "".join(t.to_html() for t in tables if hasattr(t, "to_html"))
+    assert "&lt;script&gt;" in shown and "&lt;img" in shown  # the text is there, as text

@@ -10,6 +10,7 @@ about, and how much of the month the data covers.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -234,6 +235,15 @@ def _coverage(sli: pd.DataFrame, service: str, start: pd.Timestamp, end: pd.Time
     return {"data_start": first.tz_convert(start.tz), "data_end": stop.tz_convert(start.tz)}
 
 
+def _style(shown: pd.DataFrame) -> Styler:
+    """Return a table's Styler: index hidden, every cell's text escaped.
+
+    Text from the user's files (names, titles, reasons, customers) is shown as text, never markup; later
+    ``format`` calls that write text escape it themselves (:func:`_text`).
+    """
+    return shown.style.hide(axis="index").format(escape="html")
+
+
 def _left(styler: Styler, columns: list[str]) -> Styler:
     """Left-align text columns, header included (numbers stay right-aligned)."""
     heads = {c: [{"selector": "th.col_heading", "props": "text-align: left"}] for c in columns}
@@ -279,13 +289,13 @@ def attainment_table(table: pd.DataFrame) -> Styler:
         "total": table["total"].astype("int64"),
         "counted": table["unit"].astype(str),
     })
-    styler = shown.style.hide(axis="index").format({
+    styler = _style(shown).format({
         "target": lambda v: pct(v, 2),
         "attainment": lambda v: pct(v, 3),
         "budget consumed": lambda v: pct(v, 0),
         "bad": "{:,}".format,
         "total": "{:,}".format,
-    })
+    }, escape="html")
     return styler.map(
         lambda v: "color: #c0392b; font-weight: bold" if v == "missed" else "", subset=["result"]
     )
@@ -341,8 +351,9 @@ def incident_table(incidents: pd.DataFrame, catalog: Catalog, *, service: str, m
     n = len(shown)
     caption = (f"{n} incident{'s' if n != 1 else ''} recorded for {service} in {start:%B %Y} "
                f"(times in {tz})" if n else f"No incident recorded for {service} in {start:%B %Y}.")
-    return _left(shown.style.hide(axis="index").set_caption(caption)
-                 .format({"detect (min)": "{:.0f}", "impact (min)": "{:.0f}"}, na_rep="ongoing"), ["title"])
+    return _left(_style(shown).set_caption(html.escape(caption))
+                 .format({"detect (min)": "{:.0f}", "impact (min)": "{:.0f}"}, na_rep="ongoing",
+                         escape="html"), ["title"])
 
 
 def budget_table(budgets: pd.DataFrame) -> Styler:
@@ -407,14 +418,14 @@ def budget_table(budgets: pd.DataFrame) -> Styler:
         "left": budgets["remaining_minutes"].astype(float),
         "runs out": runs_out,
     })
-    styler = shown.style.hide(axis="index").format({
+    styler = _style(shown).format({
         "SLI": lambda v: pct(v, 3),
         "target": lambda v: pct(v, 2),
         "burn rate": multiple,
         "remaining": lambda v: pct(v, 0).replace("-", "−"),
         "budget": budget_minutes,
         "left": budget_minutes,
-    })
+    }, escape="html")
     overspent = [RED if v < 0 else "" for v in remaining.fillna(0)]
     styler = styler.apply(lambda _: overspent, subset=["remaining"])
     styler = styler.apply(lambda _: overspent, subset=["left"])
@@ -481,8 +492,8 @@ def alert_table(alerts: pd.DataFrame, catalog: Catalog, *, service: str, month: 
     caption = (f"{n} alert{'s' if n != 1 else ''} fired for {service} in {name} ({pages} "
                f"page{'s' if pages != 1 else ''}, {n - pages} ticket{'s' if n - pages != 1 else ''}); "
                f"{matched} overlapped a recorded incident. Times in {tz}.")
-    styler = (shown.style.hide(axis="index").set_caption(caption)
-              .format({"burn rate": multiple})
+    styler = (_style(shown).set_caption(html.escape(caption))
+              .format({"burn rate": multiple}, escape="html")
               .map(lambda v: AMBER if v == "none" else "", subset=["incident"])
               .map(lambda v: "font-weight: bold" if v == "page" else "", subset=["severity"]))
     return _left(styler, ["SLO", "policy", "severity", "started", "ended", "incident"])
@@ -523,9 +534,9 @@ def threshold_table(thresholds: pd.DataFrame) -> Styler:
     })
     caption = ("A rule fires while the error rate over both its long and its short window exceeds burn rate "
                "× (1 − target); the burn rate spends the share of the budget shown within the long window.")
-    styler = (shown.style.hide(axis="index").set_caption(caption)
+    styler = (_style(shown).set_caption(html.escape(caption))
               .format({"budget spent": lambda v: pct(v, 1), "burn rate": multiple,
-                       "error rate above": lambda v: pct(v, 3)}))
+                       "error rate above": lambda v: pct(v, 3)}, escape="html"))
     return _left(styler, ["SLO", "policy", "severity"])
 
 
@@ -609,11 +620,11 @@ def sla_table(slas: pd.DataFrame, catalog: Catalog, *, service: str, month: str)
     })
     caption = ("Credits are the share of the fee for the period (a quarter is three monthly fees) that the "
                "tier below the attainment earns.")
-    styler = (shown.style.hide(axis="index").set_caption(caption)
+    styler = (_style(shown).set_caption(html.escape(caption))
               .format({"attainment": lambda v: pct(v, 3), "target": lambda v: pct(v, 2),
                        "margin": lambda v: "–" if pd.isna(v) else f"{v * 100:+.3f} pp".replace("-", "−"),
                        "credit": lambda v: pct(v, 0), "fee": "{:,.0f}".format,
-                       "credit amount": "{:,.0f}".format})
+                       "credit amount": "{:,.0f}".format}, escape="html")
               .map(lambda v: RED if v == "breached" else "", subset=["result"])
               .map(lambda v: AMBER if str(v).startswith("provisional") else "", subset=["status"]))
     return _left(styler, ["SLA", "SLO", "period", "measured", "result", "status"])
@@ -671,8 +682,9 @@ def policy_table(triggers: pd.DataFrame, catalog: Catalog, *, service: str, mont
     caption = (f"{n} rule{'s' if n != 1 else ''} triggered for {service} at the end of {name}: {actions}. "
                "Budget spent is the share of the rule's window budget (4 weeks, or the quarter for a class "
                "of outage); evidence times in UTC.")
-    styler = (shown.style.hide(axis="index").set_caption(caption)
-              .format({"budget spent": lambda v: pct(v, 0), "threshold": lambda v: f"> {pct(v, 0)}"})
+    styler = (_style(shown).set_caption(html.escape(caption))
+              .format({"budget spent": lambda v: pct(v, 0), "threshold": lambda v: f"> {pct(v, 0)}"},
+                      escape="html")
               .map(lambda v: "font-weight: bold", subset=["action"]))
     return _left(styler, ["SLO", "rule", "action", "subject", "evidence"])
 
@@ -730,7 +742,7 @@ def maintenance_table(
     n = len(shown)
     caption = (f"{n} planned maintenance window{'s' if n != 1 else ''} for {service} in {name} (times in "
                f"{tz}): excluded from {where}; counted in the SLOs.")
-    return _left(shown.style.hide(axis="index").set_caption(caption), ["start", "end", "reason"])
+    return _left(_style(shown).set_caption(html.escape(caption)), ["start", "end", "reason"])
 
 
 def incident_availability_table(summary: pd.DataFrame) -> Styler:
@@ -781,7 +793,7 @@ def incident_availability_table(summary: pd.DataFrame) -> Styler:
         ("MTBF (mean time between failures)", none if pd.isna(r["mtbf"]) else duration(r["mtbf"])),
     ]
     shown = pd.DataFrame(rows, columns=["measure", "value"])
-    return _left(shown.style.hide(axis="index"), ["measure", "value"])
+    return _left(_style(shown), ["measure", "value"])
 
 
 def outlook_table(outlook: Any) -> Styler:
@@ -854,7 +866,7 @@ def outlook_table(outlook: Any) -> Styler:
         "with its 95% interval; attainment and budget dates: median (10–90%) of the paths. Straight line: "
         "remaining budget / the last 7 days' burn rate."
     )
-    styler = (shown.style.hide(axis="index").set_caption(caption)
+    styler = (_style(shown).set_caption(html.escape(caption))
               .apply(lambda _: risk_style, subset=["P(miss)"])
               .apply(lambda _: rising, subset=["trend (90 days)"])
               .set_properties(subset=["SLO", "Sen slope / week", "P(miss)"], **{"white-space": "nowrap"}))
@@ -918,7 +930,7 @@ def risk_table(risk: pd.DataFrame, catalog: Catalog) -> Styler:
     caption = (f"Probability that each SLO misses its target at the end of its window: calendar SLOs at the "
                f"end of their current period, rolling SLOs 7 days on; {n_paths:,} simulated paths each, 95% "
                "interval. Straight line: the attainment if the last 7 days' error rate goes on.")
-    styler = shown.style.hide(axis="index").set_caption(caption).apply(lambda _: style, subset=["P(miss)"])
+    styler = _style(shown).set_caption(html.escape(caption)).apply(lambda _: style, subset=["P(miss)"])
     return _left(styler, ["SLO", "window", "P(miss)", "projected attainment"])
 
 
@@ -971,8 +983,8 @@ def trend_table(trends: pd.DataFrame) -> Styler:
                f"{last:%d %b %Y} (UTC days), corrected for autocorrelation (Hamed–Rao); significant below "
                "p = 0.05 (red: rising, green: falling). Burn rate / week: the weekly slope divided by the "
                "error rate the target allows.")
-    styler = (shown.style.hide(axis="index").set_caption(caption)
-              .format({"p-value": "{:.3f}"})
+    styler = (_style(shown).set_caption(html.escape(caption))
+              .format({"p-value": "{:.3f}"}, escape="html")
               .apply(lambda _: colour, subset=["trend"]))
     return _left(styler, ["SLO", "trend", "Sen slope / week"])
 
@@ -1036,9 +1048,10 @@ def breach_backtest_table(backtest: Any) -> Styler:
                     f"{row['bss_vs_climatology']:.0%} better than climatology.")
     bold = {c: [("font-weight: bold" if v > 0 else "") for v in shown[c]]
             for c in ("skill vs straight line", "skill vs climatology")}
-    styler = (shown.style.hide(axis="index").set_caption(caption)
+    styler = (_style(shown).set_caption(html.escape(caption))
               .format({"mean probability": "{:.1%}", "Brier score": "{:.4f}", "forecasts": "{:,}",
-                       "skill vs straight line": signed_pct, "skill vs climatology": signed_pct}))
+                       "skill vs straight line": signed_pct, "skill vs climatology": signed_pct},
+                      escape="html"))
     for c, style in bold.items():
         styler = styler.apply(lambda _, st=style: st, subset=[c])
     return _left(styler, ["method"])
@@ -1090,10 +1103,10 @@ def forecast_backtest_table(backtest: Any, *, level: float = 0.9) -> Styler:
                "the data before its origin. Coverage: share of days whose error rate fell inside the central "
                f"{level:.0%} interval (calibrated: about {level:.0%}; bold within 3 points). MAE and CRPS in "
                "error-rate units (lower is better); skill: 1 − CRPS / CRPS of the reference.")
-    styler = (shown.style.hide(axis="index").set_caption(caption)
+    styler = (_style(shown).set_caption(html.escape(caption))
               .format({"series-days": "{:,}", "coverage": "{:.1%}", "mean width": "{:.4%}", "MAE": "{:.4%}",
                        "CRPS": "{:.4%}", "CRPS skill vs straight line": signed_pct,
-                       "CRPS skill vs climatology": signed_pct})
+                       "CRPS skill vs climatology": signed_pct}, escape="html")
               .apply(lambda _: close, subset=["coverage"]))
     return _left(styler, ["method"])
 
@@ -1140,10 +1153,10 @@ def achievability_table(achievability: Any) -> Styler:
                "attainment of every past window against each candidate target. Rolling windows overlap, so "
                "the evidence is the independent windows, not the past windows. Budget left: (attainment − "
                "target) / (1 − target) at the window end.")
-    styler = (shown.style.hide(axis="index").set_caption(caption)
+    styler = (_style(shown).set_caption(html.escape(caption))
               .format({"independent windows": "{:.1f}", "share met": "{:.0%}",
                        "budget left (median)": lambda v: pct(v, 0).replace("-", "−"),
-                       "budget left (worst)": lambda v: pct(v, 0).replace("-", "−")})
+                       "budget left (worst)": lambda v: pct(v, 0).replace("-", "−")}, escape="html")
               .apply(lambda _: share, subset=["share met"])
               .apply(lambda _: worst, subset=["budget left (worst)"]))
     return _left(styler, ["target"])
