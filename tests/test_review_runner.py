@@ -282,3 +282,18 @@ def test_failing_service_keeps_earlier_report_and_others_go_on(tmp_path):
                      data_dir=data)
     assert run.ok
     assert "from an earlier run" in run.index.read_text()  # payments' earlier report is still listed
+
+
+def test_a_failing_rerun_keeps_the_earlier_reports_in_the_index(real_run, tmp_path):
+    # rerunning one unknown service into a finished folder: the index still lists checkout's report with
+    # its summary (it used to be rewritten with the failing service's line only)
+    import shutil
+
+    out = tmp_path / "reports"
+    shutil.copytree(real_run.folder.parent, out)
+    again = run_review(out_dir=out, month="2026-10", services=["nope"])
+    assert not again.ok
+    index = again.index.read_text()
+    assert "<a href='checkout.html'>report</a>" in index
+    assert "3 of 3 met" in index  # checkout's SLOs in October 2026, as in the first run's index
+    assert "unknown service" in index

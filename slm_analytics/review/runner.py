@@ -511,7 +511,11 @@ def run_review(
         except SLMError:
             sli = None
     reviewed = [r.service for r in reports if r.service in names]
-    _write_index(run, catalog, _summaries(sli, catalog, reviewed, month))
+    # the folder's earlier reports keep their line in the index (a rerun of one service, or a failing one,
+    # must not drop the others' summaries)
+    earlier = [p.stem for p in sorted(folder.glob("*.html"))
+               if p.stem in names and p.stem not in reviewed]
+    _write_index(run, catalog, _summaries(sli, catalog, [*reviewed, *earlier], month))
     return run
 
 
