@@ -81,12 +81,37 @@ def parse_window(window: str) -> dt.timedelta | str:
         return window
     m = _ROLLING.match(window)
     if not m or int(m.group(1)) == 0:
+        hint = _window_hint(window)
         msg = (
             f"unparsable window {window!r}: expected a positive duration '<n><unit>' with unit "
             f"s, m, h, d or w (e.g. '28d', '5m') or a calendar period {', '.join(CALENDAR_PERIODS)}"
+            + (f"; did you mean {hint}?" if hint else "")
         )
         raise DefinitionError(msg)
     return dt.timedelta(seconds=int(m.group(1)) * _UNIT_SECONDS[m.group(2)])
+
+
+#: units as pandas and people write them -> the OpenSLO unit (``30D`` -> ``30d``, ``1min`` -> ``1m``)
+_UNIT_SPELLINGS = {
+    "s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s",
+    "m": "m", "t": "m", "min": "m", "mins": "m", "minute": "m", "minutes": "m",
+    "h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h",
+    "d": "d", "day": "d", "days": "d",
+    "w": "w", "wk": "w", "week": "w", "weeks": "w",
+}
+_SPELLED = re.compile(r"^\s*(\d+)\s*([A-Za-z]+)\s*$")
+
+
+def _window_hint(window: str) -> str:
+    """Return the OpenSLO spelling of a window written the pandas way or in words, quoted, or ``""``."""
+    m = _SPELLED.match(window)
+    if not m or int(m.group(1)) == 0:
+        return ""
+    n, unit = int(m.group(1)), m.group(2).lower()
+    if unit in ("month", "months", "quarter", "quarters") and n == 1:
+        period = unit.rstrip("s")
+        return f"{period!r} (the calendar {period}) or '{30 if period == 'month' else 90}d' (rolling)"
+    return f"'{n}{_UNIT_SPELLINGS[unit]}'" if unit in _UNIT_SPELLINGS else ""
 
 
 def _check_window(value: str) -> str:

@@ -970,3 +970,16 @@ def test_read_openslo_syntax_error(tmp_path):
     path = write(tmp_path, text, name="openslo.yaml")
     with pytest.raises(DefinitionError, match=re.escape(f"{path}: YAML syntax error at line")):
         read_openslo(path)
+
+
+@pytest.mark.parametrize(("window", "hint"), [
+    ("30D", "'30d'"),  # pandas' day alias
+    ("1min", "'1m'"),
+    ("1H", "'1h'"),
+    ("30 days", "'30d'"),
+    ("1 month", "'month' (the calendar month) or '30d' (rolling)"),
+])
+def test_window_spelled_the_pandas_way_or_in_words_gets_a_did_you_mean(window, hint):
+    with pytest.raises(DefinitionError, match=re.escape(f"unparsable window {window!r}: ") + ".*"
+                       + re.escape(f"; did you mean {hint}?")):
+        parse_window(window)
