@@ -28,7 +28,7 @@ from ._checks import check_target, duration
 from ._compat import usable_cpus
 from .catalog import CALENDAR_PERIODS, AlertPolicy, parse_window
 from .errors import DataError, InsufficientDataError, ParameterError
-from .grid import Grid, cumulative, require_history, scratch, to_grid, trailing, window_buckets
+from .grid import Grid, cumulative, require_history, scratch, sum_dtype, to_grid, trailing, window_buckets
 from .methods import METHODS, Budgeting, Method, UnitGrid, attainment_of
 
 if TYPE_CHECKING:
@@ -384,11 +384,6 @@ def _period_starts(times: pd.DatetimeIndex, period: str, tz: str) -> np.ndarray:
     return np.searchsorted(codes, codes, side="left")
 
 
-def _accumulator(x: np.ndarray) -> type:
-    """Type of sums of ``x``: float64 for fractional units (RatioTimeslices), int64 for counts."""
-    return np.float64 if x.dtype.kind == "f" else np.int64
-
-
 def rolling_compliance(
     sli: pd.DataFrame,
     catalog: Catalog | None = None,
@@ -486,10 +481,10 @@ def rolling_compliance(
         k, starts = plans[i]
         target_i = settings[i][1]
         g, t = units.counts(i)
-        cg = cumulative(g, scratch("cg", n + 1, _accumulator(g)))
+        cg = cumulative(g, scratch("cg", n + 1, sum_dtype(g)))
         ct = cumulative(t, scratch("ct", n + 1))
         if k is not None:
-            gw = trailing(cg, k, scratch("gw", n - k + 1, _accumulator(g)))
+            gw = trailing(cg, k, scratch("gw", n - k + 1, sum_dtype(g)))
             tw = trailing(ct, k, scratch("tw", n - k + 1))
             out_sli[i, : k - 1] = np.nan
             out_rem[i, : k - 1] = np.nan

@@ -25,7 +25,8 @@ from ._compat import usable_cpus
 from .catalog import parse_window
 from .errors import DataError, InsufficientDataError, ParameterError
 
-__all__ = ["Grid", "cumulative", "require_history", "scratch", "to_grid", "trailing", "window_buckets"]
+__all__ = ["Grid", "cumulative", "require_history", "scratch", "sum_dtype", "to_grid", "trailing",
+           "window_buckets"]
 
 
 @dataclass(frozen=True)
@@ -331,10 +332,15 @@ def scratch(name: str, size: int, dtype: type = np.int64) -> np.ndarray:
     return buf[:size]
 
 
+def sum_dtype(x: np.ndarray) -> type:
+    """Type of exact sums of ``x``: float64 for fractional units (RatioTimeslices), int64 for counts."""
+    return np.float64 if x.dtype.kind == "f" else np.int64
+
+
 def cumulative(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Cumulative sum with a leading zero, ``out[i] = x[:i].sum()``: int64, float64 for fractional ``x``."""
     if out is None:
-        out = np.empty(x.shape[-1] + 1, dtype=np.float64 if x.dtype.kind == "f" else np.int64)
+        out = np.empty(x.shape[-1] + 1, dtype=sum_dtype(x))
     out[0] = 0
     np.cumsum(x, out=out[1:], dtype=out.dtype)
     return out

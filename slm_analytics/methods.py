@@ -42,7 +42,7 @@ import pandas as pd
 
 from ._checks import check_target, duration
 from .errors import ParameterError
-from .grid import window_buckets
+from .grid import sum_dtype, window_buckets
 
 if TYPE_CHECKING:
     from .catalog import SLO
@@ -307,16 +307,18 @@ class UnitGrid:
             return g, t
         return unit_counts(g, t, b, self.starts(b, self.tzs[i]))
 
-    def empty(self, i: int) -> np.ndarray:
-        """Where series ``i`` has a unit without data: a bucket (Occurrences) or a slice's last bucket."""
-        _, t = self.grid.counts(i, self.excluded)
+    def empty(self, i: int, total: np.ndarray | None = None) -> np.ndarray:
+        """Where series ``i`` has a unit without data: a bucket (Occurrences) or a slice's last bucket.
+
+        ``total`` is the series' total units (:meth:`counts`) when the caller has them already.
+        """
+        t = self.counts(i)[1] if total is None else total
         b = self.budgetings[i]
         if not b.sliced:
             return t == 0
-        starts = self.starts(b, self.tzs[i])
-        ends = np.append(starts[1:], len(t)) - 1
+        ends = np.append(self.starts(b, self.tzs[i])[1:], len(t)) - 1
         out = np.zeros(len(t), dtype=bool)
-        out[ends] = np.add.reduceat(t.astype(np.int64), starts) == 0
+        out[ends] = t[ends] == 0  # a slice's total unit (1 with events, else 0) sits on its last bucket
         return out
 
     def day_sums(self, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -340,8 +342,6 @@ class UnitGrid:
         g, t = self.counts(i)
         if len(starts) == 0:
             return np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64)
-        def acc(x: np.ndarray) -> np.ndarray:
-            return x.astype(np.float64 if x.dtype.kind == "f" else np.int64)
-
-        return (np.add.reduceat(acc(g), starts), np.add.reduceat(acc(t), starts),
-                np.add.reduceat(self.empty(i).astype(np.int64), starts))
+        good = np.add.reduceat(g.astype(sum_dtype(g)), starts)
+        total = np.add.reduceat(t.astype(sum_dtype(t)), starts)
+        return good, total, np.add.reduceat(self.empty(i, t).astype(np.int64), starts)
