@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import DefinitionError
+from .errors import DefinitionError, shorten
 
 __all__ = [
     "SLA",
@@ -129,7 +128,9 @@ def _check_rolling(value: str) -> str:
     return _check_window(value)
 
 
-def _check_timezone(value: str) -> str:
+def _check_timezone(value: str | None) -> str | None:
+    if value is None:
+        return None
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
@@ -232,9 +233,13 @@ class Service(_Model):
         Name of the business-hours schedule, for services measured only in business hours.
     customer_facing : bool
         Whether external customers use the service (and so may hold an SLA).
+    display_name : str
+        Name shown to people when it differs from ``name`` (e.g. the name an OpenSLO file gave, ``"Payment
+        Gateway"``, when ``name`` is its identifier ``payment-gateway``).
     """
 
     name: str = Field(pattern=_NAME)
+    display_name: str = ""
     description: str = ""
     owner: str
     tier: int = Field(ge=1, le=3)
@@ -247,44 +252,94 @@ class Service(_Model):
     _tz = field_validator("timezone")(_check_timezone)
 
 
-class RatioIndicator(_Model):
+#: a metric: its query text (e.g. PromQL), or the metric source's ``spec`` mapping as written (OpenSLO leaves
+#: the spec free-form per data source: CloudWatch, Datadog, BigQuery... may have no ``query`` field)
+Query = str | dict[str, Any]
+
+
+class _Source(_Model):
+    """Where an indicator's metrics come from (OpenSLO ``metricSource``)."""
+
+    source: str = "prometheus"
+    source_ref: str | None = None
+    name: str | None = None
+    display_name: str = ""
+
+
+class RatioIndicator(_Source):
     """Ratio SLI: good events over total events (OpenSLO ``ratioMetric``).
+
+    The SLI data (``good``, ``total`` per bucket) are what the workbench computes on; the queries document
+    where they come from and round-trip through OpenSLO.
 
     Attributes
     ----------
-    good, total : str
-        The queries counting good and all events (e.g. PromQL); kept for documentation and OpenSLO.
+    good, bad, total : str or dict or None
+        The queries counting good, bad and all events: give ``good`` or ``bad``, and ``total``
+        (a query string, or the metric source's spec as a mapping).
+    raw : str or dict or None
+        Alternatively, one query returning the ratio itself (OpenSLO ``raw``) with ``raw_type``.
+    raw_type : {"success", "failure"} or None
+        Whether ``raw`` is the good ratio or the bad ratio.
+    counter : bool
+        Whether the queries return monotonic counters (OpenSLO ``counter``).
     source : str
         The metric source type (``prometheus``, ``datadog``...).
+    source_ref : str or None
+        The OpenSLO ``DataSource`` the metrics come from (``metricSourceRef``), when named.
+    name, display_name : str
+        The OpenSLO SLI's ``metadata.name`` and ``displayName``, when it had them.
     """
 
     kind: Literal["ratio"]
-    good: str
-    total: str
-    source: str = "prometheus"
+    good: Query | None = None
+    bad: Query | None = None
+    total: Query | None = None
+    raw: Query | None = None
+    raw_type: Literal["success", "failure"] | None = None
+    counter: bool = True
+
+    @model_validator(mode="after")
+    def _shape(self) -> RatioIndicator:
+        if self.raw is not None:
+            if self.good is not None or self.bad is not None or self.total is not None:
+                msg = "a ratio indicator has either raw (with raw_type) or good/bad and total, not both"
+                raise ValueError(msg)
+            if self.raw_type is None:
+                msg = "a raw ratio needs raw_type: 'success' (the good ratio) or 'failure' (the bad ratio)"
+                raise ValueError(msg)
+            return self
+        if self.raw_type is not None:
+            msg = "raw_type applies only to a raw ratio"
+            raise ValueError(msg)
+        if self.total is None or (self.good is None) == (self.bad is None):
+            msg = "a ratio indicator needs total and exactly one of good and bad (or raw with raw_type)"
+            raise ValueError(msg)
+        return self
 
 
-class ThresholdIndicator(_Model):
-    """Latency-threshold SLI: share of events whose value is at or below a threshold (``thresholdMetric``).
+class ThresholdIndicator(_Source):
+    """Threshold SLI: share of events whose value passes a threshold (OpenSLO ``thresholdMetric``).
 
     Attributes
     ----------
-    metric : str
-        The query of the measured value (e.g. a latency histogram).
-    op : {"lte", "lt"}
-        Comparison defining a good event.
+    metric : str or dict or None
+        The query of the measured value (e.g. a latency histogram), or the metric source's spec mapping.
+    op : {"lte", "lt", "gte", "gt"}
+        Comparison defining a good event (``value <op> threshold``).
     threshold : float
         The threshold, in ``unit``.
-    unit : {"s", "ms"}
-        Unit of the threshold.
+    unit : {"s", "ms"} or None
+        Unit of the threshold; ``None`` when the definition does not say (OpenSLO has no unit field).
+    source, source_ref, name, display_name
+        As for :class:`RatioIndicator`.
     """
 
     kind: Literal["threshold"]
-    metric: str
-    op: Literal["lte", "lt"] = "lte"
-    threshold: float = Field(gt=0)
-    unit: Literal["s", "ms"] = "s"
-    source: str = "prometheus"
+    metric: Query | None = None
+    op: Literal["lte", "lt", "gte", "gt"] = "lte"
+    threshold: float = Field(allow_inf_nan=False)
+    unit: Literal["s", "ms"] | None = "s"
 
 
 Indicator = Annotated[RatioIndicator | ThresholdIndicator, Field(discriminator="kind")]
@@ -311,10 +366,25 @@ class SLO(_Model):
         For time-slice methods: the slice length (``"1m"``, ``"5m"``).
     alert_policy : str or None
         Name of the catalog's alert policy used for burn-rate alerting.
+    timezone : str or None
+        IANA time zone cutting the SLO's days and calendar periods. In a :class:`Catalog` it is always its
+        service's (filled in when not given; a different one is refused, since a service's days and months
+        are cut in one zone), so functions given the SLO need no ``tz=`` or ``catalog=``.
+    display_name : str
+        Name shown to people (OpenSLO ``displayName``).
+    objective_name : str
+        For an objective of an OpenSLO SLO with several objectives: the objective's ``displayName``.
+    objective_of : str or None
+        For an objective of an OpenSLO SLO with several objectives: that SLO's name. Its objectives share
+        one indicator, so the SLI data may hold one series under this name for all of them (read
+        :func:`~slm_analytics.data.read_sli` with the catalog to give each objective its rows).
     """
 
     service: str
     name: str = Field(pattern=_NAME)
+    display_name: str = ""
+    objective_name: str = ""
+    objective_of: str | None = Field(default=None, pattern=_NAME)
     description: str = ""
     indicator: Indicator
     target: float
@@ -323,8 +393,10 @@ class SLO(_Model):
     timeslice_target: float | None = None
     timeslice_window: str | None = None
     alert_policy: str | None = None
+    timezone: str | None = None
 
     _window = field_validator("window")(_check_window)
+    _tz = field_validator("timezone")(_check_timezone)
 
     @field_validator("target", "timeslice_target")
     @classmethod
@@ -492,9 +564,25 @@ class AlertPolicy(_Model):
     rules: tuple[AlertRule, ...] = Field(min_length=1)
 
 
-def _duplicates(keys: Iterable[Any]) -> list[Any]:
+class _AtKey(ValueError):
+    """A cross-reference error located at one entry: ``loc`` is its path (``("slos", 3, "service")``)."""
+
+    def __init__(self, msg: str, loc: tuple[Any, ...]) -> None:
+        super().__init__(msg)
+        self.loc = loc
+
+
+def _first_repeat(keys: list[Any]) -> int | None:
     seen: set[Any] = set()
-    return [k for k in keys if k in seen or seen.add(k)]
+    for i, k in enumerate(keys):
+        if k in seen:
+            return i
+        seen.add(k)
+    return None
+
+
+def _field(item: Any, key: str) -> Any:
+    return item.get(key) if isinstance(item, dict) else getattr(item, key, None)
 
 
 class Catalog(_Model):
@@ -519,44 +607,77 @@ class Catalog(_Model):
     slas: tuple[SLA, ...] = ()
     alert_policies: tuple[AlertPolicy, ...] = ()
 
+    @model_validator(mode="before")
+    @classmethod
+    def _slo_zones(cls, data: Any) -> Any:
+        """Give each SLO without a time zone its service's (a service's days are cut in one zone)."""
+        if not isinstance(data, dict) or not isinstance(data.get("slos"), (list, tuple)):
+            return data
+        zones = {_field(s, "name"): _field(s, "timezone") or "UTC" for s in data.get("services") or ()
+                 if isinstance(s, (dict, Service))}
+        slos = []
+        for o in data["slos"]:
+            zone = zones.get(_field(o, "service"))
+            if zone is not None and _field(o, "timezone") is None:
+                fill = {"timezone": zone}
+                o = {**o, **fill} if isinstance(o, dict) else o.model_copy(update=fill)
+            slos.append(o)
+        return {**data, "slos": slos}
+
     @model_validator(mode="after")
     def _references(self) -> Catalog:
-        for kind, keys in (
-            ("schedule", [s.name for s in self.schedules]),
-            ("service", [s.name for s in self.services]),
-            ("SLO", [s.key for s in self.slos]),
-            ("SLA", [(s.service, s.name) for s in self.slas]),
-            ("alert policy", [p.name for p in self.alert_policies]),
+        for field, kind, keys in (
+            ("schedules", "schedule", [s.name for s in self.schedules]),
+            ("services", "service", [s.name for s in self.services]),
+            ("slos", "SLO", [s.key for s in self.slos]),
+            ("slas", "SLA", [(s.service, s.name) for s in self.slas]),
+            ("alert_policies", "alert policy", [p.name for p in self.alert_policies]),
         ):
-            if dup := _duplicates(keys):
-                msg = f"duplicate {kind} {dup[0]!r}: names must be unique"
-                raise ValueError(msg)
-        services = {s.name for s in self.services}
+            if (i := _first_repeat(keys)) is not None:
+                first = keys.index(keys[i])
+                shown = "/".join(keys[i]) if isinstance(keys[i], tuple) else keys[i]
+                msg = f"duplicate {kind} {shown!r} (also {field}[{first}]): names must be unique"
+                raise _AtKey(msg, (field, i, "name"))
+        services = {s.name: s for s in self.services}
         schedules = {s.name for s in self.schedules}
         policies = {p.name for p in self.alert_policies}
         slos = {s.key for s in self.slos}
-        for s in self.services:
+        for i, s in enumerate(self.services):
             if s.schedule is not None and s.schedule not in schedules:
                 msg = f"service {s.name!r} uses unknown schedule {s.schedule!r}; known: {sorted(schedules)}"
-                raise ValueError(msg)
-        for o in self.slos:
-            if o.service not in services:
-                msg = f"SLO {o.name!r} belongs to unknown service {o.service!r}; known: {sorted(services)}"
-                raise ValueError(msg)
-            if o.alert_policy is not None and o.alert_policy not in policies:
-                msg = f"SLO {o.service}/{o.name} uses unknown alert policy {o.alert_policy!r}"
-                raise ValueError(msg)
-        for a in self.slas:
+                raise _AtKey(msg, ("services", i, "schedule"))
+        for i, o in enumerate(self.slos):
+            self._check_slo(i, o, services, policies, slos)
+        for i, a in enumerate(self.slas):
             if a.service not in services:
                 msg = f"SLA {a.name!r} belongs to unknown service {a.service!r}; known: {sorted(services)}"
-                raise ValueError(msg)
+                raise _AtKey(msg, ("slas", i, "service"))
             if (a.service, a.slo) not in slos:
                 msg = f"SLA {a.service}/{a.name} measures unknown SLO {a.slo!r} of service {a.service!r}"
-                raise ValueError(msg)
+                raise _AtKey(msg, ("slas", i, "slo"))
             if a.schedule is not None and a.schedule not in schedules:
                 msg = f"SLA {a.service}/{a.name} uses unknown schedule {a.schedule!r}"
-                raise ValueError(msg)
+                raise _AtKey(msg, ("slas", i, "schedule"))
         return self
+
+    @staticmethod
+    def _check_slo(i: int, o: SLO, services: dict[str, Service], policies: set[str],
+                   slos: set[tuple[str, str]]) -> None:
+        if o.service not in services:
+            msg = f"SLO {o.name!r} belongs to unknown service {o.service!r}; known: {sorted(services)}"
+            raise _AtKey(msg, ("slos", i, "service"))
+        if o.alert_policy is not None and o.alert_policy not in policies:
+            msg = f"SLO {o.service}/{o.name} uses unknown alert policy {o.alert_policy!r}"
+            raise _AtKey(msg, ("slos", i, "alert_policy"))
+        zone = services[o.service].timezone
+        if o.timezone != zone:
+            msg = (f"SLO {o.service}/{o.name} is in time zone {o.timezone!r} but its service in {zone!r}: a "
+                   "service's days and calendar periods are cut in one zone (give the service that zone)")
+            raise _AtKey(msg, ("slos", i, "timezone"))
+        if o.objective_of is not None and (o.service, o.objective_of) in slos:
+            msg = (f"SLO {o.service}/{o.name} is an objective of {o.objective_of!r}, which is also the name "
+                   "of an SLO of the service: the SLI series name would be ambiguous")
+            raise _AtKey(msg, ("slos", i, "objective_of"))
 
     def service(self, name: str) -> Service:
         """Return the service called ``name``; raise :class:`DefinitionError` if there is none."""
@@ -614,18 +735,61 @@ def _read_yaml_text(path: Path) -> str:
         raise DefinitionError(msg) from exc
 
 
+#: the most nodes a definition file may expand to through YAML aliases (a catalog of hundreds of services is
+#: tens of thousands; a "billion laughs" document of a few lines expands to billions)
+MAX_YAML_NODES = 1_000_000
+
+
+def _expanded_size(node: Any, path: Path) -> int:
+    """Count the nodes ``node`` expands to with every alias followed; refuse recursion and huge expansions."""
+    sizes: dict[int, int] = {}
+    busy: set[int] = set()
+
+    def size(n: Any) -> int:
+        key = id(n)
+        if key in sizes:
+            return sizes[key]
+        if key in busy:
+            line = n.start_mark.line + 1
+            msg = f"{path}: line {line}: a YAML alias refers to itself; definitions cannot be recursive"
+            raise DefinitionError(msg)
+        busy.add(key)
+        children = n.value if isinstance(n.value, list) else []
+        total = 1 + sum(size(c[0]) + size(c[1]) if isinstance(c, tuple) else size(c) for c in children)
+        busy.discard(key)
+        if total > MAX_YAML_NODES:
+            line = n.start_mark.line + 1
+            msg = (f"{path}: line {line}: YAML aliases here expand to more than {MAX_YAML_NODES:,} values "
+                   "(a 'billion laughs' document?); write the definitions out instead of nesting aliases")
+            raise DefinitionError(msg)
+        sizes[key] = total
+        return total
+
+    return size(node)
+
+
 def _compose(text: str, path: Path) -> list[Any]:
-    """Safe-load every document of ``text`` with its node tree (for line numbers)."""
+    """Safe-load every document of ``text`` with its node tree (for line numbers).
+
+    Aliases are expanded only after checking the size they expand to (:data:`MAX_YAML_NODES`).
+    """
     yaml = _yaml()
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available; both are safe loaders
     try:
         nodes = list(yaml.compose_all(text, Loader=loader))
+        for n in nodes:
+            if n is not None:
+                _expanded_size(n, path)
         data = [loader("").construct_document(n) if n is not None else None for n in nodes]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
+        problem = problem if len(problem) <= 200 else problem[:200] + "..."
         msg = f"{path}: YAML syntax error at {where}{problem}"
+        raise DefinitionError(msg) from exc
+    except RecursionError as exc:
+        msg = f"{path}: YAML nesting too deep to read"
         raise DefinitionError(msg) from exc
     return list(zip(data, nodes, strict=True))
 
@@ -680,6 +844,9 @@ def _definition_error(exc: ValidationError, path: Path | str, data: Any, node: A
     errors = exc.errors(include_url=False)
     for err in errors:
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in ("ratio", "threshold")))
+        cause = err.get("ctx", {}).get("error")
+        if isinstance(cause, _AtKey):  # a cross-reference: point at the entry that makes it
+            loc = (*loc, *cause.loc)
         if err["type"] == "too_short" and any(e["loc"][:len(err["loc"])] == err["loc"] and e is not err
                                               for e in errors):
             continue  # pydantic's echo of an invalid item ("at least 1 item after validation, not 0")
@@ -687,17 +854,17 @@ def _definition_error(exc: ValidationError, path: Path | str, data: Any, node: A
         line = _line_of(node, loc) if node is not None else None
         at = f"line {line}: " if line else ""
         if err["type"] == "extra_forbidden":
-            text = f"unknown key {loc[-1]!r}"
+            text = f"unknown key {shorten(loc[-1])}"
         elif err["type"] == "union_tag_not_found":
             text = "missing key 'kind': it must be 'ratio' or 'threshold'"
         elif err["type"] == "union_tag_invalid":
-            text = f"'kind' must be 'ratio' or 'threshold' (got {err.get('ctx', {}).get('tag')!r})"
+            text = f"'kind' must be 'ratio' or 'threshold' (got {shorten(err.get('ctx', {}).get('tag'))})"
         elif err["type"] == "missing":
             text = f"missing required key {loc[-1]!r}"
         else:
             text = err["msg"].removeprefix("Value error, ")
             if err["type"] not in ("value_error", "assertion_error") and "input" in err:
-                text += f" (got {err['input']!r})"
+                text += f" (got {shorten(err['input'])})"
         lines.append(f"{path}: {at}{where}: {text}")
     return DefinitionError("\n".join(lines))
 

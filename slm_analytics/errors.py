@@ -13,7 +13,28 @@ __all__ = [
     "InsufficientDataError",
     "ParameterError",
     "SLMError",
+    "shorten",
 ]
+
+#: the most characters of a bad value a message quotes
+QUOTE_LIMIT = 80
+
+
+def shorten(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """Return ``repr(value)`` cut to at most ``limit`` characters, so no message quotes a huge value.
+
+    >>> shorten("x" * 200)[-20:]
+    '... (202 characters)'
+    >>> len(shorten("x" * 200))
+    80
+    >>> shorten({"a": 1})
+    "{'a': 1}"
+    """
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    tail = f"... ({len(text)} characters)"
+    return text[: max(limit - len(tail), 10)] + tail
 
 
 class SLMError(Exception):
