@@ -21,9 +21,7 @@ from .catalog import Catalog as Catalog
 from .catalog import Schedule as Schedule
 from .catalog import Service as Service
 from .catalog import load_catalog as load_catalog
-from .catalog import read_openslo as read_openslo
 from .catalog import save_catalog as save_catalog
-from .catalog import to_openslo as to_openslo
 from .data import list_datasets as list_datasets
 from .data import read_dataset as read_dataset
 from .data import read_incidents as read_incidents
@@ -49,6 +47,8 @@ from .forecast import breach_probability as breach_probability
 from .forecast import exhaustion_time as exhaustion_time
 from .forecast import forecast_sli as forecast_sli
 from .forecast import target_achievability as target_achievability
+from .openslo import read_openslo as read_openslo
+from .openslo import to_openslo as to_openslo
 from .policy import budget_policy_triggers as budget_policy_triggers
 from .review import monthly_attainment as monthly_attainment
 from .review import run_review as run_review

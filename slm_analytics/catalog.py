@@ -3,7 +3,7 @@
 Definitions are pydantic models (frozen, unknown keys forbidden). A :class:`Catalog` holds them in file
 order and checks cross-references (an SLO of an unknown service is an error naming both). The YAML
 format is ours; SLOs use OpenSLO v1 vocabulary (``target``, ``timeWindow``, ``budgetingMethod``) so that
-:func:`to_openslo` / :func:`read_openslo` round-trip.
+:mod:`slm_analytics.openslo` reads and writes them as OpenSLO v1 documents.
 
 Windows are either rolling durations (``"28d"``, ``"7d"``, ``"12h"``, ``"5m"``) or calendar periods
 (``"week"``, ``"month"``, ``"quarter"``) in the service's time zone.
@@ -34,10 +34,10 @@ __all__ = [
     "Service",
     "ThresholdIndicator",
     "load_catalog",
+    "line_of",
     "parse_window",
-    "read_openslo",
+    "read_yaml",
     "save_catalog",
-    "to_openslo",
 ]
 
 _NAME = r"^[a-z0-9][a-z0-9-]*$"
@@ -557,9 +557,12 @@ class AlertPolicy(_Model):
         Identifier referenced by SLOs.
     rules : list of AlertRule
         The rules.
+    display_name : str
+        Name shown to people when it differs from ``name``.
     """
 
     name: str = Field(pattern=_NAME)
+    display_name: str = ""
     description: str = ""
     rules: tuple[AlertRule, ...] = Field(min_length=1)
 
@@ -794,7 +797,17 @@ def _compose(text: str, path: Path) -> list[Any]:
     return list(zip(data, nodes, strict=True))
 
 
-def _line_of(node: Any, loc: tuple[Any, ...]) -> int | None:
+def read_yaml(path: str | Path) -> list[tuple[Any, Any]]:
+    """Safe-load every YAML document of the file ``path``, each with its node tree (for line numbers).
+
+    Raises :class:`DefinitionError` naming the file for an unreadable file, a syntax error (with its line)
+    or aliases expanding beyond :data:`MAX_YAML_NODES` values.
+    """
+    path = Path(path)
+    return _compose(_read_yaml_text(path), path)
+
+
+def line_of(node: Any, loc: tuple[Any, ...]) -> int | None:
     """Line (1-based) of the deepest YAML node reached by a pydantic error location."""
     line = node.start_mark.line + 1 if node is not None else None
     for part in loc:
@@ -851,7 +864,7 @@ def _definition_error(exc: ValidationError, path: Path | str, data: Any, node: A
                                               for e in errors):
             continue  # pydantic's echo of an invalid item ("at least 1 item after validation, not 0")
         where = _label(data, loc) or "document"
-        line = _line_of(node, loc) if node is not None else None
+        line = line_of(node, loc) if node is not None else None
         at = f"line {line}: " if line else ""
         if err["type"] == "extra_forbidden":
             text = f"unknown key {shorten(loc[-1])}"
@@ -908,7 +921,7 @@ def load_catalog(path: str | Path) -> Catalog:
     (12, 'checkout')
     """
     path = Path(path)
-    docs = _compose(_read_yaml_text(path), path)
+    docs = read_yaml(path)
     if len(docs) != 1:
         msg = f"{path}: expected one YAML document, found {len(docs)}"
         raise DefinitionError(msg)
@@ -917,7 +930,12 @@ def load_catalog(path: str | Path) -> Catalog:
 
 
 def _plain(catalog: Catalog) -> dict[str, Any]:
-    return catalog.model_dump(mode="json", exclude_defaults=True)
+    plain = catalog.model_dump(mode="json", exclude_defaults=True)
+    zones = {s.name: s.timezone for s in catalog.services}
+    for o in plain.get("slos", []):  # an SLO's zone is its service's: filled back in when loaded
+        if o.get("timezone") == zones.get(o["service"]):
+            del o["timezone"]
+    return plain
 
 
 def save_catalog(catalog: Catalog, path: str | Path) -> None:
@@ -948,272 +966,3 @@ def save_catalog(catalog: Catalog, path: str | Path) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
-
-
-# --------------------------------------------------------------------------------------------- OpenSLO
-
-OPENSLO_API = "openslo/v1"
-EXTENSION_API = "slm-analytics/v1"
-_ANN = "slm-analytics/"
-_CAL_DURATION = {"week": "1w", "month": "1M", "quarter": "1Q"}
-_DURATION_CAL = {v: k for k, v in _CAL_DURATION.items()}
-
-
-def _metric_source(source: str, query: str) -> dict[str, Any]:
-    return {"metricSource": {"type": source, "spec": {"query": query}}}
-
-
-def _openslo_slo(slo: SLO, service: Service) -> dict[str, Any]:
-    if isinstance(slo.indicator, RatioIndicator):
-        spec: dict[str, Any] = {
-            "ratioMetric": {
-                "counter": True,
-                "good": _metric_source(slo.indicator.source, slo.indicator.good),
-                "total": _metric_source(slo.indicator.source, slo.indicator.total),
-            }
-        }
-        objective: dict[str, Any] = {"target": slo.target}
-    else:
-        spec = {"thresholdMetric": _metric_source(slo.indicator.source, slo.indicator.metric)}
-        objective = {"op": slo.indicator.op, "value": slo.indicator.threshold, "target": slo.target}
-    if slo.timeslice_target is not None:
-        objective["timeSliceTarget"] = slo.timeslice_target
-    if slo.timeslice_window is not None:
-        objective["timeSliceWindow"] = slo.timeslice_window
-    if slo.is_rolling:
-        window = {"duration": slo.window, "isRolling": True}
-    else:
-        window = {
-            "duration": _CAL_DURATION[slo.window],
-            "isRolling": False,
-            "calendar": {"startTime": "2020-01-01 00:00:00", "timeZone": service.timezone},
-        }
-    annotations = {}
-    if isinstance(slo.indicator, ThresholdIndicator):
-        annotations[_ANN + "unit"] = slo.indicator.unit
-    if slo.alert_policy is not None:
-        annotations[_ANN + "alert-policy"] = slo.alert_policy
-    metadata: dict[str, Any] = {"name": f"{slo.service}-{slo.name}", "displayName": slo.name}
-    if annotations:
-        metadata["annotations"] = annotations
-    body: dict[str, Any] = {
-        "service": slo.service,
-        "indicator": {"metadata": {"name": f"{slo.service}-{slo.name}-sli"}, "spec": spec},
-        "timeWindow": [window],
-        "budgetingMethod": slo.budgeting_method,
-        "objectives": [objective],
-    }
-    if slo.description:
-        body = {"description": slo.description, **body}
-    return {"apiVersion": OPENSLO_API, "kind": "SLO", "metadata": metadata, "spec": body}
-
-
-def to_openslo(catalog: Catalog) -> list[dict[str, Any]]:
-    """Express a catalog as OpenSLO v1 documents (one dict per YAML document).
-
-    Services become ``kind: Service`` (our extra fields as ``slm-analytics/...`` annotations) and SLOs
-    ``kind: SLO``. Schedules, SLAs and alert policies have no OpenSLO v1 equivalent with the same meaning;
-    they are emitted as ``apiVersion: slm-analytics/v1`` documents so the round trip is lossless, and
-    OpenSLO tools can skip them.
-
-    Parameters
-    ----------
-    catalog : Catalog
-        The catalog.
-
-    Returns
-    -------
-    list of dict
-        Documents; write them with ``yaml.safe_dump_all``.
-
-    Examples
-    --------
-    >>> from slm_analytics import read_dataset
-    >>> docs = to_openslo(read_dataset("catalog"))
-    >>> docs[0]["kind"], docs[12]["kind"], docs[12]["spec"]["budgetingMethod"]
-    ('Service', 'SLO', 'Occurrences')
-    """
-    docs: list[dict[str, Any]] = []
-    services = {s.name: s for s in catalog.services}
-    for s in catalog.services:
-        extra = s.model_dump(mode="json", exclude={"name", "description"})
-        annotations = {_ANN + k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in extra.items()
-                       if v is not None}
-        docs.append({
-            "apiVersion": OPENSLO_API,
-            "kind": "Service",
-            "metadata": {"name": s.name, "annotations": annotations},
-            "spec": {"description": s.description},
-        })
-    docs.extend(_openslo_slo(o, services[o.service]) for o in catalog.slos)
-    for kind, items in (("Schedule", catalog.schedules), ("SLA", catalog.slas),
-                        ("AlertPolicy", catalog.alert_policies)):
-        for item in items:
-            spec = item.model_dump(mode="json", exclude_defaults=True)
-            docs.append({"apiVersion": EXTENSION_API, "kind": kind, "metadata": {"name": spec.pop("name")},
-                         "spec": spec})
-    return docs
-
-
-def _get(doc: Any, keys: str, where: str) -> Any:
-    cur = doc
-    for k in keys.split("."):
-        if not isinstance(cur, dict) or k not in cur:
-            msg = f"{where}: missing {keys!r}"
-            raise DefinitionError(msg)
-        cur = cur[k]
-    return cur
-
-
-def _slo_from_openslo(doc: dict[str, Any], where: str) -> dict[str, Any]:
-    spec = _get(doc, "spec", where)
-    meta = doc.get("metadata", {})
-    ann = meta.get("annotations", {}) or {}
-    service = _get(doc, "spec.service", where)
-    # metadata.name is the identifier (displayName is free text); to_openslo writes "<service>-<name>"
-    name = str(_get(doc, "metadata.name", where)).removeprefix(f"{service}-")
-    objectives = _get(doc, "spec.objectives", where)
-    if not isinstance(objectives, list) or len(objectives) != 1:
-        msg = f"{where}: exactly one objective is supported, found {objectives!r}"
-        raise DefinitionError(msg)
-    obj = objectives[0]
-    ind = spec.get("indicator", {}).get("spec") or _get(doc, "spec.indicatorRef", where)
-    if not isinstance(ind, dict):
-        msg = f"{where}: indicatorRef {ind!r} is not supported; inline the indicator spec"
-        raise DefinitionError(msg)
-    if "ratioMetric" in ind:
-        rm = ind["ratioMetric"]
-        if "total" not in rm or "good" not in rm:
-            msg = f"{where}: ratioMetric needs 'good' and 'total' (a 'bad' metric is not supported)"
-            raise DefinitionError(msg)
-        indicator = {
-            "kind": "ratio",
-            "good": _get(rm, "good.metricSource.spec.query", where),
-            "total": _get(rm, "total.metricSource.spec.query", where),
-            "source": _get(rm, "good.metricSource.type", where),
-        }
-    elif "thresholdMetric" in ind:
-        indicator = {
-            "kind": "threshold",
-            "metric": _get(ind, "thresholdMetric.metricSource.spec.query", where),
-            "source": _get(ind, "thresholdMetric.metricSource.type", where),
-            "op": obj.get("op", "lte"),
-            "threshold": _get(obj, "value", where),
-            "unit": ann.get(_ANN + "unit", "s"),
-        }
-    else:
-        msg = f"{where}: indicator must have a ratioMetric or a thresholdMetric, found {sorted(ind)}"
-        raise DefinitionError(msg)
-    windows = _get(doc, "spec.timeWindow", where)
-    win = windows[0] if isinstance(windows, list) and windows else {}
-    duration = _get(win, "duration", where)
-    if win.get("isRolling", False):
-        window = duration
-    elif duration in _DURATION_CAL:
-        window = _DURATION_CAL[duration]
-    else:
-        msg = f"{where}: calendar timeWindow duration {duration!r} is not supported; use 1w, 1M or 1Q"
-        raise DefinitionError(msg)
-    out: dict[str, Any] = {
-        "service": service,
-        "name": name,
-        "indicator": indicator,
-        "target": obj.get("target", obj.get("targetPercent", 0) / 100 if "targetPercent" in obj else None),
-        "window": window,
-        "budgeting_method": spec.get("budgetingMethod", "Occurrences"),
-    }
-    if "description" in spec:
-        out["description"] = spec["description"]
-    if "timeSliceTarget" in obj:
-        out["timeslice_target"] = obj["timeSliceTarget"]
-    if "timeSliceWindow" in obj:
-        out["timeslice_window"] = obj["timeSliceWindow"]
-    if _ANN + "alert-policy" in ann:
-        out["alert_policy"] = ann[_ANN + "alert-policy"]
-    return out
-
-
-def _service_from_openslo(doc: dict[str, Any], where: str) -> dict[str, Any]:
-    name = _get(doc, "metadata.name", where)
-    ann = doc.get("metadata", {}).get("annotations", {}) or {}
-    out: dict[str, Any] = {"name": name, "description": (doc.get("spec") or {}).get("description", ""),
-                           **_PLACEHOLDER_SERVICE}  # a plain OpenSLO Service carries none of our fields
-    for key, value in ann.items():
-        if key.startswith(_ANN):
-            field = key.removeprefix(_ANN)
-            if field == "customer_facing":
-                value = {"true": True, "false": False}.get(value, value)
-            out[field] = value
-    return out
-
-
-_PLACEHOLDER_SERVICE: dict[str, Any] = {"owner": "unknown", "tier": 3, "users": 0, "business_weight": 1.0}
-
-
-def read_openslo(path: str | Path) -> Catalog:
-    """Read OpenSLO v1 documents (and our ``slm-analytics/v1`` extensions) into a :class:`Catalog`.
-
-    Supported: ``kind: Service`` and ``kind: SLO`` with an inline ``ratioMetric`` (good/total) or
-    ``thresholdMetric`` indicator, one objective (``target``, ``op``/``value``, ``timeSliceTarget``,
-    ``timeSliceWindow``), a rolling or calendar (``1w``/``1M``/``1Q``) ``timeWindow`` and a
-    ``budgetingMethod``. The SLO's name is ``metadata.name`` without a leading ``<service>-``.
-    Services referenced by SLOs but not defined, and ``Service`` documents without our
-    ``slm-analytics/...`` annotations, get placeholder metadata (owner ``unknown``, tier 3, 0 users,
-    business weight 1).
-
-    Parameters
-    ----------
-    path : str or Path
-        A YAML file with one or more documents.
-
-    Returns
-    -------
-    Catalog
-
-    Raises
-    ------
-    DefinitionError
-        For a document of another ``apiVersion`` or ``kind``, a missing field, or an invalid definition.
-
-    Examples
-    --------
-    >>> import tempfile, yaml, pathlib
-    >>> from slm_analytics import read_dataset
-    >>> catalog = read_dataset("catalog")
-    >>> f = pathlib.Path(tempfile.mkdtemp()) / "openslo.yaml"
-    >>> _ = f.write_text(yaml.safe_dump_all(to_openslo(catalog)))
-    >>> read_openslo(f) == catalog
-    True
-    """
-    path = Path(path)
-    docs = _compose(_read_yaml_text(path), path)
-    parts: dict[str, list[dict[str, Any]]] = {"services": [], "slos": [], "schedules": [], "slas": [],
-                                              "alert_policies": []}
-    ext = {"Schedule": "schedules", "SLA": "slas", "AlertPolicy": "alert_policies"}
-    for i, (doc, node) in enumerate(docs):
-        if doc is None:
-            continue
-        line = node.start_mark.line + 1
-        where = f"{path}: document {i + 1} (line {line})"
-        if not isinstance(doc, dict):
-            msg = f"{where}: expected a mapping with apiVersion, kind, metadata and spec"
-            raise DefinitionError(msg)
-        api, kind = doc.get("apiVersion"), doc.get("kind")
-        if api == OPENSLO_API and kind == "Service":
-            parts["services"].append(_service_from_openslo(doc, where))
-        elif api == OPENSLO_API and kind == "SLO":
-            parts["slos"].append(_slo_from_openslo(doc, where))
-        elif api == EXTENSION_API and kind in ext:
-            parts[ext[kind]].append({"name": _get(doc, "metadata.name", where), **(doc.get("spec") or {})})
-        else:
-            msg = (
-                f"{where}: unsupported document apiVersion {api!r} kind {kind!r}; supported: "
-                f"{OPENSLO_API} Service and SLO (and {EXTENSION_API} {', '.join(ext)})"
-            )
-            raise DefinitionError(msg)
-    known = {s["name"] for s in parts["services"]}
-    for o in parts["slos"]:
-        if o["service"] not in known:
-            parts["services"].append({"name": o["service"], **_PLACEHOLDER_SERVICE})
-            known.add(o["service"])
-    return _catalog_from(parts, path)

@@ -260,7 +260,8 @@ def test_sla_attainment_errors(daily):
         sla_attainment(daily, cat, sla="silver")
     cat2 = Catalog.model_validate({**cat.model_dump(), "services": [*cat.model_dump()["services"], {
         "name": "mall", "owner": "t", "tier": 1, "users": 1, "business_weight": 1}],
-        "slos": [*cat.model_dump()["slos"], {**cat.model_dump()["slos"][0], "service": "mall"}],
+        "slos": [*cat.model_dump()["slos"],
+                 {**cat.model_dump()["slos"][0], "service": "mall", "timezone": None}],
         "slas": [GOLD, {**GOLD, "service": "mall"}]})
     with pytest.raises(ParameterError, match=r"SLA 'gold' is ambiguous: give 'service/name'"):
         sla_attainment(daily, cat2, sla="gold")

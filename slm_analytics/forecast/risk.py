@@ -256,9 +256,11 @@ def _check_slo(slo: Any, what: str) -> SLO:
 
 
 def _slo_tz(slo: SLO, tz: str | None, catalog: Catalog | None, what: str) -> str:
-    """Return the time zone that cuts an SLO's days: ``tz`` if given, else its service's in ``catalog``."""
+    """Return the zone cutting an SLO's days: ``tz`` if given, else the SLO's own, else from ``catalog``."""
     if tz is not None:
         return check_tz(tz)
+    if slo.timezone is not None:  # an SLO from a catalog (or an OpenSLO calendar window) carries its zone
+        return slo.timezone
     if catalog is not None:
         return catalog.service(slo.service).timezone
     msg = (
@@ -372,9 +374,10 @@ def breach_probability(
         Objective to assess instead of the SLO's, for what-ifs ("and at 99.95 %?").
     tz : str, optional
         The service's time zone (``catalog.service(slo.service).timezone``): it cuts the days and the
-        calendar periods. Daily input keeps its own days.
+        calendar periods. Daily input keeps its own days. Not needed for an SLO taken from a catalog,
+        which carries its service's zone (``slo.timezone``).
     catalog : Catalog, optional
-        Where to find the service's time zone when ``tz`` is not given (one of the two is needed).
+        Where to find the service's time zone when neither ``tz`` nor ``slo.timezone`` gives it.
     horizon : str or Timedelta
         Rolling windows only: assess the trailing window ending this many whole days after ``as_of``;
         default ``"7d"``, the next weekly review. Calendar windows are assessed at the end of the current

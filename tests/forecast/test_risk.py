@@ -148,9 +148,14 @@ def test_time_zone_from_tz_or_catalog_never_assumed(sli, catalog):
     # an explicit tz wins over the catalog's
     utc = breach_probability(sli, slo, catalog=catalog, tz="UTC", **at)
     assert utc.window_start.tz_convert("UTC").strftime("%H:%M") == "00:00"
+    # an SLO taken from a catalog carries its service's zone: neither tz= nor catalog= is needed
+    assert slo.timezone == "America/New_York"
+    assert breach_probability(sli, slo, **at).probability == by_tz.probability
+    # an SLO built on its own has no zone, and none is assumed
+    bare = slo.model_copy(update={"timezone": None})
     for func in (breach_probability, exhaustion_time, target_achievability):
         with pytest.raises(ParameterError, match="give tz= .*time zone of service 'search'.* or catalog="):
-            func(sli, slo)
+            func(sli, bare)
 
 
 def test_exhaustion_on_sample_data(sli, catalog):
