@@ -431,8 +431,9 @@ def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
 
 
 def _load_table(
-    path: str | Path, columns: list[str], optional: tuple[str, ...] = ()
+    path: str | Path, columns: list[str], optional: tuple[str, ...] = (), *, layout: list[str] | None = None
 ) -> tuple[Path, pd.DataFrame]:
+    """Read a data file; refuse it unless it has ``columns`` (``layout``: every column, in file order)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".parquet", ".pq", ".csv"):
@@ -451,7 +452,7 @@ def _load_table(
     except Exception as exc:  # parser errors from pandas/pyarrow
         msg = f"{path}: cannot read as {suffix.lstrip('.')}: {exc}"
         raise DataError(msg) from exc
-    require_columns(frame, columns, str(path), expected=[*columns, *optional])
+    require_columns(frame, columns, str(path), expected=layout or [*columns, *optional])
     return path, frame.reset_index(drop=True)
 
 
@@ -757,30 +758,34 @@ def _interval_frame(
 def read_incidents(
     path: str | Path, *, tz: str | None = None, catalog: Catalog | None = None
 ) -> pd.DataFrame:
-    """Read incident records from CSV or Parquet.
+    r"""Read incident records from CSV or Parquet.
 
     Parameters
     ----------
     path : str or Path
-        File with columns ``id, service, started_at, resolved_at`` and optionally ``slo, severity, cause,
-        detected_at, title``. An empty ``resolved_at`` marks an ongoing incident.
+        File with columns ``started_at, resolved_at`` and optionally ``id, service, slo, severity, cause,
+        detected_at, title``. An empty ``resolved_at`` marks an ongoing incident. Without ``id``, each
+        incident is named ``row-N`` after its data row (``N`` as in the messages: 1 is the first row after
+        the header, whatever blank lines the file holds). Without ``service``, the file is one service's
+        incidents (pass ``by=()`` to :func:`~slm_analytics.availability.availability_from_incidents`).
     tz : str, optional
         Time zone of naive timestamps.
     catalog : Catalog, optional
-        When given, services and SLOs must be defined in it.
+        When given, services and SLOs must be defined in it (so a ``service`` column is required).
 
     Returns
     -------
     DataFrame
         Sorted by ``started_at``; columns ``id, service, slo, severity, cause, started_at, detected_at,
         resolved_at, title`` (times ``datetime64[us, UTC]``, ``resolved_at``/``detected_at`` ``NaT`` when
-        unknown), plus ``ongoing`` (bool).
+        unknown), plus ``ongoing`` (bool). ``service`` is left out when the file has none: the records
+        are then of one service, unnamed, rather than of a made-up one.
 
     Raises
     ------
     DataError
         Missing column, unparsable timestamp, ``resolved_at`` or ``detected_at`` before ``started_at``,
-        severity other than P1-P4, unknown service or SLO.
+        severity other than P1-P4, an id given on two rows, unknown service or SLO.
 
     Examples
     --------
@@ -789,12 +794,27 @@ def read_incidents(
     ['id', 'service', 'slo', 'severity', 'cause', 'started_at']
     >>> bool((inc["resolved_at"] >= inc["started_at"]).all())
     True
+
+    One service's outages, without ids or a service:
+
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "outages.csv"
+    >>> _ = f.write_text("started_at,resolved_at\n"
+    ...                  "2026-01-05T10:00Z,2026-01-05T10:30Z\n"
+    ...                  "2026-01-02T08:00Z,2026-01-02T08:20Z\n")
+    >>> read_incidents(f)[["id", "started_at", "resolved_at"]]
+          id                started_at               resolved_at
+    0  row-2 2026-01-02 08:00:00+00:00 2026-01-02 08:20:00+00:00
+    1  row-1 2026-01-05 10:00:00+00:00 2026-01-05 10:30:00+00:00
     """
-    optional = ("slo", "severity", "cause", "detected_at", "title")
-    path, raw = _load_table(path, ["id", "service", "started_at", "resolved_at"], optional)
+    optional = ("id", "service", "slo", "severity", "cause", "detected_at", "title")
+    required = ["started_at", "resolved_at"] + (["service"] if catalog is not None else [])
+    layout = ["id", "service", "started_at", "resolved_at", *optional[2:]]
+    path, raw = _load_table(path, required, layout=layout)
+    has_service = "service" in raw.columns
     for c in optional:
         if c not in raw.columns:
-            raw[c] = pd.NA
+            raw[c] = pd.Series([f"row-{i + 1}" for i in range(len(raw))], dtype="str") if c == "id" else pd.NA
     started, resolved = _interval_frame(path, raw, start="started_at", end="resolved_at", tz=tz,
                                         allow_open_end=True)
     detected = _timestamps(raw["detected_at"], path=path, column="detected_at", tz=tz, allow_missing=True)
@@ -813,7 +833,7 @@ def read_incidents(
               "rows, or give each incident its own id)", raw["id"])
     out = pd.DataFrame({
         "id": ids,
-        "service": _names(raw["service"], path=path, column="service"),
+        "service": _names(raw["service"], path=path, column="service") if has_service else None,
         "slo": raw["slo"].astype("str"),
         "severity": raw["severity"].astype("str"),
         "cause": raw["cause"].astype("str"),
@@ -823,7 +843,10 @@ def read_incidents(
         "title": raw["title"].astype("str"),
         "ongoing": resolved.isna().to_numpy(),
     })
-    _check_known(out, path=path, catalog=catalog, slo_col="slo")
+    if has_service:
+        _check_known(out, path=path, catalog=catalog, slo_col="slo")
+    else:
+        out = out.drop(columns="service")
     return out.sort_values("started_at", kind="stable").reset_index(drop=True)
 
 
