@@ -301,13 +301,19 @@ def integer_counts(frame: pd.DataFrame, good: str, total: str, what: str) -> tup
     Raises
     ------
     DataError
-        A column that does not hold integers, or a row without ``0 <= good <= total``
+        A column that does not hold integers, an unsigned count beyond int64, or a row without
+        ``0 <= good <= total``
         (:func:`check_counts`).
     """
     g, t = frame[good].to_numpy(), frame[total].to_numpy()
     for name, arr in ((good, g), (total, t)):
         if not np.issubdtype(arr.dtype, np.integer):
             msg = f"{what}: column {name!r} must hold integer event counts, not {arr.dtype}"
+            raise DataError(msg)
+        if arr.dtype.kind == "u" and len(arr) and arr.max() > np.iinfo(np.int64).max:  # would wrap in sums
+            i = int(np.flatnonzero(arr > np.iinfo(np.int64).max)[0])
+            msg = (f"{what}: row {i + 1}: column {name!r} ({arr[i]}) exceeds the largest count supported, "
+                   f"{np.iinfo(np.int64).max}")
             raise DataError(msg)
     check_counts(g, t, what)
     return g, t
