@@ -478,8 +478,9 @@ def _timestamps(
             parsed = pd.to_datetime(text.where(~missing), format="ISO8601", utc=True, errors="coerce")
         except (ValueError, TypeError):
             parsed = pd.to_datetime(text.where(~missing), format="mixed", utc=True, errors="coerce")
+        empty_ok = " (or an empty cell while it is not known)" if allow_missing else ""
         _fail(path, parsed.isna().to_numpy() & ~missing, column,
-              "is not a timestamp; expected ISO 8601 such as '2026-03-01T14:05:00Z'", values)
+              f"is not a timestamp; expected ISO 8601 such as '2026-03-01T14:05:00Z'{empty_ok}", values)
         if has_tz.any() and not has_tz[~missing].all():
             _fail(path, ~has_tz & ~missing, column, "has no UTC offset while other rows have one; use one "
                   "convention for the whole column", values)
