@@ -449,8 +449,8 @@ def _load_table(
         frame = _read_csv(path, columns) if suffix == ".csv" else pd.read_parquet(path)
     except DataError:
         raise
-    except Exception as exc:  # parser errors from pandas/pyarrow
-        msg = f"{path}: cannot read as {suffix.lstrip('.')}: {exc}"
+    except Exception as exc:  # parser errors from pandas/pyarrow (which may repeat the path: said once)
+        msg = f"{path}: cannot read as {suffix.lstrip('.')}: {str(exc).replace(f' {str(path)!r}', '')}"
         raise DataError(msg) from exc
     require_columns(frame, columns, str(path), expected=layout or [*columns, *optional])
     return path, frame.reset_index(drop=True)
