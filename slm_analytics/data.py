@@ -3,7 +3,11 @@
 This is the only module that reads data files. Every reader validates what it reads and raises
 :class:`~slm_analytics.errors.DataError` naming the file, the row and the column and saying what was
 expected. Rows are numbered from 1, not counting a CSV header; for CSV files the message also gives the
-line in the file (row + 1).
+physical line of the file where the record starts (blank lines and line breaks inside quoted values
+counted, so not always row + 1). A CSV row with more or fewer fields than the header is refused.
+
+Counts are read exactly as int64: digits never go through float64, and counts beyond int64's largest
+value (9223372036854775807), or floats too large to hold a count exactly (2**53 and above), are refused.
 
 All timestamps come back timezone-aware in UTC with microsecond resolution (``datetime64[us, UTC]``).
 Naive timestamps are accepted only with an explicit ``tz=`` naming the zone they were recorded in.
@@ -651,9 +655,11 @@ def read_sli(path: str | Path, *, tz: str | None = None, catalog: Catalog | None
     ------
     DataError
         Missing column; unparsable, naive (without ``tz``), ambiguous or non-existent timestamp;
-        duplicated ``(service, slo, timestamp)``; missing, non-integer or negative count;
-        ``good > total``; a service or SLO unknown to ``catalog``; a CSV header naming a column twice.
-        The message names the file, row and column.
+        duplicated ``(service, slo, timestamp)``; missing, non-integer, non-finite or negative count, or
+        one beyond int64 (or, as a float, at or above 2**53); ``good > total``; a service or SLO unknown
+        to ``catalog``; a CSV header naming a column twice; a CSV row with more or fewer fields than the
+        header; an empty file; bytes that are not UTF-8. The message names the file, row (and for CSV
+        the physical line) and column.
     InsufficientDataError
         A file with no rows (a header only).
 
