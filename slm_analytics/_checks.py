@@ -26,6 +26,7 @@ __all__ = [
     "check_levels",
     "check_target",
     "check_tz",
+    "column_hint",
     "duration",
     "horizon_days",
     "infer_step",
@@ -182,7 +183,19 @@ def require_columns(frame: object, columns: Iterable[str], what: str, *,
                     expected: Sequence[str] | None = None) -> None:
     """Raise DataError unless ``frame`` is a DataFrame with every one of ``columns``; name what is missing.
 
-    ``expected`` (e.g. a file's whole layout, optional columns included) is listed in the message too.
+    ``expected`` (e.g. a file's whole layout, optional columns included) is listed in the message too. The
+    names found are quoted (``'total '`` shows its trailing space), and a found name that differs from a
+    missing one only by spaces, invisible characters (a byte order mark, a zero-width space), case or
+    ``_``/``-``/space is pointed out (:func:`column_hint`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> require_columns(pd.DataFrame(columns=["good", "total "]), ["good", "total"], "sli.csv")
+    Traceback (most recent call last):
+    ...
+    slm_analytics.errors.DataError: sli.csv: missing column(s) 'total'; found 'good', 'total '; column \
+'total ' has a trailing space: rename it 'total'
     """
     if not isinstance(frame, pd.DataFrame):
         msg = f"{what}: expected a DataFrame, got {type(frame).__name__}"
@@ -190,11 +203,58 @@ def require_columns(frame: object, columns: Iterable[str], what: str, *,
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         layout = "" if expected is None else f"expected columns {', '.join(expected)}, "
+        found = [c for c in frame.columns]
+        hints = [h for h in (column_hint(c, found) for c in missing) if h]
         msg = (
             f"{what}: missing column(s) {', '.join(map(repr, missing))}; {layout}"
-            f"found {', '.join(map(str, frame.columns)) or 'none'}"
+            f"found {', '.join(map(repr, found)) or 'none'}{''.join('; ' + h for h in hints)}"
         )
         raise DataError(msg)
+
+
+#: characters that do not show in a column name: byte order mark, zero-width space/joiners, word joiner
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))
+_SPACE_NAMES = {" ": "space", "\t": "tab", "\xa0": "no-break space"}
+
+
+def _column_key(name: object) -> str:
+    """Return a column name without invisible characters, surrounding space, case, or ``_``/``-``/space."""
+    text = str(name).translate(_INVISIBLE).strip().casefold()
+    return "".join("_" if ch in " -" else ch for ch in text)
+
+
+def column_hint(wanted: str, found: Sequence[object]) -> str:
+    r"""Say how a found column name differs from ``wanted`` when it differs only in ways hard to see.
+
+    Returns ``""`` when no found name is ``wanted`` up to invisible characters, surrounding whitespace,
+    case and ``_``/``-``/space.
+
+    Examples
+    --------
+    >>> column_hint("total", ["good", "total "])
+    "column 'total ' has a trailing space: rename it 'total'"
+    >>> column_hint("timestamp", ["\ufefftimestamp"])
+    "column '\\ufefftimestamp' has an invisible character (U+FEFF, a byte order mark): rename it 'timestamp'"
+    >>> column_hint("started_at", ["Started At"])
+    "did you mean 'started_at' for column 'Started At'?"
+    """
+    near = [f for f in found if _column_key(f) == _column_key(wanted)]
+    if not near:
+        return ""
+    name = str(near[0])
+    fix = f": rename it {wanted!r}"
+    hidden = [ch for ch in name if ord(ch) in _INVISIBLE]
+    if hidden and name.translate(_INVISIBLE) == wanted:
+        what = " (U+FEFF, a byte order mark)" if hidden[0] == "\ufeff" else f" (U+{ord(hidden[0]):04X})"
+        return f"column {name!r} has an invisible character{what}{fix}"
+    if name.strip() == wanted:
+        lead, trail = name[: len(name) - len(name.lstrip())], name[len(name.rstrip()):]
+        sides = [f"{side} {_SPACE_NAMES.get(ws[0], 'whitespace') if len(set(ws)) == 1 else 'whitespace'}"
+                 for side, ws in (("a leading", lead), ("a trailing", trail)) if ws]
+        return f"column {name!r} has {' and '.join(sides)}{fix}"
+    if name.casefold() == wanted.casefold():
+        return f"column {name!r} differs from {wanted!r} in upper/lower case{fix}"
+    return f"did you mean {wanted!r} for column {name!r}?"
 
 
 def all_blocks(holds: Callable[[int], bool], starts: range) -> bool:
@@ -241,13 +301,19 @@ def integer_counts(frame: pd.DataFrame, good: str, total: str, what: str) -> tup
     Raises
     ------
     DataError
-        A column that does not hold integers, or a row without ``0 <= good <= total``
+        A column that does not hold integers, an unsigned count beyond int64, or a row without
+        ``0 <= good <= total``
         (:func:`check_counts`).
     """
     g, t = frame[good].to_numpy(), frame[total].to_numpy()
     for name, arr in ((good, g), (total, t)):
         if not np.issubdtype(arr.dtype, np.integer):
             msg = f"{what}: column {name!r} must hold integer event counts, not {arr.dtype}"
+            raise DataError(msg)
+        if arr.dtype.kind == "u" and len(arr) and arr.max() > np.iinfo(np.int64).max:  # would wrap in sums
+            i = int(np.flatnonzero(arr > np.iinfo(np.int64).max)[0])
+            msg = (f"{what}: row {i + 1}: column {name!r} ({arr[i]}) exceeds the largest count supported, "
+                   f"{np.iinfo(np.int64).max}")
             raise DataError(msg)
     check_counts(g, t, what)
     return g, t

@@ -64,15 +64,18 @@ def _window(start: Any, end: Any) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 
 def _by(by: str | Iterable[str], frame: pd.DataFrame, what: str) -> tuple[str, ...]:
-    cols = (by,) if isinstance(by, str) else tuple(by)
-    if not cols or not all(isinstance(c, str) for c in cols):
-        msg = f"{what}: by={by!r} must be a column name or a sequence of column names, such as 'service'"
+    """Return the grouping columns; ``()`` (or any empty sequence) takes all incidents as one group."""
+    cols = (by,) if isinstance(by, str) else tuple(by) if isinstance(by, Iterable) else (by,)
+    if not all(isinstance(c, str) for c in cols):
+        msg = (f"{what}: by={by!r} must be a column name or a sequence of column names, such as 'service' "
+               "(or () for one group)")
         raise ParameterError(msg)
     unknown = [c for c in cols if c not in frame.columns]
     if unknown:
+        one = "; pass by=() to take the incidents as one service's" if cols == ("service",) else ""
         msg = (
             f"{what}: by column(s) {', '.join(map(repr, unknown))} not in incidents; "
-            f"its columns are {', '.join(map(str, frame.columns))}"
+            f"its columns are {', '.join(map(str, frame.columns))}{one}"
         )
         raise ParameterError(msg)
     return cols
@@ -101,11 +104,15 @@ class _Incidents:
 
     def __init__(self, incidents: pd.DataFrame, *, by: str | Iterable[str], services: Iterable[str] | None,
                  incident_id: str, started: str, resolved: str, detected: str | None, what: str) -> None:
-        need = [incident_id, started, resolved] + ([detected] if detected is not None else [])
+        need = [started, resolved] + ([detected] if detected is not None else [])
         require_columns(incidents, need, f"{what}: incidents")
         self.by = _by(by, incidents, what)
-        ids = incidents[incident_id]
-        repeated = ids.duplicated(keep="first").to_numpy()
+        if incident_id in incidents.columns:
+            ids = incidents[incident_id]
+            repeated = ids.duplicated(keep="first").to_numpy()
+        else:  # no ids: incidents are named by their row (1 = the first), as read_incidents names them
+            ids = pd.Series([f"row-{i + 1}" for i in range(len(incidents))], dtype="str")
+            repeated = np.zeros(len(incidents), dtype=bool)
         if repeated.any():  # a repeated record would count its downtime and its failure twice
             _, name, more = _first_bad(ids, repeated)
             msg = (f"{what}: incident {name} appears more than once{more}; each incident is one row (drop "
@@ -150,6 +157,11 @@ class _Incidents:
                 keys["service"] = keys["service"].astype(keys["service"].cat.categories.dtype)
             listed = pd.DataFrame({"service": pd.Series(names, dtype="str")})
             keys = pd.concat([keys, listed], ignore_index=True) if len(keys) else listed
+        if not self.by:  # one group, the whole list: one row out, even without incidents
+            self.codes = np.zeros(len(incidents), dtype=np.int64)
+            self.keys = pd.DataFrame(index=pd.RangeIndex(1))
+            self.n = 1
+            return
         combined = np.zeros(len(keys), dtype=np.int64)
         for c in self.by:  # mixed-radix code of the sorted per-column codes: sorts like the key tuples
             k, u = pd.factorize(keys[c], sort=True, use_na_sentinel=False)
@@ -259,8 +271,9 @@ def availability_from_incidents(
     Parameters
     ----------
     incidents : DataFrame
-        Incident records with columns ``id``, ``started_at``, ``resolved_at`` (timezone-aware; ``NaT`` while
-        ongoing) and the ``by`` columns, e.g. ``read_dataset("incidents")``.
+        Incident records with columns ``started_at``, ``resolved_at`` (timezone-aware; ``NaT`` while
+        ongoing), the ``by`` columns and, optionally, ``id`` (without it, messages name an incident
+        ``row-N``, its 1-based row in the frame), e.g. ``read_dataset("incidents")``.
     start, end : str, Timestamp or datetime
         The window ``[start, end)``; timezone-aware (ISO 8601 strings need an offset, such as
         ``"2026-02-01T00:00Z"``), ``start < end``.
@@ -268,17 +281,18 @@ def availability_from_incidents(
         Windows removed from measurement, with columns ``start``, ``end`` and any of the ``by`` columns,
         e.g. ``read_dataset("maintenance")``. A window applies to the groups that share its ``by`` values
         (a window with a ``service`` applies to that service); a frame without any ``by`` column applies
-        to every group.
+        to every group (with ``by=()``, every window applies).
     schedule : Schedule or mapping, optional
         Business-hours schedule (``catalog.schedule("uk-business-hours")``): only its hours, holidays
         excluded, are eligible.
     by : str or sequence of str
-        Grouping column(s) of ``incidents``.
+        Grouping column(s) of ``incidents``; ``()`` takes all the incidents as one group (one service's
+        list of outages, needing no ``service`` column) and returns one row.
     services : iterable of str, optional
         Services to report even when they have no incident in the frame (they get availability 1, or
         ``NaN`` when they have no eligible time). Needs ``by="service"``.
     incident_id, started, resolved : str
-        Column names of the incident identifier, impact start and impact end.
+        Column names of the incident identifier (optional column), impact start and impact end.
 
     Returns
     -------
@@ -402,17 +416,17 @@ def incident_metrics(
     Parameters
     ----------
     incidents : DataFrame
-        Incident records with columns ``id``, ``started_at``, ``detected_at``, ``resolved_at``
-        (timezone-aware; ``detected_at``/``resolved_at`` may be ``NaT``) and the ``by`` columns, e.g.
-        ``read_dataset("incidents")``.
+        Incident records with columns ``started_at``, ``detected_at``, ``resolved_at`` (timezone-aware;
+        ``detected_at``/``resolved_at`` may be ``NaT``), the ``by`` columns and, optionally, ``id``
+        (without it, messages name an incident ``row-N``), e.g. ``read_dataset("incidents")``.
     start, end : str, Timestamp or datetime
         The window ``[start, end)``; timezone-aware, ``start < end``.
     by : str or sequence of str
-        Grouping column(s) of ``incidents``.
+        Grouping column(s) of ``incidents``; ``()`` takes all the incidents as one group (one row).
     services : iterable of str, optional
         Services to report even without incidents in the frame. Needs ``by="service"``.
     incident_id, started, resolved : str
-        Column names of the incident identifier, impact start and impact end.
+        Column names of the incident identifier (optional column), impact start and impact end.
     detected : str or None
         Column of the detection time; ``None`` for records without one (``mttd`` is then ``NaT``).
 

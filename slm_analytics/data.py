@@ -3,7 +3,11 @@
 This is the only module that reads data files. Every reader validates what it reads and raises
 :class:`~slm_analytics.errors.DataError` naming the file, the row and the column and saying what was
 expected. Rows are numbered from 1, not counting a CSV header; for CSV files the message also gives the
-line in the file (row + 1).
+physical line of the file where the record starts (blank lines and line breaks inside quoted values
+counted, so not always row + 1). A CSV row with more or fewer fields than the header is refused.
+
+Counts are read exactly as int64: digits never go through float64, and counts beyond int64's largest
+value (9223372036854775807), or floats too large to hold a count exactly (2**53 and above), are refused.
 
 All timestamps come back timezone-aware in UTC with microsecond resolution (``datetime64[us, UTC]``).
 Naive timestamps are accepted only with an explicit ``tz=`` naming the zone they were recorded in.
@@ -13,10 +17,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import decimal
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -265,21 +271,80 @@ def read_dataset(name: str, *, data_dir: str | Path | None = None) -> Any:
 # ------------------------------------------------------------------------------------------- helpers
 
 
+class _CsvLayout(NamedTuple):
+    """Where each record of a CSV file starts, as pandas numbers its rows (blank lines skipped)."""
+
+    header: list[str]
+    header_line: int  # physical line of the header (1 unless blank lines come first)
+    lines: np.ndarray  # physical line where data row i (0-based) starts
+    widths: np.ndarray  # number of fields of data row i
+
+
+def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(line, fields)`` for each non-blank record: the physical line where the record starts.
+
+    The file is decoded as UTF-8 (a leading byte order mark dropped); undecodable bytes are kept as
+    surrogates (found by :func:`_check_encoding`). Lines holding only whitespace are blank, as for pandas.
+    """
+    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
+        reader = csv.reader(fh)
+        start = 1
+        for fields in reader:
+            if fields and (len(fields) > 1 or fields[0].strip()):
+                yield start, fields
+            start = reader.line_num + 1
+
+
+def _csv_layout(path: Path) -> _CsvLayout:
+    """Read where each record of a CSV file starts and how many fields it has.
+
+    A pass over the whole file in Python: only done for a message or when pandas' result shows that
+    some rows may be shorter or longer than the header.
+    """
+    records = _records(path)
+    header_line, header = next(records, (1, []))
+    lines, widths = [], []
+    for line, fields in records:
+        lines.append(line)
+        widths.append(len(fields))
+    return _CsvLayout(header, header_line, np.array(lines, dtype=np.int64), np.array(widths, dtype=np.int64))
+
+
+def _is_csv(path: Path | str) -> bool:
+    return Path(path).suffix.lower() == ".csv"
+
+
 def _where(path: Path | str, pos: int) -> str:
-    """Location of the row at 0-based position ``pos``: ``file: row N (line N+1)``."""
+    """Location of the row at 0-based position ``pos``: ``file: row N``, for CSV ``file: row N (line L)``.
+
+    ``L`` is the physical line of the file where the record starts: blank lines and line breaks inside
+    quoted values are counted (pandas skips the former), so ``L`` is not always ``N + 1``.
+    """
     row = f"row {pos + 1}"
-    if str(path).endswith(".csv"):
-        row += f" (line {pos + 2})"
+    if _is_csv(path):
+        try:
+            lines = _csv_layout(Path(path)).lines
+            row += f" (line {int(lines[pos])})" if pos < len(lines) else ""
+        except (OSError, csv.Error):  # the file went away, or a value beyond csv's field limit
+            pass
     return f"{path}: {row}"
 
 
+#: longest quoted bad value in a message (a whole paragraph or a binary blob is cut)
+_SHOW_MAX = 80
+
+
 def _show(value: Any) -> str:
-    """Quote a bad value for a message: ``'abc'``, ``3.5``, ``'2026-10-25 01:30:00'`` (no numpy reprs)."""
+    """Quote a bad value for a message: ``'abc'``, ``3.5``, ``'2026-10-25 01:30:00'`` (no numpy reprs).
+
+    Values whose quote is longer than 80 characters are cut, ending in ``...``.
+    """
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, (pd.Timestamp, np.datetime64, dt.datetime)):
         value = str(value)
-    return repr(value)
+    shown = repr(value)
+    return shown if len(shown) <= _SHOW_MAX else shown[: _SHOW_MAX - 3] + "..."
 
 
 def _fail(
@@ -298,40 +363,100 @@ def _fail(
 
 def _check_header(path: Path) -> None:
     """Refuse a CSV header that names a column twice (pandas would silently read the first)."""
-    with path.open(newline="", encoding="utf-8", errors="replace") as fh:
-        header = next(csv.reader(fh), [])
+    line, header = next(_records(path), (1, []))
     seen: dict[str, int] = {}
     for i, name in enumerate(header):
         if name in seen:
-            msg = (f"{path}: line 1: column {name!r} appears twice (columns {seen[name] + 1} and {i + 1}); "
-                   "name each column once, or one of them would be ignored")
+            msg = (f"{path}: line {line}: column {name!r} appears twice (columns {seen[name] + 1} and "
+                   f"{i + 1}); name each column once, or one of them would be ignored")
             raise DataError(msg)
         seen[name] = i
 
 
-def _load_table(
-    path: str | Path, columns: list[str], optional: tuple[str, ...] = ()
-) -> tuple[Path, pd.DataFrame]:
-    path = Path(path)
+def _check_widths(path: Path) -> None:
+    """Refuse CSV rows with more or fewer fields than the header (pandas shifts or pads them silently).
+
+    Every row one field longer than the header makes pandas take the first column for the index, so the
+    columns shift; a shorter row is padded with empty values.
+    """
+    layout = _csv_layout(path)
+    bad = np.flatnonzero(layout.widths != len(layout.header))
+    if bad.size == 0:
+        return
+    i = int(bad[0])
+    width, expected = int(layout.widths[i]), len(layout.header)
+    why = ("a trailing comma, or an unquoted comma in a value?" if width > expected else
+           "a missing value, or a line break in an unquoted value?")
+    more = f" (and {bad.size - 1} more rows)" if bad.size > 1 else ""
+    msg = (f"{path}: row {i + 1} (line {int(layout.lines[i])}) has {width} fields but the header (line "
+           f"{layout.header_line}) has {expected} ({why}){more}; every row needs one value per column")
+    raise DataError(msg)
+
+
+def _check_encoding(path: Path) -> None:
+    """Name the first value holding bytes that are not UTF-8 (pandas only says at which byte of a chunk)."""
+    header: list[str] = []
+    for row, (line, fields) in enumerate(_records(path)):
+        for k, field in enumerate(fields):
+            if any("\udc80" <= ch <= "\udcff" for ch in field):
+                shown = _show(field.encode("utf-8", "surrogateescape"))  # the bytes as they are
+                if row == 0:
+                    where = f"line {line} (the header), column {k + 1}"
+                else:
+                    name = header[k] if k < len(header) else f"{k + 1}"
+                    where = f"row {row} (line {line}), column {name!r}"
+                msg = (f"{path}: {where}: {shown} is not UTF-8 text; save the file as UTF-8 (it may be "
+                       "Latin-1 or Windows-1252)")
+                raise DataError(msg)
+        if row == 0:
+            header = fields
+
+
+def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
+    """Read a CSV file as text columns, checking its header and that every row has one field per column."""
     try:
-        if path.suffix.lower() in (".parquet", ".pq"):
-            frame = pd.read_parquet(path)
-        elif path.suffix.lower() == ".csv":
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-        else:
-            msg = f"{path}: unsupported file type {path.suffix!r}; expected .csv or .parquet"
-            raise DataError(msg)
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    except pd.errors.EmptyDataError as exc:
+        msg = f"{path}: the file is empty; expected a header line naming the columns {', '.join(columns)}"
+        raise DataError(msg) from exc
+    except pd.errors.ParserError as exc:  # a row longer than the header (pandas names a chunk's line)
+        _check_widths(path)
+        msg = f"{path}: cannot read as csv: {exc}"
+        raise DataError(msg) from exc
+    except UnicodeDecodeError as exc:
+        _check_encoding(path)
+        msg = f"{path}: is not UTF-8 text: {exc}; save the file as UTF-8"
+        raise DataError(msg) from exc
+    _check_header(path)
+    inferred_index = not isinstance(frame.index, pd.RangeIndex)  # every row had a field more than the header
+    if inferred_index or (frame.shape[1] and frame.iloc[:, -1].isna().any()):  # maybe short rows
+        _check_widths(path)
+    return frame
+
+
+def _load_table(
+    path: str | Path, columns: list[str], optional: tuple[str, ...] = (), *, layout: list[str] | None = None
+) -> tuple[Path, pd.DataFrame]:
+    """Read a data file; refuse it unless it has ``columns`` (``layout``: every column, in file order)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".parquet", ".pq", ".csv"):
+        msg = f"{path}: unsupported file type {path.suffix!r}; expected .csv or .parquet"
+        raise DataError(msg)
+    if not path.exists():
+        msg = f"{path}: file not found"
+        raise DataError(msg)
+    if suffix == ".csv" and path.is_dir():  # a Parquet "file" may be a folder of parts (a dataset)
+        msg = f"{path}: is a folder, not a CSV file"
+        raise DataError(msg)
+    try:
+        frame = _read_csv(path, columns) if suffix == ".csv" else pd.read_parquet(path)
     except DataError:
         raise
-    except FileNotFoundError as exc:
-        msg = f"{path}: file not found"
+    except Exception as exc:  # parser errors from pandas/pyarrow (which may repeat the path: said once)
+        msg = f"{path}: cannot read as {suffix.lstrip('.')}: {str(exc).replace(f' {str(path)!r}', '')}"
         raise DataError(msg) from exc
-    except Exception as exc:  # parser errors from pandas/pyarrow
-        msg = f"{path}: cannot read as {path.suffix.lstrip('.')}: {exc}"
-        raise DataError(msg) from exc
-    if path.suffix.lower() == ".csv":
-        _check_header(path)
-    require_columns(frame, columns, str(path), expected=[*columns, *optional])
+    require_columns(frame, columns, str(path), expected=layout or [*columns, *optional])
     return path, frame.reset_index(drop=True)
 
 
@@ -357,8 +482,9 @@ def _timestamps(
             parsed = pd.to_datetime(text.where(~missing), format="ISO8601", utc=True, errors="coerce")
         except (ValueError, TypeError):
             parsed = pd.to_datetime(text.where(~missing), format="mixed", utc=True, errors="coerce")
+        empty_ok = " (or an empty cell while it is not known)" if allow_missing else ""
         _fail(path, parsed.isna().to_numpy() & ~missing, column,
-              "is not a timestamp; expected ISO 8601 such as '2026-03-01T14:05:00Z'", values)
+              f"is not a timestamp; expected ISO 8601 such as '2026-03-01T14:05:00Z'{empty_ok}", values)
         if has_tz.any() and not has_tz[~missing].all():
             _fail(path, ~has_tz & ~missing, column, "has no UTC offset while other rows have one; use one "
                   "convention for the whole column", values)
@@ -391,23 +517,86 @@ def _localize(
     return local
 
 
+#: the largest count read exactly (int64), and the largest integer below which every float64 is exact
+_COUNT_MAX = int(np.iinfo(np.int64).max)
+_FLOAT_EXACT = 2**53
+_COUNTS = "counts are non-negative integers"
+_TOO_BIG = f"exceeds the largest count supported, {_COUNT_MAX}"
+
+
 def _counts(values: pd.Series, *, path: Path, column: str) -> np.ndarray:
-    """Validate an event-count column: present, integral, non-negative; return int64."""
-    if pd.api.types.is_integer_dtype(values.dtype) and not values.hasnans:
+    """Validate an event-count column: present, integral, non-negative; return it as exact int64.
+
+    Integers (stored, or written as digits in a CSV) are read exactly up to int64's largest value,
+    never through float64; larger ones are refused. Decimals (``100.0``, ``1e3``) are counts when they
+    are whole numbers that a float64 holds exactly (at most 2**53), else refused, never rounded.
+    """
+    dtype = values.dtype
+    if pd.api.types.is_integer_dtype(dtype):
+        _fail(path, values.isna().to_numpy(), column, f"is missing (NaN); {_COUNTS}")
+        if pd.api.types.is_unsigned_integer_dtype(dtype):
+            _fail(path, values.to_numpy(dtype=np.uint64) > _COUNT_MAX, column, _TOO_BIG, values)
         arr = values.to_numpy(dtype=np.int64)
+    elif pd.api.types.is_numeric_dtype(dtype):
+        f = values.to_numpy(dtype=np.float64, na_value=np.nan)
+        _fail(path, np.isnan(f), column, f"is missing (NaN); {_COUNTS}")
+        arr = _float_counts(f, values, path=path, column=column)
     else:
-        if pd.api.types.is_numeric_dtype(values.dtype):
-            num = values.astype("float64")
-        else:
-            num = pd.to_numeric(values, errors="coerce").astype("float64")
-            _fail(path, (num.isna() & values.notna()).to_numpy(), column,
-                  "is not a number; counts are non-negative integers", values)
-        _fail(path, num.isna().to_numpy(), column, "is missing (NaN); counts are non-negative integers")
-        f = num.to_numpy()
-        _fail(path, f != np.round(f), column, "is not an integer; counts are non-negative integers", values)
-        arr = f.astype(np.int64)
-    _fail(path, arr < 0, column, "is negative; counts are non-negative integers", values)
+        arr = _text_counts(values, path=path, column=column)
+    _fail(path, arr < 0, column, f"is negative; {_COUNTS}", values)
     return arr
+
+
+def _float_counts(f: np.ndarray, shown: pd.Series, *, path: Path, column: str) -> np.ndarray:
+    """Whole, finite float64 counts as int64; a float64 at or above 2**53 may be a rounded count."""
+    _fail(path, np.isinf(f), column, f"is not a finite number; {_COUNTS}", shown)
+    _fail(path, f != np.round(f), column, f"is not an integer; {_COUNTS}", shown)
+    _fail(path, f < 0, column, f"is negative; {_COUNTS}", shown)
+    _fail(path, f > _COUNT_MAX, column, _TOO_BIG, shown)
+    _fail(path, f >= _FLOAT_EXACT, column, "is beyond 2**53: float64 cannot hold this count exactly; store "
+          "counts as integers", shown)
+    return f.astype(np.int64)
+
+
+def _text_counts(values: pd.Series, *, path: Path, column: str) -> np.ndarray:
+    """Read counts written as text (CSV cells): digits exactly; decimals only when whole numbers."""
+    present = values.notna().to_numpy()
+    num = pd.to_numeric(values, errors="coerce")
+    if num.dtype == np.int64 and present.all():  # all digits, within int64: exact
+        return num.to_numpy()
+    text = values.astype("str").str.strip()
+    _fail(path, num.isna().to_numpy() & present, column, f"is not a number; {_COUNTS}", values)
+    _fail(path, ~present, column, f"is missing (NaN); {_COUNTS}")
+    digits = text.str.fullmatch(r"[+-]?\d+").to_numpy(dtype=bool)
+    out = np.zeros(len(values), dtype=np.int64)
+    if digits.any():
+        ints = [int(t) for t in text[digits]] if (text[digits].str.len() > 18).any() else None
+        if ints is not None:  # beyond 18 digits: compare as Python ints, never as floats
+            big = np.zeros(len(values), dtype=bool)
+            big[np.flatnonzero(digits)] = [i > _COUNT_MAX for i in ints]
+            _fail(path, big, column, _TOO_BIG, values)
+            low = np.zeros(len(values), dtype=bool)
+            low[np.flatnonzero(digits)] = [i < 0 for i in ints]
+            _fail(path, low, column, f"is negative; {_COUNTS}", values)
+        out[digits] = pd.to_numeric(text[digits]).to_numpy(dtype=np.int64)
+    if not digits.all():  # decimals and exponents: whole numbers only, exact below 2**53, else by Decimal
+        rest = ~digits
+        f = num.to_numpy(dtype=np.float64, na_value=np.nan)
+        _fail(path, np.isinf(f) & rest, column, f"is not a finite number; {_COUNTS}", values)
+        _fail(path, (f != np.round(f)) & rest, column, f"is not an integer; {_COUNTS}", values)
+        _fail(path, (f < 0) & rest, column, f"is negative; {_COUNTS}", values)
+        large = rest & (f >= _FLOAT_EXACT)
+        for i in np.flatnonzero(large):  # rare: the decimal text, exactly
+            exact = decimal.Decimal(text.iloc[i])
+            one = np.zeros(len(values), dtype=bool)
+            one[i] = True
+            _fail(path, one & (exact != exact.to_integral_value()), column, f"is not an integer; {_COUNTS}",
+                  values)
+            _fail(path, one & (exact > _COUNT_MAX), column, _TOO_BIG, values)
+            out[i] = int(exact)
+        small = rest & ~large
+        out[small] = f[small].astype(np.int64)
+    return out
 
 
 def _names(values: pd.Series, *, path: Path, column: str) -> pd.Series:
@@ -466,9 +655,11 @@ def read_sli(path: str | Path, *, tz: str | None = None, catalog: Catalog | None
     ------
     DataError
         Missing column; unparsable, naive (without ``tz``), ambiguous or non-existent timestamp;
-        duplicated ``(service, slo, timestamp)``; missing, non-integer or negative count;
-        ``good > total``; a service or SLO unknown to ``catalog``; a CSV header naming a column twice.
-        The message names the file, row and column.
+        duplicated ``(service, slo, timestamp)``; missing, non-integer, non-finite or negative count, or
+        one beyond int64 (or, as a float, at or above 2**53); ``good > total``; a service or SLO unknown
+        to ``catalog``; a CSV header naming a column twice; a CSV row with more or fewer fields than the
+        header; an empty file; bytes that are not UTF-8. The message names the file, row (and for CSV
+        the physical line) and column.
     InsufficientDataError
         A file with no rows (a header only).
 
@@ -574,30 +765,34 @@ def _interval_frame(
 def read_incidents(
     path: str | Path, *, tz: str | None = None, catalog: Catalog | None = None
 ) -> pd.DataFrame:
-    """Read incident records from CSV or Parquet.
+    r"""Read incident records from CSV or Parquet.
 
     Parameters
     ----------
     path : str or Path
-        File with columns ``id, service, started_at, resolved_at`` and optionally ``slo, severity, cause,
-        detected_at, title``. An empty ``resolved_at`` marks an ongoing incident.
+        File with columns ``started_at, resolved_at`` and optionally ``id, service, slo, severity, cause,
+        detected_at, title``. An empty ``resolved_at`` marks an ongoing incident. Without ``id``, each
+        incident is named ``row-N`` after its data row (``N`` as in the messages: 1 is the first row after
+        the header, whatever blank lines the file holds). Without ``service``, the file is one service's
+        incidents (pass ``by=()`` to :func:`~slm_analytics.availability.availability_from_incidents`).
     tz : str, optional
         Time zone of naive timestamps.
     catalog : Catalog, optional
-        When given, services and SLOs must be defined in it.
+        When given, services and SLOs must be defined in it (so a ``service`` column is required).
 
     Returns
     -------
     DataFrame
         Sorted by ``started_at``; columns ``id, service, slo, severity, cause, started_at, detected_at,
         resolved_at, title`` (times ``datetime64[us, UTC]``, ``resolved_at``/``detected_at`` ``NaT`` when
-        unknown), plus ``ongoing`` (bool).
+        unknown), plus ``ongoing`` (bool). ``service`` is left out when the file has none: the records
+        are then of one service, unnamed, rather than of a made-up one.
 
     Raises
     ------
     DataError
         Missing column, unparsable timestamp, ``resolved_at`` or ``detected_at`` before ``started_at``,
-        severity other than P1-P4, unknown service or SLO.
+        severity other than P1-P4, an id given on two rows, unknown service or SLO.
 
     Examples
     --------
@@ -606,12 +801,27 @@ def read_incidents(
     ['id', 'service', 'slo', 'severity', 'cause', 'started_at']
     >>> bool((inc["resolved_at"] >= inc["started_at"]).all())
     True
+
+    One service's outages, without ids or a service:
+
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "outages.csv"
+    >>> _ = f.write_text("started_at,resolved_at\n"
+    ...                  "2026-01-05T10:00Z,2026-01-05T10:30Z\n"
+    ...                  "2026-01-02T08:00Z,2026-01-02T08:20Z\n")
+    >>> read_incidents(f)[["id", "started_at", "resolved_at"]]
+          id                started_at               resolved_at
+    0  row-2 2026-01-02 08:00:00+00:00 2026-01-02 08:20:00+00:00
+    1  row-1 2026-01-05 10:00:00+00:00 2026-01-05 10:30:00+00:00
     """
-    optional = ("slo", "severity", "cause", "detected_at", "title")
-    path, raw = _load_table(path, ["id", "service", "started_at", "resolved_at"], optional)
+    optional = ("id", "service", "slo", "severity", "cause", "detected_at", "title")
+    required = ["started_at", "resolved_at"] + (["service"] if catalog is not None else [])
+    layout = ["id", "service", "started_at", "resolved_at", *optional[2:]]
+    path, raw = _load_table(path, required, layout=layout)
+    has_service = "service" in raw.columns
     for c in optional:
         if c not in raw.columns:
-            raw[c] = pd.NA
+            raw[c] = pd.Series([f"row-{i + 1}" for i in range(len(raw))], dtype="str") if c == "id" else pd.NA
     started, resolved = _interval_frame(path, raw, start="started_at", end="resolved_at", tz=tz,
                                         allow_open_end=True)
     detected = _timestamps(raw["detected_at"], path=path, column="detected_at", tz=tz, allow_missing=True)
@@ -630,7 +840,7 @@ def read_incidents(
               "rows, or give each incident its own id)", raw["id"])
     out = pd.DataFrame({
         "id": ids,
-        "service": _names(raw["service"], path=path, column="service"),
+        "service": _names(raw["service"], path=path, column="service") if has_service else None,
         "slo": raw["slo"].astype("str"),
         "severity": raw["severity"].astype("str"),
         "cause": raw["cause"].astype("str"),
@@ -640,7 +850,10 @@ def read_incidents(
         "title": raw["title"].astype("str"),
         "ongoing": resolved.isna().to_numpy(),
     })
-    _check_known(out, path=path, catalog=catalog, slo_col="slo")
+    if has_service:
+        _check_known(out, path=path, catalog=catalog, slo_col="slo")
+    else:
+        out = out.drop(columns="service")
     return out.sort_values("started_at", kind="stable").reset_index(drop=True)
 
 

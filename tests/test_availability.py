@@ -399,7 +399,7 @@ def test_missing_start_names_the_incident():
 
 def test_missing_columns_raise():
     with pytest.raises(DataError, match=r"availability_from_incidents: incidents: missing column\(s\) "
-                       r"'resolved_at'; found id, service, started_at, detected_at"):
+                       r"'resolved_at'; found 'id', 'service', 'started_at', 'detected_at'"):
         availability_from_incidents(GOOD.drop(columns="resolved_at"), start=DAY_START, end=DAY_END)
     with pytest.raises(DataError, match=r"incident_metrics: incidents: missing column\(s\) 'detected_at'"):
         incident_metrics(GOOD.drop(columns="detected_at"), start=DAY_START, end=DAY_END)
@@ -426,8 +426,11 @@ def test_unknown_by_column_raises():
 
 
 def test_by_of_wrong_type_raises():
-    with pytest.raises(ParameterError, match=r"by=\[\] must be a column name or a sequence of column names"):
-        availability_from_incidents(GOOD, start=DAY_START, end=DAY_END, by=[])
+    # by=[] was refused here before issue 9; an empty sequence now means one group (see the by=() tests)
+    with pytest.raises(ParameterError, match=r"by=\[3\] must be a column name or a sequence of column names"):
+        availability_from_incidents(GOOD, start=DAY_START, end=DAY_END, by=[3])
+    with pytest.raises(ParameterError, match=r"by=None must be a column name or a sequence of column names"):
+        incident_metrics(GOOD, start=DAY_START, end=DAY_END, by=None)
 
 
 def test_services_need_by_service():
@@ -443,7 +446,7 @@ def test_bad_exclusions_raise():
     with pytest.raises(DataError, match=r"exclusions: row 1: window \[2026-01-01 05:00:00\+00:00, "
                        r"2026-01-01 03:00:00\+00:00\) is missing a bound or ends before it starts"):
         availability_from_incidents(GOOD, start=DAY_START, end=DAY_END, exclusions=backwards)
-    with pytest.raises(DataError, match=r"exclusions: missing column\(s\) 'end'; found service, start"):
+    with pytest.raises(DataError, match=r"exclusions: missing column\(s\) 'end'; found 'service', 'start'$"):
         availability_from_incidents(GOOD, start=DAY_START, end=DAY_END,
                                     exclusions=backwards.drop(columns="end"))
 
@@ -541,3 +544,67 @@ def test_incident_metrics_ignore_row_order(rows, rnd):
     base = incident_metrics(inc, **kw)
     shuffled = incident_metrics(inc.iloc[rnd.sample(range(len(inc)), len(inc))], **kw)
     pd.testing.assert_frame_equal(shuffled, base)
+
+
+# ------------------------------------------------------------------------------ one list of outages
+
+
+def outages(*rows) -> pd.DataFrame:
+    """One service's outages as users keep them: ``(started_at, resolved_at)`` only, no id, no service."""
+    return pd.DataFrame({"started_at": utc(r[0] for r in rows), "resolved_at": utc(r[1] for r in rows)})
+
+
+def test_one_list_of_outages_without_id_or_service():
+    # 02:00-04:00 and 03:00-03:30 overlap: 120 minutes down of 1440 -> 1 - 120/1440 = 0.916667
+    frame = outages(("2026-01-01T02:00Z", "2026-01-01T04:00Z"), ("2026-01-01T03:00Z", "2026-01-01T03:30Z"))
+    out = availability_from_incidents(frame, start=DAY_START, end=DAY_END, by=())
+    assert out.columns.tolist() == ["window_start", "window_end", "eligible", "downtime", "availability",
+                                    "incidents", "ongoing", "no_eligible_time"]
+    assert len(out) == 1
+    assert out["downtime"].iloc[0] == 120 * MIN
+    assert out["availability"].iloc[0] == pytest.approx(1 - 120 / 1440, rel=1e-12)
+    assert out["incidents"].iloc[0] == 2
+    metrics = incident_metrics(frame, start=DAY_START, end=DAY_END, by=(), detected=None)
+    # MTTR = (120 + 30) / 2 = 75 min; MTBF = (1440 - 120) / 2 = 660 min
+    assert metrics[["incidents", "mttr", "mtbf"]].iloc[0].tolist() == [2, 75 * MIN, 660 * MIN]
+
+
+def test_by_empty_gives_one_row_even_without_incidents():
+    # the whole list is one group: one row, availability 1 over the whole window
+    out = availability_from_incidents(outages(), start=DAY_START, end=DAY_END, by=[])
+    assert len(out) == 1 and out["availability"].iloc[0] == 1.0 and out["eligible"].iloc[0] == 1440 * MIN
+
+
+def test_by_empty_pools_every_service_and_applies_every_exclusion():
+    # svc 02:00-04:00 and other 03:00-05:00 pooled: down 02:00-05:00 = 180 min; the 04:30-05:30 window (of
+    # either service) is removed: eligible 1440 - 60 = 1380, down 180 - 30 = 150
+    frame = incidents(("INC-1", "svc", "2026-01-01T02:00Z", "2026-01-01T04:00Z"),
+                      ("INC-2", "other", "2026-01-01T03:00Z", "2026-01-01T05:00Z"))
+    out = availability_from_incidents(frame, start=DAY_START, end=DAY_END, by=(),
+                                      exclusions=windows(("2026-01-01T04:30Z", "2026-01-01T05:30Z")))
+    assert out[["eligible", "downtime"]].iloc[0].tolist() == [1380 * MIN, 150 * MIN]
+
+
+def test_without_ids_incidents_are_named_by_row():
+    frame = outages(("2026-01-01T02:00Z", "2026-01-01T04:00Z"), ("2026-01-01T05:00Z", "2026-01-01T04:00Z"))
+    with pytest.raises(DataError, match=r"^availability_from_incidents: incident 'row-2': 'resolved_at' "
+                       r"\(2026-01-01 04:00:00\+00:00\) is before 'started_at'"):
+        availability_from_incidents(frame, start=DAY_START, end=DAY_END, by=())
+
+
+def test_without_service_column_the_default_by_says_to_pass_by_empty():
+    with pytest.raises(ParameterError, match=r"by column\(s\) 'service' not in incidents; its columns are "
+                       r"started_at, resolved_at; pass by=\(\) to take the incidents as one service's$"):
+        availability_from_incidents(outages(), start=DAY_START, end=DAY_END)
+
+
+def test_by_empty_with_services_is_refused():
+    with pytest.raises(ParameterError, match=r"services= lists services to report and needs by='service', "
+                       r"not by=\(\)"):
+        incident_metrics(GOOD, start=DAY_START, end=DAY_END, by=(), services=["svc"])
+
+
+def test_repeated_ids_are_still_refused_when_given():
+    frame = pd.concat([GOOD, GOOD], ignore_index=True)
+    with pytest.raises(DataError, match=r"incident 'INC-1' appears more than once"):
+        availability_from_incidents(frame, start=DAY_START, end=DAY_END, by=())

@@ -25,8 +25,8 @@ def test_require_columns():
     frame = pd.DataFrame({"timestamp": [], "good": [], "total": []})
     require_columns(frame, ["good", "total"], "x")  # all present: silent
     require_columns(frame, (c for c in ("timestamp",)), "x")  # any iterable of names
-    with pytest.raises(DataError, match=r"^ratio_sli: missing column\(s\) 'service', 'slo'; found timestamp, "
-                                        r"good, total$"):
+    with pytest.raises(DataError, match=r"^ratio_sli: missing column\(s\) 'service', 'slo'; found "
+                                        r"'timestamp', 'good', 'total'$"):
         require_columns(frame, ["service", "slo", "good"], "ratio_sli")
     with pytest.raises(DataError, match=r"^x: missing column\(s\) 'good'; found none$"):
         require_columns(pd.DataFrame(), ["good"], "x")
@@ -88,3 +88,30 @@ def test_infer_step():
     assert infer_step(times) == five  # gaps 5 and 15 minutes (a missing bucket): their divisor
     assert infer_step(times.dt.as_unit("us").array.asi8) == five  # int64 microseconds
     assert infer_step(times.iloc[:1]) is None  # one time: unknown
+
+
+@pytest.mark.parametrize(("found", "hint"), [
+    ("total ", "column 'total ' has a trailing space: rename it 'total'"),
+    ("\ttotal", "column '\\ttotal' has a leading tab: rename it 'total'"),
+    ("\ufefftotal", "column '\\ufefftotal' has an invisible character (U+FEFF, a byte order mark): rename it "
+                   "'total'"),
+    ("Total", "column 'Total' differs from 'total' in upper/lower case: rename it 'total'"),
+])
+def test_require_columns_points_out_a_near_miss(found, hint):
+    # issue 9: 'total ' was invisible in the message; the names found are quoted and the near miss named
+    frame = pd.DataFrame(columns=["good", found])
+    expected = f"x: missing column(s) 'total'; found 'good', {found!r}; {hint}"
+    with pytest.raises(DataError) as info:
+        require_columns(frame, ["good", "total"], "x")
+    assert str(info.value) == expected
+
+
+def test_integer_counts_refuses_unsigned_counts_beyond_int64():
+    # 2**63 in a uint64 column would wrap to a negative count in int64 sums
+    from slm_analytics._checks import integer_counts
+
+    frame = pd.DataFrame({"good": np.array([1, 2**63], dtype=np.uint64),
+                          "total": np.array([2, 2**63], dtype=np.uint64)})
+    with pytest.raises(DataError, match=r"^x: row 2: column 'good' \(9223372036854775808\) exceeds the "
+                       r"largest count supported, 9223372036854775807$"):
+        integer_counts(frame, "good", "total", "x")

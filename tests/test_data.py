@@ -983,3 +983,91 @@ def test_read_sli_header_only_is_no_data(tmp_path, fmt):
     path = write(tmp_path, fmt, sli_frame().iloc[:0])
     with pytest.raises(InsufficientDataError, match=re.escape(f"{path}: no rows after the header")):
         read_sli(path)
+
+
+# ------------------------------------------------------------------------------ inputs as users have them
+# (issue 9; the refusals are tabulated in tests/bad_inputs/)
+
+
+def test_read_sli_accepts_a_byte_order_mark_crlf_blank_lines_and_quoted_line_breaks(tmp_path):
+    # what spreadsheet exports look like: a UTF-8 BOM, CRLF endings, blank lines, a quoted name with a break
+    text = ("\ufefftimestamp,service,slo,good,total\r\n\r\n"
+            "2026-01-01T00:00:00Z,checkout,availability,99,100\r\n\r\n\r\n"
+            '2026-01-01T00:05:00Z,checkout,"avail\r\nability",98,100\r\n')
+    path = tmp_path / "sli.csv"
+    path.write_bytes(text.encode("utf-8"))
+    out = read_sli(path)
+    # sorted by SLO name: "avail\r\nability" sorts before "availability" ("\r" < "a")
+    assert out["slo"].astype(str).tolist() == ["avail\r\nability", "availability"]
+    assert out["good"].tolist() == [98, 99]
+
+
+INCIDENT_HEADER = "id,service,started_at,resolved_at,title\n"
+
+
+def test_csv_messages_give_the_physical_line_of_the_record(tmp_path):
+    # row 3 starts on line 7: header (1), row 1 (2), blank (3), row 2 spanning lines 4-5, blank (6), row 3 (7)
+    text = (INCIDENT_HEADER + "INC-1,payments,2026-01-01T10:00:00Z,2026-01-01T11:00:00Z,Packet loss\n\n"
+            'INC-2,payments,2026-01-02T10:00:00Z,2026-01-02T11:00:00Z,"Bad\nrelease"\n\n'
+            "INC-3,payments,2026-01-03T10:00:00Z,2026-01-03T09:00:00Z,Backwards\n")
+    for name, data in (("lf.csv", text), ("crlf.csv", text.replace("\n", "\r\n"))):
+        path = tmp_path / name
+        path.write_bytes(data.encode("utf-8"))
+        with pytest.raises(DataError, match=re.escape(f"{path}: row 3 (line 7), column 'resolved_at': ")):
+            read_incidents(path)
+
+
+def test_read_sli_reads_integer_counts_exactly_up_to_int64(tmp_path):
+    # 2**53 + 1 = 9007199254740993 has no float64 (it was read as ...992); 2**63 - 1 is int64's largest
+    path = write_text(tmp_path, "timestamp,service,slo,good,total\n"
+                                "2026-01-01T00:00:00Z,checkout,availability,9007199254740993,9223372036854775807\n")
+    out = read_sli(path)
+    assert out["good"].tolist() == [2**53 + 1] and out["total"].tolist() == [2**63 - 1]
+
+
+@pytest.mark.parametrize(("good", "total", "expected"), [
+    ("99.0", "1e3", [99, 1000]),  # whole decimals were counts before issue 9 and still are
+    ("9007199254740993.0", "9007199254740993.0", [2**53 + 1, 2**53 + 1]),  # read exactly, not via float64
+    (" 7 ", "+8", [7, 8]),  # surrounding space and a plus sign, as pandas' to_numeric reads them
+])
+def test_read_sli_whole_decimal_counts(tmp_path, good, total, expected):
+    path = write_text(tmp_path, "timestamp,service,slo,good,total\n"
+                                f"2026-01-01T00:00:00Z,checkout,availability,{good},{total}\n")
+    out = read_sli(path)
+    assert [out["good"].iloc[0], out["total"].iloc[0]] == expected
+
+
+def test_read_incidents_without_id_or_service(tmp_path):
+    # one service's outages: ids are generated from the data row (row-1 is the first row after the header,
+    # the blank line is not a row), and there is no service column in the result
+    path = write_text(tmp_path, "started_at,resolved_at\n2026-01-05T10:00Z,2026-01-05T10:30Z\n\n"
+                                "2026-01-02T08:00Z,\n")
+    out = read_incidents(path)
+    assert out["id"].tolist() == ["row-2", "row-1"]  # sorted by start
+    assert "service" not in out.columns
+    assert out["ongoing"].tolist() == [True, False]
+
+
+def test_read_incidents_given_ids_are_kept_without_service(tmp_path):
+    path = write_text(tmp_path, "id,started_at,resolved_at\nA,2026-01-05T10:00Z,2026-01-05T10:30Z\n")
+    assert read_incidents(path)[["id"]].to_dict("list") == {"id": ["A"]}
+
+
+def test_long_bad_values_are_cut_in_messages(tmp_path):
+    # a 500-character cell is quoted to 80 characters, ending in '...'
+    path = write_text(tmp_path, "timestamp,service,slo,good,total\n"
+                                f"2026-01-01T00:00:00Z,checkout,availability,{'9' * 19}x{'9' * 480},100\n")
+    with pytest.raises(DataError) as info:
+        read_sli(path)
+    shown = str(info.value).split("'good': ", 1)[1].split(" is not a number")[0]
+    assert len(shown) == 80 and shown.endswith("...")
+
+
+def test_read_sli_structure_checks_do_not_slow_the_common_case(tmp_path, monkeypatch):
+    # the Python pass over the file (for lines and field counts) runs only for a message or a suspect file
+    import slm_analytics.data as data
+
+    calls = []
+    monkeypatch.setattr(data, "_csv_layout", lambda path: calls.append(path))
+    read_sli(write(tmp_path, "csv", sli_frame()))
+    assert calls == []

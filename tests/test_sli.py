@@ -88,7 +88,7 @@ def test_ratio_sli_rejects_unknown_freq():
 
 
 def test_ratio_sli_rejects_missing_column():
-    with pytest.raises(DataError, match=r"ratio_sli: missing column\(s\) 'good'; found timestamp"):
+    with pytest.raises(DataError, match=r"ratio_sli: missing column\(s\) 'good'; found 'timestamp'"):
         ratio_sli(events([1], [1]).drop(columns="good"))
 
 
@@ -489,7 +489,7 @@ def test_histogram_quantile_rejects_decreasing_counts():
 
 
 def test_histogram_quantile_rejects_missing_column():
-    with pytest.raises(DataError, match=r"histogram_quantile: missing column\(s\) 'count'; found le"):
+    with pytest.raises(DataError, match=r"histogram_quantile: missing column\(s\) 'count'; found 'le'"):
         histogram_quantile(LATENCY.drop(columns="count"), 0.5)
 
 
