@@ -23,6 +23,7 @@ from .catalog import Service as Service
 from .catalog import load_catalog as load_catalog
 from .catalog import save_catalog as save_catalog
 from .data import list_datasets as list_datasets
+from .data import read_catalog as read_catalog
 from .data import read_dataset as read_dataset
 from .data import read_incidents as read_incidents
 from .data import read_maintenance as read_maintenance

@@ -39,6 +39,7 @@ __all__ = [
     "data_root",
     "dataset_path",
     "list_datasets",
+    "read_catalog",
     "read_dataset",
     "read_incidents",
     "read_maintenance",
@@ -255,9 +256,7 @@ def read_dataset(name: str, *, data_dir: str | Path | None = None) -> Any:
     """
     path = dataset_path(name, data_dir=data_dir)
     if name == "catalog":
-        from .catalog import load_catalog
-
-        return load_catalog(path)
+        return read_catalog(path)
     readers = {
         "sli_5min": read_sli,
         "incidents": read_incidents,
@@ -632,6 +631,43 @@ def _check_known(
 # ------------------------------------------------------------------------------------------- readers
 
 
+def read_catalog(path: str | Path) -> Catalog:
+    """Read a catalog file: the workbench's YAML catalog, or OpenSLO v1 documents.
+
+    A file whose first document is a YAML list or has an ``apiVersion`` key is OpenSLO (read with
+    :func:`~slm_analytics.openslo.read_openslo`); any other is a catalog (:func:`~slm_analytics.catalog.
+    load_catalog`). So a data folder's ``catalog.yaml`` may be either, and reviews run on OpenSLO files.
+
+    Parameters
+    ----------
+    path : str or Path
+        The YAML file.
+
+    Returns
+    -------
+    Catalog
+
+    Raises
+    ------
+    DefinitionError
+        As the reader of the file's kind raises.
+
+    Examples
+    --------
+    >>> read_catalog(dataset_path("catalog")).services[0].name
+    'checkout'
+    """
+    from .catalog import load_catalog, read_yaml
+    from .openslo import read_openslo
+
+    docs = read_yaml(path)
+    first = next((d for d, _ in docs if d is not None), None)
+    if isinstance(first, list) or isinstance(first, dict) and "apiVersion" in first:
+        return read_openslo(path)
+    return load_catalog(path)
+
+
+
 def read_sli(path: str | Path, *, tz: str | None = None, catalog: Catalog | None = None) -> pd.DataFrame:
     r"""Read SLI event counts per bucket from CSV or Parquet.
 
@@ -691,7 +727,9 @@ def read_sli(path: str | Path, *, tz: str | None = None, catalog: Catalog | None
         unknown = ~np.isin(svc_names, services)
         _fail(path, unknown[svc_codes], "service",
               f"is not a service of the catalog; known services: {', '.join(services)}", raw["service"])
-        known = {o.key for o in catalog.slos}
+        shared = _shared_series(catalog)
+        known = {o.key for o in catalog.slos} | set(shared)
+        slo_order = list(dict.fromkeys([*slo_order, *(g for _, g in shared)]))
         pairs = np.unique(svc_codes.astype(np.int64) * len(slo_names) + slo_codes)
         for pair in pairs:
             svc, slo = svc_names[pair // len(slo_names)], slo_names[pair % len(slo_names)]
@@ -733,13 +771,47 @@ def read_sli(path: str | Path, *, tz: str | None = None, catalog: Catalog | None
             "(a daylight-saving repeat of local times is a common cause: export UTC timestamps)"
         )
         raise DataError(msg)
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "timestamp": ts if presorted else ts.iloc[order].reset_index(drop=True),
         "service": pd.Categorical.from_codes(s_codes, dtype=svc_cat),
         "slo": pd.Categorical.from_codes(o_codes, dtype=slo_cat),
         "good": good if presorted else good[order],
         "total": total if presorted else total[order],
     })
+    return out if catalog is None else _give_objectives_their_series(out, catalog, path)
+
+
+def _shared_series(catalog: Catalog) -> dict[tuple[str, str], list[str]]:
+    """(service, OpenSLO SLO name) -> its objectives' catalog names, for SLOs with several objectives."""
+    shared: dict[tuple[str, str], list[str]] = {}
+    for o in catalog.slos:
+        if o.objective_of is not None:
+            shared.setdefault((o.service, o.objective_of), []).append(o.name)
+    return shared
+
+
+def _give_objectives_their_series(out: pd.DataFrame, catalog: Catalog, path: Path) -> pd.DataFrame:
+    """Copy the rows of a series named after an OpenSLO SLO to each of its objectives (they share an SLI)."""
+    shared = _shared_series(catalog)
+    order = [o.name for o in catalog.slos]
+    if not shared:
+        return out
+    parts, used = [out], np.zeros(len(out), dtype=bool)
+    for (svc, group), names in shared.items():
+        rows = ((out["service"] == svc) & (out["slo"] == group)).to_numpy()
+        if not rows.any():
+            continue
+        if (own := [n for n in names if ((out["service"] == svc) & (out["slo"] == n)).any()]):
+            msg = (f"{path}: service {svc!r} has rows for SLO {group!r} and for its objective {own[0]!r}: "
+                   "the objectives share the SLO's series; give the rows once, under one of the two names")
+            raise DataError(msg)
+        used |= rows
+        parts.extend(out[rows].assign(slo=n) for n in names)
+    parts[0] = out[~used]
+    both = pd.concat(parts, ignore_index=True)
+    both["slo"] = pd.Categorical(both["slo"].astype("str"), categories=list(dict.fromkeys(order)))
+    both["service"] = both["service"].astype(out["service"].dtype)
+    return both.sort_values(["service", "slo", "timestamp"], kind="stable").reset_index(drop=True)
 
 
 def _factorize(values: pd.Series, *, path: Path, column: str) -> tuple[np.ndarray, np.ndarray]:

@@ -25,7 +25,7 @@ from slm_analytics.catalog import (
     load_catalog,
 )
 from slm_analytics.data import read_dataset
-from slm_analytics.errors import DefinitionError
+from slm_analytics.errors import DataError, DefinitionError
 from slm_analytics.forecast import breach_probability
 from slm_analytics.openslo import read_openslo, to_openslo
 
@@ -637,3 +637,33 @@ def test_a_catalog_with_the_new_fields_round_trips(tmp_path):
     path = write(tmp_path, yaml.safe_dump_all(to_openslo(extra)), name="openslo.yaml")
     assert read_openslo(path) == extra
     assert isinstance(extra.service("checkout"), Service)
+
+
+# ------------------------------------------------------------------------------- data with an OpenSLO catalog
+
+
+def test_objectives_of_one_slo_share_its_sli_series(tmp_path):
+    from slm_analytics.data import read_catalog, read_sli
+
+    text = (SPEC / "timeslices-slo.yaml").read_text().replace("duration: 1m #", "duration: 1M #")
+    path = write(tmp_path, text, name="catalog.yaml")
+    catalog = read_catalog(path)  # detected as OpenSLO (apiVersion), read with read_openslo
+    assert [o.name for o in catalog.slos] == ["service-availability-internal-objective",
+                                             "service-availability-sla"]
+    rows = "".join(f"2026-03-0{d}T00:00Z,web-availability,service-availability,{990 + d},1000\n"
+                   for d in (1, 2, 3))
+    csv = tmp_path / "sli.csv"
+    csv.write_text("timestamp,service,slo,good,total\n" + rows)
+    sli = read_sli(csv, catalog=catalog)
+    # the three buckets of the SLO's series, once for each objective
+    assert sli["slo"].astype(str).tolist() == ["service-availability-internal-objective"] * 3 + [
+        "service-availability-sla"] * 3
+    assert sli["good"].tolist() == [991, 992, 993, 991, 992, 993]
+    csv.write_text("timestamp,service,slo,good,total\n" + rows
+                   + "2026-03-01T00:00Z,web-availability,service-availability-sla,1,1\n")
+    with pytest.raises(DataError) as info:
+        read_sli(csv, catalog=catalog)
+    assert str(info.value) == (
+        f"{csv}: service 'web-availability' has rows for SLO 'service-availability' and for its objective "
+        "'service-availability-sla': the objectives share the SLO's series; give the rows once, under one "
+        "of the two names")
