@@ -732,10 +732,19 @@ def _yaml():
 
 def _read_yaml_text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         msg = f"{path}: cannot read definition file: {exc.strerror}"
         raise DefinitionError(msg) from exc
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line, column = before.count(b"\n") + 1, exc.start - (before.rfind(b"\n") + 1) + 1
+        bad = raw[exc.start:exc.start + 1]
+        msg = (f"{path}: line {line}, column {column}: byte {bad!r} is not UTF-8 text; save the file as "
+               "UTF-8 (it may be Latin-1 or Windows-1252)")
+        raise DefinitionError(msg) from None
 
 
 #: the most nodes a definition file may expand to through YAML aliases (a catalog of hundreds of services is
@@ -758,6 +767,8 @@ def _expanded_size(node: Any, path: Path) -> int:
             raise DefinitionError(msg)
         busy.add(key)
         children = n.value if isinstance(n.value, list) else []
+        if children and isinstance(children[0], tuple):
+            _no_repeated_keys(children, path)
         total = 1 + sum(size(c[0]) + size(c[1]) if isinstance(c, tuple) else size(c) for c in children)
         busy.discard(key)
         if total > MAX_YAML_NODES:
@@ -769,6 +780,20 @@ def _expanded_size(node: Any, path: Path) -> int:
         return total
 
     return size(node)
+
+
+def _no_repeated_keys(pairs: list[tuple[Any, Any]], path: Path) -> None:
+    """Refuse a mapping naming a key twice (YAML loaders silently keep the last one)."""
+    seen: dict[Any, int] = {}
+    for k, _ in pairs:
+        if not isinstance(k.value, str):
+            continue
+        line = k.start_mark.line + 1
+        if k.value in seen:
+            msg = (f"{path}: line {line}: key {shorten(k.value)} appears twice in one mapping (also line "
+                   f"{seen[k.value]}); the later one would silently replace the earlier: keep one")
+            raise DefinitionError(msg)
+        seen[k.value] = line
 
 
 def _compose(text: str, path: Path) -> list[Any]:
@@ -874,6 +899,8 @@ def _definition_error(exc: ValidationError, path: Path | str, data: Any, node: A
             text = f"'kind' must be 'ratio' or 'threshold' (got {shorten(err.get('ctx', {}).get('tag'))})"
         elif err["type"] == "missing":
             text = f"missing required key {loc[-1]!r}"
+        elif err.get("input", "") is None and err["type"].endswith("_type"):
+            text = "is empty; give a value (or leave the key out)"
         else:
             text = err["msg"].removeprefix("Value error, ")
             if err["type"] not in ("value_error", "assertion_error") and "input" in err:
@@ -922,6 +949,10 @@ def load_catalog(path: str | Path) -> Catalog:
     """
     path = Path(path)
     docs = read_yaml(path)
+    if not docs:
+        msg = (f"{path}: the file is empty; a catalog is a mapping with keys services, slos, slas, "
+               "schedules, alert_policies")
+        raise DefinitionError(msg)
     if len(docs) != 1:
         msg = f"{path}: expected one YAML document, found {len(docs)}"
         raise DefinitionError(msg)

@@ -547,10 +547,14 @@ def test_file_that_is_not_a_mapping(tmp_path, text):
         load_catalog(path)
 
 
-@pytest.mark.parametrize(("text", "found"), [("", 0), ("# only a comment\n", 0), (BASE + "---\n" + BASE, 2)])
-def test_file_must_hold_one_document(tmp_path, text, found):
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", "the file is empty; a catalog is a mapping with keys services, slos, slas, schedules, alert_policies"),
+    ("# only a comment\n", "the file is empty; a catalog is a mapping with keys services, slos, slas, "
+                           "schedules, alert_policies"),
+    (BASE + "---\n" + BASE, "expected one YAML document, found 2")])
+def test_file_must_hold_one_document(tmp_path, text, expected):
     path = write(tmp_path, text)
-    expected = re.escape(f"{path}: expected one YAML document, found {found}")
+    expected = re.escape(f"{path}: {expected}")
     with pytest.raises(DefinitionError, match=expected):
         load_catalog(path)
 

@@ -554,3 +554,17 @@ def test_achievability_chart_from_target_achievability():
     labels = [r["label"] for r in rows_of(spec, rules if "data" in rules else rules["layer"][0])]
     assert labels == ["99.9%: 100% of windows met it", "99.95%: 87% of windows met it"]
     assert spec["title"]["text"] == "checkout / availability: attainment of past 28d windows"
+
+
+def test_user_text_in_chart_titles_is_text_in_the_svg():
+    # service and SLO names come from the user's files; vega's SVG writer escapes them (never markup)
+    import vl_convert as vlc
+
+    from slm_analytics.charts import sli_chart
+
+    evil = '<img src=x onerror=alert(1)>"&'
+    daily = pd.DataFrame({"timestamp": pd.date_range("2026-01-01", periods=5, freq="D", tz="UTC"),
+                          "service": evil, "slo": "<script>x</script>", "sli": [0.99, 0.98, 0.97, 0.99, 1.0]})
+    svg = vlc.vegalite_to_svg(sli_chart(daily, target=0.99).to_json())
+    assert "<script" not in svg and "<img" not in svg
+    assert "&lt;img src=x onerror=alert(1)&gt;&quot;&amp; / &lt;script&gt;x&lt;/script&gt;" in svg
