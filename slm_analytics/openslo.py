@@ -46,6 +46,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
 
@@ -74,9 +75,9 @@ _KINDS = ("Service", "SLI", "SLO", "DataSource", "AlertPolicy", "AlertCondition"
 _EXTENSIONS = {"Schedule": "schedules", "SLA": "slas", "AlertPolicy": "alert_policies"}
 _PLACEHOLDER_SERVICE: dict[str, Any] = {"owner": "unknown", "tier": 3, "users": 0, "business_weight": 1.0}
 #: our field names -> the OpenSLO keys they come from, for messages about an invalid value
-_KEYS = {"target": "objectives[].target", "window": "timeWindow", "timeslice_target": "timeSliceTarget",
-         "timeslice_window": "timeSliceWindow", "budgeting_method": "budgetingMethod",
-         "threshold": "objectives[].value", "op": "objectives[].op", "raw_type": "rawType"}
+_KEYS = {"window": "timeWindow", "timeslice_target": "timeSliceTarget", "timeslice_window": "timeSliceWindow",
+         "budgeting_method": "budgetingMethod", "threshold": "value", "raw_type": "rawType"}
+_METHODS = ("Occurrences", "Timeslices", "RatioTimeslices")
 
 
 # --------------------------------------------------------------------------------------------- writing
@@ -356,6 +357,9 @@ def _ratio(r: _Reader, rm: dict[str, Any], obj: _Obj, loc: tuple[Any, ...]) -> d
                  "raw with rawType", *loc)
     if not ("raw" in rm or "total" in rm and ("good" in rm) != ("bad" in rm)):
         obj.fail("a ratioMetric needs total and exactly one of good and bad, or raw with rawType", *loc)
+    if ("raw" in rm) != ("rawType" in rm) or rm.get("rawType", "success") not in ("success", "failure"):
+        obj.fail(f"raw needs rawType 'success' (the good ratio) or 'failure' (the bad ratio), got "
+                 f"{shorten(rm.get('rawType'))}", *loc)
     sources = set()
     for key in ("good", "bad", "total", "raw"):
         if key in rm:
@@ -452,6 +456,12 @@ def _window(o: _Obj) -> tuple[str, str | None]:
                 o.fail(f"startTime {shorten(start)} is not a date and time such as "
                        "'2022-01-01 00:00:00'", *loc, "calendar", "startTime")
         tz = calendar.get("timeZone")
+        if tz is not None:
+            try:
+                ZoneInfo(tz)
+            except (ZoneInfoNotFoundError, ValueError, TypeError):
+                o.fail(f"unknown time zone {shorten(tz)}: expected an IANA name such as 'UTC', "
+                       "'Europe/London', 'America/New_York'", *loc, "calendar", "timeZone")
     return _DURATION_CAL[duration], tz
 
 
@@ -550,8 +560,11 @@ def _rule(holder: _Obj, spec: dict[str, Any], loc: tuple[Any, ...]) -> dict[str,
         if int(long.total_seconds()) // 12 % seconds == 0:
             short = f"{int(long.total_seconds()) // 12 // seconds}{unit}"
             break
-    return {"severity": severity, "long_window": lookback, "short_window": short,
-            "burn_rate": cond.get("threshold")}
+    rate = cond.get("threshold")
+    if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not rate > 0:
+        holder.fail(f"threshold {shorten(rate)} must be a positive number: the burn rate that fires the "
+                    "alert (e.g. 14.4)", *loc, "condition", "threshold")
+    return {"severity": severity, "long_window": lookback, "short_window": short, "burn_rate": rate}
 
 
 def _slos(r: _Reader, o: _Obj, service: str, policies: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -571,8 +584,11 @@ def _slos(r: _Reader, o: _Obj, service: str, policies: dict[str, dict[str, Any]]
     ann = meta.get("annotations") or {}
     if alert is None and _ANN + "alert-policy" in ann:
         alert = ann[_ANN + "alert-policy"]
-    common: dict[str, Any] = {"service": service, "window": window,
-                              "budgeting_method": spec.get("budgetingMethod", "Occurrences")}
+    method = spec.get("budgetingMethod", "Occurrences")
+    if method not in _METHODS:
+        o.fail(f"budgetingMethod {shorten(method)} is not one of {', '.join(_METHODS)}", "spec",
+               "budgetingMethod")
+    common: dict[str, Any] = {"service": service, "window": window, "budgeting_method": method}
     for key, value in (("description", spec.get("description")), ("display_name", meta.get("displayName")),
                        ("timezone", tz), ("alert_policy", alert)):
         if value is not None:
@@ -651,9 +667,9 @@ def _zones(services: list[dict[str, Any]], slos: list[tuple[dict[str, Any], _Obj
                  if o["service"] == s["name"] and o.get("timezone") is not None}
         found = {z for z, _ in zones}
         if len(found) > 1:
-            where = "; ".join(f"{z!r} at {w}" for z, w in sorted(zones))
-            msg = (f"service {s['name']!r} has SLOs in different calendar time zones ({where}); a service's "
-                   "days and calendar periods are cut in one zone")
+            (z1, w1), (z2, w2) = sorted(zones, key=lambda zw: zw[1])[:2]
+            msg = (f"{w2}: SLO of service {s['name']!r} in calendar time zone {z2!r}, but {w1} puts one in "
+                   f"{z1!r}: a service's days and calendar periods are cut in one zone")
             raise DefinitionError(msg)
         if found:
             s["timezone"] = found.pop()
