@@ -548,7 +548,8 @@ def test_file_that_is_not_a_mapping(tmp_path, text):
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("", "the file is empty; a catalog is a mapping with keys services, slos, slas, schedules, alert_policies"),
+    ("", "the file is empty; a catalog is a mapping with keys services, slos, slas, schedules, "
+         "alert_policies"),
     ("# only a comment\n", "the file is empty; a catalog is a mapping with keys services, slos, slas, "
                            "schedules, alert_policies"),
     (BASE + "---\n" + BASE, "expected one YAML document, found 2")])

@@ -316,7 +316,8 @@ def test_subtract_intersect_clip_duration_hand_example():
 
 
 def test_interval_errors():
-    with pytest.raises(DataError, match=r"merge_intervals: missing column\(s\) 'service'; found 'start', 'end'"):
+    expected = r"merge_intervals: missing column\(s\) 'service'; found 'start', 'end'"
+    with pytest.raises(DataError, match=expected):
         merge_intervals(ivs(("2026-01-01 10:00", "2026-01-01 11:00")), by=("service",))
     nat = pd.DataFrame({"start": utc("2026-01-01 10:00"),
                         "end": pd.Series([pd.NaT], dtype="datetime64[us, UTC]")})

@@ -2,9 +2,10 @@
 
 Each case edits ``MIXED`` (a valid YAML list of every OpenSLO kind, in tests/test_openslo.py) or
 ``SPEC_RATIO`` (a Service and an SLO as a stream of two documents). Every message names the file, the
-document (and the item of a YAML list), the line of the offending key (found by searching the edited text for ``needle``), the object
-and the key. ``{path}`` stands for the file written by the case, ``{line}`` for the needle's line. More cases
-(constructs the catalog cannot represent, empty documents, other apiVersions) are in tests/test_openslo.py.
+document (and the item of a YAML list), the line of the offending key (found by searching the edited text
+for ``needle``), the object and the key. ``{path}`` stands for the file written by the case, ``{line}`` for
+the needle's line. More cases (constructs the catalog cannot represent, empty documents, other apiVersions)
+are in tests/test_openslo.py.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ CASES = [
          "threshold 'fast' must be a positive number: the burn rate that fires the alert (e.g. 14.4)"),
     case("unknown alert policy", MIXED, "alertPolicies: [fast,", "alertPolicies: [fastest,", "fastest",
          "{path}: document 1, item 8, line {line}: " + SLO1 + ", spec.alertPolicies[0]: refers to "
-         "AlertPolicy 'fastest', which the file does not define; its AlertPolicy documents: ['fast', 'slow']"),
+         "AlertPolicy 'fastest', which the file does not define; its AlertPolicy documents: ['fast', "
+         "'slow']"),
     case("unknown alert condition", MIXED, "conditionRef: fast-burn", "conditionRef: quick-burn",
          "quick-burn",
          "{path}: document 1, item 5, line {line}: AlertPolicy 'fast', spec.conditions[0].conditionRef: "
@@ -115,8 +117,8 @@ def test_bad_openslo(tmp_path: Path, text, needle, expected):
     with pytest.raises(DefinitionError) as info, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # MIXED's names are mapped to identifiers (tested elsewhere)
         read_openslo(path)
-    for key, value in (("{line}", line), ("{line+1}", line + 1), ("{line-1}", line - 1), ("{line-2}", line - 2),
-                       ("{path}", path)):
+    shifts = (("{line}", line), ("{line+1}", line + 1), ("{line-1}", line - 1), ("{line-2}", line - 2))
+    for key, value in (*shifts, ("{path}", path)):
         expected = expected.replace(key, str(value))
     assert str(info.value) == expected
 
