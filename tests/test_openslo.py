@@ -667,3 +667,16 @@ def test_objectives_of_one_slo_share_its_sli_series(tmp_path):
         f"{csv}: service 'web-availability' has rows for SLO 'service-availability' and for its objective "
         "'service-availability-sla': the objectives share the SLO's series; give the rows once, under one "
         "of the two names")
+
+
+def test_a_data_folder_may_hold_an_openslo_catalog(tmp_path, bundled):
+    # the review reads <data>/catalog.yaml with read_dataset: OpenSLO documents are recognised and read
+    docs = [d for d in to_openslo(bundled) if d["apiVersion"] == "openslo/v1"]
+    for d in docs:  # plain OpenSLO: no schedules, SLAs or our alert policies to refer to
+        for key in ("slm-analytics/schedule", "slm-analytics/alert-policy"):
+            d["metadata"].get("annotations", {}).pop(key, None)
+    (tmp_path / "catalog.yaml").write_text(yaml.safe_dump_all(docs), encoding="utf-8")
+    catalog = read_dataset("catalog", data_dir=tmp_path)
+    assert [o.key for o in catalog.slos] == [o.key for o in bundled.slos]
+    assert [s.timezone for s in catalog.services] == [s.timezone for s in bundled.services]
+    assert (catalog.slas, catalog.schedules, catalog.alert_policies) == ((), (), ())
