@@ -15,18 +15,24 @@ Nothing here reads files, logs or rounds.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import re
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from ._checks import as_utc, check_tz, require_columns
+from ._checks import as_utc, check_tz, require_columns, zone
+from ._checks import duration as as_duration
 from .catalog import Schedule
 from .errors import DataError, DefinitionError, ParameterError
 
 __all__ = [
+    "MAX_OCCURRENCES",
+    "Recurrence",
     "business_hours_mask",
     "calendar_windows",
     "clip_intervals",
@@ -35,6 +41,8 @@ __all__ = [
     "interval_duration",
     "merge_intervals",
     "micros",
+    "parse_recurrence",
+    "recurring_windows",
     "schedule_intervals",
     "subtract_intervals",
 ]
@@ -736,3 +744,385 @@ def exclusion_mask(
         rows = np.flatnonzero(codes == code)
         out[rows] = _overlaps(t[rows], step_us, ms[a:b], me[a:b])
     return out
+
+
+# ------------------------------------------------------------------------------------------- recurrence
+
+#: most occurrences one expansion may list: a typo such as FREQ=SECONDLY would otherwise run for minutes
+MAX_OCCURRENCES = 100_000
+#: how far after DTSTART a rule must produce its first occurrence (a rule such as "every 30 February" never
+#: does, and dateutil would search up to the year 9999 to find out)
+_FIRST_WITHIN = pd.DateOffset(years=10)
+_DTSTART = re.compile(r"^DTSTART((?:;[A-Z-]+=[^:;]*)*):(\d{8}(?:T\d{6}Z?)?)$", re.IGNORECASE)
+_UNTIL_VALUE = re.compile(r"^\d{8}(?:T\d{6}Z?)?$")
+_RULE_EXAMPLE = "write it like 'FREQ=WEEKLY;BYDAY=SU' or 'RRULE:FREQ=DAILY;COUNT=5' (RFC 5545, 3.3.10)"
+
+
+def _wall(value: Any, tz: str) -> pd.Timestamp:
+    """Naive wall-clock time in ``tz`` of a time: naive values are wall time already, aware ones convert."""
+    ts = pd.Timestamp(value)
+    if ts.tzinfo is not None:
+        ts = ts.tz_convert(tz).tz_localize(None)
+    return ts.as_unit("us")
+
+
+def _rule_error(rule: str, problem: str) -> ParameterError:
+    """Build a ParameterError about ``rule``; every such message starts with ``rule '<text>' ``."""
+    shown = rule if len(rule) <= 200 else rule[:200] + "..."
+    return ParameterError(f"rule {shown!r} {problem}")
+
+
+def _dtstart_line(rule: str, token: str) -> pd.Timestamp:
+    """Read a ``DTSTART[;TZID=...]:...`` line: naive (wall time), or aware (``Z`` or ``TZID``)."""
+    m = _DTSTART.match(token)
+    if m is None:
+        raise _rule_error(rule, f"has a DTSTART line {token!r} that is not 'DTSTART:YYYYMMDDTHHMMSS[Z]' or "
+                                "'DTSTART;TZID=Area/City:YYYYMMDDTHHMMSS'")
+    value = m.group(2).upper()
+    text = value[:8] if len(value) == 8 else value.rstrip("Z")
+    ts = pd.Timestamp(dt.datetime.strptime(text, "%Y%m%d" if len(text) == 8 else "%Y%m%dT%H%M%S"))
+    params = dict(p.split("=", 1) for p in m.group(1).split(";")[1:])
+    tzid = next((v for k, v in params.items() if k.upper() == "TZID"), None)
+    if value.endswith("Z"):
+        return ts.tz_localize("UTC")
+    if tzid is not None:
+        try:
+            return ts.tz_localize(check_tz(tzid), ambiguous=True, nonexistent="shift_forward")
+        except ParameterError as exc:
+            raise _rule_error(rule, f"has a DTSTART with {exc}") from None
+    return ts
+
+
+def _rule_lines(rule: str) -> tuple[list[str], pd.Timestamp | None]:
+    """Split a rule into its lines (DTSTART apart), with bare ``FREQ=...`` read as ``RRULE:FREQ=...``."""
+    if not isinstance(rule, str) or not rule.strip():
+        raise _rule_error(str(rule), f"is empty; {_RULE_EXAMPLE}")
+    tokens = rule.split()  # as dateutil's rrulestr: lines may also be separated by spaces
+    starts = [t for t in tokens if t.upper().startswith("DTSTART")]
+    if len(starts) > 1:
+        raise _rule_error(rule, "has more than one DTSTART; give the first occurrence once")
+    dtstart = _dtstart_line(rule, starts[0]) if starts else None
+    lines = [t for t in tokens if not t.upper().startswith("DTSTART")]
+    lines = [f"RRULE:{t}" if t.upper().startswith("FREQ=") else t for t in lines]
+    if not lines:
+        raise _rule_error(rule, f"has a DTSTART but no RRULE; {_RULE_EXAMPLE}")
+    for line in lines:
+        name, _, body = line.partition(":")
+        if name.upper() not in ("RRULE", "EXRULE"):
+            continue
+        parts = {k.upper(): v for k, _, v in (p.partition("=") for p in body.split(";"))}
+        if "FREQ" not in parts:
+            raise _rule_error(rule, f"has no FREQ (how often it recurs); {_RULE_EXAMPLE}")
+        if "COUNT" in parts and "UNTIL" in parts:
+            raise _rule_error(rule, "has both COUNT and UNTIL; RFC 5545 allows one of them: keep the one you "
+                                    "mean")
+        if "UNTIL" in parts and not _UNTIL_VALUE.match(parts["UNTIL"]):
+            raise _rule_error(rule, f"has UNTIL={parts['UNTIL']} which is not an RFC 5545 date or date-time; "
+                                    "write it like UNTIL=20261231T235959Z (UTC) or UNTIL=20261231")
+    return lines, dtstart
+
+
+def _ends(lines: list[str]) -> bool:
+    """Whether every RRULE line stops by itself (COUNT or UNTIL); RDATE-only rules always do."""
+    rules = [ln.partition(":")[2].upper() for ln in lines if ln.upper().startswith("RRULE:")]
+    return all(re.search(r"(^|;)(COUNT|UNTIL)=", r) for r in rules)
+
+
+@dataclass(frozen=True, repr=False)
+class Recurrence:
+    """A recurring window: an RFC 5545 recurrence rule, its first start, a time zone and a duration.
+
+    Built by :func:`parse_recurrence`, which checks the rule; :meth:`windows` lists the occurrences as
+    ``[start, end)`` intervals. Occurrences recur in local wall-clock time (``02:00`` every Sunday stays
+    ``02:00`` in ``tz`` across daylight-saving changes) and last ``duration`` of elapsed time.
+
+    Attributes
+    ----------
+    rule : str
+        The rule as given.
+    tz : str
+        IANA time zone of the wall clock the rule recurs in.
+    dtstart : Timestamp
+        DTSTART as naive wall-clock time in ``tz``: the time of day of the occurrences (unless the rule's
+        BYHOUR/BYMINUTE say otherwise) and the earliest time the rule may produce.
+    duration : Timedelta
+        Length of each occurrence.
+    ends : bool
+        Whether the rule stops by itself (``COUNT`` or ``UNTIL``); otherwise it recurs for ever.
+    first : Timestamp
+        Start of the first occurrence (UTC).
+    """
+
+    rule: str
+    tz: str
+    dtstart: pd.Timestamp
+    duration: pd.Timedelta
+    ends: bool
+    first: pd.Timestamp
+    lines: tuple[str, ...]
+    aware: bool  # the rule's UNTIL is in UTC ('...Z'): dateutil then needs a timezone-aware DTSTART
+
+    def __repr__(self) -> str:
+        return (f"Recurrence({self.rule!r}, from {self.dtstart:%Y-%m-%d %H:%M} {self.tz}, lasting "
+                f"{self.duration}, {'ending' if self.ends else 'for ever'})")
+
+    def _local(self, wall: pd.Timestamp) -> dt.datetime:
+        out = wall.to_pydatetime()
+        return out.replace(tzinfo=zone(self.tz)) if self.aware else out
+
+    def _occurrences(self, lo: pd.Timestamp, hi: pd.Timestamp | None, limit: int) -> list[dt.datetime]:
+        """Wall-clock starts in ``[lo, hi]`` (all of them when ``hi`` is None): the first ``limit + 1``."""
+        from dateutil.rrule import rrulestr
+
+        lines = list(self.lines)
+        if hi is not None:  # stop unending rules at hi, or dateutil searches an empty range up to year 9999
+            cap = (hi.tz_localize(self.tz, ambiguous=True, nonexistent="shift_forward").tz_convert("UTC")
+                   .strftime("%Y%m%dT%H%M%SZ") if self.aware else hi.strftime("%Y%m%dT%H%M%S"))
+            lines = [f"{ln};UNTIL={cap}" if ln.upper().startswith("RRULE:") and not
+                     re.search(r"(:|;)(COUNT|UNTIL)=", ln.upper()) else ln for ln in lines]
+        try:
+            rules = rrulestr("\n".join(lines), dtstart=self._local(self.dtstart), forceset=True)
+            walls = (d.replace(tzinfo=None) for d in rules.xafter(self._local(lo), inc=True))
+            if hi is not None:
+                walls = itertools.takewhile(lambda d: d <= hi, walls)
+            return list(itertools.islice(walls, limit + 1))
+        except (ValueError, TypeError, KeyError, OverflowError) as exc:
+            problem = f"is not an RFC 5545 recurrence rule ({exc}); {_RULE_EXAMPLE}"
+            raise _rule_error(self.rule, problem) from None
+
+    def _starts(self, walls: list[dt.datetime]) -> np.ndarray:
+        """UTC microseconds of wall-clock starts (gap: shifted forward; fold: first), sorted, unique."""
+        if not walls:
+            return np.zeros(0, dtype=np.int64)
+        naive = pd.DatetimeIndex(walls).as_unit("us")
+        return np.unique(_localize(naive, self.tz, first=True).asi8)
+
+    def windows(self, start: Any = None, end: Any = None, *, until: Any = None) -> pd.DataFrame:
+        """List the occurrences overlapping ``[start, end)``, or all of them for a rule that ends.
+
+        Parameters
+        ----------
+        start, end : Timestamp or str, optional
+            Timezone-aware period to list (both or neither). Required unless the rule ends (``COUNT``,
+            ``UNTIL`` or ``until``).
+        until : Timestamp or str, optional
+            Last possible start of an occurrence (RFC 5545 ``UNTIL``, inclusive), for a rule without
+            ``COUNT`` or ``UNTIL``; naive values are wall-clock time in ``tz``.
+
+        Returns
+        -------
+        DataFrame
+            ``start, end`` (``datetime64[us, UTC]``): whole occurrences (not clipped to the period), sorted.
+
+        Raises
+        ------
+        ParameterError
+            Only one of ``start``/``end``; a rule that never ends and no period; ``until`` with a rule that
+            has ``COUNT``/``UNTIL``, or before the first occurrence; occurrences that overlap (a duration
+            longer than the time between two starts); more than :data:`MAX_OCCURRENCES` occurrences.
+        """
+        if (start is None) != (end is None):
+            msg = f"give both start and end (the period to list) or neither; got start={start!r}, end={end!r}"
+            raise ParameterError(msg)
+        span = _range(start, end) if start is not None else None
+        stop = None
+        if until is not None:
+            stop = _localize(pd.DatetimeIndex([_wall(until, self.tz)]), self.tz, first=True)[0]
+            if self.ends:
+                raise _rule_error(self.rule, "ends by itself (COUNT or UNTIL) and an end (until) is given "
+                                             "too; give the end of the recurrence once")
+            if stop < self.first:
+                raise _rule_error(self.rule, f"has no occurrence before its end {stop} (UTC): its first "
+                                             f"occurrence starts {self.first} (UTC)")
+        if span is None and stop is None and not self.ends:
+            raise _rule_error(self.rule, "never ends (no COUNT or UNTIL): give the period to list (start= "
+                                         "and end=), or end the rule")
+        day = pd.Timedelta(days=1)  # margin for UTC offsets and their changes between wall time and UTC
+        lo, hi = self.dtstart, None
+        if span is not None:
+            lo = max(lo, _wall(span[0] - self.duration, self.tz) - day)
+            hi = _wall(span[1], self.tz) + day
+        if stop is not None:
+            hi = _wall(stop, self.tz) + day if hi is None else min(hi, _wall(stop, self.tz) + day)
+        walls = self._occurrences(lo, hi, MAX_OCCURRENCES)
+        if len(walls) > MAX_OCCURRENCES:
+            raise _rule_error(self.rule, f"gives more than {MAX_OCCURRENCES:,} occurrences from "
+                                         f"{lo:%Y-%m-%d %H:%M}" + (f" to {hi:%Y-%m-%d %H:%M}" if hi else "")
+                              + f" ({self.tz}); check FREQ and INTERVAL, or list a shorter period")
+        s = self._starts(walls)
+        length = int(self.duration / pd.Timedelta(microseconds=1))
+        if stop is not None:
+            s = s[s <= stop.value // 1000]
+        self._check_overlap(s, length)
+        e = s + length
+        if span is not None:
+            keep = (s < span[1].value // 1000) & (e > span[0].value // 1000)
+            s, e = s[keep], e[keep]
+        return pd.DataFrame({"start": _times(s), "end": _times(e)})
+
+    def _check_overlap(self, s: np.ndarray, length: int) -> None:
+        gaps = np.diff(s)
+        if (gaps < length).any():
+            i = int(np.flatnonzero(gaps < length)[0])
+            a, b = _times(s[i:i + 2])
+            raise _rule_error(self.rule, f"gives overlapping windows: the one starting {a} (UTC) lasts "
+                                         f"{self.duration} but the next starts {b} (UTC); shorten the "
+                                         "duration below the time between two occurrences")
+
+
+def parse_recurrence(
+    rule: str, *, duration: str | dt.timedelta | pd.Timedelta, tz: str = "UTC", dtstart: Any = None
+) -> Recurrence:
+    """Check an RFC 5545 recurrence rule and return it ready to list its windows.
+
+    Parameters
+    ----------
+    rule : str
+        An RRULE (``"FREQ=WEEKLY;BYDAY=SU"``, with or without the ``RRULE:`` prefix), optionally with
+        ``DTSTART``, ``EXDATE``, ``RDATE`` or ``EXRULE`` lines (separated by newlines or spaces), as
+        python-dateutil's ``rrulestr`` reads them.
+    duration : str or timedelta
+        Length of each occurrence: an OpenSLO duration (``"1h"``, ``"90m"``) or a timedelta; elapsed time.
+    tz : str
+        IANA time zone whose wall clock the rule recurs in.
+    dtstart : Timestamp or str, optional
+        The first occurrence's start (RFC 5545 DTSTART); naive values are wall-clock time in ``tz``, aware
+        ones are converted to it. Required unless the rule has a ``DTSTART`` line; when both are given they
+        must name the same wall-clock time.
+
+    Returns
+    -------
+    Recurrence
+
+    Raises
+    ------
+    ParameterError
+        A rule dateutil cannot read (no FREQ, unknown part, bad value), both COUNT and UNTIL, an UNTIL that
+        is not an RFC 5545 date-time, a DTSTART missing or differing from ``dtstart``, a rule without any
+        occurrence in the ten years from its start, an unknown time zone, a duration that is not positive.
+        Messages about the rule start with ``rule '<rule>'``.
+
+    Notes
+    -----
+    RFC 5545 leaves a DTSTART that does not match the rule undefined; here (as in dateutil) the first
+    occurrence is the first time matching the rule at or after DTSTART. Occurrences are generated in local
+    wall-clock time and converted to UTC; a wall-clock start that does not exist (clocks going forward) is
+    shifted forward to the first valid instant (pandas' ``nonexistent="shift_forward"``: 01:30 on
+    2026-03-29 in London starts at 02:00 BST, 01:00 UTC) and one that occurs twice (clocks going back) is
+    taken at its first occurrence (01:30 on 2026-10-25 in London is 01:30 BST, 00:30 UTC), as business hours
+    are. Two occurrences that land on the same instant this way are one window. The duration is elapsed time,
+    so a 1-hour window starting 01:30 BST on 2026-10-25 ends 01:30 GMT.
+
+    Examples
+    --------
+    >>> r = parse_recurrence("FREQ=WEEKLY;BYDAY=SU;COUNT=3", duration="1h", tz="Europe/London",
+    ...                      dtstart="2026-03-22 02:00")
+    >>> r.ends, r.first
+    (True, Timestamp('2026-03-22 02:00:00+0000', tz='UTC'))
+    >>> r.windows()  # 02:00 GMT, then 02:00 BST from 29 March
+                          start                       end
+    0 2026-03-22 02:00:00+00:00 2026-03-22 03:00:00+00:00
+    1 2026-03-29 01:00:00+00:00 2026-03-29 02:00:00+00:00
+    2 2026-04-05 01:00:00+00:00 2026-04-05 02:00:00+00:00
+    """
+    check_tz(tz)
+    length = _length(duration)
+    lines, in_rule = _rule_lines(rule)
+    if dtstart is None and in_rule is None:
+        raise _rule_error(rule, "has no start: give dtstart (the first occurrence's start, wall-clock time "
+                                "in tz) or a DTSTART line")
+    given = None if dtstart is None else _wall(_timestamp(dtstart, "dtstart"), tz)
+    own = None if in_rule is None else _wall(in_rule, tz)
+    if given is not None and own is not None and given != own:
+        raise _rule_error(rule, f"starts at {own:%Y-%m-%d %H:%M:%S} ({tz}) by its DTSTART but the start "
+                                f"given is {given:%Y-%m-%d %H:%M:%S}; give the first occurrence once (drop "
+                                "DTSTART from the rule, or make them agree)")
+    wall = given if given is not None else own
+    aware = bool(re.search(r"UNTIL=\d{8}T\d{6}Z", rule, re.IGNORECASE))
+    probe = Recurrence(rule=rule, tz=tz, dtstart=wall, duration=length, ends=_ends(lines),
+                       first=pd.Timestamp(0, tz="UTC"), lines=tuple(lines), aware=aware)
+    found = probe._occurrences(wall, wall + _FIRST_WITHIN, 0)
+    if not found:
+        raise _rule_error(rule, f"has no occurrence in the ten years from {wall:%Y-%m-%d %H:%M} ({tz}); "
+                                "check its BYxxx parts, UNTIL and COUNT")
+    first = _times(probe._starts(found[:1]))[0]
+    return Recurrence(rule=rule, tz=tz, dtstart=wall, duration=length, ends=probe.ends, first=first,
+                      lines=tuple(lines), aware=aware)
+
+
+def _timestamp(value: Any, what: str) -> pd.Timestamp:
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError) as exc:
+        msg = f"{what} {value!r} is not a timestamp; give ISO 8601 such as '2026-01-04T02:00'"
+        raise ParameterError(msg) from exc
+    if ts is pd.NaT:
+        msg = f"{what} is NaT; give a time such as '2026-01-04T02:00'"
+        raise ParameterError(msg)
+    return ts
+
+
+def _length(value: Any) -> pd.Timedelta:
+    """Return a window's length: an OpenSLO duration or a timedelta, positive."""
+    if isinstance(value, str) and value.strip() in ("week", "month", "quarter"):
+        msg = f"duration {value!r} is a calendar period; a window lasts a fixed time such as '1h' or '90m'"
+        raise ParameterError(msg)
+    return as_duration(value, "duration")
+
+
+def recurring_windows(
+    rule: str,
+    *,
+    duration: str | dt.timedelta | pd.Timedelta,
+    tz: str = "UTC",
+    dtstart: Any = None,
+    until: Any = None,
+    start: Any = None,
+    end: Any = None,
+) -> pd.DataFrame:
+    """List the windows of a recurring exclusion (an RFC 5545 RRULE) over a period.
+
+    Teams announce maintenance as "every Sunday 02:00-03:00 Europe/London": that is
+    ``recurring_windows("FREQ=WEEKLY;BYDAY=SU", dtstart="2026-01-04 02:00", duration="1h",
+    tz="Europe/London", start=..., end=...)``. The result has the shape of the other interval helpers and
+    goes where exclusion windows go (:func:`exclusion_mask`, :func:`subtract_intervals`...) once given a
+    ``service`` column.
+
+    Parameters
+    ----------
+    rule, duration, tz, dtstart
+        As :func:`parse_recurrence`.
+    until : Timestamp or str, optional
+        As :meth:`Recurrence.windows`.
+    start, end : Timestamp or str, optional
+        Timezone-aware period: the windows overlapping ``[start, end)`` are listed, whole. Required unless
+        the rule ends (``COUNT``, ``UNTIL`` or ``until``), in which case all occurrences are listed.
+
+    Returns
+    -------
+    DataFrame
+        ``start, end`` (``datetime64[us, UTC]``), sorted.
+
+    Raises
+    ------
+    ParameterError
+        As :func:`parse_recurrence` and :meth:`Recurrence.windows`.
+
+    Notes
+    -----
+    Occurrences keep their local wall-clock time across daylight-saving changes; see
+    :func:`parse_recurrence` for starts that fall into a gap or a fold.
+
+    Examples
+    --------
+    Every Sunday 02:00-03:00 in London, over the weekend the clocks go back (25 October 2026):
+
+    >>> recurring_windows("FREQ=WEEKLY;BYDAY=SU", dtstart="2026-01-04 02:00", duration="1h",
+    ...                   tz="Europe/London", start="2026-10-17T00:00Z", end="2026-11-02T00:00Z")
+                          start                       end
+    0 2026-10-18 01:00:00+00:00 2026-10-18 02:00:00+00:00
+    1 2026-10-25 02:00:00+00:00 2026-10-25 03:00:00+00:00
+    2 2026-11-01 02:00:00+00:00 2026-11-01 03:00:00+00:00
+    """
+    rec = parse_recurrence(rule, duration=duration, tz=tz, dtstart=dtstart)
+    return rec.windows(start, end, until=until)
