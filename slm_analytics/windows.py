@@ -27,7 +27,7 @@ from pydantic import ValidationError
 
 from ._checks import as_utc, check_tz, require_columns, zone
 from ._checks import duration as as_duration
-from .catalog import Schedule
+from .catalog import Catalog, Schedule
 from .errors import DataError, DefinitionError, ParameterError
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "exclusion_mask",
     "intersect_intervals",
     "interval_duration",
+    "maintenance_windows",
     "merge_intervals",
     "micros",
     "parse_recurrence",
@@ -897,6 +898,34 @@ class Recurrence:
         naive = pd.DatetimeIndex(walls).as_unit("us")
         return np.unique(_localize(naive, self.tz, first=True).asi8)
 
+    def until(self, value: Any) -> pd.Timestamp:
+        """Check an end of the recurrence (RFC 5545 ``UNTIL``) given apart from the rule; return it in UTC.
+
+        Parameters
+        ----------
+        value : Timestamp or str
+            The last possible start of an occurrence; naive values are wall-clock time in ``tz``.
+
+        Returns
+        -------
+        Timestamp
+            ``value`` in UTC.
+
+        Raises
+        ------
+        ParameterError
+            The rule has ``COUNT`` or ``UNTIL`` already, or ``value`` is before the first occurrence.
+        """
+        wall = _wall(_timestamp(value, "until"), self.tz)
+        stop = _localize(pd.DatetimeIndex([wall]), self.tz, first=True)[0]
+        if self.ends:
+            raise _rule_error(self.rule, "ends by itself (COUNT or UNTIL) and an end (until) is given too; "
+                                         "give the end of the recurrence once")
+        if stop < self.first:
+            raise _rule_error(self.rule, f"has no occurrence before its end {stop} (UTC): its first "
+                                         f"occurrence starts {self.first} (UTC)")
+        return stop
+
     def windows(self, start: Any = None, end: Any = None, *, until: Any = None) -> pd.DataFrame:
         """List the occurrences overlapping ``[start, end)``, or all of them for a rule that ends.
 
@@ -925,15 +954,7 @@ class Recurrence:
             msg = f"give both start and end (the period to list) or neither; got start={start!r}, end={end!r}"
             raise ParameterError(msg)
         span = _range(start, end) if start is not None else None
-        stop = None
-        if until is not None:
-            stop = _localize(pd.DatetimeIndex([_wall(until, self.tz)]), self.tz, first=True)[0]
-            if self.ends:
-                raise _rule_error(self.rule, "ends by itself (COUNT or UNTIL) and an end (until) is given "
-                                             "too; give the end of the recurrence once")
-            if stop < self.first:
-                raise _rule_error(self.rule, f"has no occurrence before its end {stop} (UTC): its first "
-                                             f"occurrence starts {self.first} (UTC)")
+        stop = None if until is None else self.until(until)
         if span is None and stop is None and not self.ends:
             raise _rule_error(self.rule, "never ends (no COUNT or UNTIL): give the period to list (start= "
                                          "and end=), or end the rule")
@@ -1126,3 +1147,63 @@ def recurring_windows(
     """
     rec = parse_recurrence(rule, duration=duration, tz=tz, dtstart=dtstart)
     return rec.windows(start, end, until=until)
+
+
+def maintenance_windows(catalog: Catalog, *, start: Any, end: Any) -> pd.DataFrame:
+    """List the catalog's recurring maintenance windows (``Service.maintenance``) over a period.
+
+    Parameters
+    ----------
+    catalog : Catalog
+        Services with ``maintenance`` entries (:class:`~slm_analytics.catalog.RecurringWindow`); a window
+        without a time zone recurs in its service's.
+    start, end : Timestamp or str
+        Timezone-aware period: the windows overlapping ``[start, end)`` are listed, whole.
+
+    Returns
+    -------
+    DataFrame
+        ``service, start, end, reason`` (times ``datetime64[us, UTC]``), sorted by ``start``: the layout
+        of :func:`~slm_analytics.data.read_maintenance`, so the two concatenate into one list of exclusions.
+
+    Raises
+    ------
+    ParameterError
+        Naive times or ``end < start``.
+    DefinitionError
+        A window whose occurrences overlap over the period, or with more than :data:`MAX_OCCURRENCES`
+        occurrences in it; the message names the service and the window.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> from slm_analytics.catalog import RecurringWindow
+    >>> catalog = read_dataset("catalog")
+    >>> sunday = RecurringWindow(rrule="FREQ=WEEKLY;BYDAY=SU", start="2026-01-04T02:00", duration="1h",
+    ...                          reason="patching")
+    >>> payments = catalog.service("payments").model_copy(update={"maintenance": (sunday,)})
+    >>> catalog = catalog.model_copy(update={"services": (payments,)})
+    >>> maintenance_windows(catalog, start="2026-03-28T00:00Z", end="2026-04-06T00:00Z")  # London, BST
+        service                     start                       end    reason
+    0  payments 2026-03-29 01:00:00+00:00 2026-03-29 02:00:00+00:00  patching
+    1  payments 2026-04-05 01:00:00+00:00 2026-04-05 02:00:00+00:00  patching
+    """
+    t0, t1 = _range(start, end)
+    frames = []
+    for s in catalog.services:
+        for i, w in enumerate(s.maintenance):
+            tz = w.timezone or s.timezone
+            try:
+                rec = parse_recurrence(w.rrule, duration=w.duration, tz=tz, dtstart=w.start)
+                got = rec.windows(t0, t1, until=w.end)
+            except ParameterError as exc:
+                msg = f"service {s.name!r}: maintenance[{i}] ({w.reason or w.rrule!r}), in {tz}: {exc}"
+                raise DefinitionError(msg) from None
+            got.insert(0, "service", s.name)
+            got["reason"] = w.reason
+            frames.append(got)
+    if not frames:
+        return pd.DataFrame({"service": pd.Series([], dtype="str"), "start": pd.Series([], dtype=_UTC_US),
+                             "end": pd.Series([], dtype=_UTC_US), "reason": pd.Series([], dtype="str")})
+    out = pd.concat(frames, ignore_index=True)
+    return out.sort_values("start", kind="stable").reset_index(drop=True)
