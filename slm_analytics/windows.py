@@ -804,11 +804,14 @@ def _rule_lines(rule: str) -> tuple[list[str], pd.Timestamp | None]:
         raise _rule_error(rule, "has more than one DTSTART; give the first occurrence once")
     dtstart = _dtstart_line(rule, starts[0]) if starts else None
     lines = [t for t in tokens if not t.upper().startswith("DTSTART")]
-    lines = [f"RRULE:{t}" if t.upper().startswith("FREQ=") else t for t in lines]
+    lines = [f"RRULE:{t}" if ":" not in t and "=" in t else t for t in lines]  # bare 'FREQ=...;...'
     if not lines:
         raise _rule_error(rule, f"has a DTSTART but no RRULE; {_RULE_EXAMPLE}")
     for line in lines:
         name, _, body = line.partition(":")
+        if name.split(";")[0].upper() not in ("RRULE", "EXRULE", "RDATE", "EXDATE"):
+            raise _rule_error(rule, f"has {line!r}, which is not an RRULE, EXRULE, RDATE or EXDATE line; "
+                                    f"{_RULE_EXAMPLE}")
         if name.upper() not in ("RRULE", "EXRULE"):
             continue
         parts = {k.upper(): v for k, _, v in (p.partition("=") for p in body.split(";"))}
@@ -922,8 +925,8 @@ class Recurrence:
             raise _rule_error(self.rule, "ends by itself (COUNT or UNTIL) and an end (until) is given too; "
                                          "give the end of the recurrence once")
         if stop < self.first:
-            raise _rule_error(self.rule, f"has no occurrence before its end {stop} (UTC): its first "
-                                         f"occurrence starts {self.first} (UTC)")
+            raise _rule_error(self.rule, f"has no occurrence before its end {stop:%Y-%m-%d %H:%M} UTC: its "
+                                         f"first occurrence starts {self.first:%Y-%m-%d %H:%M} UTC")
         return stop
 
     def windows(self, start: Any = None, end: Any = None, *, until: Any = None) -> pd.DataFrame:
@@ -986,9 +989,9 @@ class Recurrence:
         if (gaps < length).any():
             i = int(np.flatnonzero(gaps < length)[0])
             a, b = _times(s[i:i + 2])
-            raise _rule_error(self.rule, f"gives overlapping windows: the one starting {a} (UTC) lasts "
-                                         f"{self.duration} but the next starts {b} (UTC); shorten the "
-                                         "duration below the time between two occurrences")
+            raise _rule_error(self.rule, f"gives overlapping windows: the one starting {a:%Y-%m-%d %H:%M} "
+                                         f"UTC lasts {self.duration} but the next starts {b:%Y-%m-%d %H:%M} "
+                                         "UTC; shorten the duration below the time between two occurrences")
 
 
 def parse_recurrence(
