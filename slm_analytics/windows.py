@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from ._checks import as_utc, check_tz, require_columns, zone
+from ._checks import as_utc, check_tz, require_columns
 from ._checks import duration as as_duration
 from .catalog import Catalog, Schedule
 from .errors import DataError, DefinitionError, ParameterError
@@ -754,8 +754,8 @@ MAX_OCCURRENCES = 100_000
 #: how far after DTSTART a rule must produce its first occurrence (a rule such as "every 30 February" never
 #: does, and dateutil would search up to the year 9999 to find out)
 _FIRST_WITHIN = pd.DateOffset(years=10)
-_DTSTART = re.compile(r"^DTSTART((?:;[A-Z-]+=[^:;]*)*):(\d{8}(?:T\d{6}Z?)?)$", re.IGNORECASE)
-_UNTIL_VALUE = re.compile(r"^\d{8}(?:T\d{6}Z?)?$")
+_LINE = re.compile(r"^(DTSTART|RRULE|EXDATE|RDATE)((?:;[A-Z-]+=[^:;]*)*):(.*)$", re.IGNORECASE)
+_TIME = re.compile(r"^\d{8}(?:T\d{6}Z?)?$")
 _RULE_EXAMPLE = "write it like 'FREQ=WEEKLY;BYDAY=SU' or 'RRULE:FREQ=DAILY;COUNT=5' (RFC 5545, 3.3.10)"
 
 
@@ -767,69 +767,68 @@ def _wall(value: Any, tz: str) -> pd.Timestamp:
     return ts.as_unit("us")
 
 
+def _instant(wall: pd.Timestamp, tz: str) -> pd.Timestamp:
+    """UTC instant of a wall-clock time in ``tz`` (a gap: shifted forward; a fold: the first)."""
+    return _localize(pd.DatetimeIndex([wall]).as_unit("us"), tz, first=True)[0]
+
+
 def _rule_error(rule: str, problem: str) -> ParameterError:
     """Build a ParameterError about ``rule``; every such message starts with ``rule '<text>' ``."""
     shown = rule if len(rule) <= 200 else rule[:200] + "..."
     return ParameterError(f"rule {shown!r} {problem}")
 
 
-def _dtstart_line(rule: str, token: str) -> pd.Timestamp:
-    """Read a ``DTSTART[;TZID=...]:...`` line: naive (wall time), or aware (``Z`` or ``TZID``)."""
-    m = _DTSTART.match(token)
-    if m is None:
-        raise _rule_error(rule, f"has a DTSTART line {token!r} that is not 'DTSTART:YYYYMMDDTHHMMSS[Z]' or "
-                                "'DTSTART;TZID=Area/City:YYYYMMDDTHHMMSS'")
-    value = m.group(2).upper()
-    text = value[:8] if len(value) == 8 else value.rstrip("Z")
+def _rfc_time(rule: str, value: str, params: str, what: str) -> pd.Timestamp:
+    """Read an RFC 5545 date or date-time: naive (floating, wall time), or aware (``Z`` or ``TZID=``)."""
+    if not _TIME.match(value):
+        raise _rule_error(rule, f"has {what} {value!r}, which is not an RFC 5545 date or date-time; write it "
+                                "like 20261231T235959Z (UTC), 20261231T235959 (local) or 20261231")
+    text = value.upper().rstrip("Z")
     ts = pd.Timestamp(dt.datetime.strptime(text, "%Y%m%d" if len(text) == 8 else "%Y%m%dT%H%M%S"))
-    params = dict(p.split("=", 1) for p in m.group(1).split(";")[1:])
-    tzid = next((v for k, v in params.items() if k.upper() == "TZID"), None)
-    if value.endswith("Z"):
+    tzid = next((p.split("=", 1)[1] for p in params.split(";") if p.upper().startswith("TZID=")), None)
+    if value.upper().endswith("Z"):
         return ts.tz_localize("UTC")
     if tzid is not None:
         try:
-            return ts.tz_localize(check_tz(tzid), ambiguous=True, nonexistent="shift_forward")
+            return _instant(ts, check_tz(tzid))
         except ParameterError as exc:
-            raise _rule_error(rule, f"has a DTSTART with {exc}") from None
+            raise _rule_error(rule, f"has {what} with {exc}") from None
     return ts
 
 
-def _rule_lines(rule: str) -> tuple[list[str], pd.Timestamp | None]:
-    """Split a rule into its lines (DTSTART apart), with bare ``FREQ=...`` read as ``RRULE:FREQ=...``."""
+def _parse_rule(rule: str) -> dict[str, Any]:
+    """Split a rule into its RRULE (UNTIL apart), DTSTART, EXDATE and RDATE times, checking each line."""
     if not isinstance(rule, str) or not rule.strip():
         raise _rule_error(str(rule), f"is empty; {_RULE_EXAMPLE}")
-    tokens = rule.split()  # as dateutil's rrulestr: lines may also be separated by spaces
-    starts = [t for t in tokens if t.upper().startswith("DTSTART")]
-    if len(starts) > 1:
-        raise _rule_error(rule, "has more than one DTSTART; give the first occurrence once")
-    dtstart = _dtstart_line(rule, starts[0]) if starts else None
-    lines = [t for t in tokens if not t.upper().startswith("DTSTART")]
-    lines = [f"RRULE:{t}" if ":" not in t and "=" in t else t for t in lines]  # bare 'FREQ=...;...'
-    if not lines:
-        raise _rule_error(rule, f"has a DTSTART but no RRULE; {_RULE_EXAMPLE}")
-    for line in lines:
-        name, _, body = line.partition(":")
-        if name.split(";")[0].upper() not in ("RRULE", "EXRULE", "RDATE", "EXDATE"):
-            raise _rule_error(rule, f"has {line!r}, which is not an RRULE, EXRULE, RDATE or EXDATE line; "
+    out: dict[str, Any] = {"rrule": None, "until": None, "counted": False, "dtstart": None, "exdate": [],
+                           "rdate": []}
+    for token in rule.split():  # as dateutil's rrulestr: lines may also be separated by spaces
+        m = _LINE.match(token if ":" in token or "=" not in token else f"RRULE:{token}")
+        if m is None:
+            raise _rule_error(rule, f"has {token!r}, which is not an RRULE, DTSTART, EXDATE or RDATE line; "
                                     f"{_RULE_EXAMPLE}")
-        if name.upper() not in ("RRULE", "EXRULE"):
-            continue
-        parts = {k.upper(): v for k, _, v in (p.partition("=") for p in body.split(";"))}
-        if "FREQ" not in parts:
-            raise _rule_error(rule, f"has no FREQ (how often it recurs); {_RULE_EXAMPLE}")
-        if "COUNT" in parts and "UNTIL" in parts:
-            raise _rule_error(rule, "has both COUNT and UNTIL; RFC 5545 allows one of them: keep the one you "
-                                    "mean")
-        if "UNTIL" in parts and not _UNTIL_VALUE.match(parts["UNTIL"]):
-            raise _rule_error(rule, f"has UNTIL={parts['UNTIL']} which is not an RFC 5545 date or date-time; "
-                                    "write it like UNTIL=20261231T235959Z (UTC) or UNTIL=20261231")
-    return lines, dtstart
-
-
-def _ends(lines: list[str]) -> bool:
-    """Whether every RRULE line stops by itself (COUNT or UNTIL); RDATE-only rules always do."""
-    rules = [ln.partition(":")[2].upper() for ln in lines if ln.upper().startswith("RRULE:")]
-    return all(re.search(r"(^|;)(COUNT|UNTIL)=", r) for r in rules)
+        name, params, body = m.group(1).upper(), m.group(2), m.group(3)
+        if name in ("DTSTART", "RRULE") and out[name.lower()] is not None:
+            raise _rule_error(rule, f"has more than one {name}; give one (RFC 5545 deprecates several)")
+        if name == "DTSTART":
+            out["dtstart"] = _rfc_time(rule, body, params, "DTSTART")
+        elif name in ("EXDATE", "RDATE"):
+            out[name.lower()] += [_rfc_time(rule, v, params, name) for v in body.split(",")]
+        else:
+            parts = [p.partition("=") for p in body.split(";")]
+            keys = [k.upper() for k, _, _ in parts]
+            if "FREQ" not in keys:
+                raise _rule_error(rule, f"has no FREQ (how often it recurs); {_RULE_EXAMPLE}")
+            if "COUNT" in keys and "UNTIL" in keys:
+                raise _rule_error(rule, "has both COUNT and UNTIL; RFC 5545 allows one of them: keep the one "
+                                        "you mean")
+            out["counted"] = "COUNT" in keys
+            until = [v for k, _, v in parts if k.upper() == "UNTIL"]
+            out["until"] = _rfc_time(rule, until[0], "", "UNTIL") if until else None
+            out["rrule"] = ";".join(f"{k}={v}" for k, _, v in parts if k.upper() != "UNTIL")
+    if out["rrule"] is None:
+        raise _rule_error(rule, f"has no RRULE; {_RULE_EXAMPLE}")
+    return out
 
 
 @dataclass(frozen=True, repr=False)
@@ -855,6 +854,8 @@ class Recurrence:
         Whether the rule stops by itself (``COUNT`` or ``UNTIL``); otherwise it recurs for ever.
     first : Timestamp
         Start of the first occurrence (UTC).
+    stop : Timestamp or None
+        The rule's ``UNTIL`` (UTC; a local ``UNTIL`` is wall-clock time in ``tz``): the last possible start.
     """
 
     rule: str
@@ -863,36 +864,38 @@ class Recurrence:
     duration: pd.Timedelta
     ends: bool
     first: pd.Timestamp
-    lines: tuple[str, ...]
-    aware: bool  # the rule's UNTIL is in UTC ('...Z'): dateutil then needs a timezone-aware DTSTART
+    stop: pd.Timestamp | None
+    rrule: str  # the RRULE without UNTIL (applied apart, to UTC instants)
+    counted: bool  # the RRULE has COUNT
+    rdates: tuple[dt.datetime, ...]  # extra and skipped starts, wall-clock time in tz
+    exdates: tuple[dt.datetime, ...]
 
     def __repr__(self) -> str:
         return (f"Recurrence({self.rule!r}, from {self.dtstart:%Y-%m-%d %H:%M} {self.tz}, lasting "
                 f"{self.duration}, {'ending' if self.ends else 'for ever'})")
 
-    def _local(self, wall: pd.Timestamp) -> dt.datetime:
-        out = wall.to_pydatetime()
-        return out.replace(tzinfo=zone(self.tz)) if self.aware else out
-
     def _occurrences(self, lo: pd.Timestamp, hi: pd.Timestamp | None, limit: int) -> list[dt.datetime]:
-        """Wall-clock starts in ``[lo, hi]`` (all of them when ``hi`` is None): the first ``limit + 1``."""
+        """Wall-clock starts from ``lo`` to ``hi`` (to the end when None), the first ``limit + 1`` of them."""
         from dateutil.rrule import rrulestr
 
-        lines = list(self.lines)
-        if hi is not None:  # stop unending rules at hi, or dateutil searches an empty range up to year 9999
-            cap = (hi.tz_localize(self.tz, ambiguous=True, nonexistent="shift_forward").tz_convert("UTC")
-                   .strftime("%Y%m%dT%H%M%SZ") if self.aware else hi.strftime("%Y%m%dT%H%M%S"))
-            lines = [f"{ln};UNTIL={cap}" if ln.upper().startswith("RRULE:") and not
-                     re.search(r"(:|;)(COUNT|UNTIL)=", ln.upper()) else ln for ln in lines]
+        if self.stop is not None:  # stop at UNTIL (a day after: wall time vs UTC); exactly, in windows()
+            cap = _wall(self.stop, self.tz) + pd.Timedelta(days=1)
+            hi = cap if hi is None else min(hi, cap)
         try:
-            rules = rrulestr("\n".join(lines), dtstart=self._local(self.dtstart), forceset=True)
-            walls = (d.replace(tzinfo=None) for d in rules.xafter(self._local(lo), inc=True))
+            rule = rrulestr(self.rrule, dtstart=self.dtstart.to_pydatetime())
+            if hi is not None and not self.counted:  # or dateutil searches an empty range up to year 9999
+                rule = rule.replace(until=hi.to_pydatetime())
+            walls = rule.xafter(lo.to_pydatetime(), inc=True)
             if hi is not None:
                 walls = itertools.takewhile(lambda d: d <= hi, walls)
-            return list(itertools.islice(walls, limit + 1))
+            found = list(itertools.islice(walls, limit + 1))
         except (ValueError, TypeError, KeyError, OverflowError) as exc:
             problem = f"is not an RFC 5545 recurrence rule ({exc}); {_RULE_EXAMPLE}"
             raise _rule_error(self.rule, problem) from None
+        if self.rdates or self.exdates:
+            found += [d for d in self.rdates if d >= lo and (hi is None or d <= hi)]
+            found = sorted(set(found) - set(self.exdates))[:limit + 1]
+        return found
 
     def _starts(self, walls: list[dt.datetime]) -> np.ndarray:
         """UTC microseconds of wall-clock starts (gap: shifted forward; fold: first), sorted, unique."""
@@ -919,8 +922,7 @@ class Recurrence:
         ParameterError
             The rule has ``COUNT`` or ``UNTIL`` already, or ``value`` is before the first occurrence.
         """
-        wall = _wall(_timestamp(value, "until"), self.tz)
-        stop = _localize(pd.DatetimeIndex([wall]), self.tz, first=True)[0]
+        stop = _instant(_wall(_timestamp(value, "until"), self.tz), self.tz)
         if self.ends:
             raise _rule_error(self.rule, "ends by itself (COUNT or UNTIL) and an end (until) is given too; "
                                          "give the end of the recurrence once")
@@ -957,7 +959,7 @@ class Recurrence:
             msg = f"give both start and end (the period to list) or neither; got start={start!r}, end={end!r}"
             raise ParameterError(msg)
         span = _range(start, end) if start is not None else None
-        stop = None if until is None else self.until(until)
+        stop = self.stop if until is None else self.until(until)
         if span is None and stop is None and not self.ends:
             raise _rule_error(self.rule, "never ends (no COUNT or UNTIL): give the period to list (start= "
                                          "and end=), or end the rule")
@@ -994,6 +996,7 @@ class Recurrence:
                                          "UTC; shorten the duration below the time between two occurrences")
 
 
+
 def parse_recurrence(
     rule: str, *, duration: str | dt.timedelta | pd.Timedelta, tz: str = "UTC", dtstart: Any = None
 ) -> Recurrence:
@@ -1002,9 +1005,11 @@ def parse_recurrence(
     Parameters
     ----------
     rule : str
-        An RRULE (``"FREQ=WEEKLY;BYDAY=SU"``, with or without the ``RRULE:`` prefix), optionally with
-        ``DTSTART``, ``EXDATE``, ``RDATE`` or ``EXRULE`` lines (separated by newlines or spaces), as
-        python-dateutil's ``rrulestr`` reads them.
+        One RRULE (``"FREQ=WEEKLY;BYDAY=SU"``, with or without the ``RRULE:`` prefix), optionally with a
+        ``DTSTART`` line and ``EXDATE`` (skipped starts) or ``RDATE`` (extra starts) lines, separated by
+        newlines or spaces. The RRULE is python-dateutil's ``rrulestr`` syntax; times in the other lines
+        are RFC 5545 dates or date-times: UTC (``...Z``), in a ``TZID=`` zone, or local (wall-clock time in
+        ``tz``). Several RRULEs and EXRULE, deprecated by RFC 5545, are refused.
     duration : str or timedelta
         Length of each occurrence: an OpenSLO duration (``"1h"``, ``"90m"``) or a timedelta; elapsed time.
     tz : str
@@ -1021,10 +1026,11 @@ def parse_recurrence(
     Raises
     ------
     ParameterError
-        A rule dateutil cannot read (no FREQ, unknown part, bad value), both COUNT and UNTIL, an UNTIL that
-        is not an RFC 5545 date-time, a DTSTART missing or differing from ``dtstart``, a rule without any
-        occurrence in the ten years from its start, an unknown time zone, a duration that is not positive.
-        Messages about the rule start with ``rule '<rule>'``.
+        A rule dateutil cannot read (no FREQ, unknown part, bad value), a line other than those above, both
+        COUNT and UNTIL, a time that is not an RFC 5545 date or date-time, a DTSTART missing or differing
+        from ``dtstart``, a rule without any occurrence in the ten years from its start (for a rule that
+        can never occur, dateutil's search may take seconds), an unknown time zone, a duration that is not
+        positive. Messages about the rule start with ``rule '<rule>'``.
 
     Notes
     -----
@@ -1034,8 +1040,9 @@ def parse_recurrence(
     shifted forward to the first valid instant (pandas' ``nonexistent="shift_forward"``: 01:30 on
     2026-03-29 in London starts at 02:00 BST, 01:00 UTC) and one that occurs twice (clocks going back) is
     taken at its first occurrence (01:30 on 2026-10-25 in London is 01:30 BST, 00:30 UTC), as business hours
-    are. Two occurrences that land on the same instant this way are one window. The duration is elapsed time,
-    so a 1-hour window starting 01:30 BST on 2026-10-25 ends 01:30 GMT.
+    are. Two occurrences that land on the same instant this way are one window. ``UNTIL`` is compared with
+    the occurrences' UTC instants (a local ``UNTIL`` is wall-clock time in ``tz``), inclusive. The duration
+    is elapsed time, so a 1-hour window starting 01:30 BST on 2026-10-25 ends 01:30 GMT.
 
     Examples
     --------
@@ -1051,27 +1058,31 @@ def parse_recurrence(
     """
     check_tz(tz)
     length = _length(duration)
-    lines, in_rule = _rule_lines(rule)
-    if dtstart is None and in_rule is None:
+    parts = _parse_rule(rule)
+    if dtstart is None and parts["dtstart"] is None:
         raise _rule_error(rule, "has no start: give dtstart (the first occurrence's start, wall-clock time "
                                 "in tz) or a DTSTART line")
     given = None if dtstart is None else _wall(_timestamp(dtstart, "dtstart"), tz)
-    own = None if in_rule is None else _wall(in_rule, tz)
+    own = None if parts["dtstart"] is None else _wall(parts["dtstart"], tz)
     if given is not None and own is not None and given != own:
         raise _rule_error(rule, f"starts at {own:%Y-%m-%d %H:%M:%S} ({tz}) by its DTSTART but the start "
                                 f"given is {given:%Y-%m-%d %H:%M:%S}; give the first occurrence once (drop "
                                 "DTSTART from the rule, or make them agree)")
     wall = given if given is not None else own
-    aware = bool(re.search(r"UNTIL=\d{8}T\d{6}Z", rule, re.IGNORECASE))
-    probe = Recurrence(rule=rule, tz=tz, dtstart=wall, duration=length, ends=_ends(lines),
-                       first=pd.Timestamp(0, tz="UTC"), lines=tuple(lines), aware=aware)
-    found = probe._occurrences(wall, wall + _FIRST_WITHIN, 0)
-    if not found:
+    until = parts["until"]
+    stop = None if until is None else until.tz_convert("UTC") if until.tzinfo else _instant(until, tz)
+    fields = {"rule": rule, "tz": tz, "dtstart": wall, "duration": length, "ends": parts["counted"] or
+              stop is not None, "stop": stop, "rrule": parts["rrule"], "counted": parts["counted"],
+              "rdates": tuple(_wall(t, tz).to_pydatetime() for t in parts["rdate"]),
+              "exdates": tuple(_wall(t, tz).to_pydatetime() for t in parts["exdate"])}
+    probe = Recurrence(first=pd.Timestamp(0, tz="UTC"), **fields)
+    first = probe._starts(probe._occurrences(wall, wall + _FIRST_WITHIN, 0))
+    if stop is not None:
+        first = first[first <= stop.value // 1000]
+    if not len(first):
         raise _rule_error(rule, f"has no occurrence in the ten years from {wall:%Y-%m-%d %H:%M} ({tz}); "
                                 "check its BYxxx parts, UNTIL and COUNT")
-    first = _times(probe._starts(found[:1]))[0]
-    return Recurrence(rule=rule, tz=tz, dtstart=wall, duration=length, ends=probe.ends, first=first,
-                      lines=tuple(lines), aware=aware)
+    return Recurrence(first=_times(first[:1])[0], **fields)
 
 
 def _timestamp(value: Any, what: str) -> pd.Timestamp:
