@@ -88,7 +88,13 @@ DATASETS: dict[str, dict[str, Any]] = {
     },
     "maintenance": {
         "file": "maintenance.csv",
-        "description": "Planned maintenance windows (announced in advance; SLAs may exclude them).",
+        "description": "Planned maintenance windows (announced in advance; SLAs may exclude them). A "
+        "file of your own may also hold recurring windows (\"every Sunday 02:00-03:00 Europe/London\"): "
+        "optional columns `rrule` (RFC 5545, e.g. `FREQ=WEEKLY;BYDAY=SU`), `duration` (`1h`, `90m`) and "
+        "`timezone` (IANA; default: `tz=`, else the service's); on such a row `start` is the first "
+        "occurrence (naive: local wall-clock time) and `end`, optional, when the recurrence stops. "
+        "`read_maintenance(path, start=..., end=...)` expands them over a period; see its docstring. "
+        "Services in the catalog may list recurring windows too (`maintenance:`).",
         "columns": {
             "service": ("service under maintenance", "-"),
             "start": ("window start", "UTC"),
