@@ -740,8 +740,8 @@ def read_maintenance(
     1  payments 2026-11-01 02:00:00+00:00 2026-11-01 03:00:00+00:00  patching
     """
     if (start is None) != (end is None):
-        msg = f"give both start and end (the period to expand recurring windows over) or neither; got " \
-              f"start={start!r}, end={end!r}"
+        msg = (f"give both start and end (the period to expand recurring windows over) or neither; got "
+               f"start={start!r}, end={end!r}")
         raise ParameterError(msg)
     span = None if start is None else (as_utc(start, "start"), as_utc(end, "end"))
     optional = ("end", "reason", "rrule", "duration", "timezone")
@@ -754,10 +754,11 @@ def read_maintenance(
             raw[c] = pd.NA
     recurring = raw["rrule"].map(lambda v: isinstance(v, str) and v.strip() != "").to_numpy(dtype=bool)
     one = ~recurring
-    for c in ("start", "end"):
+    times = {}
+    for c in ("start", "end"):  # on one-off rows, as every interval reader: required, parsed
         _fail(path, raw[c].isna().to_numpy() & one, c, "is empty; a timestamp is required")
-    s = _timestamps(raw["start"].where(one), path=path, column="start", tz=tz, allow_missing=True)
-    e = _timestamps(raw["end"].where(one), path=path, column="end", tz=tz, allow_missing=True)
+        times[c] = _timestamps(raw[c].where(one), path=path, column=c, tz=tz, allow_missing=True)
+    s, e = times["start"], times["end"]
     _fail(path, (e < s).to_numpy() & one, "end", "is before 'start'; an interval ends after it starts",
           raw["end"])
     services = _names(raw["service"], path=path, column="service")

@@ -815,7 +815,7 @@ def _parse_rule(rule: str) -> dict[str, Any]:
         elif name in ("EXDATE", "RDATE"):
             out[name.lower()] += [_rfc_time(rule, v, params, name) for v in body.split(",")]
         else:
-            parts = [p.partition("=") for p in body.split(";")]
+            parts = [p.partition("=") for p in body.split(";") if p]
             keys = [k.upper() for k, _, _ in parts]
             if "FREQ" not in keys:
                 raise _rule_error(rule, f"has no FREQ (how often it recurs); {_RULE_EXAMPLE}")
