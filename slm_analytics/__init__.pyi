@@ -18,6 +18,7 @@ from .catalog import SLA as SLA
 from .catalog import SLO as SLO
 from .catalog import AlertPolicy as AlertPolicy
 from .catalog import Catalog as Catalog
+from .catalog import RecurringWindow as RecurringWindow
 from .catalog import Schedule as Schedule
 from .catalog import Service as Service
 from .catalog import load_catalog as load_catalog
@@ -68,3 +69,5 @@ from .trend import seasonal_trend_test as seasonal_trend_test
 from .trend import stl_decompose as stl_decompose
 from .trend import trend_test as trend_test
 from .trend import trend_tests as trend_tests
+from .windows import maintenance_windows as maintenance_windows
+from .windows import recurring_windows as recurring_windows

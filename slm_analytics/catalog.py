@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import DefinitionError, shorten
+from .errors import DefinitionError, SLMError, shorten
 
 __all__ = [
     "SLA",
@@ -30,6 +30,7 @@ __all__ = [
     "Catalog",
     "CreditTier",
     "RatioIndicator",
+    "RecurringWindow",
     "Schedule",
     "Service",
     "ThresholdIndicator",
@@ -212,6 +213,65 @@ class Schedule(_Model):
         return self
 
 
+class RecurringWindow(_Model):
+    """A recurring maintenance window of a service: "every Sunday 02:00-03:00 Europe/London".
+
+    Expanded to windows for any period by :func:`~slm_analytics.windows.maintenance_windows` (the review
+    does so for the period it reviews), which excludes them like the maintenance file's windows.
+
+    Attributes
+    ----------
+    rrule : str
+        RFC 5545 recurrence rule, e.g. ``FREQ=WEEKLY;BYDAY=SU`` (python-dateutil's ``rrulestr`` syntax; may
+        carry ``COUNT``/``UNTIL``, ``EXDATE`` lines, or a ``DTSTART`` line instead of ``start``).
+    duration : str
+        Length of each occurrence, an OpenSLO duration (``"1h"``, ``"90m"``); elapsed time.
+    start : datetime or None
+        DTSTART, the first occurrence's start: its time of day is the windows' (local) time of day. Naive
+        times are wall-clock time in ``timezone``. Required unless ``rrule`` has a ``DTSTART`` line.
+    end : datetime or None
+        When the recurrence stops (RFC 5545 ``UNTIL``: the last occurrence starts at or before it), for a
+        rule without ``COUNT`` or ``UNTIL``; ``None`` (and no ``COUNT``/``UNTIL``): it never stops.
+    timezone : str or None
+        IANA time zone of the wall clock the windows recur in; ``None``: the service's.
+    reason : str
+        What the window is for.
+
+    Notes
+    -----
+    The rule is checked when the catalog is loaded, in ``timezone`` (UTC when it is ``None``; the
+    service's time zone applies when the windows are listed). Occurrences keep their local time across
+    daylight-saving changes; see :func:`~slm_analytics.windows.parse_recurrence` for gaps and folds.
+    """
+
+    rrule: str = Field(min_length=1)
+    duration: str
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    timezone: str | None = None
+    reason: str = ""
+
+    _duration = field_validator("duration")(_check_rolling)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        return None if value is None else _check_timezone(value)
+
+    @model_validator(mode="after")
+    def _rule(self) -> RecurringWindow:
+        from .windows import parse_recurrence  # imported late: windows imports this module
+
+        try:
+            rec = parse_recurrence(self.rrule, duration=self.duration, tz=self.timezone or "UTC",
+                                   dtstart=self.start)
+            if self.end is not None:
+                rec.until(self.end)
+        except SLMError as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+
 class Service(_Model):
     """A service in the catalog.
 
@@ -236,6 +296,9 @@ class Service(_Model):
     display_name : str
         Name shown to people when it differs from ``name`` (e.g. the name an OpenSLO file gave, ``"Payment
         Gateway"``, when ``name`` is its identifier ``payment-gateway``).
+    maintenance : list of RecurringWindow
+        Recurring planned maintenance (``maintenance:`` in the YAML), excluded like the maintenance file's
+        windows.
     """
 
     name: str = Field(pattern=_NAME)
@@ -248,6 +311,7 @@ class Service(_Model):
     timezone: str = "UTC"
     schedule: str | None = None
     customer_facing: bool = True
+    maintenance: tuple[RecurringWindow, ...] = ()
 
     _tz = field_validator("timezone")(_check_timezone)
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from ._checks import require_columns
+from ._checks import as_utc, require_columns
 from .errors import DataError, InsufficientDataError, ParameterError
 from .resources import datasets_dir
 
@@ -95,7 +95,13 @@ DATASETS: dict[str, dict[str, Any]] = {
     },
     "maintenance": {
         "file": "maintenance.csv",
-        "description": "Planned maintenance windows (announced in advance; SLAs may exclude them).",
+        "description": "Planned maintenance windows (announced in advance; SLAs may exclude them). A "
+        "file of your own may also hold recurring windows (\"every Sunday 02:00-03:00 Europe/London\"): "
+        "optional columns `rrule` (RFC 5545, e.g. `FREQ=WEEKLY;BYDAY=SU`), `duration` (`1h`, `90m`) and "
+        "`timezone` (IANA; default: `tz=`, else the service's); on such a row `start` is the first "
+        "occurrence (naive: local wall-clock time) and `end`, optional, when the recurrence stops. "
+        "`read_maintenance(path, start=..., end=...)` expands them over a period; see its docstring. "
+        "Services in the catalog may list recurring windows too (`maintenance:`).",
         "columns": {
             "service": ("service under maintenance", "-"),
             "start": ("window start", "UTC"),
@@ -930,45 +936,205 @@ def read_incidents(
 
 
 def read_maintenance(
-    path: str | Path, *, tz: str | None = None, catalog: Catalog | None = None
+    path: str | Path, *, tz: str | None = None, catalog: Catalog | None = None, start: Any = None,
+    end: Any = None
 ) -> pd.DataFrame:
-    """Read planned maintenance windows from CSV or Parquet.
+    r"""Read planned maintenance windows from CSV or Parquet, one-off or recurring.
+
+    File format: one window per row, or one recurring window per row ("every Sunday 02:00-03:00
+    Europe/London"), which is expanded to its occurrences.
+
+    ============  ==========================================  ============================================
+    column        one-off row                                 recurring row (``rrule`` filled)
+    ============  ==========================================  ============================================
+    ``service``   the service (required)                      the service (required)
+    ``start``     window start (required)                     first occurrence's start (RFC 5545 DTSTART);
+                                                              naive: wall-clock time in the row's zone
+    ``end``       window end (required)                       when the recurrence stops (RFC 5545 UNTIL:
+                                                              the last occurrence starts at or before it);
+                                                              empty: the rule's COUNT/UNTIL, or never
+    ``reason``    what was done (optional column)             the same
+    ``rrule``     empty                                       RFC 5545 rule, e.g. ``FREQ=WEEKLY;BYDAY=SU``
+    ``duration``  empty                                       length, ``1h``, ``90m`` (elapsed time)
+    ``timezone``  empty                                       IANA zone the rule recurs in; empty: ``tz``,
+                                                              else the catalog service's time zone
+    ============  ==========================================  ============================================
+
+    ``rrule``, ``duration`` and ``timezone`` are optional columns; with ``rrule`` present, ``end`` is
+    optional too. A rule may carry its own ``DTSTART`` line (``start`` is then empty or the same time),
+    ``COUNT`` or ``UNTIL`` (``end`` is then empty), and ``EXDATE`` lines to skip occurrences; lines are
+    separated by spaces or newlines, as python-dateutil's ``rrulestr`` reads them.
 
     Parameters
     ----------
     path : str or Path
-        File with columns ``service, start, end`` and optionally ``reason``.
+        The file.
     tz : str, optional
-        Time zone of naive timestamps.
+        Time zone of naive timestamps of one-off rows, and the time zone of recurring rows whose
+        ``timezone`` is empty.
     catalog : Catalog, optional
-        When given, services must be defined in it.
+        When given, services must be defined in it; a recurring row without ``timezone`` (and no ``tz``)
+        recurs in its service's time zone.
+    start, end : Timestamp or str, optional
+        Timezone-aware period over which recurring rows are expanded (their occurrences overlapping
+        ``[start, end)``, whole). Required when a recurring row never ends; without it a rule that ends is
+        expanded in full. One-off rows are returned whatever the period.
 
     Returns
     -------
     DataFrame
-        Sorted by ``start``; columns ``service, start, end, reason`` (times ``datetime64[us, UTC]``).
+        Sorted by ``start``; columns ``service, start, end, reason`` (times ``datetime64[us, UTC]``): plain
+        windows, each occurrence of a recurring row being one window, ready for
+        :func:`~slm_analytics.windows.exclusion_mask` and the ``exclusions=`` of the SLA and availability
+        functions.
 
     Raises
     ------
     DataError
-        Missing column, unparsable or missing timestamp, ``end`` before ``start``, unknown service.
+        Missing column, unparsable or missing timestamp, ``end`` before ``start``, unknown service; on a
+        recurring row: a rule dateutil cannot read, a ``DTSTART`` differing from ``start``, both ``end``
+        and ``COUNT``/``UNTIL``, an ``end`` before the first occurrence, a rule without occurrences,
+        occurrences that overlap, a missing or invalid ``duration`` or ``timezone``, a rule that never ends
+        while no period is given; ``duration`` or ``timezone`` on a one-off row. The message names the
+        file, row, line and column and quotes the value.
+    ParameterError
+        Only one of ``start``/``end``, or naive ones.
+
+    Notes
+    -----
+    Occurrences recur in local wall-clock time (02:00 every Sunday stays 02:00 in the row's zone across
+    daylight-saving changes) and last ``duration`` of elapsed time. A start that does not exist locally
+    (clocks going forward) is shifted forward to the first valid instant; one that occurs twice (clocks
+    going back) is taken at its first occurrence. See :func:`~slm_analytics.windows.parse_recurrence`.
 
     Examples
     --------
     >>> m = read_dataset("maintenance")
     >>> m.iloc[0][["service", "start", "end"]].tolist()
     [..., Timestamp('2025-11-...', tz='UTC'), Timestamp('2025-11-...', tz='UTC')]
+
+    Every Sunday 02:00-03:00 London time, listed for the fortnight the clocks go back:
+
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "maintenance.csv"
+    >>> _ = f.write_text("service,start,end,reason,rrule,duration,timezone\n"
+    ...                  "payments,2026-01-04 02:00,,patching,FREQ=WEEKLY;BYDAY=SU,1h,Europe/London\n")
+    >>> read_maintenance(f, start="2026-10-19T00:00Z", end="2026-11-02T00:00Z")
+        service                     start                       end    reason
+    0  payments 2026-10-25 02:00:00+00:00 2026-10-25 03:00:00+00:00  patching
+    1  payments 2026-11-01 02:00:00+00:00 2026-11-01 03:00:00+00:00  patching
     """
-    path, raw = _load_table(path, ["service", "start", "end"], ("reason",))
-    start, end = _interval_frame(path, raw, start="start", end="end", tz=tz, allow_open_end=False)
-    out = pd.DataFrame({
-        "service": _names(raw["service"], path=path, column="service"),
-        "start": start,
-        "end": end,
-        "reason": raw["reason"].astype("str") if "reason" in raw.columns else "",
-    })
-    _check_known(out, path=path, catalog=catalog)
+    if (start is None) != (end is None):
+        msg = (f"give both start and end (the period to expand recurring windows over) or neither; got "
+               f"start={start!r}, end={end!r}")
+        raise ParameterError(msg)
+    span = None if start is None else (as_utc(start, "start"), as_utc(end, "end"))
+    optional = ("end", "reason", "rrule", "duration", "timezone")
+    path, raw = _load_table(path, ["service", "start"], optional)
+    if "end" not in raw.columns and "rrule" not in raw.columns:  # 'end' is optional for recurring rows only
+        require_columns(raw, ["service", "start", "end"], str(path), expected=["service", "start", *optional])
+    reason = raw["reason"].astype("str") if "reason" in raw.columns else pd.Series("", index=raw.index)
+    for c in optional:
+        if c not in raw.columns:
+            raw[c] = pd.NA
+    recurring = raw["rrule"].map(lambda v: isinstance(v, str) and v.strip() != "").to_numpy(dtype=bool)
+    one = ~recurring
+    times = {}
+    for c in ("start", "end"):  # on one-off rows, as every interval reader: required, parsed
+        _fail(path, raw[c].isna().to_numpy() & one, c, "is empty; a timestamp is required")
+        times[c] = _timestamps(raw[c].where(one), path=path, column=c, tz=tz, allow_missing=True)
+    s, e = times["start"], times["end"]
+    _fail(path, (e < s).to_numpy() & one, "end", "is before 'start'; an interval ends after it starts",
+          raw["end"])
+    services = _names(raw["service"], path=path, column="service")
+    _check_known(pd.DataFrame({"service": services}), path=path, catalog=catalog)
+    for c in ("duration", "timezone"):
+        _fail(path, raw[c].notna().to_numpy() & one, c, "is set on a row without 'rrule'; 'duration' and "
+              "'timezone' describe recurring windows (a one-off window has an 'end'; naive times of one-off "
+              "rows are read in tz=)", raw[c])
+    out = pd.DataFrame({"service": services, "start": s, "end": e, "reason": reason})
+    if recurring.any():
+        frames = _recurring_maintenance(path, raw, recurring, services=services, reason=reason, tz=tz,
+                                        catalog=catalog, span=span)
+        out = pd.concat([out[one], *frames], ignore_index=True)
     return out.sort_values("start", kind="stable").reset_index(drop=True)
+
+
+def _recurring_maintenance(
+    path: Path, raw: pd.DataFrame, recurring: np.ndarray, *, services: pd.Series, reason: pd.Series,
+    tz: str | None, catalog: Catalog | None, span: tuple[pd.Timestamp, pd.Timestamp] | None
+) -> list[pd.DataFrame]:
+    """Expand the recurring rows of a maintenance file (see :func:`read_maintenance`) to their windows."""
+    from ._checks import check_tz
+    from ._checks import duration as as_duration
+    from .windows import parse_recurrence
+
+    zones = {} if catalog is None else {s.name: s.timezone for s in catalog.services}
+    frames = []
+    for i in np.flatnonzero(recurring):
+        row = np.arange(len(raw)) == i
+
+        def fail(column: str, problem: str, shown: bool = True, row: np.ndarray = row) -> None:
+            _fail(path, row, column, problem, raw[column] if shown else None)
+
+        def cell(column: str, i: int = i) -> Any:
+            value = raw[column].iloc[i]
+            return None if pd.isna(value) or (isinstance(value, str) and not value.strip()) else value
+
+        rule = raw["rrule"].iloc[i].strip()
+        zone = cell("timezone") or tz or zones.get(services.iloc[i])
+        if zone is None:
+            fail("timezone", "is empty; a recurring window needs the time zone its wall-clock times recur "
+                 "in (e.g. 'Europe/London'): fill 'timezone', or pass tz= or catalog= (the service's zone)",
+                 False)
+        try:
+            check_tz(str(zone).strip())
+        except ParameterError:
+            fail("timezone", "is not a known time zone; expected an IANA name such as 'Europe/London' or "
+                 "'America/New_York'")
+        if cell("duration") is None:
+            fail("duration", "is empty; a recurring window needs its length, such as '1h' or '90m'", False)
+        try:
+            length = as_duration(cell("duration"), "duration")
+        except ParameterError as exc:
+            hint = str(exc).partition("did you mean ")[2]
+            fail("duration", "is not a duration; expected '<n><unit>' with unit s, m, h, d or w, such as "
+                 "'1h' or '90m'" + (f"; did you mean {hint}" if hint else ""))
+        times = {}
+        for c, what in (("start", "the first occurrence's start"), ("end", "when the recurrence stops")):
+            try:
+                times[c] = None if cell(c) is None else pd.Timestamp(cell(c))
+            except (TypeError, ValueError):
+                fail(c, f"is not a timestamp; expected ISO 8601 such as '2026-01-04T02:00' ({what}; naive: "
+                     "wall-clock time in the row's time zone)")
+        if times["start"] is None and "DTSTART" not in rule.upper():
+            fail("start", "is empty; a recurring row needs its first occurrence's start (or a DTSTART line "
+                 "in 'rrule')", False)
+        try:
+            rec = parse_recurrence(rule, duration=length, tz=str(zone).strip(), dtstart=times["start"])
+        except ParameterError as exc:
+            fail("rrule", str(exc), False)
+        if times["end"] is not None and rec.ends:
+            fail("end", "is given while the rule ends by itself (COUNT or UNTIL); give the end of the "
+                 "recurrence once: empty 'end', or drop COUNT/UNTIL from 'rrule'")
+        if times["end"] is not None:
+            try:
+                rec.until(times["end"])
+            except ParameterError:
+                fail("end", f"is before the first occurrence, which starts {rec.first:%Y-%m-%d %H:%M} UTC; "
+                     "the recurrence would never happen")
+        elif not rec.ends and span is None:
+            fail("rrule", "never ends (no COUNT or UNTIL, and 'end' is empty) and no period was given to "
+                 "list it over: pass start= and end= to read_maintenance, fill 'end' (when the recurrence "
+                 "stops), or add UNTIL= or COUNT= to the rule")
+        try:
+            got = rec.windows(*(span or (None, None)), until=times["end"])
+        except ParameterError as exc:
+            fail("rrule", str(exc), False)
+        got.insert(0, "service", services.iloc[i])
+        got["reason"] = reason.iloc[i]
+        frames.append(got)
+    return frames
 
 
 def _scores(values: pd.Series, *, path: Path, column: str, lo: float, hi: float, integer: bool) -> pd.Series:

@@ -40,6 +40,7 @@ tools skip, so catalog -> OpenSLO -> catalog gives an equal catalog.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import warnings
 from collections.abc import Iterator
@@ -160,6 +161,13 @@ def _groups(slos: tuple[SLO, ...]) -> Iterator[list[SLO]]:
             yield [p for p in slos if (p.service, p.objective_of) == (o.service, o.objective_of)]
 
 
+def _annotation(value: Any) -> str:
+    """Return an annotation's text (annotations are strings): booleans in lower case, lists as JSON."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return json.dumps(value) if isinstance(value, (list, dict)) else str(value)
+
+
 def to_openslo(catalog: Catalog) -> list[dict[str, Any]]:
     """Express a catalog as OpenSLO v1 documents (one dict per YAML document).
 
@@ -190,8 +198,7 @@ def to_openslo(catalog: Catalog) -> list[dict[str, Any]]:
     services = {s.name: s for s in catalog.services}
     for s in catalog.services:
         extra = s.model_dump(mode="json", exclude={"name", "description", "display_name"})
-        annotations = {_ANN + k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in extra.items()
-                       if v is not None and not isinstance(v, (list, tuple, dict))}
+        annotations = {_ANN + k: _annotation(v) for k, v in extra.items() if v is not None and v != []}
         metadata: dict[str, Any] = {"name": s.name}
         if s.display_name:
             metadata["displayName"] = s.display_name
@@ -655,6 +662,12 @@ def _service(r: _Reader, o: _Obj) -> dict[str, Any]:
         if isinstance(key, str) and key.startswith(_ANN):
             f = key.removeprefix(_ANN)
             out[f] = {"true": True, "false": False}.get(value, value) if f == "customer_facing" else value
+            if f == "maintenance":
+                try:
+                    out[f] = json.loads(value)
+                except (TypeError, ValueError):
+                    o.fail(f"annotation {key!r} must be a JSON list of recurring windows, got "
+                           f"{shorten(value)}", "metadata", "annotations", key)
     return _valid(Service, out, o, ())
 
 

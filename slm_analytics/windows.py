@@ -15,7 +15,10 @@ Nothing here reads files, logs or rounds.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import re
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -23,18 +26,24 @@ import pandas as pd
 from pydantic import ValidationError
 
 from ._checks import as_utc, check_tz, require_columns
-from .catalog import Schedule
+from ._checks import duration as as_duration
+from .catalog import Catalog, Schedule
 from .errors import DataError, DefinitionError, ParameterError
 
 __all__ = [
+    "MAX_OCCURRENCES",
+    "Recurrence",
     "business_hours_mask",
     "calendar_windows",
     "clip_intervals",
     "exclusion_mask",
     "intersect_intervals",
     "interval_duration",
+    "maintenance_windows",
     "merge_intervals",
     "micros",
+    "parse_recurrence",
+    "recurring_windows",
     "schedule_intervals",
     "subtract_intervals",
 ]
@@ -736,3 +745,479 @@ def exclusion_mask(
         rows = np.flatnonzero(codes == code)
         out[rows] = _overlaps(t[rows], step_us, ms[a:b], me[a:b])
     return out
+
+
+# ------------------------------------------------------------------------------------------- recurrence
+
+#: most occurrences one expansion may list: a typo such as FREQ=SECONDLY would otherwise run for minutes
+MAX_OCCURRENCES = 100_000
+#: how far after DTSTART a rule must produce its first occurrence (a rule such as "every 30 February" never
+#: does, and dateutil would search up to the year 9999 to find out)
+_FIRST_WITHIN = pd.DateOffset(years=10)
+_LINE = re.compile(r"^(DTSTART|RRULE|EXDATE|RDATE)((?:;[A-Z-]+=[^:;]*)*):(.*)$", re.IGNORECASE)
+_TIME = re.compile(r"^\d{8}(?:T\d{6}Z?)?$")
+_RULE_EXAMPLE = "write it like 'FREQ=WEEKLY;BYDAY=SU' or 'RRULE:FREQ=DAILY;COUNT=5' (RFC 5545, 3.3.10)"
+
+
+def _wall(value: Any, tz: str) -> pd.Timestamp:
+    """Naive wall-clock time in ``tz`` of a time: naive values are wall time already, aware ones convert."""
+    ts = pd.Timestamp(value)
+    if ts.tzinfo is not None:
+        ts = ts.tz_convert(tz).tz_localize(None)
+    return ts.as_unit("us")
+
+
+def _instant(wall: pd.Timestamp, tz: str) -> pd.Timestamp:
+    """UTC instant of a wall-clock time in ``tz`` (a gap: shifted forward; a fold: the first)."""
+    return _localize(pd.DatetimeIndex([wall]).as_unit("us"), tz, first=True)[0]
+
+
+def _rule_error(rule: str, problem: str) -> ParameterError:
+    """Build a ParameterError about ``rule``; every such message starts with ``rule '<text>' ``."""
+    shown = rule if len(rule) <= 200 else rule[:200] + "..."
+    return ParameterError(f"rule {shown!r} {problem}")
+
+
+def _rfc_time(rule: str, value: str, params: str, what: str) -> pd.Timestamp:
+    """Read an RFC 5545 date or date-time: naive (floating, wall time), or aware (``Z`` or ``TZID=``)."""
+    if not _TIME.match(value):
+        raise _rule_error(rule, f"has {what} {value!r}, which is not an RFC 5545 date or date-time; write it "
+                                "like 20261231T235959Z (UTC), 20261231T235959 (local) or 20261231")
+    text = value.upper().rstrip("Z")
+    ts = pd.Timestamp(dt.datetime.strptime(text, "%Y%m%d" if len(text) == 8 else "%Y%m%dT%H%M%S"))
+    tzid = next((p.split("=", 1)[1] for p in params.split(";") if p.upper().startswith("TZID=")), None)
+    if value.upper().endswith("Z"):
+        return ts.tz_localize("UTC")
+    if tzid is not None:
+        try:
+            return _instant(ts, check_tz(tzid))
+        except ParameterError as exc:
+            raise _rule_error(rule, f"has {what} with {exc}") from None
+    return ts
+
+
+def _parse_rule(rule: str) -> dict[str, Any]:
+    """Split a rule into its RRULE (UNTIL apart), DTSTART, EXDATE and RDATE times, checking each line."""
+    if not isinstance(rule, str) or not rule.strip():
+        raise _rule_error(str(rule), f"is empty; {_RULE_EXAMPLE}")
+    out: dict[str, Any] = {"rrule": None, "until": None, "counted": False, "dtstart": None, "exdate": [],
+                           "rdate": []}
+    for token in rule.split():  # as dateutil's rrulestr: lines may also be separated by spaces
+        m = _LINE.match(token if ":" in token or "=" not in token else f"RRULE:{token}")
+        if m is None:
+            raise _rule_error(rule, f"has {token!r}, which is not an RRULE, DTSTART, EXDATE or RDATE line; "
+                                    f"{_RULE_EXAMPLE}")
+        name, params, body = m.group(1).upper(), m.group(2), m.group(3)
+        if name in ("DTSTART", "RRULE") and out[name.lower()] is not None:
+            raise _rule_error(rule, f"has more than one {name}; give one (RFC 5545 deprecates several)")
+        if name == "DTSTART":
+            out["dtstart"] = _rfc_time(rule, body, params, "DTSTART")
+        elif name in ("EXDATE", "RDATE"):
+            out[name.lower()] += [_rfc_time(rule, v, params, name) for v in body.split(",")]
+        else:
+            parts = [p.partition("=") for p in body.split(";") if p]
+            keys = [k.upper() for k, _, _ in parts]
+            if "FREQ" not in keys:
+                raise _rule_error(rule, f"has no FREQ (how often it recurs); {_RULE_EXAMPLE}")
+            if "COUNT" in keys and "UNTIL" in keys:
+                raise _rule_error(rule, "has both COUNT and UNTIL; RFC 5545 allows one of them: keep the one "
+                                        "you mean")
+            out["counted"] = "COUNT" in keys
+            until = [v for k, _, v in parts if k.upper() == "UNTIL"]
+            out["until"] = _rfc_time(rule, until[0], "", "UNTIL") if until else None
+            out["rrule"] = ";".join(f"{k}={v}" for k, _, v in parts if k.upper() != "UNTIL")
+    if out["rrule"] is None:
+        raise _rule_error(rule, f"has no RRULE; {_RULE_EXAMPLE}")
+    return out
+
+
+@dataclass(frozen=True, repr=False)
+class Recurrence:
+    """A recurring window: an RFC 5545 recurrence rule, its first start, a time zone and a duration.
+
+    Built by :func:`parse_recurrence`, which checks the rule; :meth:`windows` lists the occurrences as
+    ``[start, end)`` intervals. Occurrences recur in local wall-clock time (``02:00`` every Sunday stays
+    ``02:00`` in ``tz`` across daylight-saving changes) and last ``duration`` of elapsed time.
+
+    Attributes
+    ----------
+    rule : str
+        The rule as given.
+    tz : str
+        IANA time zone of the wall clock the rule recurs in.
+    dtstart : Timestamp
+        DTSTART as naive wall-clock time in ``tz``: the time of day of the occurrences (unless the rule's
+        BYHOUR/BYMINUTE say otherwise) and the earliest time the rule may produce.
+    duration : Timedelta
+        Length of each occurrence.
+    ends : bool
+        Whether the rule stops by itself (``COUNT`` or ``UNTIL``); otherwise it recurs for ever.
+    first : Timestamp
+        Start of the first occurrence (UTC).
+    stop : Timestamp or None
+        The rule's ``UNTIL`` (UTC; a local ``UNTIL`` is wall-clock time in ``tz``): the last possible start.
+    """
+
+    rule: str
+    tz: str
+    dtstart: pd.Timestamp
+    duration: pd.Timedelta
+    ends: bool
+    first: pd.Timestamp
+    stop: pd.Timestamp | None
+    rrule: str  # the RRULE without UNTIL (applied apart, to UTC instants)
+    counted: bool  # the RRULE has COUNT
+    rdates: tuple[dt.datetime, ...]  # extra and skipped starts, wall-clock time in tz
+    exdates: tuple[dt.datetime, ...]
+
+    def __repr__(self) -> str:
+        return (f"Recurrence({self.rule!r}, from {self.dtstart:%Y-%m-%d %H:%M} {self.tz}, lasting "
+                f"{self.duration}, {'ending' if self.ends else 'for ever'})")
+
+    def _occurrences(self, lo: pd.Timestamp, hi: pd.Timestamp | None, limit: int) -> list[dt.datetime]:
+        """Wall-clock starts from ``lo`` to ``hi`` (to the end when None), the first ``limit + 1`` of them."""
+        from dateutil.rrule import rrulestr
+
+        if self.stop is not None:  # stop at UNTIL (a day after: wall time vs UTC); exactly, in windows()
+            cap = _wall(self.stop, self.tz) + pd.Timedelta(days=1)
+            hi = cap if hi is None else min(hi, cap)
+        try:
+            rule = rrulestr(self.rrule, dtstart=self.dtstart.to_pydatetime())
+            if hi is not None and not self.counted:  # or dateutil searches an empty range up to year 9999
+                rule = rule.replace(until=hi.to_pydatetime())
+            walls = rule.xafter(lo.to_pydatetime(), inc=True)
+            if hi is not None:
+                walls = itertools.takewhile(lambda d: d <= hi, walls)
+            found = list(itertools.islice(walls, limit + 1))
+        except (ValueError, TypeError, KeyError, OverflowError) as exc:
+            problem = f"is not an RFC 5545 recurrence rule ({exc}); {_RULE_EXAMPLE}"
+            raise _rule_error(self.rule, problem) from None
+        if self.rdates or self.exdates:
+            found += [d for d in self.rdates if d >= lo and (hi is None or d <= hi)]
+            found = sorted(set(found) - set(self.exdates))[:limit + 1]
+        return found
+
+    def _starts(self, walls: list[dt.datetime]) -> np.ndarray:
+        """UTC microseconds of wall-clock starts (gap: shifted forward; fold: first), sorted, unique."""
+        if not walls:
+            return np.zeros(0, dtype=np.int64)
+        naive = pd.DatetimeIndex(walls).as_unit("us")
+        return np.unique(_localize(naive, self.tz, first=True).asi8)
+
+    def until(self, value: Any) -> pd.Timestamp:
+        """Check an end of the recurrence (RFC 5545 ``UNTIL``) given apart from the rule; return it in UTC.
+
+        Parameters
+        ----------
+        value : Timestamp or str
+            The last possible start of an occurrence; naive values are wall-clock time in ``tz``.
+
+        Returns
+        -------
+        Timestamp
+            ``value`` in UTC.
+
+        Raises
+        ------
+        ParameterError
+            The rule has ``COUNT`` or ``UNTIL`` already, or ``value`` is before the first occurrence.
+        """
+        stop = _instant(_wall(_timestamp(value, "until"), self.tz), self.tz)
+        if self.ends:
+            raise _rule_error(self.rule, "ends by itself (COUNT or UNTIL) and an end (until) is given too; "
+                                         "give the end of the recurrence once")
+        if stop < self.first:
+            raise _rule_error(self.rule, f"has no occurrence before its end {stop:%Y-%m-%d %H:%M} UTC: its "
+                                         f"first occurrence starts {self.first:%Y-%m-%d %H:%M} UTC")
+        return stop
+
+    def windows(self, start: Any = None, end: Any = None, *, until: Any = None) -> pd.DataFrame:
+        """List the occurrences overlapping ``[start, end)``, or all of them for a rule that ends.
+
+        Parameters
+        ----------
+        start, end : Timestamp or str, optional
+            Timezone-aware period to list (both or neither). Required unless the rule ends (``COUNT``,
+            ``UNTIL`` or ``until``).
+        until : Timestamp or str, optional
+            Last possible start of an occurrence (RFC 5545 ``UNTIL``, inclusive), for a rule without
+            ``COUNT`` or ``UNTIL``; naive values are wall-clock time in ``tz``.
+
+        Returns
+        -------
+        DataFrame
+            ``start, end`` (``datetime64[us, UTC]``): whole occurrences (not clipped to the period), sorted.
+
+        Raises
+        ------
+        ParameterError
+            Only one of ``start``/``end``; a rule that never ends and no period; ``until`` with a rule that
+            has ``COUNT``/``UNTIL``, or before the first occurrence; occurrences that overlap (a duration
+            longer than the time between two starts); more than :data:`MAX_OCCURRENCES` occurrences.
+        """
+        if (start is None) != (end is None):
+            msg = f"give both start and end (the period to list) or neither; got start={start!r}, end={end!r}"
+            raise ParameterError(msg)
+        span = _range(start, end) if start is not None else None
+        stop = self.stop if until is None else self.until(until)
+        if span is None and stop is None and not self.ends:
+            raise _rule_error(self.rule, "never ends (no COUNT or UNTIL): give the period to list (start= "
+                                         "and end=), or end the rule")
+        day = pd.Timedelta(days=1)  # margin for UTC offsets and their changes between wall time and UTC
+        lo, hi = self.dtstart, None
+        if span is not None:
+            lo = max(lo, _wall(span[0] - self.duration, self.tz) - day)
+            hi = _wall(span[1], self.tz) + day
+        if stop is not None:
+            hi = _wall(stop, self.tz) + day if hi is None else min(hi, _wall(stop, self.tz) + day)
+        walls = self._occurrences(lo, hi, MAX_OCCURRENCES)
+        if len(walls) > MAX_OCCURRENCES:
+            raise _rule_error(self.rule, f"gives more than {MAX_OCCURRENCES:,} occurrences from "
+                                         f"{lo:%Y-%m-%d %H:%M}" + (f" to {hi:%Y-%m-%d %H:%M}" if hi else "")
+                              + f" ({self.tz}); check FREQ and INTERVAL, or list a shorter period")
+        s = self._starts(walls)
+        length = int(self.duration / pd.Timedelta(microseconds=1))
+        if stop is not None:
+            s = s[s <= stop.value // 1000]
+        self._check_overlap(s, length)
+        e = s + length
+        if span is not None:
+            keep = (s < span[1].value // 1000) & (e > span[0].value // 1000)
+            s, e = s[keep], e[keep]
+        return pd.DataFrame({"start": _times(s), "end": _times(e)})
+
+    def _check_overlap(self, s: np.ndarray, length: int) -> None:
+        gaps = np.diff(s)
+        if (gaps < length).any():
+            i = int(np.flatnonzero(gaps < length)[0])
+            a, b = _times(s[i:i + 2])
+            raise _rule_error(self.rule, f"gives overlapping windows: the one starting {a:%Y-%m-%d %H:%M} "
+                                         f"UTC lasts {self.duration} but the next starts {b:%Y-%m-%d %H:%M} "
+                                         "UTC; shorten the duration below the time between two occurrences")
+
+
+
+def parse_recurrence(
+    rule: str, *, duration: str | dt.timedelta | pd.Timedelta, tz: str = "UTC", dtstart: Any = None
+) -> Recurrence:
+    """Check an RFC 5545 recurrence rule and return it ready to list its windows.
+
+    Parameters
+    ----------
+    rule : str
+        One RRULE (``"FREQ=WEEKLY;BYDAY=SU"``, with or without the ``RRULE:`` prefix), optionally with a
+        ``DTSTART`` line and ``EXDATE`` (skipped starts) or ``RDATE`` (extra starts) lines, separated by
+        newlines or spaces. The RRULE is python-dateutil's ``rrulestr`` syntax; times in the other lines
+        are RFC 5545 dates or date-times: UTC (``...Z``), in a ``TZID=`` zone, or local (wall-clock time in
+        ``tz``). Several RRULEs and EXRULE, deprecated by RFC 5545, are refused.
+    duration : str or timedelta
+        Length of each occurrence: an OpenSLO duration (``"1h"``, ``"90m"``) or a timedelta; elapsed time.
+    tz : str
+        IANA time zone whose wall clock the rule recurs in.
+    dtstart : Timestamp or str, optional
+        The first occurrence's start (RFC 5545 DTSTART); naive values are wall-clock time in ``tz``, aware
+        ones are converted to it. Required unless the rule has a ``DTSTART`` line; when both are given they
+        must name the same wall-clock time.
+
+    Returns
+    -------
+    Recurrence
+
+    Raises
+    ------
+    ParameterError
+        A rule dateutil cannot read (no FREQ, unknown part, bad value), a line other than those above, both
+        COUNT and UNTIL, a time that is not an RFC 5545 date or date-time, a DTSTART missing or differing
+        from ``dtstart``, a rule without any occurrence in the ten years from its start (for a rule that
+        can never occur, dateutil's search may take seconds), an unknown time zone, a duration that is not
+        positive. Messages about the rule start with ``rule '<rule>'``.
+
+    Notes
+    -----
+    RFC 5545 leaves a DTSTART that does not match the rule undefined; here (as in dateutil) the first
+    occurrence is the first time matching the rule at or after DTSTART. Occurrences are generated in local
+    wall-clock time and converted to UTC; a wall-clock start that does not exist (clocks going forward) is
+    shifted forward to the first valid instant (pandas' ``nonexistent="shift_forward"``: 01:30 on
+    2026-03-29 in London starts at 02:00 BST, 01:00 UTC) and one that occurs twice (clocks going back) is
+    taken at its first occurrence (01:30 on 2026-10-25 in London is 01:30 BST, 00:30 UTC), as business hours
+    are. Two occurrences that land on the same instant this way are one window. ``UNTIL`` is compared with
+    the occurrences' UTC instants (a local ``UNTIL`` is wall-clock time in ``tz``), inclusive. The duration
+    is elapsed time, so a 1-hour window starting 01:30 BST on 2026-10-25 ends 01:30 GMT.
+
+    Examples
+    --------
+    >>> r = parse_recurrence("FREQ=WEEKLY;BYDAY=SU;COUNT=3", duration="1h", tz="Europe/London",
+    ...                      dtstart="2026-03-22 02:00")
+    >>> r.ends, r.first
+    (True, Timestamp('2026-03-22 02:00:00+0000', tz='UTC'))
+    >>> r.windows()  # 02:00 GMT, then 02:00 BST from 29 March
+                          start                       end
+    0 2026-03-22 02:00:00+00:00 2026-03-22 03:00:00+00:00
+    1 2026-03-29 01:00:00+00:00 2026-03-29 02:00:00+00:00
+    2 2026-04-05 01:00:00+00:00 2026-04-05 02:00:00+00:00
+    """
+    check_tz(tz)
+    length = _length(duration)
+    parts = _parse_rule(rule)
+    if dtstart is None and parts["dtstart"] is None:
+        raise _rule_error(rule, "has no start: give dtstart (the first occurrence's start, wall-clock time "
+                                "in tz) or a DTSTART line")
+    given = None if dtstart is None else _wall(_timestamp(dtstart, "dtstart"), tz)
+    own = None if parts["dtstart"] is None else _wall(parts["dtstart"], tz)
+    if given is not None and own is not None and given != own:
+        raise _rule_error(rule, f"starts at {own:%Y-%m-%d %H:%M:%S} ({tz}) by its DTSTART but the start "
+                                f"given is {given:%Y-%m-%d %H:%M:%S}; give the first occurrence once (drop "
+                                "DTSTART from the rule, or make them agree)")
+    wall = given if given is not None else own
+    until = parts["until"]
+    stop = None if until is None else until.tz_convert("UTC") if until.tzinfo else _instant(until, tz)
+    fields = {"rule": rule, "tz": tz, "dtstart": wall, "duration": length, "ends": parts["counted"] or
+              stop is not None, "stop": stop, "rrule": parts["rrule"], "counted": parts["counted"],
+              "rdates": tuple(_wall(t, tz).to_pydatetime() for t in parts["rdate"]),
+              "exdates": tuple(_wall(t, tz).to_pydatetime() for t in parts["exdate"])}
+    probe = Recurrence(first=pd.Timestamp(0, tz="UTC"), **fields)
+    first = probe._starts(probe._occurrences(wall, wall + _FIRST_WITHIN, 0))
+    if stop is not None:
+        first = first[first <= stop.value // 1000]
+    if not len(first):
+        raise _rule_error(rule, f"has no occurrence in the ten years from {wall:%Y-%m-%d %H:%M} ({tz}); "
+                                "check its BYxxx parts, UNTIL and COUNT")
+    return Recurrence(first=_times(first[:1])[0], **fields)
+
+
+def _timestamp(value: Any, what: str) -> pd.Timestamp:
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError) as exc:
+        msg = f"{what} {value!r} is not a timestamp; give ISO 8601 such as '2026-01-04T02:00'"
+        raise ParameterError(msg) from exc
+    if ts is pd.NaT:
+        msg = f"{what} is NaT; give a time such as '2026-01-04T02:00'"
+        raise ParameterError(msg)
+    return ts
+
+
+def _length(value: Any) -> pd.Timedelta:
+    """Return a window's length: an OpenSLO duration or a timedelta, positive."""
+    if isinstance(value, str) and value.strip() in ("week", "month", "quarter"):
+        msg = f"duration {value!r} is a calendar period; a window lasts a fixed time such as '1h' or '90m'"
+        raise ParameterError(msg)
+    return as_duration(value, "duration")
+
+
+def recurring_windows(
+    rule: str,
+    *,
+    duration: str | dt.timedelta | pd.Timedelta,
+    tz: str = "UTC",
+    dtstart: Any = None,
+    until: Any = None,
+    start: Any = None,
+    end: Any = None,
+) -> pd.DataFrame:
+    """List the windows of a recurring exclusion (an RFC 5545 RRULE) over a period.
+
+    Teams announce maintenance as "every Sunday 02:00-03:00 Europe/London": that is
+    ``recurring_windows("FREQ=WEEKLY;BYDAY=SU", dtstart="2026-01-04 02:00", duration="1h",
+    tz="Europe/London", start=..., end=...)``. The result has the shape of the other interval helpers and
+    goes where exclusion windows go (:func:`exclusion_mask`, :func:`subtract_intervals`...) once given a
+    ``service`` column.
+
+    Parameters
+    ----------
+    rule, duration, tz, dtstart
+        As :func:`parse_recurrence`.
+    until : Timestamp or str, optional
+        As :meth:`Recurrence.windows`.
+    start, end : Timestamp or str, optional
+        Timezone-aware period: the windows overlapping ``[start, end)`` are listed, whole. Required unless
+        the rule ends (``COUNT``, ``UNTIL`` or ``until``), in which case all occurrences are listed.
+
+    Returns
+    -------
+    DataFrame
+        ``start, end`` (``datetime64[us, UTC]``), sorted.
+
+    Raises
+    ------
+    ParameterError
+        As :func:`parse_recurrence` and :meth:`Recurrence.windows`.
+
+    Notes
+    -----
+    Occurrences keep their local wall-clock time across daylight-saving changes; see
+    :func:`parse_recurrence` for starts that fall into a gap or a fold.
+
+    Examples
+    --------
+    Every Sunday 02:00-03:00 in London, over the weekend the clocks go back (25 October 2026):
+
+    >>> recurring_windows("FREQ=WEEKLY;BYDAY=SU", dtstart="2026-01-04 02:00", duration="1h",
+    ...                   tz="Europe/London", start="2026-10-17T00:00Z", end="2026-11-02T00:00Z")
+                          start                       end
+    0 2026-10-18 01:00:00+00:00 2026-10-18 02:00:00+00:00
+    1 2026-10-25 02:00:00+00:00 2026-10-25 03:00:00+00:00
+    2 2026-11-01 02:00:00+00:00 2026-11-01 03:00:00+00:00
+    """
+    rec = parse_recurrence(rule, duration=duration, tz=tz, dtstart=dtstart)
+    return rec.windows(start, end, until=until)
+
+
+def maintenance_windows(catalog: Catalog, *, start: Any, end: Any) -> pd.DataFrame:
+    """List the catalog's recurring maintenance windows (``Service.maintenance``) over a period.
+
+    Parameters
+    ----------
+    catalog : Catalog
+        Services with ``maintenance`` entries (:class:`~slm_analytics.catalog.RecurringWindow`); a window
+        without a time zone recurs in its service's.
+    start, end : Timestamp or str
+        Timezone-aware period: the windows overlapping ``[start, end)`` are listed, whole.
+
+    Returns
+    -------
+    DataFrame
+        ``service, start, end, reason`` (times ``datetime64[us, UTC]``), sorted by ``start``: the layout
+        of :func:`~slm_analytics.data.read_maintenance`, so the two concatenate into one list of exclusions.
+
+    Raises
+    ------
+    ParameterError
+        Naive times or ``end < start``.
+    DefinitionError
+        A window whose occurrences overlap over the period, or with more than :data:`MAX_OCCURRENCES`
+        occurrences in it; the message names the service and the window.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> from slm_analytics.catalog import RecurringWindow
+    >>> catalog = read_dataset("catalog")
+    >>> sunday = RecurringWindow(rrule="FREQ=WEEKLY;BYDAY=SU", start="2026-01-04T02:00", duration="1h",
+    ...                          reason="patching")
+    >>> payments = catalog.service("payments").model_copy(update={"maintenance": (sunday,)})
+    >>> catalog = catalog.model_copy(update={"services": (payments,)})
+    >>> maintenance_windows(catalog, start="2026-03-28T00:00Z", end="2026-04-06T00:00Z")  # London, BST
+        service                     start                       end    reason
+    0  payments 2026-03-29 01:00:00+00:00 2026-03-29 02:00:00+00:00  patching
+    1  payments 2026-04-05 01:00:00+00:00 2026-04-05 02:00:00+00:00  patching
+    """
+    t0, t1 = _range(start, end)
+    frames = []
+    for s in catalog.services:
+        for i, w in enumerate(s.maintenance):
+            tz = w.timezone or s.timezone
+            try:
+                rec = parse_recurrence(w.rrule, duration=w.duration, tz=tz, dtstart=w.start)
+                got = rec.windows(t0, t1, until=w.end)
+            except ParameterError as exc:
+                msg = f"service {s.name!r}: maintenance[{i}] ({w.reason or w.rrule!r}), in {tz}: {exc}"
+                raise DefinitionError(msg) from None
+            got.insert(0, "service", s.name)
+            got["reason"] = w.reason
+            frames.append(got)
+    if not frames:
+        return pd.DataFrame({"service": pd.Series([], dtype="str"), "start": pd.Series([], dtype=_UTC_US),
+                             "end": pd.Series([], dtype=_UTC_US), "reason": pd.Series([], dtype="str")})
+    out = pd.concat(frames, ignore_index=True)
+    return out.sort_values("start", kind="stable").reset_index(drop=True)

@@ -12,7 +12,9 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
+import yaml
 
 from slm_analytics.catalog import (
     SLA,
@@ -705,3 +707,80 @@ def test_window_spelled_the_pandas_way_or_in_words_gets_a_did_you_mean(window, h
     with pytest.raises(DefinitionError, match=re.escape(f"unparsable window {window!r}: ") + ".*"
                        + re.escape(f"; did you mean {hint}?")):
         parse_window(window)
+
+
+# ------------------------------------------------------------------------------------- recurring maintenance
+
+MAINTENANCE = """\
+  - name: checkout
+    owner: team-a
+    tier: 1
+    users: 100
+    business_weight: 2
+    timezone: Europe/London
+    maintenance:
+      - rrule: FREQ=WEEKLY;BYDAY=SU
+        start: 2026-01-04T02:00:00
+        duration: 1h
+        reason: patching
+      - rrule: FREQ=MONTHLY;BYDAY=1SA
+        start: 2026-01-03T22:00:00
+        end: 2026-12-31T00:00:00Z
+        duration: 90m
+        timezone: America/New_York
+"""
+WITH_MAINTENANCE = edit(
+    "  - {name: checkout, owner: team-a, tier: 1, users: 100, business_weight: 2, timezone: Europe/London}\n",
+    MAINTENANCE)
+
+
+def test_service_maintenance_loads_and_round_trips(tmp_path):
+    catalog = load_catalog(write(tmp_path, WITH_MAINTENANCE))
+    sunday, saturday = catalog.service("checkout").maintenance
+    assert (sunday.rrule, sunday.duration, sunday.timezone, sunday.reason) == ("FREQ=WEEKLY;BYDAY=SU", "1h",
+                                                                               None, "patching")
+    assert sunday.start == dt.datetime(2026, 1, 4, 2)  # naive: wall-clock time in the service's zone
+    assert saturday.end == dt.datetime(2026, 12, 31, tzinfo=dt.UTC)
+    assert catalog.service("wiki").maintenance == ()
+    save_catalog(catalog, tmp_path / "again.yaml")
+    assert load_catalog(tmp_path / "again.yaml") == catalog
+    assert "maintenance:" in (tmp_path / "again.yaml").read_text()
+    from slm_analytics.openslo import read_openslo, to_openslo
+
+    docs = to_openslo(catalog)
+    path = tmp_path / "openslo.yaml"
+    path.write_text(yaml.safe_dump_all(docs), encoding="utf-8")
+    assert read_openslo(path) == catalog
+
+
+def test_service_maintenance_expands_in_the_service_time_zone(tmp_path):
+    from slm_analytics.windows import maintenance_windows
+
+    catalog = load_catalog(write(tmp_path, WITH_MAINTENANCE))
+    got = maintenance_windows(catalog, start="2026-07-01T00:00Z", end="2026-07-13T00:00Z")
+    # Sundays 5 and 12 July 02:00 BST = 01:00 UTC (the service's London); first Saturday of July (4th)
+    # 22:00 EDT = 02:00 UTC on the 5th (the window's own New York)
+    assert got["start"].tolist() == [pd.Timestamp(t, tz="UTC") for t in
+                                     ("2026-07-05 01:00", "2026-07-05 02:00", "2026-07-12 01:00")]
+    assert got["reason"].tolist() == ["patching", "", "patching"]
+
+
+@pytest.mark.parametrize(("old", "new", "definition", "anchor", "message"), [
+    ("rrule: FREQ=WEEKLY;BYDAY=SU", "rrule: FREQ=WEEKLY;BYDAY=XX", "maintenance[0]", "BYDAY=XX",
+     "rule 'FREQ=WEEKLY;BYDAY=XX' is not an RFC 5545 recurrence rule (invalid 'BYDAY': XX)"),
+    ("        start: 2026-01-04T02:00:00\n", "", "maintenance[0]", "BYDAY=SU",
+     "rule 'FREQ=WEEKLY;BYDAY=SU' has no start: give dtstart"),
+    ("rrule: FREQ=MONTHLY;BYDAY=1SA", "rrule: FREQ=MONTHLY;BYDAY=1SA;COUNT=3", "maintenance[1]", "COUNT=3",
+     "rule 'FREQ=MONTHLY;BYDAY=1SA;COUNT=3' ends by itself (COUNT or UNTIL) and an end (until) is given too"),
+    ("duration: 1h", "duration: 1 hour", "maintenance[0].duration", "1 hour", "unparsable window '1 hour'"),
+    ("timezone: America/New_York", "timezone: America/Nowhere", "maintenance[1].timezone", "Nowhere",
+     "unknown time zone 'America/Nowhere'"),
+])
+def test_service_maintenance_refused_with_its_line(tmp_path, old, new, definition, anchor, message):
+    text = edit(old, new, WITH_MAINTENANCE)
+    path = write(tmp_path, text)
+    # a key's error points at the key; a window's (rule) error at the window's first line, its rrule
+    line = line_of(text, anchor)
+    with pytest.raises(DefinitionError, match=where(path, line, f"services[0] (checkout).{definition}") + ": "
+                       + re.escape(message)):
+        load_catalog(path)

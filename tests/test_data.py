@@ -1071,3 +1071,94 @@ def test_read_sli_structure_checks_do_not_slow_the_common_case(tmp_path, monkeyp
     monkeypatch.setattr(data, "_csv_layout", lambda path: calls.append(path))
     read_sli(write(tmp_path, "csv", sli_frame()))
     assert calls == []
+
+
+# ------------------------------------------------------------------------------------- recurring maintenance
+# Expected instants: London is GMT (UTC+0) until 2026-03-29 01:00 UTC, BST (UTC+1) until 2026-10-25 01:00 UTC.
+
+RECURRING_COLUMNS = ["service", "start", "end", "reason", "rrule", "duration", "timezone"]
+
+
+def recurring_frame(*rows) -> pd.DataFrame:
+    return pd.DataFrame(list(rows), columns=RECURRING_COLUMNS)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_maintenance_recurring_row_expanded_with_one_off_rows(tmp_path, fmt, catalog):
+    path = write(tmp_path, fmt, recurring_frame(
+        ["checkout", "2026-03-20T10:00:00Z", "2026-03-20T11:00:00Z", "Patching", None, None, None],
+        ["payments", "2026-03-15 02:00", None, "Sunday patching", "FREQ=WEEKLY;BYDAY=SU", "1h",
+         "Europe/London"],
+    ))
+    out = read_maintenance(path, catalog=catalog, start="2026-03-14T00:00Z", end="2026-04-06T00:00Z")
+    assert out.columns.tolist() == ["service", "start", "end", "reason"]
+    # Sundays 15, 22 March 02:00 GMT; 29 March, 5 April 02:00 BST (01:00 UTC); the one-off row in between
+    assert out["start"].tolist() == [pd.Timestamp(t, tz="UTC") for t in (
+        "2026-03-15 02:00", "2026-03-20 10:00", "2026-03-22 02:00", "2026-03-29 01:00", "2026-04-05 01:00")]
+    assert out["reason"].tolist() == ["Sunday patching", "Patching"] + ["Sunday patching"] * 3
+    assert (out["end"] - out["start"]).eq(pd.Timedelta(hours=1)).all()
+    assert str(out["start"].dtype) == "datetime64[us, UTC]" and str(out["end"].dtype) == "datetime64[us, UTC]"
+
+
+def test_read_maintenance_recurring_row_that_ends_needs_no_period(tmp_path):
+    path = write(tmp_path, "csv", recurring_frame(
+        ["payments", "2026-01-04 02:00", "2026-01-25 02:00", "x", "FREQ=WEEKLY", "90m", "UTC"],
+        ["checkout", "2026-01-04 02:00", None, "y", "FREQ=DAILY;COUNT=2", "30m", "UTC"],
+    ))
+    out = read_maintenance(path)
+    # 'end' is inclusive like UNTIL: 4, 11, 18 and 25 January; COUNT=2: 4 and 5 January
+    assert out.groupby("service")["start"].count().to_dict() == {"checkout": 2, "payments": 4}
+    # a period keeps only the occurrences overlapping it
+    part = read_maintenance(path, start="2026-01-10T00:00Z", end="2026-01-20T00:00Z")
+    assert part["start"].tolist() == [pd.Timestamp("2026-01-11 02:00", tz="UTC"),
+                                      pd.Timestamp("2026-01-18 02:00", tz="UTC")]
+
+
+def test_read_maintenance_recurring_time_zone_from_tz_then_catalog(tmp_path, catalog):
+    path = write(tmp_path, "csv", recurring_frame(
+        ["mobile-api", "2026-01-04 02:00", None, "x", "FREQ=WEEKLY;COUNT=1", "1h", None]))
+    with pytest.raises(DataError, match=col(path, 1, "timezone") + " is empty; a recurring window needs"):
+        read_maintenance(path)
+    # mobile-api's catalog time zone is Asia/Seoul (UTC+9): 02:00 KST = 17:00 UTC the day before
+    seoul = read_maintenance(path, catalog=catalog)
+    assert seoul["start"].iloc[0] == pd.Timestamp("2026-01-03 17:00", tz="UTC")
+    # tz= names the zone of the file's naive times and wins over the catalog's: New York, EST = UTC-5
+    out = read_maintenance(path, catalog=catalog, tz="America/New_York")
+    assert out["start"].iloc[0] == pd.Timestamp("2026-01-04 07:00", tz="UTC")
+
+
+def test_read_maintenance_recurring_rule_with_its_own_dtstart_and_an_aware_start(tmp_path):
+    path = write(tmp_path, "csv", recurring_frame(
+        ["a", None, None, "x", "DTSTART:20260104T020000 RRULE:FREQ=WEEKLY;COUNT=2", "1h", "Europe/London"],
+        ["b", "2026-07-05T01:00:00Z", None, "y", "FREQ=WEEKLY;COUNT=2", "1h", "Europe/London"],
+    ))
+    out = read_maintenance(path)
+    # a: 02:00 GMT on 4 and 11 January; b: 01:00 UTC is 02:00 BST, so it recurs at 02:00 London time
+    assert out["start"].tolist() == [pd.Timestamp(t, tz="UTC") for t in (
+        "2026-01-04 02:00", "2026-01-11 02:00", "2026-07-05 01:00", "2026-07-12 01:00")]
+
+
+def test_read_maintenance_without_end_column_when_rules_are_given(tmp_path):
+    path = write_text(tmp_path, "service,start,rrule,duration,timezone\n"
+                                "email,2026-01-04 02:00,FREQ=WEEKLY;COUNT=3,1h,UTC\n")
+    out = read_maintenance(path)
+    assert len(out) == 3 and out["reason"].tolist() == ["", "", ""]
+
+
+def test_read_maintenance_unbounded_rule_needs_a_period(tmp_path):
+    path = write(tmp_path, "csv", recurring_frame(
+        ["email", "2026-01-04 02:00", None, "x", "FREQ=WEEKLY", "1h", "UTC"]))
+    with pytest.raises(DataError, match=col(path, 1, "rrule") + re.escape(
+            " 'FREQ=WEEKLY' never ends (no COUNT or UNTIL, and 'end' is empty) and no period was given to "
+            "list it over: pass start= and end= to read_maintenance")):
+        read_maintenance(path)
+    with pytest.raises(ParameterError, match="give both start and end"):
+        read_maintenance(path, start="2026-01-01T00:00Z")
+    # a year: the Sundays of 2026 from 4 January, 52 of them (4 Jan + 51 weeks = 27 Dec)
+    assert len(read_maintenance(path, start="2026-01-01T00:00Z", end="2027-01-01T00:00Z")) == 52
+
+
+def test_read_maintenance_one_off_rows_unchanged_by_the_period(tmp_path):
+    path = write(tmp_path, "csv", maintenance_frame())
+    pd.testing.assert_frame_equal(read_maintenance(path, start="2030-01-01T00:00Z", end="2030-02-01T00:00Z"),
+                                  read_maintenance(path))

@@ -395,3 +395,222 @@ def test_group_columns_keep_their_dtype():
     f = ivs(("2026-01-01 10:00", "2026-01-01 11:00"), service=pd.Categorical(["a"]))
     assert isinstance(merge_intervals(f, by=("service",))["service"].dtype, pd.CategoricalDtype)
     assert re.fullmatch(r"datetime64\[us, UTC\]", str(merge_intervals(f)["end"].dtype))
+
+
+# ------------------------------------------------------------------------------------------ recurring windows
+# Expected instants come from pandas' own time-zone conversion of the local wall times listed by hand (or by
+# pd.date_range), independently of dateutil: London changes clocks on 2026-03-29 (01:00 GMT -> 02:00 BST) and
+# 2026-10-25 (02:00 BST -> 01:00 GMT); New York on 2026-03-08 (02:00 EST -> 03:00 EDT) and 2026-11-01
+# (02:00 EDT -> 01:00 EST).
+
+
+def local_starts(walls, tz: str, **localize) -> pd.Series:
+    """UTC instants of local wall-clock times, converted by pandas."""
+    return pd.Series(pd.DatetimeIndex(walls).tz_localize(tz, **localize).tz_convert("UTC")).dt.as_unit("us")
+
+
+def test_recurring_windows_every_sunday_across_the_spring_forward_weekend_in_london():
+    from slm_analytics.windows import recurring_windows
+
+    got = recurring_windows("FREQ=WEEKLY;BYDAY=SU", dtstart="2026-03-15 02:00", duration="1h",
+                            tz="Europe/London", start="2026-03-14T00:00Z", end="2026-04-06T00:00Z")
+    # the Sundays 15, 22, 29 March and 5 April at 02:00 local: 02:00 GMT, 02:00 GMT, 02:00 BST, 02:00 BST
+    walls = pd.date_range("2026-03-15 02:00", "2026-04-05 02:00", freq="W-SUN")
+    assert got["start"].tolist() == local_starts(walls, "Europe/London").tolist()
+    assert got["start"].dt.hour.tolist() == [2, 2, 1, 1]  # UTC: the local time stays 02:00
+    assert (got["end"] - got["start"]).eq(H).all()
+    assert str(got["start"].dtype) == "datetime64[us, UTC]" and got.columns.tolist() == ["start", "end"]
+
+
+def test_recurring_windows_every_sunday_across_the_fall_back_weekend_in_london():
+    from slm_analytics.windows import recurring_windows
+
+    got = recurring_windows("FREQ=WEEKLY;BYDAY=SU", dtstart="2026-01-04 02:00", duration="1h",
+                            tz="Europe/London", start="2026-10-17T00:00Z", end="2026-11-02T00:00Z")
+    walls = pd.date_range("2026-10-18 02:00", "2026-11-01 02:00", freq="W-SUN")  # 18 Oct, 25 Oct, 1 Nov
+    assert got["start"].tolist() == local_starts(walls, "Europe/London").tolist()
+    assert got["start"].dt.hour.tolist() == [1, 2, 2]
+
+
+def test_recurring_start_in_the_spring_forward_gap_is_shifted_forward():
+    from slm_analytics.windows import recurring_windows
+
+    # 01:30 does not exist in London on 2026-03-29: shifted to 02:00 BST (01:00 UTC), as pandas'
+    # nonexistent="shift_forward"; the window still lasts one hour of elapsed time
+    got = recurring_windows("FREQ=WEEKLY;BYDAY=SU;COUNT=3", dtstart="2026-03-22 01:30", duration="1h",
+                            tz="Europe/London")
+    walls = pd.DatetimeIndex(["2026-03-22 01:30", "2026-03-29 01:30", "2026-04-05 01:30"])
+    expected = local_starts(walls, "Europe/London", nonexistent="shift_forward")
+    assert got["start"].tolist() == expected.tolist()
+    assert got["start"].iloc[1] == pd.Timestamp("2026-03-29 01:00", tz="UTC")
+    assert got["end"].iloc[1] == pd.Timestamp("2026-03-29 02:00", tz="UTC")  # 03:00 BST
+
+
+def test_recurring_start_in_the_fall_back_fold_is_its_first_occurrence():
+    from slm_analytics.windows import recurring_windows
+
+    # 01:30 happens twice in London on 2026-10-25 (BST, then GMT): the first, 00:30 UTC; one hour of elapsed
+    # time later is 01:30 UTC, i.e. the second 01:30 on the clock
+    got = recurring_windows("FREQ=WEEKLY;BYDAY=SU;COUNT=2", dtstart="2026-10-25 01:30", duration="1h",
+                            tz="Europe/London")
+    expected = local_starts(["2026-10-25 01:30", "2026-11-01 01:30"], "Europe/London",
+                            ambiguous=np.array([True, False]))
+    assert got["start"].tolist() == expected.tolist()
+    assert got["start"].iloc[0] == pd.Timestamp("2026-10-25 00:30", tz="UTC")
+    assert got["end"].iloc[0] == pd.Timestamp("2026-10-25 01:30", tz="UTC")
+
+
+def test_recurring_windows_new_york_both_changes():
+    from slm_analytics.windows import recurring_windows
+
+    # every Sunday 02:30 New York: on 2026-03-08 02:30 does not exist (-> 03:00 EDT = 07:00 UTC); on
+    # 2026-11-01 01:30 would be ambiguous but 02:30 is not (EST, 07:30 UTC)
+    got = recurring_windows("FREQ=WEEKLY;BYDAY=SU", dtstart="2026-03-01 02:30", duration="30m",
+                            tz="America/New_York", start="2026-03-01T00:00Z", end="2026-03-16T00:00Z")
+    assert got["start"].tolist() == utc("2026-03-01 07:30", "2026-03-08 07:00", "2026-03-15 06:30").tolist()
+    fall = recurring_windows("FREQ=DAILY;BYHOUR=1;BYMINUTE=30;BYSECOND=0", dtstart="2026-10-31 00:00",
+                             duration="10m", tz="America/New_York", start="2026-10-31T00:00Z",
+                             end="2026-11-03T00:00Z")
+    # 01:30 EDT (05:30 UTC) on 31 Oct; on 1 Nov the first 01:30 (EDT, 05:30 UTC); 01:30 EST (06:30) on 2 Nov
+    assert fall["start"].tolist() == utc("2026-10-31 05:30", "2026-11-01 05:30", "2026-11-02 06:30").tolist()
+
+
+def test_recurring_windows_count_until_and_until_argument():
+    from slm_analytics.windows import recurring_windows
+
+    kw = {"dtstart": "2026-01-04 02:00", "duration": "90m", "tz": "UTC"}
+    assert len(recurring_windows("FREQ=WEEKLY;COUNT=4", **kw)) == 4
+    # UNTIL is inclusive (RFC 5545): the occurrence starting exactly at UNTIL counts; 4 Jan to 25 Jan = 4
+    assert len(recurring_windows("FREQ=WEEKLY;UNTIL=20260125T020000Z", **kw)) == 4
+    assert len(recurring_windows("FREQ=WEEKLY;UNTIL=20260125T015959Z", **kw)) == 3
+    assert len(recurring_windows("FREQ=WEEKLY", until="2026-01-25 02:00", **kw)) == 4
+    # a naive until is wall time in tz: 02:00 London on 1 Feb = 02:00 UTC in winter, so 1 Feb is included
+    got = recurring_windows("FREQ=WEEKLY", until="2026-02-01 02:00", **{**kw, "tz": "Europe/London"})
+    assert got["start"].iloc[-1] == pd.Timestamp("2026-02-01 02:00", tz="UTC") and len(got) == 5
+
+
+def test_recurring_windows_overlapping_the_period_are_listed_whole():
+    from slm_analytics.windows import recurring_windows
+
+    # daily 23:00-01:00 UTC: the window of 31 Jan overlaps a February period and is listed whole
+    got = recurring_windows("FREQ=DAILY", dtstart="2026-01-01 23:00", duration="2h", tz="UTC",
+                            start="2026-02-01T00:00Z", end="2026-02-03T00:00Z")
+    assert got["start"].tolist() == utc("2026-01-31 23:00", "2026-02-01 23:00", "2026-02-02 23:00").tolist()
+    assert recurring_windows("FREQ=DAILY", dtstart="2026-03-01 23:00", duration="2h",
+                             start="2026-02-01T00:00Z", end="2026-02-03T00:00Z").empty  # before DTSTART
+
+
+def test_recurring_windows_dtstart_line_exdate_and_monthly_rule():
+    from slm_analytics.windows import recurring_windows
+
+    # first Sunday of each month, 02:00 New York, 3 times, the February one skipped by EXDATE: 4 Jan, 1 Mar
+    rule = ("DTSTART;TZID=America/New_York:20260104T020000\nRRULE:FREQ=MONTHLY;BYDAY=1SU;COUNT=3\n"
+            "EXDATE;TZID=America/New_York:20260201T020000")
+    got = recurring_windows(rule, duration="1h", tz="America/New_York")
+    assert got["start"].tolist() == utc("2026-01-04 07:00", "2026-03-01 07:00").tolist()  # EST, UTC-5
+    # the same start given twice (the rule's DTSTART and dtstart) is accepted
+    same = recurring_windows("DTSTART:20260104T020000 RRULE:FREQ=WEEKLY;COUNT=2", dtstart="2026-01-04 02:00",
+                             duration="1h")
+    assert len(same) == 2
+
+
+def test_recurring_windows_equal_the_one_off_listing_for_exclusions():
+    from slm_analytics.windows import recurring_windows
+
+    rec = recurring_windows("FREQ=WEEKLY;BYDAY=SU", dtstart="2026-03-01 02:00", duration="1h",
+                            tz="Europe/London", start="2026-03-01T00:00Z", end="2026-04-01T00:00Z")
+    listed = pd.DataFrame({"start": local_starts(pd.date_range("2026-03-01 02:00", periods=5, freq="7D"),
+                                                 "Europe/London")})
+    listed["end"] = listed["start"] + H
+    pd.testing.assert_frame_equal(rec, listed)
+    sli = pd.DataFrame({"timestamp": pd.date_range("2026-03-01", "2026-04-01", freq="5min", tz="UTC",
+                                                   unit="us", inclusive="left"), "service": "api"})
+    a = exclusion_mask(sli, rec.assign(service="api"))
+    assert a.sum() == 5 * 12  # five one-hour windows of twelve 5-minute buckets
+    np.testing.assert_array_equal(a, exclusion_mask(sli, listed.assign(service="api")))
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"rule": "FREQ=WEEKLY"},
+     "rule 'FREQ=WEEKLY' never ends (no COUNT or UNTIL): give the period to list (start= and end=), or end "
+     "the rule"),
+    ({"rule": "FREQ=HOURLY", "duration": "2h", "start": "2026-01-04T00:00Z", "end": "2026-01-05T00:00Z"},
+     "rule 'FREQ=HOURLY' gives overlapping windows: the one starting 2026-01-04 02:00 UTC lasts 0 days "
+     "02:00:00 but the next starts 2026-01-04 03:00 UTC; shorten the duration below the time between two "
+     "occurrences"),
+    ({"rule": "FREQ=WEEKLY;COUNT=2", "until": "2026-02-01 00:00"},
+     "rule 'FREQ=WEEKLY;COUNT=2' ends by itself (COUNT or UNTIL) and an end (until) is given too; give the "
+     "end of the recurrence once"),
+    ({"rule": "FREQ=WEEKLY", "until": "2026-01-01 00:00"},
+     "rule 'FREQ=WEEKLY' has no occurrence before its end 2026-01-01 00:00 UTC: its first occurrence starts "
+     "2026-01-04 02:00 UTC"),
+    ({"rule": "FREQ=WEEKLY", "start": "2026-01-04T00:00Z"},
+     "give both start and end (the period to list) or neither; got start='2026-01-04T00:00Z', end=None"),
+    ({"rule": "FREQ=WEEKLY", "dtstart": None},
+     "rule 'FREQ=WEEKLY' has no start: give dtstart (the first occurrence's start, wall-clock time in tz) or "
+     "a DTSTART line"),
+    ({"rule": "FREQ=MINUTELY", "duration": "30s", "start": "2026-01-04T00:00Z", "end": "2026-05-01T00:00Z"},
+     "rule 'FREQ=MINUTELY' gives more than 100,000 occurrences from 2026-01-04 02:00 to 2026-05-02 00:00 "
+     "(UTC); check FREQ and INTERVAL, or list a shorter period"),
+    ({"rule": "FREQ=WEEKLY", "duration": "month"},
+     "duration 'month' is a calendar period; a window lasts a fixed time such as '1h' or '90m'"),
+    ({"rule": "FREQ=WEEKLY", "tz": "Mars/Olympus"},
+     "unknown time zone 'Mars/Olympus'"),
+])
+def test_recurring_windows_refused(kwargs, message):
+    from slm_analytics.windows import recurring_windows
+
+    args = {"dtstart": "2026-01-04 02:00", "duration": "1h", "tz": "UTC", **kwargs}
+    with pytest.raises(ParameterError, match=re.escape(message)):
+        recurring_windows(args.pop("rule"), **args)
+
+
+@settings(max_examples=30, deadline=None)
+@given(freq=st.sampled_from(["DAILY", "WEEKLY", "MONTHLY"]), interval=st.integers(1, 3),
+       minutes=st.integers(1, 600), hour=st.integers(0, 23), tz=st.sampled_from(["UTC", "Europe/London",
+                                                                                  "America/New_York"]))
+def test_recurring_windows_are_sorted_disjoint_and_last_the_duration(freq, interval, minutes, hour, tz):
+    from slm_analytics.windows import recurring_windows
+
+    got = recurring_windows(f"FREQ={freq};INTERVAL={interval}", dtstart=f"2026-01-01 {hour:02d}:30",
+                            duration=f"{minutes}m", tz=tz, start="2026-01-01T00:00Z", end="2027-01-01T00:00Z")
+    assert (got["end"] - got["start"]).eq(pd.Timedelta(minutes=minutes)).all()
+    assert (got["start"].iloc[1:].to_numpy() >= got["end"].iloc[:-1].to_numpy()).all()
+    pd.testing.assert_frame_equal(merge_intervals(got), got)  # already the union's disjoint intervals
+
+
+def test_maintenance_windows_of_the_catalog_recur_in_the_service_time_zone():
+    from slm_analytics.catalog import RecurringWindow
+    from slm_analytics.windows import maintenance_windows
+
+    catalog = read_dataset("catalog")
+    sunday = RecurringWindow(rrule="FREQ=WEEKLY;BYDAY=SU", start="2026-01-04T02:00", duration="1h",
+                             reason="patching")
+    seoul = RecurringWindow(rrule="FREQ=WEEKLY;BYDAY=SU", start="2026-01-04T02:00", duration="1h",
+                            timezone="Asia/Seoul", reason="db")
+    services = tuple(s.model_copy(update={"maintenance": (sunday,)}) if s.name == "payments" else
+                     s.model_copy(update={"maintenance": (seoul,)}) if s.name == "email" else s
+                     for s in catalog.services)
+    catalog = catalog.model_copy(update={"services": services})
+    got = maintenance_windows(catalog, start="2026-06-06T00:00Z", end="2026-06-08T00:00Z")
+    # payments is a London service: 02:00 BST = 01:00 UTC; email's window says Seoul: 02:00 KST = 17:00 UTC
+    # the day before (Saturday 6 June)
+    assert got[["service", "reason"]].values.tolist() == [["email", "db"], ["payments", "patching"]]
+    assert got["start"].tolist() == utc("2026-06-06 17:00", "2026-06-07 01:00").tolist()
+    none = maintenance_windows(read_dataset("catalog"), start="2026-06-06T00:00Z", end="2026-06-08T00:00Z")
+    assert none.empty and none.columns.tolist() == ["service", "start", "end", "reason"]
+
+
+def test_maintenance_windows_error_names_service_and_window():
+    from slm_analytics.catalog import RecurringWindow
+    from slm_analytics.windows import maintenance_windows
+
+    catalog = read_dataset("catalog")
+    # 90 minutes every hour: the catalog accepts the rule (overlaps show only when windows are listed)
+    hourly = RecurringWindow(rrule="FREQ=HOURLY", start="2026-01-04T02:00", duration="90m", reason="sync")
+    services = tuple(s.model_copy(update={"maintenance": (hourly,)}) if s.name == "login" else s
+                     for s in catalog.services)
+    message = "service 'login': maintenance[0] ('sync'), in UTC: rule 'FREQ=HOURLY' gives overlapping windows"
+    with pytest.raises(DefinitionError, match=re.escape(message)):
+        maintenance_windows(catalog.model_copy(update={"services": services}), start="2026-01-04T00:00Z",
+                            end="2026-01-05T00:00Z")

@@ -33,6 +33,7 @@ __all__ = [
     "load_inputs",
     "load_risk_inputs",
     "read_input",
+    "review_span",
 ]
 
 
@@ -56,7 +57,9 @@ class ReviewInputs:
     incidents : DataFrame
         Incident records.
     maintenance : DataFrame
-        Planned maintenance windows (``service, start, end, reason``).
+        Planned maintenance windows (``service, start, end, reason``): the maintenance file's windows and
+        the catalog's recurring ones (``Service.maintenance``), recurring windows expanded over the period
+        the review can look at (:func:`review_span`).
     data_dir : str
         Where they were read from (``""``: bundled sample data).
     """
@@ -91,17 +94,70 @@ def load_inputs(params: ReviewParameters) -> ReviewInputs:
     ParameterError
         If ``params.service`` is not a service of the catalog.
     DataError, DefinitionError
-        If a data file or the catalog is invalid.
+        If a data file or the catalog is invalid (a recurring maintenance window included).
     """
+    from ..data import dataset_path, read_maintenance
+    from ..windows import maintenance_windows
+
     catalog = read_input("catalog", params.data_dir)
     names = [s.name for s in catalog.services]
     if params.service not in names:
         msg = (f"review parameter 'service': unknown service {params.service!r}; "
                f"the catalog has {', '.join(names)}")
         raise ParameterError(msg)
-    return ReviewInputs(catalog=catalog, sli=read_input("sli_5min", params.data_dir),
-                        incidents=read_input("incidents", params.data_dir),
-                        maintenance=read_input("maintenance", params.data_dir), data_dir=params.data_dir)
+    sli = read_input("sli_5min", params.data_dir)
+    start, end = review_span(sli, catalog, service=params.service, month=params.month)
+    maintenance = read_maintenance(dataset_path("maintenance", data_dir=params.data_dir or None),
+                                   catalog=catalog, start=start, end=end)
+    recurring = maintenance_windows(catalog, start=start, end=end)
+    if len(recurring):
+        maintenance = pd.concat([maintenance, recurring], ignore_index=True).sort_values(
+            "start", kind="stable").reset_index(drop=True)
+    return ReviewInputs(catalog=catalog, sli=sli, incidents=read_input("incidents", params.data_dir),
+                        maintenance=maintenance, data_dir=params.data_dir)
+
+
+def review_span(sli: pd.DataFrame, catalog: Catalog, *, service: str, month: str
+                ) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Return the period a review can look at: the SLI data's span and the month reviewed, together (UTC).
+
+    Recurring maintenance windows are expanded over it: the data's span covers every exclusion of the
+    bucket data (burn-rate replays, SLAs, budgets), the month covers the incident availability of the
+    month, data or not.
+
+    Parameters
+    ----------
+    sli : DataFrame
+        SLI buckets with a timezone-aware ``timestamp`` column.
+    catalog : Catalog
+        The catalog (the service's time zone cuts the month).
+    service : str
+        The service reviewed.
+    month : str
+        ``"YYYY-MM"``.
+
+    Returns
+    -------
+    tuple of Timestamp
+        ``(start, end)``: from the earlier of the first bucket and the month's start to the later of the end
+        of the last bucket (:func:`bucket_span`) and the month's end.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> review_span(read_dataset("sli_5min"), read_dataset("catalog"), service="checkout", month="2026-10")
+    (Timestamp('2025-11-01 00:00:00+0000', tz='UTC'), Timestamp('2026-11-01 00:00:00+0000', tz='UTC'))
+    """
+    from .month import month_bounds
+
+    start, end = month_bounds(month, tz=catalog.service(service).timezone)
+    times = sli["timestamp"]
+    if times.nunique() >= 2:
+        first, last, _ = bucket_span(times, "the SLI data")
+        start, end = min(start, first), max(end, last)
+    elif len(times):
+        start, end = min(start, times.min()), max(end, times.max())
+    return start.tz_convert("UTC"), end.tz_convert("UTC")
 
 
 def bucket_span(times: pd.Series, what: str, *, single: pd.Timedelta | None = None
