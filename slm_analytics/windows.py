@@ -997,6 +997,24 @@ class Recurrence:
 
 
 
+#: the most days each month can have (February: in a leap year)
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _days_exist(rule: str, rrule: str) -> None:
+    """Refuse BYMONTHDAY days that no BYMONTH month has (30 February): dateutil would search to year 9999."""
+    parts = dict(p.split("=", 1) for p in rrule.upper().removeprefix("RRULE:").split(";") if "=" in p)
+    try:
+        days = [int(d) for d in parts["BYMONTHDAY"].split(",")] if "BYMONTHDAY" in parts else []
+        months = [int(m) for m in parts["BYMONTH"].split(",")] if "BYMONTH" in parts else list(range(1, 13))
+    except ValueError:
+        return  # dateutil reports the bad value
+    longest = max((_MONTH_DAYS[m - 1] for m in months if 1 <= m <= 12), default=31)
+    if days and all(abs(d) > longest for d in days):
+        raise _rule_error(rule, f"never occurs: no month of BYMONTH={parts.get('BYMONTH', '1-12')} has day "
+                                f"{parts['BYMONTHDAY']} (the longest has {longest} days)")
+
+
 def parse_recurrence(
     rule: str, *, duration: str | dt.timedelta | pd.Timedelta, tz: str = "UTC", dtstart: Any = None
 ) -> Recurrence:
@@ -1059,6 +1077,7 @@ def parse_recurrence(
     check_tz(tz)
     length = _length(duration)
     parts = _parse_rule(rule)
+    _days_exist(rule, parts["rrule"])
     if dtstart is None and parts["dtstart"] is None:
         raise _rule_error(rule, "has no start: give dtstart (the first occurrence's start, wall-clock time "
                                 "in tz) or a DTSTART line")

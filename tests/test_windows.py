@@ -614,3 +614,18 @@ def test_maintenance_windows_error_names_service_and_window():
     with pytest.raises(DefinitionError, match=re.escape(message)):
         maintenance_windows(catalog.model_copy(update={"services": services}), start="2026-01-04T00:00Z",
                             end="2026-01-05T00:00Z")
+
+
+def test_a_rule_on_a_day_no_month_has_is_refused_at_once():
+    # 30 February never exists (February has at most 29 days); dateutil alone would search to year 9999
+    from slm_analytics.windows import parse_recurrence
+
+    with pytest.raises(ParameterError) as info:
+        parse_recurrence("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", duration="1h", tz="Europe/London",
+                         dtstart="2026-01-04T02:00")
+    assert str(info.value) == ("rule 'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30' never occurs: no month of "
+                               "BYMONTH=2 has day 30 (the longest has 29 days)")
+    # 30 April exists: the same check lets it through (first one after 4 January 2026, BST = UTC+1)
+    rec = parse_recurrence("FREQ=DAILY;BYMONTH=2,4;BYMONTHDAY=30", duration="1h", tz="Europe/London",
+                           dtstart="2026-01-04T02:00")
+    assert rec.first == pd.Timestamp("2026-04-30T01:00Z")
