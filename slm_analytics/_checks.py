@@ -33,6 +33,7 @@ __all__ = [
     "integer_counts",
     "make_rng",
     "require_columns",
+    "timestamp",
     "zone",
 ]
 
@@ -79,19 +80,30 @@ def check_levels(levels: Sequence[float]) -> tuple[float, ...]:
     return tuple(sorted(set(out)))
 
 
+def timestamp(value: Any, what: str, *, aware: bool = False) -> pd.Timestamp:
+    """Return ``value`` (Timestamp, datetime or ISO 8601 text) as a Timestamp; refuse other text and NaT.
+
+    ``aware`` only changes the example the message gives (one with an offset).
+    """
+    example = "'2026-03-01T00:00Z'" if aware else "'2026-01-04T02:00'"
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError) as exc:
+        offset = "with an offset " if aware else ""
+        msg = f"{what} {value!r} is not a timestamp; give ISO 8601 {offset}such as {example}"
+        raise ParameterError(msg) from exc
+    if ts is pd.NaT:
+        msg = f"{what} {value!r} is NaT; give a {'timezone-aware ' if aware else ''}time such as {example}"
+        raise ParameterError(msg)
+    return ts
+
+
 def as_utc(value: Any, what: str) -> pd.Timestamp:
     """Return a timezone-aware instant (Timestamp or ISO 8601 string) as a UTC, microsecond Timestamp.
 
     Naive times are refused, not guessed to be UTC.
     """
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        msg = f"{what} {value!r} is not a timestamp; give ISO 8601 with an offset such as '2026-03-01T00:00Z'"
-        raise ParameterError(msg) from exc
-    if ts is pd.NaT:
-        msg = f"{what} {value!r} is NaT; give a timezone-aware time such as '2026-03-01T00:00Z'"
-        raise ParameterError(msg)
+    ts = timestamp(value, what, aware=True)
     if ts.tzinfo is None:
         msg = (
             f"{what} {value!r} has no time zone; give an offset ('2026-03-01T00:00Z', "

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from ._checks import as_utc, check_tz, require_columns
+from ._checks import as_utc, check_tz, require_columns, timestamp
 from ._checks import duration as as_duration
 from .catalog import Catalog, Schedule
 from .errors import DataError, DefinitionError, ParameterError
@@ -922,7 +922,7 @@ class Recurrence:
         ParameterError
             The rule has ``COUNT`` or ``UNTIL`` already, or ``value`` is before the first occurrence.
         """
-        stop = _instant(_wall(_timestamp(value, "until"), self.tz), self.tz)
+        stop = _instant(_wall(timestamp(value, "until"), self.tz), self.tz)
         if self.ends:
             raise _rule_error(self.rule, "ends by itself (COUNT or UNTIL) and an end (until) is given too; "
                                          "give the end of the recurrence once")
@@ -1081,7 +1081,7 @@ def parse_recurrence(
     if dtstart is None and parts["dtstart"] is None:
         raise _rule_error(rule, "has no start: give dtstart (the first occurrence's start, wall-clock time "
                                 "in tz) or a DTSTART line")
-    given = None if dtstart is None else _wall(_timestamp(dtstart, "dtstart"), tz)
+    given = None if dtstart is None else _wall(timestamp(dtstart, "dtstart"), tz)
     own = None if parts["dtstart"] is None else _wall(parts["dtstart"], tz)
     if given is not None and own is not None and given != own:
         raise _rule_error(rule, f"starts at {own:%Y-%m-%d %H:%M:%S} ({tz}) by its DTSTART but the start "
@@ -1102,18 +1102,6 @@ def parse_recurrence(
         raise _rule_error(rule, f"has no occurrence in the ten years from {wall:%Y-%m-%d %H:%M} ({tz}); "
                                 "check its BYxxx parts, UNTIL and COUNT")
     return Recurrence(first=_times(first[:1])[0], **fields)
-
-
-def _timestamp(value: Any, what: str) -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        msg = f"{what} {value!r} is not a timestamp; give ISO 8601 such as '2026-01-04T02:00'"
-        raise ParameterError(msg) from exc
-    if ts is pd.NaT:
-        msg = f"{what} is NaT; give a time such as '2026-01-04T02:00'"
-        raise ParameterError(msg)
-    return ts
 
 
 def _length(value: Any) -> pd.Timedelta:

@@ -44,9 +44,15 @@ CASES = [
     ("no_time_zone_anywhere", f"payments,2026-01-04 02:00,,x,{SUNDAY};COUNT=3,1h,",
      "column 'timezone': is empty; a recurring window needs the time zone its wall-clock times recur in "
      "(e.g. 'Europe/London'): fill 'timezone', or pass tz= or catalog= (the service's zone)"),
-    ("rule_without_occurrence", "payments,2026-01-04 02:00,,x,FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30,1h,UTC",
-     "column 'rrule': rule 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30' has no occurrence in the ten years from "
-     "2026-01-04 02:00 (UTC); check its BYxxx parts, UNTIL and COUNT"),
+    ("rule_on_a_day_that_never_exists",
+     "payments,2026-01-04 02:00,,x,FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30,1h,UTC",
+     "column 'rrule': rule 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30' never occurs: no month of BYMONTH=2 has "
+     "day 30 (the longest has 29 days)"),
+    # 29 February falls on a Monday next in 2044 (2028 Tue, 2032 Sun, 2036 Fri, 2040 Wed): not in ten years
+    ("rule_without_occurrence_in_ten_years",
+     "payments,2026-01-04 02:00,,x,FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO,1h,UTC",
+     "column 'rrule': rule 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO' has no occurrence in the ten years "
+     "from 2026-01-04 02:00 (UTC); check its BYxxx parts, UNTIL and COUNT"),
     ("rule_never_ends", f"payments,2026-01-04 02:00,,x,{SUNDAY},1h,UTC",
      f"column 'rrule': '{SUNDAY}' never ends (no COUNT or UNTIL, and 'end' is empty) and no period was given "
      "to list it over: pass start= and end= to read_maintenance, fill 'end' (when the recurrence stops), or "
