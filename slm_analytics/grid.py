@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._checks import all_blocks, integer_counts, require_columns
+from ._checks import all_blocks, check_by, integer_counts, require_columns
 from ._compat import usable_cpus
 from .catalog import parse_window
 from .errors import DataError, InsufficientDataError, ParameterError
@@ -137,7 +137,7 @@ def to_grid(
     InsufficientDataError
         If the frame is empty.
     """
-    by = tuple(by)
+    by = check_by(by, frame, what)
     require_columns(frame, (*by, timestamp, good, total), what)
     if len(frame) == 0:
         msg = f"{what}: no rows; at least one bucket of data is needed"

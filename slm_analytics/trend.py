@@ -25,6 +25,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from ._checks import check_by
 from ._compat import usable_cpus
 from .errors import DataError, InsufficientDataError, ParameterError
 
@@ -715,10 +716,10 @@ def trend_tests(
     2      search  latency  0.000019
     6  mobile-api  latency  0.000010
     """
-    by = tuple(by)
+    what = "trend_tests"
+    by = check_by(by, frame, what)
     method = _check_choice(method, TREND_METHODS, "method")
     alpha = _check_alpha(alpha)
-    what = "trend_tests"
     missing = [c for c in (*by, time, value) if c not in frame.columns]
     if missing:
         msg = (f"{what}: missing column(s) {', '.join(map(repr, missing))}; "
