@@ -55,7 +55,8 @@ def check_target(target: object, what: str = "target", *, upto_one: bool = False
     number = isinstance(target, numbers.Real) and not isinstance(target, bool)
     if not number or not (0 < float(target) <= 1 if upto_one else 0 < float(target) < 1):
         kind = "" if number else f", a number, not a {type(target).__name__}"  # '0.999' is text, not 0.999
-        msg = f"{what} {shorten(target)} is outside (0, 1{']' if upto_one else ')'}: write 99.9 % as 0.999{kind}"
+        top = "]" if upto_one else ")"
+        msg = f"{what} {shorten(target)} is outside (0, 1{top}: write 99.9 % as 0.999{kind}"
         raise ParameterError(msg)
     return float(target)
 
@@ -121,7 +122,8 @@ def check_tz(tz: str) -> str:
 def _no_bare_number(value: object, what: str, example: str) -> None:
     """Refuse a bare number as a duration: pandas would read ``30`` as 30 nanoseconds, not 30 days."""
     if isinstance(value, numbers.Real) and not isinstance(value, np.timedelta64):
-        msg = f"{what} {value!r} is a number without a unit; give a duration such as {example!r} or a timedelta"
+        msg = (f"{what} {value!r} is a number without a unit; give a duration such as {example!r} "
+               "or a timedelta")
         raise ParameterError(msg)
 
 
@@ -399,7 +401,8 @@ def check_by(by: object, frame: object, what: str) -> tuple[str, ...]:
         unknown = [c for c in cols if c not in frame.columns]
         if unknown:
             found = list(frame.columns)
-            hints = [h for h in (column_hint(c, found) for c in unknown) if h]
+            near = {c: [f for f in found if _column_key(f) == _column_key(c)] for c in unknown}
+            hints = [f"did you mean {str(n[0])!r} for {c!r}?" for c, n in near.items() if n]
             msg = (
                 f"{what}: missing column(s) {', '.join(map(repr, unknown))} named in by=; found "
                 f"{', '.join(map(repr, found)) or 'none'}{''.join('; ' + h for h in hints)}; by= names the "
@@ -410,8 +413,10 @@ def check_by(by: object, frame: object, what: str) -> tuple[str, ...]:
 
 
 def check_catalog(catalog: object, what: str, *, optional: bool = False) -> None:
-    """Raise ParameterError unless ``catalog`` is a :class:`~slm_analytics.catalog.Catalog` (or None if
-    ``optional``): a path or a mapping must be read first."""
+    """Raise ParameterError unless ``catalog`` is a :class:`~slm_analytics.catalog.Catalog`.
+
+    ``None`` is allowed with ``optional``; a path or a mapping must be read first.
+    """
     from .catalog import Catalog
 
     if isinstance(catalog, Catalog) or (optional and catalog is None):

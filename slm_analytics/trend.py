@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import numbers
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Literal
@@ -27,7 +27,7 @@ import pandas as pd
 
 from ._checks import check_by
 from ._compat import usable_cpus
-from .errors import DataError, InsufficientDataError, ParameterError
+from .errors import DataError, InsufficientDataError, ParameterError, shorten
 
 __all__ = [
     "ChangePointResult",
@@ -77,6 +77,17 @@ def _check_int(value: object, name: str, minimum: int, hint: str) -> int:
     return int(value)
 
 
+def _first_non_number(data: object) -> str:
+    """Say where ``data`` holds something that is not a number: ``"position 2 is 'n/a'"``."""
+    if isinstance(data, Iterable) and not isinstance(data, str | bytes):
+        for i, v in enumerate(data):
+            try:
+                float(v)
+            except (TypeError, ValueError):
+                return f"position {i} is {shorten(v)}"
+    return f"got {shorten(data)}"
+
+
 def _values(data: object, what: str, name: str = "values") -> np.ndarray:
     """Float values of a Series or array-like: 1-D, finite or NaN."""
     try:
@@ -85,7 +96,7 @@ def _values(data: object, what: str, name: str = "values") -> np.ndarray:
         else:
             arr = np.asarray(data, dtype=float)
     except (ValueError, TypeError) as exc:
-        msg = f"{what}: {name} must be numbers; got {getattr(data, 'dtype', type(data).__name__)}"
+        msg = f"{what}: {name} must be numbers; {_first_non_number(data)}"
         raise DataError(msg) from exc
     if arr.ndim != 1:
         msg = (f"{what}: {name} must be one series (1-D), not of shape {arr.shape}; "
