@@ -287,8 +287,8 @@ def attainment(
         Ratio a slice needs to be good (Timeslices).
     timeslice_window : str, optional
         Slice length, a whole number of buckets (``"5m"``, ``"1h"``); defaults to the bucket length.
-    by : tuple of str
-        Columns identifying a series.
+    by : str or tuple of str
+        Columns identifying a series (one string is one column; ``()`` takes all rows as one series).
     good, total, timestamp : str
         Column names.
     tz : str

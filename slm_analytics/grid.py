@@ -121,8 +121,8 @@ def to_grid(
         Tidy counts: one row per series and bucket.
     good, total, timestamp : str
         Column names.
-    by : tuple of str
-        Columns identifying a series.
+    by : str or tuple of str
+        Columns identifying a series (one string is one column; ``()`` takes all rows as one series).
     what : str
         Name of the caller, for error messages.
 

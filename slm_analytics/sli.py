@@ -82,8 +82,8 @@ def ratio_sli(
     freq : str or None
         pandas offset alias of the reporting period (``"1h"``, ``"1D"``, ``"W-MON"``, ``"MS"`` for calendar
         months); ``None`` gives one row per group over all the data.
-    by : tuple of str
-        Grouping columns.
+    by : str or tuple of str
+        Grouping columns (one string is one column; ``()`` takes all rows as one group).
     timestamp : str
         Column of bucket start times (timezone-aware).
     tz : str
@@ -263,8 +263,8 @@ def timeslice_sli(
     freq : str or None
         pandas offset alias of the reporting period, cut as in :func:`ratio_sli`; ``None`` gives one row per
         group over all the data.
-    by : tuple of str
-        Grouping columns.
+    by : str or tuple of str
+        Grouping columns (one string is one column; ``()`` takes all rows as one group).
     good, total : str
         Columns of good and total event counts (integers).
     timestamp : str

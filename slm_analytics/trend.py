@@ -679,8 +679,8 @@ def trend_tests(
         Column to test; NaN marks no data.
     time : str
         Time column: datetimes (slopes per day) or numbers (slopes per unit of the column).
-    by : tuple of str
-        Columns identifying a series.
+    by : str or tuple of str
+        Columns identifying a series (one string is one column; ``()`` takes all rows as one series).
     method : {"original", "hamed_rao"}
         As in :func:`trend_test`.
     alpha : float

@@ -444,8 +444,8 @@ def backtest_forecasts(
         Forecast method (see :func:`~slm_analytics.forecast.forecast_sli`).
     level : float
         Coverage of the scored central interval (default 90 %).
-    by : tuple of str
-        Columns identifying a series.
+    by : str or tuple of str
+        Columns identifying a series (one string is one column; ``()`` takes all rows as one series).
 
     Returns
     -------

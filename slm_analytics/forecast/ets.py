@@ -475,8 +475,8 @@ def forecast_sli(
         Coverage of the central prediction intervals, each in (0, 1).
     seasonal : bool
         Add a weekly additive seasonal component (``method="ets"`` only).
-    by : tuple of str
-        Columns identifying a series.
+    by : str or tuple of str
+        Columns identifying a series (one string is one column; ``()`` takes all rows as one series).
 
     Returns
     -------
