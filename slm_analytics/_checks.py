@@ -16,11 +16,13 @@ import numpy as np
 import pandas as pd
 
 from ._compat import usable_cpus
-from .errors import DataError, ParameterError
+from .errors import DataError, ParameterError, shorten
 
 __all__ = [
     "all_blocks",
     "as_utc",
+    "check_by",
+    "check_catalog",
     "check_counts",
     "check_int",
     "check_levels",
@@ -44,17 +46,18 @@ def check_target(target: object, what: str = "target", *, upto_one: bool = False
     Raises
     ------
     ParameterError
-        Anything else (a percentage such as 99.9, a string, a bool).
+        Anything else (a percentage such as 99.9, a string such as ``"0.999"``, a bool).
 
     Examples
     --------
     >>> check_target(0.999)
     0.999
     """
-    ok = isinstance(target, numbers.Real) and not isinstance(target, bool) and (
-        0 < float(target) <= 1 if upto_one else 0 < float(target) < 1)
-    if not ok:
-        msg = f"{what} {target!r} is outside (0, 1{']' if upto_one else ')'}: write 99.9 % as 0.999"
+    number = isinstance(target, numbers.Real) and not isinstance(target, bool)
+    if not number or not (0 < float(target) <= 1 if upto_one else 0 < float(target) < 1):
+        kind = "" if number else f", a number, not a {type(target).__name__}"  # '0.999' is text, not 0.999
+        top = "]" if upto_one else ")"
+        msg = f"{what} {shorten(target)} is outside (0, 1{top}: write 99.9 % as 0.999{kind}"
         raise ParameterError(msg)
     return float(target)
 
@@ -128,8 +131,17 @@ def check_tz(tz: str) -> str:
     return tz
 
 
+def _no_bare_number(value: object, what: str, example: str) -> None:
+    """Refuse a bare number as a duration: pandas would read ``30`` as 30 nanoseconds, not 30 days."""
+    if isinstance(value, numbers.Real) and not isinstance(value, np.timedelta64):
+        msg = (f"{what} {value!r} is a number without a unit; give a duration such as {example!r} "
+               "or a timedelta")
+        raise ParameterError(msg)
+
+
 def horizon_days(horizon: str | pd.Timedelta, what: str = "horizon") -> int:
     """Whole days of a positive duration (``"7d"`` or a Timedelta)."""
+    _no_bare_number(horizon, what, "7d")
     try:
         if isinstance(horizon, str):
             from .catalog import parse_window
@@ -138,7 +150,9 @@ def horizon_days(horizon: str | pd.Timedelta, what: str = "horizon") -> int:
         else:
             td = pd.Timedelta(horizon)
     except (TypeError, ValueError) as exc:
-        msg = f"{what} {horizon!r} is not a positive duration; use whole days such as '7d'"
+        hint = str(exc).partition("; did you mean ")[2]  # the window grammar's hint ('7D' -> '7d')
+        msg = (f"{what} {shorten(horizon)} is not a positive duration; "
+               + (f"did you mean {hint[:-1]}? " if hint else "") + "use whole days such as '7d'")
         raise ParameterError(msg) from exc
     if pd.isna(td) or td <= pd.Timedelta(0) or td % pd.Timedelta(days=1):
         msg = f"{what} {horizon!r} must be a positive whole number of days such as '7d'"
@@ -337,7 +351,8 @@ def duration(value: object, what: str) -> pd.Timedelta:
     Raises
     ------
     ParameterError
-        A string outside the OpenSLO grammar, or a duration that is not positive.
+        A string outside the OpenSLO grammar, a bare number (``30`` would be 30 nanoseconds to pandas),
+        or a duration that is not positive.
 
     Examples
     --------
@@ -346,6 +361,7 @@ def duration(value: object, what: str) -> pd.Timedelta:
     """
     from .catalog import parse_window
 
+    _no_bare_number(value, what, "28d")
     if isinstance(value, str):
         try:
             return pd.Timedelta(parse_window(value))
@@ -361,3 +377,62 @@ def duration(value: object, what: str) -> pd.Timedelta:
         msg = f"{what} {value!r} must be a positive duration such as '5m'"
         raise ParameterError(msg)
     return out
+
+
+def check_by(by: object, frame: object, what: str) -> tuple[str, ...]:
+    """Return the grouping columns ``by`` as a tuple; a single string is one column, ``()`` one group.
+
+    A string is one column name (``by="service"``), never a sequence of letters. A ``by`` column
+    ``frame`` lacks is refused with the columns it has, as :func:`require_columns` does (nothing is
+    checked when ``frame`` is not a DataFrame: the caller's :func:`require_columns` refuses it).
+
+    Raises
+    ------
+    ParameterError
+        ``by`` is not a column name or a sequence of names.
+    DataError
+        ``frame`` lacks a ``by`` column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> check_by("service", pd.DataFrame(columns=["service", "slo"]), "ratio_sli")
+    ('service',)
+    >>> check_by("nope", pd.DataFrame(columns=["service", "slo"]), "ratio_sli")
+    Traceback (most recent call last):
+    ...
+    slm_analytics.errors.DataError: ratio_sli: missing column(s) 'nope' named in by=; found 'service', \
+'slo'; by= names the columns that identify a series, such as ('service', 'slo'), or () for one series
+    """
+    cols = (by,) if isinstance(by, str) else tuple(by) if isinstance(by, Iterable) else (by,)
+    if not all(isinstance(c, str) for c in cols):
+        msg = (f"{what}: by={shorten(by)} must be a column name or a sequence of column names, such as "
+               "('service', 'slo') (or () for one series)")
+        raise ParameterError(msg)
+    if isinstance(frame, pd.DataFrame):
+        unknown = [c for c in cols if c not in frame.columns]
+        if unknown:
+            found = list(frame.columns)
+            near = {c: [f for f in found if _column_key(f) == _column_key(c)] for c in unknown}
+            hints = [f"did you mean {str(n[0])!r} for {c!r}?" for c, n in near.items() if n]
+            msg = (
+                f"{what}: missing column(s) {', '.join(map(repr, unknown))} named in by=; found "
+                f"{', '.join(map(repr, found)) or 'none'}{''.join('; ' + h for h in hints)}; by= names the "
+                "columns that identify a series, such as ('service', 'slo'), or () for one series"
+            )
+            raise DataError(msg)
+    return cols
+
+
+def check_catalog(catalog: object, what: str, *, optional: bool = False) -> None:
+    """Raise ParameterError unless ``catalog`` is a :class:`~slm_analytics.catalog.Catalog`.
+
+    ``None`` is allowed with ``optional``; a path or a mapping must be read first.
+    """
+    from .catalog import Catalog
+
+    if isinstance(catalog, Catalog) or (optional and catalog is None):
+        return
+    msg = (f"{what}: catalog {shorten(catalog)} is not a Catalog; read the file first with "
+           "load_catalog(path) or read_openslo(path), or use read_dataset('catalog')")
+    raise ParameterError(msg)

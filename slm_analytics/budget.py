@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from ._checks import check_target, duration
+from ._checks import check_catalog, check_target, duration
 from ._compat import usable_cpus
 from .catalog import CALENDAR_PERIODS, AlertPolicy, parse_window
 from .errors import DataError, InsufficientDataError, ParameterError
@@ -60,8 +60,10 @@ SRE_WORKBOOK_POLICY = pd.DataFrame({
 _CALENDAR_DAYS = {"week": 7, "month": 30, "quarter": 90}
 
 
-def period_length(period: str | dt.timedelta | pd.Timedelta) -> pd.Timedelta:
+def period_length(period: str | dt.timedelta | pd.Timedelta, what: str = "period") -> pd.Timedelta:
     """Length of an SLO period: a rolling window, or a calendar period as 7, 30 or 90 days.
+
+    ``what`` names the argument in error messages (``"window"`` for :func:`error_budget`).
 
     Examples
     --------
@@ -71,7 +73,7 @@ def period_length(period: str | dt.timedelta | pd.Timedelta) -> pd.Timedelta:
     if isinstance(period, str):
         if period in _CALENDAR_DAYS:
             return pd.Timedelta(days=_CALENDAR_DAYS[period])
-    return duration(period, "period")
+    return duration(period, what)
 
 
 # ------------------------------------------------------------------------------------------- ErrorBudget
@@ -216,15 +218,16 @@ def error_budget(
     Timedelta('30 days 00:00:00')
     """
     target = check_target(target)
-    win = period_length(window)
-    spent = win if elapsed is None else period_length(elapsed)
+    win = period_length(window, "window")
+    spent = win if elapsed is None else period_length(elapsed, "elapsed")
     if spent > win:
         msg = f"elapsed {elapsed!s} is longer than the window {window!s}"
         raise ParameterError(msg)
     good, total = _count(good, "good"), _count(total, "total")
-    if good < 0 or total < 0:
-        msg = f"counts must be >= 0, got good={good}, total={total}"
-        raise ParameterError(msg)
+    for name, value in (("good", good), ("total", total)):
+        if value < 0:
+            msg = f"{name} ({value}) is negative; counts are numbers of events or slices, 0 or more"
+            raise ParameterError(msg)
     if good > total:
         msg = f"good ({good}) exceeds total ({total}); good events are a subset of all events"
         raise ParameterError(msg)
@@ -284,8 +287,8 @@ def attainment(
         Ratio a slice needs to be good (Timeslices).
     timeslice_window : str, optional
         Slice length, a whole number of buckets (``"5m"``, ``"1h"``); defaults to the bucket length.
-    by : tuple of str
-        Columns identifying a series.
+    by : str or tuple of str
+        Columns identifying a series (one string is one column; ``()`` takes all rows as one series).
     good, total, timestamp : str
         Column names.
     tz : str
@@ -456,6 +459,7 @@ def rolling_compliance(
     if dtype not in ("float64", "float32"):
         msg = f"dtype {dtype!r}: expected 'float64' or 'float32'"
         raise ParameterError(msg)
+    check_catalog(catalog, "rolling_compliance", optional=True)
     grid = to_grid(sli, good=good, total=total, timestamp=timestamp, by=by, what="rolling_compliance")
     settings = _series_settings(grid, catalog, window, target)
     units = UnitGrid(grid, [s[3] for s in settings], [s[2] for s in settings],
@@ -665,6 +669,7 @@ def burn_rate_alerts(
     >>> alerts.columns.tolist()
     ['service', 'slo', 'severity', 'rule', 'burn_rate', 'start', 'end', 'ongoing']
     """
+    check_catalog(catalog, "burn_rate_alerts", optional=True)
     grid = to_grid(sli, good=good, total=total, timestamp=timestamp, by=by, what="burn_rate_alerts")
     n_series, n = grid.shape
     plans = []

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._checks import all_blocks, integer_counts, require_columns
+from ._checks import all_blocks, check_by, integer_counts, require_columns
 from ._compat import usable_cpus
 from .catalog import parse_window
 from .errors import DataError, InsufficientDataError, ParameterError
@@ -121,8 +121,8 @@ def to_grid(
         Tidy counts: one row per series and bucket.
     good, total, timestamp : str
         Column names.
-    by : tuple of str
-        Columns identifying a series.
+    by : str or tuple of str
+        Columns identifying a series (one string is one column; ``()`` takes all rows as one series).
     what : str
         Name of the caller, for error messages.
 
@@ -137,7 +137,7 @@ def to_grid(
     InsufficientDataError
         If the frame is empty.
     """
-    by = tuple(by)
+    by = check_by(by, frame, what)
     require_columns(frame, (*by, timestamp, good, total), what)
     if len(frame) == 0:
         msg = f"{what}: no rows; at least one bucket of data is needed"

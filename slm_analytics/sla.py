@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from ._checks import require_columns
+from ._checks import check_catalog, require_columns
 from .catalog import CreditTier
-from .errors import DataError, DefinitionError, InsufficientDataError, ParameterError
+from .errors import DataError, DefinitionError, InsufficientDataError, ParameterError, shorten
 from .grid import cumulative, to_grid
 from .methods import Budgeting, slice_starts, unit_counts
 from .policy import POLICY_RULES, budget_policy_triggers  # re-exported: the policy used to live here
@@ -58,6 +58,11 @@ def _tier_table(tiers: Sequence[CreditTier] | pd.DataFrame | Sequence[Mapping[st
             )
             raise DefinitionError(msg)
         table = tiers[["below", "credit"]].astype(float)
+    elif isinstance(tiers, str | bytes | Mapping):
+        msg = (f"credit tiers {shorten(tiers)} must be a list of tiers, e.g. an SLA's credits "
+               "(catalog.slas[0].credits) or [{'below': 0.999, 'credit': 0.1}], or a DataFrame with "
+               "columns 'below' and 'credit'")
+        raise DefinitionError(msg)
     else:
         rows = []
         for t in tiers:
@@ -263,6 +268,7 @@ def sla_attainment(
     0.9977 True 0.1 4000.0
     """
     require_columns(sli, ["service", "slo", timestamp, good, total], "sla_attainment")
+    check_catalog(catalog, "sla_attainment")
     chosen = _select_slas(catalog, sla)
     svc_col, slo_col = sli["service"], sli["slo"]
     frames = []

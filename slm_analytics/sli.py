@@ -21,7 +21,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ._checks import check_tz, infer_step, integer_counts, require_columns
+from ._checks import check_by, check_tz, infer_step, integer_counts, require_columns
 from .errors import DataError, InsufficientDataError, ParameterError
 from .methods import Budgeting, slice_units
 
@@ -82,8 +82,8 @@ def ratio_sli(
     freq : str or None
         pandas offset alias of the reporting period (``"1h"``, ``"1D"``, ``"W-MON"``, ``"MS"`` for calendar
         months); ``None`` gives one row per group over all the data.
-    by : tuple of str
-        Grouping columns.
+    by : str or tuple of str
+        Grouping columns (one string is one column; ``()`` takes all rows as one group).
     timestamp : str
         Column of bucket start times (timezone-aware).
     tz : str
@@ -118,7 +118,7 @@ def ratio_sli(
     0 2025-11-01 00:00:00+00:00  13999676  14010622  0.999219
     1 2025-12-01 00:00:00+00:00  14392156  14396477  0.999700
     """
-    by = tuple(by)
+    by = check_by(by, events, "ratio_sli")
     require_columns(events, [*by, timestamp, good, total], "ratio_sli")
     _check_timestamps(events, timestamp, "ratio_sli")
     check_tz(tz)
@@ -263,8 +263,8 @@ def timeslice_sli(
     freq : str or None
         pandas offset alias of the reporting period, cut as in :func:`ratio_sli`; ``None`` gives one row per
         group over all the data.
-    by : tuple of str
-        Grouping columns.
+    by : str or tuple of str
+        Grouping columns (one string is one column; ``()`` takes all rows as one group).
     good, total : str
         Columns of good and total event counts (integers).
     timestamp : str
@@ -321,8 +321,8 @@ def timeslice_sli(
     0 2025-11-01 00:00:00+00:00          715     720        0  0.993056
     1 2025-12-01 00:00:00+00:00          742     744        0  0.997312
     """
-    by = tuple(by)
     what = "timeslice_sli"
+    by = check_by(by, events, what)
     require_columns(events, [*by, timestamp, good, total], what)
     _check_timestamps(events, timestamp, what)
     check_tz(tz)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import numbers
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Literal
@@ -25,8 +25,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from ._checks import check_by
 from ._compat import usable_cpus
-from .errors import DataError, InsufficientDataError, ParameterError
+from .errors import DataError, InsufficientDataError, ParameterError, shorten
 
 __all__ = [
     "ChangePointResult",
@@ -76,6 +77,17 @@ def _check_int(value: object, name: str, minimum: int, hint: str) -> int:
     return int(value)
 
 
+def _first_non_number(data: object) -> str:
+    """Say where ``data`` holds something that is not a number: ``"position 2 is 'n/a'"``."""
+    if isinstance(data, Iterable) and not isinstance(data, str | bytes):
+        for i, v in enumerate(data):
+            try:
+                float(v)
+            except (TypeError, ValueError):
+                return f"position {i} is {shorten(v)}"
+    return f"got {shorten(data)}"
+
+
 def _values(data: object, what: str, name: str = "values") -> np.ndarray:
     """Float values of a Series or array-like: 1-D, finite or NaN."""
     try:
@@ -84,7 +96,7 @@ def _values(data: object, what: str, name: str = "values") -> np.ndarray:
         else:
             arr = np.asarray(data, dtype=float)
     except (ValueError, TypeError) as exc:
-        msg = f"{what}: {name} must be numbers; got {getattr(data, 'dtype', type(data).__name__)}"
+        msg = f"{what}: {name} must be numbers; {_first_non_number(data)}"
         raise DataError(msg) from exc
     if arr.ndim != 1:
         msg = (f"{what}: {name} must be one series (1-D), not of shape {arr.shape}; "
@@ -667,8 +679,8 @@ def trend_tests(
         Column to test; NaN marks no data.
     time : str
         Time column: datetimes (slopes per day) or numbers (slopes per unit of the column).
-    by : tuple of str
-        Columns identifying a series.
+    by : str or tuple of str
+        Columns identifying a series (one string is one column; ``()`` takes all rows as one series).
     method : {"original", "hamed_rao"}
         As in :func:`trend_test`.
     alpha : float
@@ -715,10 +727,10 @@ def trend_tests(
     2      search  latency  0.000019
     6  mobile-api  latency  0.000010
     """
-    by = tuple(by)
+    what = "trend_tests"
+    by = check_by(by, frame, what)
     method = _check_choice(method, TREND_METHODS, "method")
     alpha = _check_alpha(alpha)
-    what = "trend_tests"
     missing = [c for c in (*by, time, value) if c not in frame.columns]
     if missing:
         msg = (f"{what}: missing column(s) {', '.join(map(repr, missing))}; "

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._checks import as_utc, check_int, check_levels, horizon_days, make_rng
+from .._checks import as_utc, check_by, check_int, check_levels, horizon_days, make_rng
 from ..errors import InsufficientDataError, ParameterError
 from .ets import Method, check_method, expit, forecast_panel, smoothed_rate
 from .panels import (
@@ -444,8 +444,8 @@ def backtest_forecasts(
         Forecast method (see :func:`~slm_analytics.forecast.forecast_sli`).
     level : float
         Coverage of the scored central interval (default 90 %).
-    by : tuple of str
-        Columns identifying a series.
+    by : str or tuple of str
+        Columns identifying a series (one string is one column; ``()`` takes all rows as one series).
 
     Returns
     -------
@@ -506,7 +506,7 @@ def backtest_forecasts(
     horizon = check_int(horizon, "horizon")
     method = check_method(method)
     (level,) = check_levels([level])
-    by = tuple(by)
+    by = check_by(by, daily, what)
     panel = daily_panel(daily, by, what)
     cols = _origin_columns(panel, origins, horizon, what)
     tau_lo, tau_hi = (1 - level) / 2, (1 + level) / 2

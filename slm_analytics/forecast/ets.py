@@ -17,7 +17,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .._checks import check_int, check_levels
+from .._checks import check_by, check_int, check_levels
 from ..errors import DataError, InsufficientDataError, ParameterError
 from .panels import MIN_DAYS, Panel, daily_panel, series_name
 
@@ -475,8 +475,8 @@ def forecast_sli(
         Coverage of the central prediction intervals, each in (0, 1).
     seasonal : bool
         Add a weekly additive seasonal component (``method="ets"`` only).
-    by : tuple of str
-        Columns identifying a series.
+    by : str or tuple of str
+        Columns identifying a series (one string is one column; ``()`` takes all rows as one series).
 
     Returns
     -------
@@ -560,7 +560,7 @@ def forecast_sli(
     if seasonal and method == "fast":
         msg = "seasonal=True needs method='ets' (the fast method has no seasonal component)"
         raise ParameterError(msg)
-    by = tuple(by)
+    by = check_by(by, daily, "forecast_sli")
     panel = daily_panel(daily, by, "forecast_sli")
     mean, sd, fit, filled, end = forecast_panel(panel, horizon=horizon, method=method, seasonal=seasonal)
     n_series = len(panel.keys)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._checks import as_utc, check_int, check_target, check_tz, horizon_days, make_rng
+from .._checks import as_utc, check_catalog, check_int, check_target, check_tz, horizon_days, make_rng
 from ..errors import InsufficientDataError, ParameterError
 from .panels import (
     Panel,
@@ -293,6 +293,7 @@ def _start(sli: pd.DataFrame, slo: SLO, what: str, *, target: float | None, tz: 
     ignored for calendar windows, and every simulated day's traffic counts.
     """
     slo = _check_slo(slo, what)
+    check_catalog(catalog, what, optional=True)
     tgt = check_target(slo.target if target is None else target)
     tz = _slo_tz(slo, tz, catalog, what)
     if exhaustion:

@@ -428,7 +428,8 @@ def run_review(
     Raises
     ------
     ParameterError
-        Bad ``month``, empty ``services``, missing notebook or ``data_dir``, unsuitable kernel.
+        Bad ``month``, empty ``services``, missing notebook or ``data_dir``, unsuitable kernel, an
+        ``out_dir`` that is a file or where the report folder cannot be created.
     InsufficientDataError
         If ``month`` is not given and the data holds no complete month.
     DataError, DefinitionError
@@ -465,6 +466,10 @@ def run_review(
     if not latest and (not isinstance(month, str) or not MONTH.match(month)):
         msg = f"month {month!r} is not a calendar month; expected 'YYYY-MM' such as '2026-10' or 'latest'"
         raise ParameterError(msg)
+    if Path(out_dir).exists() and not Path(out_dir).is_dir():
+        msg = (f"out_dir {str(out_dir)!r} is a file, not a folder; give the folder the reports go to (it is "
+               "created when missing)")
+        raise ParameterError(msg)
     catalog = read_input("catalog", data)
     sli = None
     if latest:
@@ -481,7 +486,12 @@ def run_review(
             msg = "services is empty; give at least one service name, or None for every catalog service"
             raise ParameterError(msg)
     folder = Path(out_dir) / month
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file where a folder should be, no permission, a read-only disk
+        msg = (f"out_dir {str(out_dir)!r}: cannot create the report folder {str(folder)!r}: "
+               f"{exc.strerror or exc}")
+        raise ParameterError(msg) from exc
 
     def review(service: str) -> ServiceReport:
         t0 = time.perf_counter()
