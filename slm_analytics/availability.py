@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._checks import as_utc, require_columns
+from ._checks import as_utc, check_by, require_columns
 from .errors import DataError, ParameterError
 from .windows import (
     intersect_intervals,
@@ -63,24 +63,6 @@ def _window(start: Any, end: Any) -> tuple[pd.Timestamp, pd.Timestamp]:
     return t0, t1
 
 
-def _by(by: str | Iterable[str], frame: pd.DataFrame, what: str) -> tuple[str, ...]:
-    """Return the grouping columns; ``()`` (or any empty sequence) takes all incidents as one group."""
-    cols = (by,) if isinstance(by, str) else tuple(by) if isinstance(by, Iterable) else (by,)
-    if not all(isinstance(c, str) for c in cols):
-        msg = (f"{what}: by={by!r} must be a column name or a sequence of column names, such as 'service' "
-               "(or () for one group)")
-        raise ParameterError(msg)
-    unknown = [c for c in cols if c not in frame.columns]
-    if unknown:
-        one = "; pass by=() to take the incidents as one service's" if cols == ("service",) else ""
-        msg = (
-            f"{what}: by column(s) {', '.join(map(repr, unknown))} not in incidents; "
-            f"its columns are {', '.join(map(str, frame.columns))}{one}"
-        )
-        raise ParameterError(msg)
-    return cols
-
-
 def _micros(values: pd.Series, what: str) -> np.ndarray:
     """Timezone-aware times as int64 microseconds since the epoch (``NaT`` -> int64 min)."""
     if not isinstance(values.dtype, pd.DatetimeTZDtype):
@@ -106,7 +88,7 @@ class _Incidents:
                  incident_id: str, started: str, resolved: str, detected: str | None, what: str) -> None:
         need = [started, resolved] + ([detected] if detected is not None else [])
         require_columns(incidents, need, f"{what}: incidents")
-        self.by = _by(by, incidents, what)
+        self.by = check_by(by, incidents, what)
         if incident_id in incidents.columns:
             ids = incidents[incident_id]
             repeated = ids.duplicated(keep="first").to_numpy()

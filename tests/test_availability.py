@@ -418,10 +418,11 @@ def test_naive_incident_times_raise():
 
 
 def test_unknown_by_column_raises():
-    with pytest.raises(ParameterError, match=r"availability_from_incidents: by column\(s\) 'team' not in "
-                       r"incidents; its columns are id, service, started_at"):
+    # the one by= check of the package (_checks.check_by)
+    with pytest.raises(DataError, match=r"availability_from_incidents: missing column\(s\) 'team' named in "
+                       r"by=; found 'id', 'service', 'started_at'"):
         availability_from_incidents(GOOD, start=DAY_START, end=DAY_END, by="team")
-    with pytest.raises(ParameterError, match=r"incident_metrics: by column\(s\) 'slo' not in incidents"):
+    with pytest.raises(DataError, match=r"incident_metrics: missing column\(s\) 'slo' named in by="):
         incident_metrics(GOOD, start=DAY_START, end=DAY_END, by=("service", "slo"))
 
 
@@ -593,8 +594,9 @@ def test_without_ids_incidents_are_named_by_row():
 
 
 def test_without_service_column_the_default_by_says_to_pass_by_empty():
-    with pytest.raises(ParameterError, match=r"by column\(s\) 'service' not in incidents; its columns are "
-                       r"started_at, resolved_at; pass by=\(\) to take the incidents as one service's$"):
+    with pytest.raises(DataError, match=r"missing column\(s\) 'service' named in by=; found 'started_at', "
+                       r"'resolved_at'; by= names the columns that identify a series, such as \('service', "
+                       r"'slo'\), or \(\) for one series$"):
         availability_from_incidents(outages(), start=DAY_START, end=DAY_END)
 
 

@@ -187,8 +187,9 @@ CASES = [
          "'2026-03-01T00:00Z'"),
     case("availability by no column",
          lambda f: availability_from_incidents(f.incidents, start=MONTH[0], end=MONTH[1], by="nope"),
-         "availability_from_incidents: by column(s) 'nope' not in incidents; its columns are id, service, "
-         "slo, severity, cause, started_at, detected_at, resolved_at, title, ongoing"),
+         "availability_from_incidents: missing column(s) 'nope' named in by=; found 'id', 'service', 'slo', "
+         "'severity', 'cause', 'started_at', 'detected_at', 'resolved_at', 'title', 'ongoing'; by= names the "
+         "columns that identify a series, such as ('service', 'slo'), or () for one series", error=DataError),
     # ---- SLAs and credits
     case("SLA unknown", lambda f: sla_attainment(f.sli, f.catalog, sla="gold"),
          f"SLA 'gold' is not in the catalog; the catalog has {SLAS}"),

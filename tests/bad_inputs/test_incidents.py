@@ -86,9 +86,9 @@ CASES = [
          "{path}: row 2 (line 4), column 'id': is empty; a name is required"),
     # ---- frames handed to the API
     api("no service column and the default by", frame(service=None),
-        "availability_from_incidents: by column(s) 'service' not in incidents; its columns are id, "
-        "started_at, detected_at, resolved_at; pass by=() to take the incidents as one service's",
-        error=ParameterError),
+        "availability_from_incidents: missing column(s) 'service' named in by=; found 'id', 'started_at', "
+        "'detected_at', 'resolved_at'; by= names the columns that identify a series, such as ('service', "
+        "'slo'), or () for one series", error=DataError),
     api("no id and resolved before started",
         frame(id=None, resolved_at=utc("2026-01-01T03:00Z", "2026-01-01T04:00Z")),
         "availability_from_incidents: incident 'row-2': 'resolved_at' (2026-01-01 04:00:00+00:00) is "
