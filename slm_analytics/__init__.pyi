@@ -52,6 +52,9 @@ from .forecast import target_achievability as target_achievability
 from .openslo import read_openslo as read_openslo
 from .openslo import to_openslo as to_openslo
 from .policy import budget_policy_triggers as budget_policy_triggers
+from .priorities import Priorities as Priorities
+from .priorities import priority_evidence as priority_evidence
+from .priorities import priority_scores as priority_scores
 from .review import monthly_attainment as monthly_attainment
 from .review import run_review as run_review
 from .sla import composite_slo as composite_slo
