@@ -396,12 +396,15 @@ def _decisions(ev: pd.DataFrame) -> pd.DataFrame:
     sat = ev["satisfaction_min"].astype(float)
     sat_state = np.where(sat.isna(), "unknown", np.where(sat >= SATISFIED, "high", "low"))
     m = DECISION_MATRIX
-    decision, known = [], []
-    for s, t, c in zip(slo_state, toil_state, sat_state, strict=True):
-        rows = m[(m["slo"] == s) & ((m["toil"] == t) | (t == "unknown"))
-                 & ((m["satisfaction"] == c) | (c == "unknown"))]
-        decision.append(" or ".join(dict.fromkeys(rows["decision"])))
-        known.append(1 + (t != "unknown") + (c != "unknown"))
+    table = {}  # every combination, an unknown dimension taking both of its values
+    for s in ("met", "missed"):
+        for t in ("low", "high", "unknown"):
+            for c in ("low", "high", "unknown"):
+                rows = m[(m["slo"] == s) & ((m["toil"] == t) | (t == "unknown"))
+                         & ((m["satisfaction"] == c) | (c == "unknown"))]
+                table[s, t, c] = " or ".join(dict.fromkeys(rows["decision"]))
+    decision = [table[k] for k in zip(slo_state, toil_state, sat_state, strict=True)]
+    known = 1 + (toil_state != "unknown").astype(int) + (sat_state != "unknown").astype(int)
     actions = CAUSE_ACTIONS.set_index("cause")["action"]
     cause = ev["top_cause"].astype("str").map(actions).fillna("")
     return pd.DataFrame({"slo_state": slo_state, "toil_state": toil_state, "satisfaction_state": sat_state,
