@@ -39,6 +39,7 @@ __all__ = [
     "DEFAULT_WEIGHTS",
     "Priorities",
     "check_weights",
+    "data_end",
     "priority_evidence",
     "priority_scores",
 ]
@@ -117,6 +118,15 @@ def check_weights(weights: Mapping[str, Any] | None) -> dict[str, float]:
         msg = "weights: every weight is 0; give at least one part a positive weight"
         raise ParameterError(msg)
     return out
+
+
+def data_end(sli: pd.DataFrame) -> pd.Timestamp:
+    """Return the end of the SLI data: the last bucket's start plus one bucket (the bucket step)."""
+    from ._checks import infer_step
+
+    ts = sli["timestamp"]
+    step = infer_step(ts) if len(ts) > 1 else None
+    return as_utc(ts.max(), "sli timestamp") + (step if step is not None else pd.Timedelta(0))
 
 
 def _keys(catalog: Catalog) -> pd.DataFrame:
@@ -286,11 +296,7 @@ def priority_evidence(
     from .budget import period_length
 
     require_columns(sli, ["timestamp", "service", "slo", "good", "total"], "priority_evidence: sli")
-    if as_of is None:
-        ts = sli["timestamp"]
-        step = ts.drop_duplicates().sort_values().diff().min() if len(ts) > 1 else pd.Timedelta(0)
-        as_of = ts.max() + (step if pd.notna(step) else pd.Timedelta(0))
-    as_of = as_utc(as_of, "priority_evidence: as_of")
+    as_of = data_end(sli) if as_of is None else as_utc(as_of, "priority_evidence: as_of")
     start = as_of - period_length(lookback, what="lookback")
     keys = _keys(catalog)
     out = _on_keys(keys, _risk_evidence(sli, catalog, as_of=as_of, start=start, exclusions=exclusions,

@@ -7,6 +7,7 @@ from . import inputs as inputs
 from . import month as month
 from . import notes as notes
 from . import parameters as parameters
+from . import plan as plan
 from . import runner as runner
 from . import tables as tables
 from .inputs import ReviewInputs as ReviewInputs
@@ -37,6 +38,8 @@ from .parameters import RiskParameters as RiskParameters
 from .parameters import parameters_in as parameters_in
 from .parameters import validate_parameters as validate_parameters
 from .parameters import validate_risk_parameters as validate_risk_parameters
+from .plan import month_priorities as month_priorities
+from .plan import priorities_table as priorities_table
 from .runner import DEFAULT_NOTEBOOK as DEFAULT_NOTEBOOK
 from .runner import ReviewRun as ReviewRun
 from .runner import ServiceReport as ServiceReport

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.io.formats.style import Styler
 
 __all__ = [
     "AMBER",
@@ -26,12 +27,14 @@ __all__ = [
     "duration",
     "error_rate_pct",
     "last_instant",
+    "left_align",
     "month_name",
     "multiple",
     "pct",
     "points",
     "short_day",
     "signed_pct",
+    "styled",
     "target_decimals",
     "target_pct",
 ]
@@ -164,3 +167,19 @@ def definition_table(rows: list[tuple[str, str]], warn: Iterable[str] = ()) -> s
         f"<td style='text-align:left{';' + AMBER if k in warn else ''}'>{html.escape(v)}</td></tr>"
         for k, v in rows)
     return f"<table class='slm-service-header'>{cells}</table>"
+
+
+def styled(shown: pd.DataFrame) -> Styler:
+    """Return a table's Styler: index hidden, every cell's text escaped.
+
+    Text from the user's files (names, titles, reasons, customers) is shown as text, never markup; later
+    ``format`` calls that write text escape it themselves (``escape="html"``).
+    """
+    return shown.style.hide(axis="index").format(escape="html")
+
+
+def left_align(styler: Styler, columns: list[str]) -> Styler:
+    """Left-align text columns, header included (numbers stay right-aligned)."""
+    heads = {c: [{"selector": "th.col_heading", "props": "text-align: left"}] for c in columns}
+    return (styler.set_properties(subset=columns, **{"text-align": "left"})
+            .set_table_styles(heads, overwrite=False))

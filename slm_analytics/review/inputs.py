@@ -62,6 +62,8 @@ class ReviewInputs:
         the review can look at (:func:`review_span`).
     data_dir : str
         Where they were read from (``""``: bundled sample data).
+    requirements : DataFrame or None
+        The users' requirements (``requirements.csv``), or None when the data folder has none.
     """
 
     catalog: Catalog
@@ -69,6 +71,7 @@ class ReviewInputs:
     incidents: pd.DataFrame
     maintenance: pd.DataFrame
     data_dir: str = ""
+    requirements: pd.DataFrame | None = None
 
     def __repr__(self) -> str:
         where = self.data_dir or "bundled sample data"
@@ -113,8 +116,10 @@ def load_inputs(params: ReviewParameters) -> ReviewInputs:
     if len(recurring):
         maintenance = pd.concat([maintenance, recurring], ignore_index=True).sort_values(
             "start", kind="stable").reset_index(drop=True)
+    requirements = (read_input("requirements", params.data_dir)
+                    if dataset_path("requirements", data_dir=params.data_dir or None).exists() else None)
     return ReviewInputs(catalog=catalog, sli=sli, incidents=read_input("incidents", params.data_dir),
-                        maintenance=maintenance, data_dir=params.data_dir)
+                        maintenance=maintenance, data_dir=params.data_dir, requirements=requirements)
 
 
 def review_span(sli: pd.DataFrame, catalog: Catalog, *, service: str, month: str

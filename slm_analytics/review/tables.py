@@ -29,12 +29,14 @@ from .formats import (
     duration,
     error_rate_pct,
     last_instant,
+    left_align,
     month_name,
     multiple,
     pct,
     points,
     short_day,
     signed_pct,
+    styled,
     target_pct,
 )
 from .inputs import bucket_span
@@ -235,22 +237,6 @@ def _coverage(sli: pd.DataFrame, service: str, start: pd.Timestamp, end: pd.Time
     return {"data_start": first.tz_convert(start.tz), "data_end": stop.tz_convert(start.tz)}
 
 
-def _style(shown: pd.DataFrame) -> Styler:
-    """Return a table's Styler: index hidden, every cell's text escaped.
-
-    Text from the user's files (names, titles, reasons, customers) is shown as text, never markup; later
-    ``format`` calls that write text escape it themselves (:func:`_text`).
-    """
-    return shown.style.hide(axis="index").format(escape="html")
-
-
-def _left(styler: Styler, columns: list[str]) -> Styler:
-    """Left-align text columns, header included (numbers stay right-aligned)."""
-    heads = {c: [{"selector": "th.col_heading", "props": "text-align: left"}] for c in columns}
-    return (styler.set_properties(subset=columns, **{"text-align": "left"})
-            .set_table_styles(heads, overwrite=False))
-
-
 def attainment_table(table: pd.DataFrame) -> Styler:
     """Present :func:`~slm_analytics.review.monthly_attainment` for a report.
 
@@ -289,7 +275,7 @@ def attainment_table(table: pd.DataFrame) -> Styler:
         "total": table["total"].astype("int64"),
         "counted": table["unit"].astype(str),
     })
-    styler = _style(shown).format({
+    styler = styled(shown).format({
         "target": lambda v: pct(v, 2),
         "attainment": lambda v: pct(v, 3),
         "budget consumed": lambda v: pct(v, 0),
@@ -351,7 +337,7 @@ def incident_table(incidents: pd.DataFrame, catalog: Catalog, *, service: str, m
     n = len(shown)
     caption = (f"{n} incident{'s' if n != 1 else ''} recorded for {service} in {start:%B %Y} "
                f"(times in {tz})" if n else f"No incident recorded for {service} in {start:%B %Y}.")
-    return _left(_style(shown).set_caption(html.escape(caption))
+    return left_align(styled(shown).set_caption(html.escape(caption))
                  .format({"detect (min)": "{:.0f}", "impact (min)": "{:.0f}"}, na_rep="ongoing",
                          escape="html"), ["title"])
 
@@ -418,7 +404,7 @@ def budget_table(budgets: pd.DataFrame) -> Styler:
         "left": budgets["remaining_minutes"].astype(float),
         "runs out": runs_out,
     })
-    styler = _style(shown).format({
+    styler = styled(shown).format({
         "SLI": lambda v: pct(v, 3),
         "target": lambda v: pct(v, 2),
         "burn rate": multiple,
@@ -429,7 +415,7 @@ def budget_table(budgets: pd.DataFrame) -> Styler:
     overspent = [RED if v < 0 else "" for v in remaining.fillna(0)]
     styler = styler.apply(lambda _: overspent, subset=["remaining"])
     styler = styler.apply(lambda _: overspent, subset=["left"])
-    return _left(styler, ["SLO", "window", "runs out"])
+    return left_align(styler, ["SLO", "window", "runs out"])
 
 
 def alert_table(alerts: pd.DataFrame, catalog: Catalog, *, service: str, month: str) -> Styler | Note:
@@ -492,11 +478,11 @@ def alert_table(alerts: pd.DataFrame, catalog: Catalog, *, service: str, month: 
     caption = (f"{n} alert{'s' if n != 1 else ''} fired for {service} in {name} ({pages} "
                f"page{'s' if pages != 1 else ''}, {n - pages} ticket{'s' if n - pages != 1 else ''}); "
                f"{matched} overlapped a recorded incident. Times in {tz}.")
-    styler = (_style(shown).set_caption(html.escape(caption))
+    styler = (styled(shown).set_caption(html.escape(caption))
               .format({"burn rate": multiple}, escape="html")
               .map(lambda v: AMBER if v == "none" else "", subset=["incident"])
               .map(lambda v: "font-weight: bold" if v == "page" else "", subset=["severity"]))
-    return _left(styler, ["SLO", "policy", "severity", "started", "ended", "incident"])
+    return left_align(styler, ["SLO", "policy", "severity", "started", "ended", "incident"])
 
 
 def threshold_table(thresholds: pd.DataFrame) -> Styler:
@@ -534,10 +520,10 @@ def threshold_table(thresholds: pd.DataFrame) -> Styler:
     })
     caption = ("A rule fires while the error rate over both its long and its short window exceeds burn rate "
                "× (1 − target); the burn rate spends the share of the budget shown within the long window.")
-    styler = (_style(shown).set_caption(html.escape(caption))
+    styler = (styled(shown).set_caption(html.escape(caption))
               .format({"budget spent": lambda v: pct(v, 1), "burn rate": multiple,
                        "error rate above": lambda v: pct(v, 3)}, escape="html"))
-    return _left(styler, ["SLO", "policy", "severity"])
+    return left_align(styler, ["SLO", "policy", "severity"])
 
 
 def _sla_period(row: Any, tz: str) -> str:
@@ -620,14 +606,14 @@ def sla_table(slas: pd.DataFrame, catalog: Catalog, *, service: str, month: str)
     })
     caption = ("Credits are the share of the fee for the period (a quarter is three monthly fees) that the "
                "tier below the attainment earns.")
-    styler = (_style(shown).set_caption(html.escape(caption))
+    styler = (styled(shown).set_caption(html.escape(caption))
               .format({"attainment": lambda v: pct(v, 3), "target": lambda v: pct(v, 2),
                        "margin": lambda v: "–" if pd.isna(v) else f"{v * 100:+.3f} pp".replace("-", "−"),
                        "credit": lambda v: pct(v, 0), "fee": "{:,.0f}".format,
                        "credit amount": "{:,.0f}".format}, escape="html")
               .map(lambda v: RED if v == "breached" else "", subset=["result"])
               .map(lambda v: AMBER if str(v).startswith("provisional") else "", subset=["status"]))
-    return _left(styler, ["SLA", "SLO", "period", "measured", "result", "status"])
+    return left_align(styler, ["SLA", "SLO", "period", "measured", "result", "status"])
 
 
 def policy_table(triggers: pd.DataFrame, catalog: Catalog, *, service: str, month: str) -> Styler | Note:
@@ -682,11 +668,11 @@ def policy_table(triggers: pd.DataFrame, catalog: Catalog, *, service: str, mont
     caption = (f"{n} rule{'s' if n != 1 else ''} triggered for {service} at the end of {name}: {actions}. "
                "Budget spent is the share of the rule's window budget (4 weeks, or the quarter for a class "
                "of outage); evidence times in UTC.")
-    styler = (_style(shown).set_caption(html.escape(caption))
+    styler = (styled(shown).set_caption(html.escape(caption))
               .format({"budget spent": lambda v: pct(v, 0), "threshold": lambda v: f"> {pct(v, 0)}"},
                       escape="html")
               .map(lambda v: "font-weight: bold", subset=["action"]))
-    return _left(styler, ["SLO", "rule", "action", "subject", "evidence"])
+    return left_align(styler, ["SLO", "rule", "action", "subject", "evidence"])
 
 
 def maintenance_table(
@@ -742,7 +728,7 @@ def maintenance_table(
     n = len(shown)
     caption = (f"{n} planned maintenance window{'s' if n != 1 else ''} for {service} in {name} (times in "
                f"{tz}): excluded from {where}; counted in the SLOs.")
-    return _left(_style(shown).set_caption(html.escape(caption)), ["start", "end", "reason"])
+    return left_align(styled(shown).set_caption(html.escape(caption)), ["start", "end", "reason"])
 
 
 def incident_availability_table(summary: pd.DataFrame) -> Styler:
@@ -793,7 +779,7 @@ def incident_availability_table(summary: pd.DataFrame) -> Styler:
         ("MTBF (mean time between failures)", none if pd.isna(r["mtbf"]) else duration(r["mtbf"])),
     ]
     shown = pd.DataFrame(rows, columns=["measure", "value"])
-    return _left(_style(shown), ["measure", "value"])
+    return left_align(styled(shown), ["measure", "value"])
 
 
 def outlook_table(outlook: Any) -> Styler:
@@ -866,11 +852,11 @@ def outlook_table(outlook: Any) -> Styler:
         "with its 95% interval; attainment and budget dates: median (10–90%) of the paths. Straight line: "
         "remaining budget / the last 7 days' burn rate."
     )
-    styler = (_style(shown).set_caption(html.escape(caption))
+    styler = (styled(shown).set_caption(html.escape(caption))
               .apply(lambda _: risk_style, subset=["P(miss)"])
               .apply(lambda _: rising, subset=["trend (90 days)"])
               .set_properties(subset=["SLO", "Sen slope / week", "P(miss)"], **{"white-space": "nowrap"}))
-    return _left(styler, list(shown.columns))
+    return left_align(styler, list(shown.columns))
 
 
 def _window_of_risk(row: Any, tz: str) -> str:
@@ -930,8 +916,8 @@ def risk_table(risk: pd.DataFrame, catalog: Catalog) -> Styler:
     caption = (f"Probability that each SLO misses its target at the end of its window: calendar SLOs at the "
                f"end of their current period, rolling SLOs 7 days on; {n_paths:,} simulated paths each, 95% "
                "interval. Straight line: the attainment if the last 7 days' error rate goes on.")
-    styler = _style(shown).set_caption(html.escape(caption)).apply(lambda _: style, subset=["P(miss)"])
-    return _left(styler, ["SLO", "window", "P(miss)", "projected attainment"])
+    styler = styled(shown).set_caption(html.escape(caption)).apply(lambda _: style, subset=["P(miss)"])
+    return left_align(styler, ["SLO", "window", "P(miss)", "projected attainment"])
 
 
 def trend_table(trends: pd.DataFrame) -> Styler:
@@ -983,10 +969,10 @@ def trend_table(trends: pd.DataFrame) -> Styler:
                f"{last:%d %b %Y} (UTC days), corrected for autocorrelation (Hamed–Rao); significant below "
                "p = 0.05 (red: rising, green: falling). Burn rate / week: the weekly slope divided by the "
                "error rate the target allows.")
-    styler = (_style(shown).set_caption(html.escape(caption))
+    styler = (styled(shown).set_caption(html.escape(caption))
               .format({"p-value": "{:.3f}"}, escape="html")
               .apply(lambda _: colour, subset=["trend"]))
-    return _left(styler, ["SLO", "trend", "Sen slope / week"])
+    return left_align(styler, ["SLO", "trend", "Sen slope / week"])
 
 
 _METHOD_NAMES = {
@@ -1048,13 +1034,13 @@ def breach_backtest_table(backtest: Any) -> Styler:
                     f"{row['bss_vs_climatology']:.0%} better than climatology.")
     bold = {c: [("font-weight: bold" if v > 0 else "") for v in shown[c]]
             for c in ("skill vs straight line", "skill vs climatology")}
-    styler = (_style(shown).set_caption(html.escape(caption))
+    styler = (styled(shown).set_caption(html.escape(caption))
               .format({"mean probability": "{:.1%}", "Brier score": "{:.4f}", "forecasts": "{:,}",
                        "skill vs straight line": signed_pct, "skill vs climatology": signed_pct},
                       escape="html"))
     for c, style in bold.items():
         styler = styler.apply(lambda _, st=style: st, subset=[c])
-    return _left(styler, ["method"])
+    return left_align(styler, ["method"])
 
 
 def forecast_backtest_table(backtest: Any, *, level: float = 0.9) -> Styler:
@@ -1103,12 +1089,12 @@ def forecast_backtest_table(backtest: Any, *, level: float = 0.9) -> Styler:
                "the data before its origin. Coverage: share of days whose error rate fell inside the central "
                f"{level:.0%} interval (calibrated: about {level:.0%}; bold within 3 points). MAE and CRPS in "
                "error-rate units (lower is better); skill: 1 − CRPS / CRPS of the reference.")
-    styler = (_style(shown).set_caption(html.escape(caption))
+    styler = (styled(shown).set_caption(html.escape(caption))
               .format({"series-days": "{:,}", "coverage": "{:.1%}", "mean width": "{:.4%}", "MAE": "{:.4%}",
                        "CRPS": "{:.4%}", "CRPS skill vs straight line": signed_pct,
                        "CRPS skill vs climatology": signed_pct}, escape="html")
               .apply(lambda _: close, subset=["coverage"]))
-    return _left(styler, ["method"])
+    return left_align(styler, ["method"])
 
 
 def achievability_table(achievability: Any) -> Styler:
@@ -1153,10 +1139,10 @@ def achievability_table(achievability: Any) -> Styler:
                "attainment of every past window against each candidate target. Rolling windows overlap, so "
                "the evidence is the independent windows, not the past windows. Budget left: (attainment − "
                "target) / (1 − target) at the window end.")
-    styler = (_style(shown).set_caption(html.escape(caption))
+    styler = (styled(shown).set_caption(html.escape(caption))
               .format({"independent windows": "{:.1f}", "share met": "{:.0%}",
                        "budget left (median)": lambda v: pct(v, 0).replace("-", "−"),
                        "budget left (worst)": lambda v: pct(v, 0).replace("-", "−")}, escape="html")
               .apply(lambda _: share, subset=["share met"])
               .apply(lambda _: worst, subset=["budget left (worst)"]))
-    return _left(styler, ["target"])
+    return left_align(styler, ["target"])
