@@ -156,9 +156,11 @@ def _risk_evidence(sli: pd.DataFrame, catalog: Catalog, *, as_of: pd.Timestamp, 
     seen = sli[sli["timestamp"] < as_of]
     rc = rolling_compliance(seen, catalog, exclusions=exclusions)
     rc = rc[rc["timestamp"] >= start]
-    grouped = rc.groupby(["service", "slo"], observed=True)["budget_remaining"]
-    record = pd.DataFrame({"budget_consumed": 1 - grouped.last(),
-                           "out_of_slo_share": grouped.apply(lambda s: float((s < 0).mean()))}).reset_index()
+    grouped = rc.groupby(["service", "slo"], observed=True)
+    remaining = grouped["budget_remaining"]
+    out_share = remaining.apply(lambda s: float((s < 0).mean()))
+    record = pd.DataFrame({"sli": grouped["sli"].last(), "budget_consumed": 1 - remaining.last(),
+                           "out_of_slo_share": out_share}).reset_index()
     bp = breach_probabilities(seen, catalog, as_of=as_of, n_paths=n_paths, seed=seed)
     bp = bp[["service", "slo", "probability"]].rename(columns={"probability": "p_breach"})
     out = bp.merge(record, on=["service", "slo"], how="outer")
@@ -276,8 +278,9 @@ def priority_evidence(
     -------
     DataFrame
         One row per SLO, in catalog order: ``service, slo, owner, tier, users, business_weight, toil_hours,
-        target, window``; ``p_breach`` (probability of missing the current window), ``budget_consumed`` (share
-        of the current window's budget spent at ``as_of``), ``out_of_slo_share`` (share of the look-back's
+        target, window``; ``sli`` (the current window's SLI at ``as_of``), ``p_breach`` (probability of
+        missing the current window), ``budget_consumed`` (share of the current window's budget spent at
+        ``as_of``), ``out_of_slo_share`` (share of the look-back's
         buckets whose trailing window was out of SLO); ``trend``, ``trend_p``, ``trend_slope`` (Mann-Kendall
         test and Sen slope of the daily SLI over the look-back); ``incidents``, ``top_cause``,
         ``top_cause_incidents`` (incidents in the look-back, the most frequent cause and its count);

@@ -7,7 +7,7 @@ shows them for a report. The numbers come from :mod:`slm_analytics.priorities`; 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -20,7 +20,7 @@ from .month import month_bounds
 if TYPE_CHECKING:
     from ..catalog import Catalog
 
-__all__ = ["month_priorities", "priorities_table"]
+__all__ = ["PROBLEMS", "draft_sip", "month_priorities", "priorities_table"]
 
 #: How far back the priorities look (a year: the horizon of the annual and quarterly service reviews).
 LOOKBACK = "365d"
@@ -134,3 +134,133 @@ def priorities_table(priorities: Priorities, *, service: str | None = None, top:
     return (left_align(styler, ["SLO", "owner", "suggested", "action", "policy"])
             .apply(lambda _: high, subset=["score"])
             .apply(lambda _: fragile, subset=[f"in top {priorities.top}"]))
+
+
+#: the problem each part of the score names when it weighs most (stable wording: the register recognises an
+#: open item by its service, SLO and problem; the numbers go to ``evidence``)
+PROBLEMS = {
+    "risk": "Out of its objective, or at risk of missing it",
+    "impact": "High-impact service level needs reliability work",
+    "user_need": "Users' requirements are not met",
+    "worsening": "Service level is worsening",
+    "recurrence": "Incidents of one cause keep recurring",
+}
+
+
+def _evidence_words(row: Any, attribution: pd.DataFrame | None) -> str:
+    """Write the numbers behind an item in words."""
+    sli_now = float(row["sli"])
+    parts = [f"{row['window']} SLI {pct(sli_now, 3)} vs {pct(float(row['target']), 3)} target "
+             f"({pct(float(row['budget_consumed']), 0)} of the budget spent)"]
+    if row["out_of_slo_share"] > 0:
+        parts.append(f"out of its objective {pct(float(row['out_of_slo_share']), 0)} of the last 365 days")
+    if row["p_breach"] >= 0.05:
+        parts.append(f"a {pct(float(row['p_breach']), 0)} chance of missing the current window")
+    if row["trend"] == "decreasing" and row["trend_p"] < 0.05:
+        parts.append(f"the daily SLI is falling (Mann-Kendall p = {float(row['trend_p']):.2g})")
+    n = int(row["incidents"])
+    if n > 0:
+        k = int(row["top_cause_incidents"])
+        cause = "" if not row["top_cause"] else (
+            f" ({row['top_cause']})" if k == n else f", {k} of them {row['top_cause']}")
+        parts.append(f"{n} incident{'s' if n > 1 else ''} in 365 days{cause}")
+    if attribution is not None and len(attribution):
+        mine = attribution[(attribution["service"] == row["service"]) & (attribution["slo"] == row["slo"])]
+        mine = mine[mine["share"] > 0].sort_values("share", ascending=False)
+        if len(mine):
+            top = mine.iloc[0]
+            parts.append(f"{pct(float(top['share']), 0)} of the spent budget went to {top['source']}")
+    if row["credits_owed"] > 0:
+        parts.append(f"{float(row['credits_owed']):,.0f} owed in service credits")
+    if row["significant_gaps"] > 0:
+        g = int(row["significant_gaps"])
+        parts.append(f"{g} users' requirement{'s' if g > 1 else ''} significantly not met")
+    return "; ".join(parts)
+
+
+def draft_sip(
+    priorities: Priorities,
+    *,
+    register: pd.DataFrame | None = None,
+    attribution: pd.DataFrame | None = None,
+    top: int = 5,
+    opened: Any = None,
+    due_in: str = "90d",
+    review_in: str = "30d",
+) -> pd.DataFrame:
+    """Draft Service Improvement Plan items for the top priorities, merged into the register when given.
+
+    One item per SLO among the first ``top`` of ``priorities``: the problem the largest weighted part of its
+    score names (:data:`PROBLEMS`, a stable wording the register recognises), the evidence in words with the
+    numbers, the action its dominant incident cause calls for (or the decision matrix's suggestion), the
+    service's owner, the priority (its rank), the KPI (the SLO's SLI in its window) with its measured baseline
+    and the SLO's target, and the dates: ``opened`` (default: the priorities' ``as_of`` date), ``due`` and
+    ``review`` after it. With a ``register``, the items are merged into it with
+    :func:`~slm_analytics.sip.merge_register`: an open item of the same service, SLO and problem is updated,
+    not duplicated, and new items continue the register's ids, so drafting again is idempotent.
+
+    Parameters
+    ----------
+    priorities : Priorities
+        Ranked SLOs (:func:`~slm_analytics.priorities.priority_scores`, :func:`month_priorities`).
+    register : DataFrame, optional
+        The SIP register (``read_dataset("sip_register")``) to merge the items into.
+    attribution : DataFrame, optional
+        :func:`~slm_analytics.improvement.budget_attribution`'s result: its largest share goes into the
+        evidence ("61 % of the spent budget went to deploy").
+    top : int
+        How many priorities get an item.
+    opened : date or str, optional
+        The items' opening date.
+    due_in, review_in : str
+        Due date and next review after ``opened`` (OpenSLO durations in days, ``"90d"``).
+
+    Returns
+    -------
+    DataFrame
+        The merged register when ``register`` is given, else the items (columns ``service, slo, problem,
+        evidence, action, owner, priority, kpi, kpi_measure, baseline, target, opened, due, review,
+        status``).
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> pr = month_priorities(read_dataset("sli_5min"), read_dataset("catalog"), service="notifications",
+    ...                       month="2026-10", incidents=read_dataset("incidents"))
+    >>> items = draft_sip(pr, top=2)
+    >>> items[["service", "slo", "priority"]].values.tolist()
+    [['notifications', 'delivery', 1], ['mobile-api', 'latency', 2]]
+    """
+    from .._checks import check_int, duration
+    from ..priorities import CAUSE_ACTIONS
+
+    top = check_int(top, "top")
+    t = priorities.table.head(top)
+    weights = pd.Series(priorities.weights)
+    parts = t[list(weights.index)].astype(float) * weights
+    start = pd.Timestamp(opened) if opened is not None else pd.Timestamp(t["as_of"].iloc[0])
+    start = (start.tz_convert("UTC").tz_localize(None) if start.tzinfo else start).normalize()
+    actions = CAUSE_ACTIONS.set_index("action")["description"]
+    items = pd.DataFrame({
+        "service": t["service"].astype(str).to_numpy(),
+        "slo": t["slo"].astype(str).to_numpy(),
+        "problem": [PROBLEMS[p] for p in parts.idxmax(axis=1)],
+        "evidence": [_evidence_words(r, attribution) for _, r in t.iterrows()],
+        "action": [actions.get(a) or _decision_words(d) for a, d in zip(t["cause_action"], t["decision"],
+                                                                         strict=True)],
+        "owner": t["owner"].astype(str).to_numpy(),
+        "priority": t["rank"].astype(int).to_numpy(),
+        "kpi": [f"{w} SLI" for w in t["window"]],
+        "kpi_measure": "sli",
+        "baseline": t["sli"].astype(float).to_numpy(),
+        "target": t["target"].astype(float).to_numpy(),
+        "opened": start,
+        "due": start + duration(due_in, "due_in"),
+        "review": start + duration(review_in, "review_in"),
+        "status": "open",
+    })
+    if register is None:
+        return items
+    from ..sip import merge_register
+
+    return merge_register(register, items)
