@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CAUSES",
+    "MISSING_CAUSE",
     "CauseRecurrence",
     "budget_attribution",
     "cause_recurrence",
