@@ -49,6 +49,10 @@ from .forecast import breach_probability as breach_probability
 from .forecast import exhaustion_time as exhaustion_time
 from .forecast import forecast_sli as forecast_sli
 from .forecast import target_achievability as target_achievability
+from .improvement import CauseRecurrence as CauseRecurrence
+from .improvement import budget_attribution as budget_attribution
+from .improvement import cause_recurrence as cause_recurrence
+from .improvement import credit_exposure as credit_exposure
 from .openslo import read_openslo as read_openslo
 from .openslo import to_openslo as to_openslo
 from .policy import budget_policy_triggers as budget_policy_triggers
