@@ -179,19 +179,22 @@ def _trend_evidence(sli: pd.DataFrame, *, as_of: pd.Timestamp, start: pd.Timesta
 
 
 def _incident_evidence(incidents: pd.DataFrame, catalog: Catalog, *, as_of: pd.Timestamp,
-                       start: pd.Timestamp) -> pd.DataFrame:
-    """Incidents in the look-back per SLO (an incident without an SLO counts for every SLO of its service)."""
-    require_columns(incidents, ["service", "started_at", "cause"], "priority_evidence: incidents")
-    inc = incidents[(incidents["started_at"] >= start) & (incidents["started_at"] < as_of)]
-    slo = inc["slo"].astype("str") if "slo" in inc.columns else pd.Series("", index=inc.index)
+                       lookback: pd.Timedelta) -> pd.DataFrame:
+    """Per SLO, its service's incidents in the look-back and the cause that recurs most (cause_recurrence)."""
+    from .improvement import cause_recurrence
+
+    periods = max(1, round(lookback / pd.Timedelta(days=30)))
+    rec = cause_recurrence(incidents, as_of=as_of, periods=periods, period="30d").table
     rows = []
     for o in catalog.slos:
-        mine = inc[(inc["service"].astype("str") == o.service).to_numpy()
-                   & slo.isin(["", "nan", "<NA>", "None", o.name]).to_numpy()]
-        causes = mine["cause"].astype("str").value_counts()
-        rows.append({"service": o.service, "slo": o.name, "incidents": len(mine),
-                     "top_cause": causes.index[0] if len(causes) else "",
-                     "top_cause_incidents": int(causes.iloc[0]) if len(causes) else 0})
+        mine = rec[rec["service"].astype(str) == o.service].sort_values(
+            ["recurring", "incidents"], ascending=False, kind="stable")
+        top = mine.iloc[0] if len(mine) else None
+        rows.append({"service": o.service, "slo": o.name, "incidents": int(mine["incidents"].sum()),
+                     "top_cause": str(top["cause"]) if top is not None else "",
+                     "top_cause_incidents": int(top["incidents"]) if top is not None else 0,
+                     "top_cause_recurring": bool(top["recurring"]) if top is not None else False,
+                     "top_cause_increasing": bool(top["increasing"]) if top is not None else False})
     return pd.DataFrame(rows)
 
 
@@ -283,7 +286,9 @@ def priority_evidence(
         ``as_of``), ``out_of_slo_share`` (share of the look-back's
         buckets whose trailing window was out of SLO); ``trend``, ``trend_p``, ``trend_slope`` (Mann-Kendall
         test and Sen slope of the daily SLI over the look-back); ``incidents``, ``top_cause``,
-        ``top_cause_incidents`` (incidents in the look-back, the most frequent cause and its count);
+        ``top_cause_incidents``, ``top_cause_recurring``, ``top_cause_increasing`` (the service's incidents in
+        the look-back and its most frequent recurring cause, from
+        :func:`~slm_analytics.improvement.cause_recurrence` over 30-day periods);
         ``credits_owed``, ``sla_breaches`` (SLA periods ending in the look-back); ``requirements``,
         ``importance_max``, ``satisfaction_min``, ``significant_gaps`` (linked requirements);
         ``policy_triggers`` (error-budget policy rules triggering at ``as_of``, comma-separated).
@@ -306,10 +311,11 @@ def priority_evidence(
                                         n_paths=n_paths, seed=seed), {})
     out = _on_keys(out, _trend_evidence(sli, as_of=as_of, start=start), {"trend": "no data"})
     if incidents is not None:
-        out = _on_keys(out, _incident_evidence(incidents, catalog, as_of=as_of, start=start), {})
+        out = _on_keys(out, _incident_evidence(incidents, catalog, as_of=as_of, lookback=as_of - start), {})
         out = _on_keys(out, _policy_evidence(sli, incidents, catalog, as_of), {"policy_triggers": ""})
     else:
-        out = out.assign(incidents=0, top_cause="", top_cause_incidents=0, policy_triggers="")
+        out = out.assign(incidents=0, top_cause="", top_cause_incidents=0, top_cause_recurring=False,
+                         top_cause_increasing=False, policy_triggers="")
     out = _on_keys(out, _money_evidence(sli, catalog, as_of=as_of, start=start, exclusions=exclusions),
                    {"credits_owed": 0.0, "sla_breaches": 0})
     if requirements is not None:
@@ -372,7 +378,8 @@ def _parts(ev: pd.DataFrame) -> pd.DataFrame:
     users = ((ev["importance_max"].astype(float) - 1) / 4).fillna(0.0) * unmet
     worsening = (ev["trend"] == "decreasing") & (ev["trend_p"].astype(float) < 0.05)
     trend = (1 - ev["trend_p"].astype(float)).where(worsening, 0.0).fillna(0.0)
-    repeated = ev["top_cause_incidents"].astype(float).where(ev["top_cause_incidents"] >= 2, 0.0)
+    recurring = ev["top_cause_recurring"] if "top_cause_recurring" in ev else ev["top_cause_incidents"] >= 2
+    repeated = ev["top_cause_incidents"].astype(float).where(recurring.astype(bool), 0.0)
     return pd.DataFrame({"risk": risk, "impact": impact, "user_need": users, "worsening": trend,
                          "recurrence": scaled(repeated)}, index=ev.index)
 
@@ -444,7 +451,8 @@ def priority_scores(
       linked requirements;
     * **worsening**: 1 - p of the Mann-Kendall test when the daily SLI decreases significantly (p < 0.05),
       else 0;
-    * **recurrence**: incidents of the most frequent cause in the look-back when it recurred (2 or more), over
+    * **recurrence**: incidents of the service's most frequent cause in the look-back when it recurs
+      (:func:`~slm_analytics.improvement.cause_recurrence`; 2 or more when the evidence does not say), over
       the fleet's largest.
 
     The score is :math:`\sum_k w_k p_k / \sum_k w_k`. Sensitivity: ``draws`` weight vectors from a Dirichlet

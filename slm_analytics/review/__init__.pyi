@@ -38,6 +38,9 @@ from .parameters import RiskParameters as RiskParameters
 from .parameters import parameters_in as parameters_in
 from .parameters import validate_parameters as validate_parameters
 from .parameters import validate_risk_parameters as validate_risk_parameters
+from .plan import attribution_table as attribution_table
+from .plan import draft_sip as draft_sip
+from .plan import month_attribution as month_attribution
 from .plan import month_priorities as month_priorities
 from .plan import priorities_table as priorities_table
 from .runner import DEFAULT_NOTEBOOK as DEFAULT_NOTEBOOK

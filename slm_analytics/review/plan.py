@@ -20,7 +20,8 @@ from .month import month_bounds
 if TYPE_CHECKING:
     from ..catalog import Catalog
 
-__all__ = ["PROBLEMS", "draft_sip", "month_priorities", "priorities_table"]
+__all__ = ["PROBLEMS", "attribution_table", "draft_sip", "month_attribution", "month_priorities",
+           "priorities_table"]
 
 #: How far back the priorities look (a year: the horizon of the annual and quarterly service reviews).
 LOOKBACK = "365d"
@@ -264,3 +265,62 @@ def draft_sip(
     from ..sip import merge_register
 
     return merge_register(register, items)
+
+
+def month_attribution(sli: pd.DataFrame, incidents: pd.DataFrame, catalog: Catalog, *, service: str,
+                      month: str, exclusions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Where each SLO of ``service`` spent its error budget in ``month`` (its time zone).
+
+    :func:`~slm_analytics.improvement.budget_attribution` over the month (up to the end of the data when the
+    month is still running), for the service's SLOs.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> a = month_attribution(read_dataset("sli_5min"), read_dataset("incidents"), read_dataset("catalog"),
+    ...                       service="notifications", month="2026-10")
+    >>> a.loc[a["slo"] == "delivery", "source"].tolist()
+    ['deploy', 'dependency', 'unattributed']
+    """
+    from ..improvement import budget_attribution
+
+    start, end = month_bounds(month, tz=catalog.service(service).timezone)
+    end = min(end, data_end(sli))
+    mine = sli[sli["service"] == service]
+    out = budget_attribution(mine, incidents[incidents["service"] == service], catalog, start=start, end=end,
+                             exclusions=exclusions)
+    return out[out["service"] == service].reset_index(drop=True)
+
+
+def attribution_table(attribution: pd.DataFrame) -> Styler:
+    """Present :func:`month_attribution` (or :func:`~slm_analytics.improvement.budget_attribution`).
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        Columns SLO, spent on (the cause, planned maintenance or unattributed), bad, share of the spent
+        budget, share of the whole budget, incidents; a large unattributed share is highlighted (errors no
+        incident explains).
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> a = month_attribution(read_dataset("sli_5min"), read_dataset("incidents"), read_dataset("catalog"),
+    ...                       service="notifications", month="2026-10")
+    >>> attribution_table(a).data["spent on"].tolist()[:3]
+    ['deploy', 'dependency', 'unattributed']
+    """
+    shown = pd.DataFrame({
+        "SLO": attribution["slo"].astype(str),
+        "spent on": attribution["source"].astype(str),
+        "bad": attribution["bad"].astype(float),
+        "unit": attribution["unit"].astype(str),
+        "share of spent": attribution["share"].astype(float),
+        "share of budget": attribution["budget_share"].astype(float),
+        "incidents": attribution["incidents"].astype(int),
+    })
+    styler = styled(shown).format({"bad": "{:,.0f}".format, "share of spent": lambda v: pct(v, 0),
+                                   "share of budget": lambda v: pct(v, 0)}, escape="html")
+    flag = [AMBER if s == "unattributed" and v >= 0.5 else "" for s, v in
+            zip(shown["spent on"], shown["share of spent"].fillna(0), strict=True)]
+    return left_align(styler, ["SLO", "spent on", "unit"]).apply(lambda _: flag, subset=["share of spent"])
