@@ -242,7 +242,7 @@ def _dispersion(bad: list[np.ndarray], total: list[np.ndarray]) -> float:
     :math:`\hat\phi = \max(1, X^2 / (D - 2))`, :math:`X^2 = \sum_d (k_d - n_d \hat p_w)^2 / (n_d \hat p_w
     (1 - \hat p_w))` over the :math:`D` days with units of both windows :math:`w`: the scale of a
     quasi-binomial model with one rate per window (McCullagh & Nelder 1989, sec. 4.5; statsmodels'
-    ``GLM(..., family=Binomial()).fit(scale="X2").scale``).
+    ``GLM(k / n, X, family=Binomial(), var_weights=n).fit(scale="X2").scale``).
     """
     x2, d = 0.0, 0
     for k, n in zip(bad, total, strict=True):
