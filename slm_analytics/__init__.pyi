@@ -31,6 +31,7 @@ from .data import read_maintenance as read_maintenance
 from .data import read_requirements as read_requirements
 from .data import read_sip_register as read_sip_register
 from .data import read_sli as read_sli
+from .data import write_sip_register as write_sip_register
 from .errors import DataError as DataError
 from .errors import DefinitionError as DefinitionError
 from .errors import InsufficientDataError as InsufficientDataError
@@ -61,6 +62,8 @@ from .priorities import priority_evidence as priority_evidence
 from .priorities import priority_scores as priority_scores
 from .review import monthly_attainment as monthly_attainment
 from .review import run_review as run_review
+from .sip import merge_register as merge_register
+from .sip import sip_effectiveness as sip_effectiveness
 from .sla import composite_slo as composite_slo
 from .sla import service_credits as service_credits
 from .sla import sla_attainment as sla_attainment

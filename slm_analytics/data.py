@@ -36,6 +36,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DATASETS",
+    "KPI_MEASURES",
+    "SIP_COLUMNS",
+    "SIP_OPTIONAL",
+    "SIP_STATUSES",
     "data_root",
     "dataset_path",
     "list_datasets",
@@ -46,6 +50,7 @@ __all__ = [
     "read_requirements",
     "read_sip_register",
     "read_sli",
+    "write_sip_register",
 ]
 
 #: The bundled datasets: file, description and columns (meaning, unit). ``datasets/README.md`` is
@@ -126,7 +131,14 @@ DATASETS: dict[str, dict[str, Any]] = {
     },
     "sip_register": {
         "file": "sip_register.csv",
-        "description": "Service improvement plan register: past and open improvement actions.",
+        "description": "Service improvement plan register: past and open improvement actions. Optional "
+        "columns `evidence`, `priority` and `review` (next review date) are added by "
+        "`merge_register`/`draft_sip`. The closed actions whose KPI is the SLO's error rate are planted for "
+        "`sip_effectiveness`: SIP-004 (mobile-api latency, the 2026-09-08 fix of the June regression) is "
+        "effective, its error rate about halving; SIP-007 (search latency, closed 2026-08-31) is not "
+        "effective, the slow degradation going on after it; SIP-012 (support-portal availability, closed "
+        "2026-10-27) is inconclusive, four days before the data ends. The other closed actions have KPIs "
+        "measured outside the SLI data.",
         "columns": {
             "id": ("action identifier", "-"),
             "service": ("service", "-"),
@@ -141,6 +153,8 @@ DATASETS: dict[str, dict[str, Any]] = {
             "kpi": ("how success is measured", "-"),
             "baseline": ("KPI before the action", "KPI unit"),
             "target": ("KPI the action aims for", "KPI unit"),
+            "kpi_measure": ("error_rate or attainment when the KPI is the SLO's own SLI; empty otherwise",
+                            "-"),
         },
     },
 }
@@ -1192,51 +1206,196 @@ def read_requirements(path: str | Path, *, catalog: Catalog | None = None) -> pd
     return out
 
 
+#: the SIP register's columns (``datasets/sip_register.csv``), its statuses and its optional columns
+SIP_COLUMNS = ("id", "service", "slo", "problem", "action", "owner", "opened", "due", "closed", "status",
+               "kpi", "baseline", "target")
+SIP_STATUSES = ("open", "in-progress", "done", "cancelled")
+SIP_OPTIONAL = ("kpi_measure", "evidence", "priority", "review")
+#: ``kpi_measure`` values saying that the KPI is the SLO's own SLI (see :func:`read_sip_register`)
+KPI_MEASURES = ("error_rate", "attainment")
+
+
 def read_sip_register(path: str | Path, *, catalog: Catalog | None = None) -> pd.DataFrame:
-    """Read the service improvement plan (SIP) register from CSV or Parquet.
+    r"""Read the service improvement plan (SIP) register from CSV or Parquet.
 
     Parameters
     ----------
     path : str or Path
         File with columns ``id, service, slo, problem, action, owner, opened, due, closed, status, kpi,
-        baseline, target``.
+        baseline, target`` and optionally ``kpi_measure, evidence, priority, review`` (and any columns of
+        your own, kept as text).
     catalog : Catalog, optional
         When given, services and SLOs must be defined in it.
 
     Returns
     -------
     DataFrame
-        The same columns; ``opened``, ``due``, ``closed`` as ``datetime64[us]`` dates (``closed`` is
-        ``NaT`` while open), ``baseline`` and ``target`` float.
+        The file's columns in the file's order; ``opened``, ``due``, ``closed`` and ``review`` as
+        ``datetime64[us]`` dates (``closed`` is ``NaT`` while the item is not closed, ``review`` when not
+        set), ``baseline``, ``target`` and ``priority`` float; text columns as ``str``, empty cells as
+        ``""``. A file with a header and no rows gives an empty
+        register with the columns of the header (a plan may start empty); a file without a header is an
+        error.
 
     Raises
     ------
     DataError
-        Missing column, unparsable date, ``closed`` before ``opened``, unknown status, non-numeric KPI value,
-        unknown service or SLO.
+        The file is empty (no header); missing column; an empty ``id``, ``service``, ``slo`` or ``status``;
+        an ``id`` given twice; unparsable or missing ``opened``/``due`` date; ``due`` or ``closed`` before
+        ``opened``; a status other than open, in-progress, done or cancelled; a ``done`` item without
+        ``closed``, or an ``open``/``in-progress`` one with it (``cancelled`` items may have either);
+        ``baseline``, ``target`` or ``priority`` not a finite number; ``kpi_measure`` other than
+        ``error_rate``, ``attainment`` or empty; unknown service or SLO. The message names the file, the row
+        (and for CSV the line) and the column, and quotes the value.
+
+    Notes
+    -----
+    ``kpi_measure`` says whether the KPI is the SLO's own SLI, so that
+    :func:`~slm_analytics.sip.sip_effectiveness` can measure it from the SLI data: ``error_rate`` (the
+    share of bad events, or bad slices, of the SLO, as ``baseline``/``target`` are written) or
+    ``attainment`` (its complement, the SLI). Empty: the KPI is something else (a p99 latency, incidents
+    per quarter...), measured outside the workbench.
 
     Examples
     --------
     >>> sip = read_dataset("sip_register")
     >>> sorted(sip["status"].unique())
     ['cancelled', 'done', 'in-progress', 'open']
+    >>> sip.loc[sip["kpi_measure"] != "", ["id", "service", "slo", "closed", "kpi_measure"]]
+             id         service           slo     closed kpi_measure
+    3   SIP-004      mobile-api       latency 2026-09-08  error_rate
+    6   SIP-007          search       latency 2026-08-31  error_rate
+    11  SIP-012  support-portal  availability 2026-10-27  error_rate
+
+    A register with a header and no items yet:
+
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "sip.csv"
+    >>> _ = f.write_text("id,service,slo,problem,action,owner,opened,due,closed,status,kpi,baseline,target\n")
+    >>> read_sip_register(f).shape
+    (0, 13)
     """
-    cols = ["id", "service", "slo", "problem", "action", "owner", "opened", "due", "closed", "status", "kpi",
-            "baseline", "target"]
-    path, raw = _load_table(path, cols)
+    path, raw = _load_table(path, list(SIP_COLUMNS), SIP_OPTIONAL)
     out = raw.copy()
-    for c in ("opened", "due", "closed"):
-        d = pd.to_datetime(raw[c], format="ISO8601", errors="coerce")
-        _fail(path, (d.isna() & raw[c].notna()).to_numpy(), c, "is not a date; expected YYYY-MM-DD", raw[c])
-        _fail(path, (d.isna() & (c != "closed")).to_numpy(), c, "is empty; a date is required")
-        out[c] = d.dt.as_unit("us")
-    _fail(path, (out["closed"] < out["opened"]).to_numpy(), "closed", "is before 'opened'", raw["closed"])
-    statuses = ["open", "in-progress", "done", "cancelled"]
-    _fail(path, ~raw["status"].isin(statuses).to_numpy(), "status", f"is not one of {', '.join(statuses)}",
-          raw["status"])
-    for c in ("baseline", "target"):
-        num = pd.to_numeric(raw[c], errors="coerce")
-        _fail(path, num.isna().to_numpy(), c, "is not a number", raw[c])
-        out[c] = num.astype(float)
+    for c in ("id", "service", "slo", "status"):
+        _names(raw[c], path=path, column=c)
+    for c in raw.columns:  # text columns (dates and numbers are parsed below)
+        if c not in _SIP_PARSED and not pd.api.types.is_numeric_dtype(raw[c].dtype):
+            out[c] = raw[c].fillna("").astype("str")
+    _sip_ids(out["id"], path=path, shown=raw["id"])
+    _sip_dates(raw, out, path=path)
+    _sip_numbers(raw, out, path=path)
+    if "kpi_measure" in raw.columns:
+        _fail(path, ~out["kpi_measure"].isin(["", *KPI_MEASURES]).to_numpy(), "kpi_measure",
+              f"is not one of {', '.join(KPI_MEASURES)} or empty (a KPI measured outside the SLI data)",
+              raw["kpi_measure"])
     _check_known(out, path=path, catalog=catalog, slo_col="slo")
     return out
+
+
+_SIP_PARSED = ("opened", "due", "closed", "review", "baseline", "target", "priority")
+
+
+def _sip_ids(ids: pd.Series, *, path: Path, shown: pd.Series) -> None:
+    """Refuse an id given on two rows of a register (merging and reviews address items by id)."""
+    repeated = ids.duplicated(keep="first").to_numpy()
+    if repeated.any():
+        again = ids.iloc[int(np.flatnonzero(repeated)[0])]
+        first = int(np.flatnonzero((ids == again).to_numpy())[0])
+        earlier = _where(path, first).split(": ", 1)[1]
+        _fail(path, repeated, "id", f"is the id of {earlier} too; each SIP item has its own id", shown)
+
+
+def _sip_dates(raw: pd.DataFrame, out: pd.DataFrame, *, path: Path) -> None:
+    """Parse a register's dates into ``out``; check their order and that ``closed`` matches ``status``."""
+    for c in ("opened", "due", "closed", "review"):
+        if c not in raw.columns:
+            continue
+        d = pd.to_datetime(raw[c], format="ISO8601", errors="coerce")
+        _fail(path, (d.isna() & raw[c].notna()).to_numpy(), c, "is not a date; expected YYYY-MM-DD", raw[c])
+        if c in ("opened", "due"):
+            _fail(path, d.isna().to_numpy(), c, "is empty; a date is required")
+        out[c] = d.dt.as_unit("us")
+    order = (("due", "an item is due after it is opened"), ("closed", "an item closes after it opens"))
+    for c, what in order:
+        before = (out[c] < out["opened"]).to_numpy()
+        if before.any():
+            opened = out["opened"].iloc[int(np.flatnonzero(before)[0])]
+            _fail(path, before, c, f"is before 'opened' ({opened:%Y-%m-%d}); {what}", raw[c])
+    status = out["status"]
+    _fail(path, ~status.isin(SIP_STATUSES).to_numpy(), "status", f"is not one of {', '.join(SIP_STATUSES)}",
+          raw["status"])
+    _fail(path, ((status == "done") & out["closed"].isna()).to_numpy(), "closed",
+          "is empty on a 'done' item; give the date it was closed (sip_effectiveness compares before and "
+          "after it)")
+    _fail(path, (status.isin(["open", "in-progress"]) & out["closed"].notna()).to_numpy(), "closed",
+          "is set on an item whose status is open or in-progress; empty it, or set status to done or "
+          "cancelled", raw["closed"])
+
+
+def _sip_numbers(raw: pd.DataFrame, out: pd.DataFrame, *, path: Path) -> None:
+    """Parse ``baseline``, ``target`` (required) and ``priority`` (optional) as finite floats."""
+    for c in ("baseline", "target", "priority"):
+        if c not in raw.columns:
+            continue
+        num = pd.to_numeric(raw[c], errors="coerce").astype(float)
+        empty = raw[c].isna().to_numpy() | (raw[c].astype("str").str.strip() == "").to_numpy()
+        if c != "priority":
+            _fail(path, empty, c, "is empty; expected a number (the KPI's value, in the KPI's unit)")
+        _fail(path, num.isna().to_numpy() & ~empty, c, "is not a number", raw[c])
+        _fail(path, np.isinf(num.to_numpy()), c, "is not a finite number", raw[c])
+        out[c] = num
+
+
+def write_sip_register(register: pd.DataFrame, path: str | Path) -> Path:
+    r"""Write a SIP register to CSV or Parquet, in the format :func:`read_sip_register` reads.
+
+    The register's columns are written in its order; dates (``opened``, ``due``, ``closed``, ``review``)
+    as ``YYYY-MM-DD`` in a CSV file, ``NaT`` and missing text as empty cells. Reading the file back gives
+    the same register (tested), so the register grows review by review: read, merge
+    (:func:`~slm_analytics.sip.merge_register`), write.
+
+    Parameters
+    ----------
+    register : DataFrame
+        A register with at least the columns of ``sip_register.csv`` (see :func:`read_sip_register`).
+    path : str or Path
+        ``.csv`` or ``.parquet`` file to write (replaced if it exists).
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    DataError
+        A missing column, or an unsupported file type.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> sip = read_dataset("sip_register")
+    >>> f = write_sip_register(sip, pathlib.Path(tempfile.mkdtemp()) / "sip.csv")
+    >>> read_sip_register(f).equals(sip)
+    True
+    >>> f.read_text().splitlines()[4]
+    'SIP-004,mobile-api,latency,Release 5.2 made order history slow,...,2026-08-15,2026-09-08,done,...'
+    """
+    path = Path(path)
+    require_columns(register, SIP_COLUMNS, "write_sip_register: register", expected=[*SIP_COLUMNS,
+                                                                                     *SIP_OPTIONAL])
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".parquet", ".pq"):
+        msg = f"{path}: unsupported file type {path.suffix!r}; expected .csv or .parquet"
+        raise DataError(msg)
+    out = register.reset_index(drop=True).copy()
+    if suffix == ".csv":
+        for c in ("opened", "due", "closed", "review"):
+            if c in out.columns:
+                d = pd.to_datetime(out[c])
+                out[c] = d.dt.strftime("%Y-%m-%d").where(d.notna(), "")
+        out.to_csv(path, index=False)
+    else:
+        out.to_parquet(path, index=False)
+    return path

@@ -399,58 +399,73 @@ def _requirements(catalog: Catalog, rng: np.random.Generator) -> pd.DataFrame:
 
 
 def _sip_register() -> pd.DataFrame:
+    """Return the SIP register, with three closed actions planted for ``sip_effectiveness`` (28 days).
+
+    The SLI data is not generated for them; the rows are chosen so that the existing data behaves as
+    planted (numbers: daily bad/total over the 28 local days either side of the closing day):
+
+    * SIP-004, mobile-api latency, closed 2026-09-08 (the fix of the 2026-06-16 regression went out that
+      day at 10:15 UTC): **effective**, the share of calls over 800 ms fell from 1.10 % (257,148 of 23.4 M)
+      to 0.53 %, and ``change_points`` finds a level shift on 2026-09-09;
+    * SIP-007, search latency, closed 2026-08-31: **not effective**, the slow degradation goes on (0.90 %
+      of queries over 300 ms before, 1.06 % after: the interval of the change excludes a 20 % reduction);
+    * SIP-012, support-portal availability, closed 2026-10-27: **inconclusive**, only four days of data
+      after it.
+
+    The other closed actions have KPIs measured outside the SLI data (``kpi_measure`` empty).
+    """
     rows = [
         ("payments", "availability", "Single acquirer is a single point of failure",
          "Add failover to a second acquirer",
          "team-payments", "2026-02-16", "2026-04-30", "2026-04-22", "done",
-         "auth error rate during acquirer incidents", 0.45, 0.02),
+         "auth error rate during acquirer incidents", 0.45, 0.02, ""),
         ("payments", "availability", "Maintenance windows consume the error budget",
          "Zero-downtime database failover",
          "team-payments", "2025-12-08", "2026-03-31", "", "in-progress",
-         "bad events per maintenance", 900, 50),
+         "bad events per maintenance", 900, 50, ""),
         ("checkout", "latency", "Peak-day saturation",
          "Autoscaling on queue depth and a peak-day load test",
          "team-orders", "2025-12-03", "2026-02-28", "2026-02-20", "done",
-         "p99 latency on peak day (ms)", 2400, 500),
+         "p99 latency on peak day (ms)", 2400, 500, ""),
         ("mobile-api", "latency", "Release 5.2 made order history slow",
          "Remove N+1 query; add query-count test in CI",
          "team-mobile", "2026-06-22", "2026-08-15", "2026-09-08", "done",
-         "share of calls over 800 ms", 0.0105, 0.004),
+         "share of calls over 800 ms", 0.0105, 0.004, "error_rate"),
         ("mobile-api", "latency", "Regressions reach production unnoticed",
          "Canary analysis on latency SLI before full rollout",
          "team-mobile", "2026-09-10", "2026-12-15", "", "open",
-         "regressions caught in canary", 0, 0.8),
+         "regressions caught in canary", 0, 0.8, ""),
         ("notifications", "delivery", "Delivery failures rising since spring",
          "Second SMS provider with automatic routing",
          "team-messaging", "2026-07-01", "2026-10-31", "", "in-progress",
-         "delivery failure share", 0.0011, 0.0003),
+         "delivery failure share", 0.0011, 0.0003, ""),
         ("search", "latency", "Index growth slows queries",
          "Shard the product index; cache top queries",
-         "team-discovery", "2026-05-12", "2026-09-30", "", "in-progress",
-         "share of queries over 300 ms", 0.008, 0.004),
+         "team-discovery", "2026-05-12", "2026-09-30", "2026-08-31", "done",
+         "share of queries over 300 ms", 0.008, 0.004, "error_rate"),
         ("login", "availability", "Key rotation caused an outage",
          "Automate signing-key rotation with overlap",
          "team-identity", "2026-04-22", "2026-05-31", "2026-05-19", "done",
-         "key-related incidents per quarter", 1, 0),
+         "key-related incidents per quarter", 1, 0, ""),
         ("email", "delivery", "Blocklisting by large receivers",
          "Warm-up dedicated IPs; monitor reputation",
          "team-messaging", "2026-03-10", "2026-05-31", "2026-06-12", "done",
-         "bounce share at top receivers", 0.03, 0.005),
+         "bounce share at top receivers", 0.03, 0.005, ""),
         ("reporting", "availability", "Reports fail during month-end close",
          "Move heavy reports to read replica",
          "team-bi", "2026-01-05", "2026-03-31", "", "cancelled",
-         "errors during close week", 0.01, 0.002),
+         "errors during close week", 0.01, 0.002, ""),
         ("data-pipeline", "freshness", "Late loads after patching weekends",
          "Stagger patching across nodes",
          "team-data", "2026-03-16", "2026-06-30", "2026-06-25", "done",
-         "late jobs after patching", 0.04, 0.005),
+         "late jobs after patching", 0.04, 0.005, ""),
         ("support-portal", "availability", "Errors on ticket upload",
          "Resumable uploads with size check",
-         "team-support", "2026-08-03", "2026-11-30", "", "open",
-         "upload error share", 0.004, 0.001),
+         "team-support", "2026-08-03", "2026-11-30", "2026-10-27", "done",
+         "share of failed portal requests", 0.0013, 0.0005, "error_rate"),
     ]
     frame = pd.DataFrame(rows, columns=["service", "slo", "problem", "action", "owner", "opened", "due",
-                                        "closed", "status", "kpi", "baseline", "target"])
+                                        "closed", "status", "kpi", "baseline", "target", "kpi_measure"])
     frame.insert(0, "id", [f"SIP-{i + 1:03d}" for i in range(len(frame))])
     return frame
 

@@ -1162,3 +1162,87 @@ def test_read_maintenance_one_off_rows_unchanged_by_the_period(tmp_path):
     path = write(tmp_path, "csv", maintenance_frame())
     pd.testing.assert_frame_equal(read_maintenance(path, start="2030-01-01T00:00Z", end="2030-02-01T00:00Z"),
                                   read_maintenance(path))
+
+
+# ------------------------------------------------------------------------------------------ SIP register (2)
+
+
+def test_read_sip_register_header_only_is_an_empty_register(tmp_path):
+    path = write_text(tmp_path, ",".join(sip_frame().columns) + "\n")
+    out = read_sip_register(path)
+    assert out.columns.tolist() == list(sip_frame().columns)
+    assert len(out) == 0
+    assert str(out["opened"].dtype) == "datetime64[us]"
+    assert out["baseline"].dtype == np.float64
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_sip_register_optional_columns(tmp_path, fmt, catalog):
+    frame = sip_frame(kpi_measure=["error_rate", None], evidence=["4 deploy incidents", None],
+                      priority=["0.8", None], review=["2026-06-01", None], notes=["mine", None])
+    out = read_sip_register(write(tmp_path, fmt, frame), catalog=catalog)
+    assert out.columns.tolist() == list(frame.columns)  # the file's order, own columns kept
+    assert out["kpi_measure"].tolist() == ["error_rate", ""]
+    assert out["evidence"].tolist() == ["4 deploy incidents", ""]
+    assert out["notes"].tolist() == ["mine", ""]
+    assert out["priority"].iloc[0] == pytest.approx(0.8, abs=1e-15)
+    assert np.isnan(out["priority"].iloc[1])
+    assert out["review"].tolist()[0] == pd.Timestamp("2026-06-01")
+    assert pd.isna(out["review"].iloc[1])
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_sip_register_duplicate_id(tmp_path, fmt):
+    path = write(tmp_path, fmt, sip_frame(id=["SIP-1", "SIP-1"]))
+    first = "row 1 (line 2)" if fmt == "csv" else "row 1"
+    expected = col(path, 2, "id") + re.escape(f" 'SIP-1' is the id of {first}")
+    with pytest.raises(DataError, match=expected + re.escape(" too; each SIP item has its own id")):
+        read_sip_register(path)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_sip_register_due_before_opened(tmp_path, fmt):
+    path = write(tmp_path, fmt, sip_frame(due=["2026-04-30", "2025-12-01"]))
+    expected = col(path, 2, "due") + re.escape(" '2025-12-01' is before 'opened' (2025-12-03); an item is "
+                                               "due after it is opened")
+    with pytest.raises(DataError, match=expected):
+        read_sip_register(path)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_sip_register_closed_must_match_status(tmp_path, fmt):
+    path = write(tmp_path, fmt, sip_frame(closed=[None, None]))
+    with pytest.raises(DataError, match=col(path, 1, "closed") + " is empty on a 'done' item"):
+        read_sip_register(path)
+    path = write(tmp_path, fmt, sip_frame(closed=["2026-04-22", "2026-01-10"]))
+    expected = col(path, 2, "closed") + " '2026-01-10' is set on an item whose status is open or in-progress"
+    with pytest.raises(DataError, match=expected):
+        read_sip_register(path)
+    cancelled = sip_frame(status=["done", "cancelled"])  # a cancelled item may have a date or none
+    assert len(read_sip_register(write(tmp_path, fmt, cancelled))) == 2
+    cancelled = sip_frame(status=["done", "cancelled"], closed=["2026-04-22", "2026-01-10"])
+    assert len(read_sip_register(write(tmp_path, fmt, cancelled))) == 2
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_write_sip_register_round_trip(tmp_path, fmt):
+    from slm_analytics.data import write_sip_register
+
+    register = read_dataset("sip_register").assign(evidence="x", priority=0.5,
+                                                   review=pd.Timestamp("2026-12-01"))
+    register.loc[2, ["evidence", "priority", "review"]] = ["", np.nan, pd.NaT]
+    path = write_sip_register(register, tmp_path / f"sip.{fmt}")
+    assert read_sip_register(path).equals(register)
+    if fmt == "csv":  # dates as YYYY-MM-DD, missing values as empty cells
+        line = path.read_text(encoding="utf-8").splitlines()[3]
+        assert line.startswith("SIP-003,checkout,latency,")
+        assert line.endswith(",2026-02-20,done,p99 latency on peak day (ms),2400.0,500.0,,,,")
+
+
+def test_write_sip_register_bad_input(tmp_path):
+    from slm_analytics.data import write_sip_register
+
+    with pytest.raises(DataError, match=r"write_sip_register: register: missing column\(s\) 'status'"):
+        write_sip_register(read_dataset("sip_register").drop(columns="status"), tmp_path / "sip.csv")
+    with pytest.raises(DataError, match="unsupported file type '.xlsx'"):
+        write_sip_register(read_dataset("sip_register"), tmp_path / "sip.xlsx")
