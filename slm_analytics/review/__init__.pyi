@@ -40,9 +40,12 @@ from .parameters import validate_parameters as validate_parameters
 from .parameters import validate_risk_parameters as validate_risk_parameters
 from .plan import attribution_table as attribution_table
 from .plan import draft_sip as draft_sip
+from .plan import effectiveness_table as effectiveness_table
 from .plan import month_attribution as month_attribution
 from .plan import month_priorities as month_priorities
+from .plan import past_actions as past_actions
 from .plan import priorities_table as priorities_table
+from .plan import sip_table as sip_table
 from .runner import DEFAULT_NOTEBOOK as DEFAULT_NOTEBOOK
 from .runner import ReviewRun as ReviewRun
 from .runner import ServiceReport as ServiceReport

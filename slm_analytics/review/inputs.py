@@ -64,6 +64,8 @@ class ReviewInputs:
         Where they were read from (``""``: bundled sample data).
     requirements : DataFrame or None
         The users' requirements (``requirements.csv``), or None when the data folder has none.
+    register : DataFrame or None
+        The Service Improvement Plan register (``sip_register.csv``), or None when the folder has none.
     """
 
     catalog: Catalog
@@ -72,6 +74,7 @@ class ReviewInputs:
     maintenance: pd.DataFrame
     data_dir: str = ""
     requirements: pd.DataFrame | None = None
+    register: pd.DataFrame | None = None
 
     def __repr__(self) -> str:
         where = self.data_dir or "bundled sample data"
@@ -116,10 +119,12 @@ def load_inputs(params: ReviewParameters) -> ReviewInputs:
     if len(recurring):
         maintenance = pd.concat([maintenance, recurring], ignore_index=True).sort_values(
             "start", kind="stable").reset_index(drop=True)
-    requirements = (read_input("requirements", params.data_dir)
-                    if dataset_path("requirements", data_dir=params.data_dir or None).exists() else None)
+    optional = {name: read_input(name, params.data_dir)
+                if dataset_path(name, data_dir=params.data_dir or None).exists() else None
+                for name in ("requirements", "sip_register")}
     return ReviewInputs(catalog=catalog, sli=sli, incidents=read_input("incidents", params.data_dir),
-                        maintenance=maintenance, data_dir=params.data_dir, requirements=requirements)
+                        maintenance=maintenance, data_dir=params.data_dir,
+                        requirements=optional["requirements"], register=optional["sip_register"])
 
 
 def review_span(sli: pd.DataFrame, catalog: Catalog, *, service: str, month: str

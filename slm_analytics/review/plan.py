@@ -14,14 +14,14 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from ..priorities import Priorities, data_end, priority_evidence, priority_scores
-from .formats import AMBER, RED, left_align, pct, styled
+from .formats import AMBER, GREEN, RED, left_align, pct, styled
 from .month import month_bounds
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
 
-__all__ = ["PROBLEMS", "attribution_table", "draft_sip", "month_attribution", "month_priorities",
-           "priorities_table"]
+__all__ = ["PROBLEMS", "attribution_table", "draft_sip", "effectiveness_table", "month_attribution",
+           "month_priorities", "past_actions", "priorities_table", "sip_table"]
 
 #: How far back the priorities look (a year: the horizon of the annual and quarterly service reviews).
 LOOKBACK = "365d"
@@ -220,8 +220,8 @@ def draft_sip(
     -------
     DataFrame
         The merged register when ``register`` is given, else the items (columns ``service, slo, problem,
-        evidence, action, owner, priority, kpi, kpi_measure, baseline, target, opened, due, review,
-        status``).
+        evidence, action, owner, priority, kpi, kpi_measure`` (``attainment``), ``baseline, target, opened,
+        due, review, status``).
 
     Examples
     --------
@@ -252,7 +252,7 @@ def draft_sip(
         "owner": t["owner"].astype(str).to_numpy(),
         "priority": t["rank"].astype(int).to_numpy(),
         "kpi": [f"{w} SLI" for w in t["window"]],
-        "kpi_measure": "sli",
+        "kpi_measure": "attainment",
         "baseline": t["sli"].astype(float).to_numpy(),
         "target": t["target"].astype(float).to_numpy(),
         "opened": start,
@@ -324,3 +324,128 @@ def attribution_table(attribution: pd.DataFrame) -> Styler:
     flag = [AMBER if s == "unattributed" and v >= 0.5 else "" for s, v in
             zip(shown["spent on"], shown["share of spent"].fillna(0), strict=True)]
     return left_align(styler, ["SLO", "spent on", "unit"]).apply(lambda _: flag, subset=["share of spent"])
+
+
+def sip_table(register: pd.DataFrame, *, service: str | None = None, open_only: bool = True,
+              as_of: Any = None) -> Styler:
+    """Present a Service Improvement Plan register (or :func:`draft_sip`'s items) for a report.
+
+    Parameters
+    ----------
+    register : DataFrame
+        The register (``read_dataset("sip_register")``, possibly merged by :func:`draft_sip`).
+    service : str, optional
+        Only this service's items.
+    open_only : bool
+        Only items still ``open`` or ``in-progress``.
+    as_of : date, optional
+        The date the report is about: open items due before it are highlighted as overdue.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        Columns id, SLO, problem, evidence (when the register has it), action, owner, priority, KPI,
+        baseline, target, opened, due, status; an item past its due date at ``as_of`` is highlighted.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> sip_table(read_dataset("sip_register"), service="mobile-api").data["id"].tolist()
+    ['SIP-005']
+    """
+    r = register
+    if service is not None:
+        r = r[r["service"] == service]
+    if open_only:
+        r = r[r["status"].isin(["open", "in-progress"])]
+    text = ["problem", "evidence", "action", "owner"]
+    shown = pd.DataFrame({
+        "id": r["id"].astype(str),
+        "SLO": r["service"].astype(str) + " / " + r["slo"].astype(str),
+        **{c: r[c].astype(str) for c in text if c in r.columns},
+        "priority": r["priority"].astype(float) if "priority" in r.columns else np.nan,
+        "KPI": r["kpi"].astype(str),
+        "baseline": r["baseline"].astype(float),
+        "target": r["target"].astype(float),
+        "opened": pd.to_datetime(r["opened"]).dt.strftime("%d %b %Y"),
+        "due": pd.to_datetime(r["due"]).dt.strftime("%d %b %Y"),
+        "status": r["status"].astype(str),
+    })
+    styler = styled(shown).format({"priority": lambda v: "–" if pd.isna(v) else f"{v:.0f}",
+                                   "baseline": "{:.4g}".format, "target": "{:.4g}".format}, escape="html")
+    if as_of is None:
+        overdue = [""] * len(shown)
+    else:
+        day = pd.Timestamp(as_of)
+        day = day.tz_convert("UTC").tz_localize(None) if day.tzinfo else day
+        overdue = [RED if x else "" for x in (pd.to_datetime(r["due"]) < day).to_numpy()]
+    return (left_align(styler, ["SLO", "KPI", *[c for c in text if c in shown.columns]])
+            .apply(lambda _: overdue, subset=["due"]))
+
+
+def effectiveness_table(effect: pd.DataFrame, *, service: str | None = None) -> Styler:
+    """Present :func:`~slm_analytics.sip.sip_effectiveness` for a report (did the closed actions work).
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        Columns id, SLO, closed, verdict, error rate before and after (equal windows), change with its
+        interval, p-value, change point near the closing day, reason (why an action was not assessed).
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> from slm_analytics.sip import sip_effectiveness
+    >>> e = sip_effectiveness(read_dataset("sip_register"), read_dataset("sli_5min"), read_dataset("catalog"))
+    >>> effectiveness_table(e, service="mobile-api").data["verdict"].tolist()
+    ['effective']
+    """
+    e = effect if service is None else effect[effect["service"] == service]
+    reasons = {"kpi_not_sli": "the KPI is not the SLO's SLI", "no_sli_data": "no SLI data",
+               "too_little_data_before": "too little data before",
+               "too_little_data_after": "too little data after",
+               "no_events": "no events", "interval_too_wide": "the interval is too wide", "": ""}
+    shown = pd.DataFrame({
+        "id": e["id"].astype(str),
+        "SLO": e["service"].astype(str) + " / " + e["slo"].astype(str),
+        "closed": pd.to_datetime(e["closed"]).dt.strftime("%d %b %Y"),
+        "verdict": e["verdict"].astype(str),
+        "error rate before": e["error_rate_before"].astype(float),
+        "after": e["error_rate_after"].astype(float),
+        "change": e["relative_change"].astype(float),
+        "interval": [("–" if pd.isna(lo) else f"{lo:+.0%} to {hi:+.0%}")
+                     for lo, hi in zip(e["ci_low"], e["ci_high"], strict=True)],
+        "p-value": e["pvalue"].astype(float),
+        "change point": np.where(e["change_point_near"].astype(bool), "yes", ""),
+        "reason": e["reason"].fillna("").astype(str).map(lambda c: reasons.get(c, c)),
+    })
+    styler = styled(shown).format({
+        "error rate before": lambda v: "–" if pd.isna(v) else pct(v, 3),
+        "after": lambda v: "–" if pd.isna(v) else pct(v, 3),
+        "change": lambda v: "–" if pd.isna(v) else f"{v:+.0%}",
+        "p-value": lambda v: "–" if pd.isna(v) else f"{v:.2g}",
+    }, escape="html")
+    colour = {"effective": GREEN, "not effective": RED, "inconclusive": AMBER}
+    verdict = [colour.get(v, "") for v in shown["verdict"]]
+    return left_align(styler, ["SLO", "verdict", "reason"]).apply(lambda _: verdict, subset=["verdict"])
+
+
+def past_actions(register: pd.DataFrame | None, sli: pd.DataFrame, catalog: Catalog, *,
+                 incidents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Judge the register's closed actions (:func:`~slm_analytics.sip.sip_effectiveness`).
+
+    Without a register (a data folder without ``sip_register.csv``) the result has no rows.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> past_actions(None, read_dataset("sli_5min"), read_dataset("catalog")).empty
+    True
+    """
+    from ..sip import sip_effectiveness
+
+    if register is None or not len(register):
+        return pd.DataFrame(columns=["id", "service", "slo", "closed", "verdict", "error_rate_before",
+                                     "error_rate_after", "relative_change", "ci_low", "ci_high", "pvalue",
+                                     "change_point_near", "reason"])
+    return sip_effectiveness(register, sli, catalog, incidents=incidents)
