@@ -724,7 +724,8 @@ def test_read_requirements_valid(tmp_path, fmt, catalog):
     assert out["satisfaction"].tolist() == [pytest.approx(4.2, abs=1e-12), pytest.approx(2.5, abs=1e-12)]
     assert out["respondents"].tolist() == [473, 106]
     assert out["linked_slo"].tolist() == ["availability", ""]  # empty: no linked SLO
-    assert out["required_level"].tolist() == ["99.9 %", ""]
+    # the file uses the earlier column name 'required_level': read as 'required_level_text' (issue 10)
+    assert out["required_level_text"].tolist() == ["99.9 %", ""]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
