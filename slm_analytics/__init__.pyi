@@ -52,6 +52,10 @@ from .forecast import target_achievability as target_achievability
 from .openslo import read_openslo as read_openslo
 from .openslo import to_openslo as to_openslo
 from .policy import budget_policy_triggers as budget_policy_triggers
+from .requirements import ImportancePerformance as ImportancePerformance
+from .requirements import importance_performance as importance_performance
+from .requirements import requirements_gap as requirements_gap
+from .requirements import slo_coverage as slo_coverage
 from .review import monthly_attainment as monthly_attainment
 from .review import run_review as run_review
 from .sla import composite_slo as composite_slo
