@@ -74,7 +74,9 @@ def _refuse(req: pd.DataFrame, bad: np.ndarray, column: str, problem: str, what:
     if pos.size == 0:
         return
     first = int(pos[0])
-    value = f" {shorten(req[column].iloc[first])}" if shown else ""
+    bad_value = req[column].iloc[first]
+    bad_value = bad_value.item() if isinstance(bad_value, np.generic) else bad_value  # 7, not np.int64(7)
+    value = f" {shorten(bad_value)}" if shown else ""
     more = f" (and {pos.size - 1} more)" if pos.size > 1 else ""
     msg = f"{what}: requirement {req['id'].iloc[first]!r}, column {column!r}:{value} {problem}{more}"
     raise DataError(msg)
