@@ -618,6 +618,16 @@ def _names(values: pd.Series, *, path: Path, column: str) -> pd.Series:
     return values.astype("str")
 
 
+def _unique_ids(ids: pd.Series, *, path: Path, shown: pd.Series, what: str) -> None:
+    """Refuse an id used by two rows, naming both; ``what`` says why ("each incident is recorded once")."""
+    repeated = ids.duplicated(keep="first").to_numpy()
+    if repeated.any():
+        again = ids.iloc[int(np.flatnonzero(repeated)[0])]
+        first = int(np.flatnonzero((ids == again).to_numpy())[0])
+        earlier = _where(path, first).split(": ", 1)[1]
+        _fail(path, repeated, "id", f"is the id of {earlier} too; {what}", shown)
+
+
 def _check_known(
     frame: pd.DataFrame, *, path: Path, catalog: Catalog | None, service_col: str = "service",
     slo_col: str | None = None
@@ -917,13 +927,9 @@ def read_incidents(
     bad_sev = raw["severity"].notna().to_numpy() & ~sev.isin(["P1", "P2", "P3", "P4"]).to_numpy()
     _fail(path, bad_sev, "severity", "is not a severity; expected P1, P2, P3 or P4", raw["severity"])
     ids = _names(raw["id"], path=path, column="id")
-    repeated = ids.duplicated(keep="first").to_numpy()
-    if repeated.any():  # a repeated record would count the incident (and its downtime) twice
-        again = ids.iloc[int(np.flatnonzero(repeated)[0])]
-        first = int(np.flatnonzero((ids == again).to_numpy())[0])
-        earlier = _where(path, first).split(": ", 1)[1]
-        _fail(path, repeated, "id", f"is the id of {earlier} too; each incident is recorded once (merge the "
-              "rows, or give each incident its own id)", raw["id"])
+    # a repeated record would count the incident (and its downtime) twice
+    _unique_ids(ids, path=path, shown=raw["id"], what="each incident is recorded once (merge the rows, or "
+                "give each incident its own id)")
     out = pd.DataFrame({
         "id": ids,
         "service": _names(raw["service"], path=path, column="service") if has_service else None,
@@ -1160,7 +1166,7 @@ def _scores(values: pd.Series, *, path: Path, column: str, lo: float, hi: float,
 
 
 def _share_or_empty(values: pd.Series, *, path: Path, column: str) -> pd.Series:
-    """An optional share strictly between 0 and 1 per row (empty cells are NaN)."""
+    """Read an optional share strictly between 0 and 1 per row (empty cells are NaN)."""
     num = pd.to_numeric(values, errors="coerce").astype(float)
     how = ("expected the share that must meet the requirement, strictly between 0 and 1 (write 99.9 % as "
            "0.999), or an empty cell when the level is not a measurable share")
@@ -1171,23 +1177,13 @@ def _share_or_empty(values: pd.Series, *, path: Path, column: str) -> pd.Series:
 
 
 def _positive_or_empty(values: pd.Series, *, path: Path, column: str, how: str) -> pd.Series:
-    """An optional positive, finite number per row (empty cells are NaN)."""
+    """Read an optional positive, finite number per row (empty cells are NaN)."""
     num = pd.to_numeric(values, errors="coerce").astype(float)
     _fail(path, (num.isna() & values.notna()).to_numpy(), column, f"is not a number; {how}", values)
     f = num.to_numpy()
     _fail(path, ~np.isnan(f) & ~(np.isfinite(f) & (f > 0)), column, f"is not a positive number; {how}",
           values)
     return num
-
-
-def _unique_ids(ids: pd.Series, *, path: Path, shown: pd.Series, what: str) -> None:
-    """Refuse an id used by two rows, naming both (``what``: "each requirement is one row...")."""
-    repeated = ids.duplicated(keep="first").to_numpy()
-    if repeated.any():
-        again = ids.iloc[int(np.flatnonzero(repeated)[0])]
-        first = int(np.flatnonzero((ids == again).to_numpy())[0])
-        earlier = _where(path, first).split(": ", 1)[1]
-        _fail(path, repeated, "id", f"is the id of {earlier} too; {what}", shown)
 
 
 def read_requirements(path: str | Path, *, catalog: Catalog | None = None) -> pd.DataFrame:

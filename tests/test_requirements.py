@@ -348,3 +348,27 @@ def test_sample_coverage_and_ipa(sample, catalog):
     assert t.loc["REQ-017", ["quadrant", "quadrant_measured"]].tolist() == ["concentrate here"] * 2
     assert t.loc["REQ-017", "robust"] and not t.loc["REQ-017", "slo_met"]
     assert t.loc["REQ-015", "quadrant"] == "concentrate here" and not t.loc["REQ-015", "slo_met"]
+
+
+def test_ratio_timeslices_interval_without_exact_test(tmp_path):
+    from slm_analytics import load_catalog
+
+    path = tmp_path / "catalog.yaml"
+    path.write_text(
+        "services:\n  - {name: api, owner: team-a, tier: 1, users: 10, business_weight: 1, timezone: UTC}\n"
+        "slos:\n  - service: api\n    name: slices\n    indicator: {kind: ratio, good: g, total: t}\n"
+        "    target: 0.95\n    window: 28d\n    budgeting_method: RatioTimeslices\n"
+        "    timeslice_window: 5m\n", encoding="utf-8")
+    catalog = load_catalog(path)
+    t = pd.date_range("2026-01-05", periods=3, freq="5min", tz="UTC", unit="us")
+    data = pd.DataFrame({"timestamp": t, "service": "api", "slo": "slices", "good": [1, 1, 9],
+                         "total": [1, 2, 10]})
+    req = requirements(service=["api"] * 4, linked_slo=["slices", "", "", ""]).iloc[[0]]
+    out = requirements_gap(req, data, catalog, start=START, end=END).iloc[0]
+    # slice ratios 1, 0.5, 0.9: good = 2.4 (the sum of the ratios) of 3 slices, achieved 0.8
+    assert (out["good"], out["total"], out["unit"]) == (pytest.approx(2.4), 3, "slices")
+    assert out["achieved"] == pytest.approx(0.8) and out["gap"] == pytest.approx(0.8 - 0.995)
+    lo, hi = proportion_confint(2.4, 3, alpha=0.05, method="wilson")  # Wilson on 0.8 of 3 trials
+    assert [out["low"], out["high"]] == pytest.approx([lo, hi], rel=1e-9)
+    assert math.isnan(out["p_value"]) and out["significant"] is pd.NA  # a mean of ratios: no exact test
+    assert not out["met"]
