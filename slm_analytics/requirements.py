@@ -528,10 +528,10 @@ class ImportancePerformance:
     def __repr__(self) -> str:
         counts = self.table["quadrant"].value_counts()
         parts = ", ".join(f"{q}: {int(counts.get(q, 0))}" for q in QUADRANTS.values())
-        robust = self.table["robust"]
+        fragile = int((~self.table["robust"].fillna(True)).sum())
         return (f"ImportancePerformance({len(self.table)} requirements, {len(self.segments)} segments; "
                 f"cuts={self.cuts!r}: importance > {self.importance_cut:.3g}, performance > "
-                f"{self.performance_cut:.3g}; {parts}; not robust: {int((robust == False).sum())})")  # noqa: E712
+                f"{self.performance_cut:.3g}; {parts}; not robust: {fragile})")
 
     def to_frame(self) -> pd.DataFrame:
         """Return the per-requirement table (a copy)."""
