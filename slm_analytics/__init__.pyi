@@ -60,6 +60,10 @@ from .policy import budget_policy_triggers as budget_policy_triggers
 from .priorities import Priorities as Priorities
 from .priorities import priority_evidence as priority_evidence
 from .priorities import priority_scores as priority_scores
+from .requirements import ImportancePerformance as ImportancePerformance
+from .requirements import importance_performance as importance_performance
+from .requirements import requirements_gap as requirements_gap
+from .requirements import slo_coverage as slo_coverage
 from .review import monthly_attainment as monthly_attainment
 from .review import run_review as run_review
 from .sip import merge_register as merge_register

@@ -116,7 +116,11 @@ DATASETS: dict[str, dict[str, Any]] = {
     },
     "requirements": {
         "file": "requirements.csv",
-        "description": "Service requirements from the users' side, from the yearly service survey.",
+        "description": "Service requirements from the users' side, from the yearly service survey. A "
+        "requirement without a measurable level (\"7 days notice\") has no `required_target` and may have "
+        "no linked SLO: an unmeasured requirement, reported by the analyses, never dropped. In files of your "
+        "own `required_target`, `threshold_ms`, `respondents` and `linked_slo` are optional, and "
+        "`required_level_text` may keep its earlier name `required_level`.",
         "columns": {
             "id": ("requirement identifier", "-"),
             "service": ("service", "-"),
@@ -125,8 +129,12 @@ DATASETS: dict[str, dict[str, Any]] = {
             "importance": ("how important to the segment", "1-5"),
             "satisfaction": ("mean satisfaction of respondents", "1-5"),
             "respondents": ("survey respondents", "people"),
-            "required_level": ("the level the users need", "text"),
-            "linked_slo": ("the SLO measuring it, if any", "-"),
+            "required_level_text": ("the level the users need, in their words", "text"),
+            "required_target": ("the share of events (or of time slices) that must meet the requirement; "
+                                "empty when the level is not a measurable share", "share 0-1"),
+            "threshold_ms": ("for latency and lateness requirements: the time a good event stays within; "
+                             "empty otherwise", "ms"),
+            "linked_slo": ("the SLO measuring it; empty for an unmeasured requirement", "-"),
         },
     },
     "sip_register": {
@@ -228,7 +236,7 @@ def list_datasets(*, data_dir: str | Path | None = None) -> pd.DataFrame:
     1      sli_5min  2838240
     2     incidents      ...
     3   maintenance       ...
-    4  requirements       31
+    4  requirements       33
     5  sip_register       12
     """
     rows = []
@@ -624,6 +632,16 @@ def _names(values: pd.Series, *, path: Path, column: str) -> pd.Series:
     return values.astype("str")
 
 
+def _unique_ids(ids: pd.Series, *, path: Path, shown: pd.Series, what: str) -> None:
+    """Refuse an id used by two rows, naming both; ``what`` says why ("each incident is recorded once")."""
+    repeated = ids.duplicated(keep="first").to_numpy()
+    if repeated.any():
+        again = ids.iloc[int(np.flatnonzero(repeated)[0])]
+        first = int(np.flatnonzero((ids == again).to_numpy())[0])
+        earlier = _where(path, first).split(": ", 1)[1]
+        _fail(path, repeated, "id", f"is the id of {earlier} too; {what}", shown)
+
+
 def _check_known(
     frame: pd.DataFrame, *, path: Path, catalog: Catalog | None, service_col: str = "service",
     slo_col: str | None = None
@@ -923,13 +941,9 @@ def read_incidents(
     bad_sev = raw["severity"].notna().to_numpy() & ~sev.isin(["P1", "P2", "P3", "P4"]).to_numpy()
     _fail(path, bad_sev, "severity", "is not a severity; expected P1, P2, P3 or P4", raw["severity"])
     ids = _names(raw["id"], path=path, column="id")
-    repeated = ids.duplicated(keep="first").to_numpy()
-    if repeated.any():  # a repeated record would count the incident (and its downtime) twice
-        again = ids.iloc[int(np.flatnonzero(repeated)[0])]
-        first = int(np.flatnonzero((ids == again).to_numpy())[0])
-        earlier = _where(path, first).split(": ", 1)[1]
-        _fail(path, repeated, "id", f"is the id of {earlier} too; each incident is recorded once (merge the "
-              "rows, or give each incident its own id)", raw["id"])
+    # a repeated record would count the incident (and its downtime) twice
+    _unique_ids(ids, path=path, shown=raw["id"], what="each incident is recorded once (merge the rows, or "
+                "give each incident its own id)")
     out = pd.DataFrame({
         "id": ids,
         "service": _names(raw["service"], path=path, column="service") if has_service else None,
@@ -1165,6 +1179,27 @@ def _scores(values: pd.Series, *, path: Path, column: str, lo: float, hi: float,
     return pd.Series(f.astype(np.int64) if integer else f, index=values.index)
 
 
+def _share_or_empty(values: pd.Series, *, path: Path, column: str) -> pd.Series:
+    """Read an optional share strictly between 0 and 1 per row (empty cells are NaN)."""
+    num = pd.to_numeric(values, errors="coerce").astype(float)
+    how = ("expected the share that must meet the requirement, strictly between 0 and 1 (write 99.9 % as "
+           "0.999), or an empty cell when the level is not a measurable share")
+    _fail(path, (num.isna() & values.notna()).to_numpy(), column, f"is not a number; {how}", values)
+    f = num.to_numpy()
+    _fail(path, ~np.isnan(f) & ~((f > 0) & (f < 1)), column, f"is outside (0, 1); {how}", values)
+    return num
+
+
+def _positive_or_empty(values: pd.Series, *, path: Path, column: str, how: str) -> pd.Series:
+    """Read an optional positive, finite number per row (empty cells are NaN)."""
+    num = pd.to_numeric(values, errors="coerce").astype(float)
+    _fail(path, (num.isna() & values.notna()).to_numpy(), column, f"is not a number; {how}", values)
+    f = num.to_numpy()
+    _fail(path, ~np.isnan(f) & ~(np.isfinite(f) & (f > 0)), column, f"is not a positive number; {how}",
+          values)
+    return num
+
+
 def read_requirements(path: str | Path, *, catalog: Catalog | None = None) -> pd.DataFrame:
     """Read users' service requirements from CSV or Parquet.
 
@@ -1172,38 +1207,79 @@ def read_requirements(path: str | Path, *, catalog: Catalog | None = None) -> pd
     ----------
     path : str or Path
         File with columns ``id, service, requirement, user_segment, importance, satisfaction`` and
-        optionally ``respondents, required_level, linked_slo``.
+        optionally ``respondents, required_level_text, required_target, threshold_ms, linked_slo``
+        (``required_level``, the earlier name of ``required_level_text``, is read as it).
     catalog : Catalog, optional
         When given, services and linked SLOs must be defined in it.
 
     Returns
     -------
     DataFrame
-        The same columns; ``importance`` int 1-5, ``satisfaction`` float 1-5, ``respondents`` int.
+        The same columns, every optional one present except ``respondents`` (only when the file has it):
+
+        * ``id``, ``service``, ``requirement``, ``user_segment`` : str;
+        * ``importance`` : int 1-5; ``satisfaction`` : float 1-5 (a mean of the respondents' answers);
+        * ``respondents`` : int >= 1;
+        * ``required_level_text`` : str, the level in the users' words (``""`` when not given);
+        * ``required_target`` : float in (0, 1), the share of events or time slices that must meet the
+          requirement; ``NaN`` when the level is not a measurable share;
+        * ``threshold_ms`` : float > 0, the latency or lateness limit of a threshold requirement; ``NaN``
+          otherwise;
+        * ``linked_slo`` : str, the SLO of ``service`` measuring it; ``""`` when none (an *unmeasured*
+          requirement: kept, and reported as such by :func:`~slm_analytics.requirements.requirements_gap`).
 
     Raises
     ------
     DataError
-        Missing column, importance or satisfaction outside 1-5, unknown service or linked SLO.
+        Naming the file, row (and CSV line) and column: a missing column, an empty id or service, an id
+        used twice, importance or satisfaction outside 1-5, respondents not a whole number >= 1,
+        ``required_target`` outside (0, 1), ``threshold_ms`` not a positive number, an unknown service or
+        linked SLO (with ``catalog``), or both ``required_level`` and ``required_level_text``.
 
     Examples
     --------
     >>> r = read_dataset("requirements")
     >>> int(r["importance"].max()) <= 5
     True
+    >>> r.loc[r["id"].isin(["REQ-002", "REQ-006"]),
+    ...       ["required_level_text", "required_target", "threshold_ms", "linked_slo"]]
+      required_level_text  required_target  threshold_ms linked_slo
+    1   99 % under 500 ms             0.99         500.0    latency
+    5       7 days notice              NaN           NaN
     """
     cols = ["id", "service", "requirement", "user_segment", "importance", "satisfaction"]
-    path, raw = _load_table(path, cols, ("respondents", "required_level", "linked_slo"))
+    optional = ("respondents", "required_level_text", "required_target", "threshold_ms", "linked_slo")
+    path, raw = _load_table(path, cols, optional)
+    if "required_level" in raw.columns:
+        if "required_level_text" in raw.columns:
+            msg = (f"{path}: columns 'required_level' and 'required_level_text' are both given; "
+                   "'required_level' is the earlier name of 'required_level_text': keep one of them")
+            raise DataError(msg)
+        raw = raw.rename(columns={"required_level": "required_level_text"})
     out = raw.copy()
+    for c in ("id", "service"):
+        out[c] = _names(raw[c], path=path, column=c)
+    _unique_ids(out["id"], path=path, shown=raw["id"], what="each requirement is one row (merge the rows, "
+                "or give each requirement its own id)")
     out["importance"] = _scores(raw["importance"], path=path, column="importance", lo=1, hi=5, integer=True)
     out["satisfaction"] = _scores(raw["satisfaction"], path=path, column="satisfaction", lo=1, hi=5,
                                   integer=False)
     if "respondents" in raw.columns:
-        out["respondents"] = _counts(raw["respondents"], path=path, column="respondents")
-    for c in ("required_level", "linked_slo"):
+        n = _counts(raw["respondents"], path=path, column="respondents")
+        _fail(path, n < 1, "respondents", "is not a positive number of people; a mean of survey answers "
+              "needs at least 1 respondent", raw["respondents"])
+        out["respondents"] = n
+    for c in ("required_level_text", "linked_slo"):
         out[c] = raw[c].fillna("").astype("str") if c in raw.columns else ""
+    missing = pd.Series(np.nan, index=raw.index, dtype=object)
+    out["required_target"] = _share_or_empty(raw.get("required_target", missing), path=path,
+                                             column="required_target")
+    out["threshold_ms"] = _positive_or_empty(
+        raw.get("threshold_ms", missing), path=path, column="threshold_ms",
+        how="expected the time limit in milliseconds, such as 500, or an empty cell when none")
     _check_known(out, path=path, catalog=catalog, slo_col="linked_slo")
-    return out
+    order = [*cols, *(c for c in optional if c in out.columns)]
+    return out[order + [c for c in out.columns if c not in order]]
 
 
 #: the SIP register's columns (``datasets/sip_register.csv``), its statuses and its optional columns

@@ -20,7 +20,11 @@ What the data holds, so later analyses have something real to find:
 * a step regression of ``mobile-api`` latency after a deploy on 2026-06-16 09:30 UTC, fixed 2026-09-08;
 * planned maintenance with errors during the window (excluded by SLAs that say so);
 * SLO misses: ``notifications/delivery`` late in the year, ``mobile-api/latency`` during the regression,
-  ``payments/availability`` in February 2026.
+  ``payments/availability`` in February 2026;
+* users' requirements whose satisfaction is lowest where the data hurts most (``mobile-api`` latency,
+  then ``notifications`` delivery), a few without a measurable level (unmeasured), an SLO
+  looser than a segment asks for (``search/availability`` 99.9 % where marketplace partners need 99.95 %)
+  and one far stricter than anyone asks (``payments/uptime`` 99.5 % where merchants ask for 98 %).
 
 The same seed always gives the same data; the files are generated, never edited by hand.
 """
@@ -329,61 +333,87 @@ def _incidents(catalog: Catalog, plan: pd.DataFrame, rng: np.random.Generator) -
     return frame
 
 
+# Per requirement: service, requirement, segment, importance, the required level in words and as numbers
+# (required_target: the share of events or time that must meet it; threshold_ms: the latency or lateness
+# limit of threshold requirements), and the linked SLO. A level that is not a measurable share ("7 days
+# notice") has no required_target and no linked SLO: an unmeasured requirement.
+_REQUIREMENTS = [
+    ("checkout", "Placing an order always works", "retail customers", 5, "99.9 % of checkouts succeed",
+     0.999, None, "availability"),
+    ("checkout", "Checkout feels instant", "retail customers", 4, "99 % under 500 ms", 0.99, 500,
+     "latency"),
+    ("checkout", "Partner orders are accepted around the clock", "marketplace partners", 5,
+     "99.5 % monthly", 0.995, None, "availability"),
+    ("payments", "Card payments are authorised first time", "retail customers", 5,
+     "99.95 % without error", 0.9995, None, "availability"),
+    ("payments", "Authorisation answers within a second", "merchants", 4, "99 % under 1 s", 0.99, 1000,
+     "latency"),
+    ("payments", "Maintenance is announced a week ahead", "merchants", 3, "7 days notice", None, None, ""),
+    ("search", "Relevant results appear as I type", "retail customers", 4, "99 % under 300 ms", 0.99, 300,
+     "latency"),
+    ("search", "Search never shows an error page", "retail customers", 4, "99.9 % without error", 0.999,
+     None, "availability"),
+    ("search", "Affiliate search API is dependable", "affiliates", 3, "99.5 % per quarter", 0.995, None,
+     "availability"),
+    ("login", "I can always sign in", "retail customers", 5, "99.95 % without error", 0.9995, None,
+     "availability"),
+    ("login", "Sign-in is quick on mobile", "mobile users", 4, "99.5 % under 250 ms", 0.995, 250,
+     "latency"),
+    ("login", "SSO works for partner portals", "sso partners", 4, "99.9 % monthly", 0.999, None,
+     "availability"),
+    ("catalog", "Product pages load quickly", "retail customers", 4, "99 % under 400 ms", 0.99, 400,
+     "latency"),
+    ("catalog", "Prices shown are current", "retail customers", 3, "price updates within 5 min", None,
+     None, ""),
+    ("notifications", "Delivery updates arrive", "retail customers", 4, "99.9 % accepted by provider",
+     0.999, None, "delivery"),
+    ("notifications", "Notifications arrive promptly", "retail customers", 3, "99 % within 5 s", 0.99,
+     5000, "latency"),
+    ("mobile-api", "The app responds without lag", "mobile users", 5, "99 % under 800 ms", 0.99, 800,
+     "latency"),
+    ("mobile-api", "The app does not show errors", "mobile users", 4, "99.9 % without error", 0.999, None,
+     "availability"),
+    ("mobile-api", "White-label apps stay up", "app partners", 4, "99.5 % monthly", 0.995, None,
+     "availability"),
+    ("reporting", "Morning sales report is ready at 09:00", "finance analysts", 4, "ready by 09:00 KST",
+     None, None, ""),
+    ("reporting", "Reports open within 10 seconds", "finance analysts", 3, "99 % under 10 s", 0.99, 10000,
+     "latency"),
+    ("reporting", "Reporting is available in office hours", "finance analysts", 4,
+     "99 % in business hours", 0.99, None, "availability"),
+    ("data-pipeline", "Loads finish on schedule", "data analysts", 4, "99 % within 15 min of schedule",
+     0.99, 900000, "freshness"),
+    ("data-pipeline", "Failed loads are rerun automatically", "data analysts", 3, "99.5 % success", 0.995,
+     None, "success"),
+    ("support-portal", "I can submit a ticket any time", "retail customers", 3, "99.5 % without error",
+     0.995, None, "availability"),
+    ("support-portal", "Enterprise tickets are accepted in support hours", "enterprise customers", 4,
+     "99 % in support hours", 0.99, None, "availability"),
+    ("support-portal", "Help pages load quickly", "retail customers", 2, "99 % under 1.5 s", 0.99, 1500,
+     "latency"),
+    ("email", "Order confirmations arrive", "retail customers", 4, "99.9 % accepted", 0.999, None,
+     "delivery"),
+    ("email", "Bulk sending is reliable", "business customers", 4, "99.5 % monthly", 0.995, None,
+     "delivery"),
+    ("internal-wiki", "Runbooks are reachable during incidents", "on-call engineers", 4,
+     "99 % in office hours", 0.99, None, "availability"),
+    ("internal-wiki", "Pages open quickly", "staff", 2, "99 % under 2 s", 0.99, 2000, "latency"),
+    # added after the survey's first 31 rows (their random draws are unchanged): an SLO looser than
+    # what a segment needs (search availability 99.9 % < 99.95 %) and one far stricter than anyone asks
+    # (payments uptime 99.5 % of 5-minute slices, where merchants ask for 98 %)
+    ("payments", "The payment page is reachable for merchants", "merchants", 3,
+     "98 % of 5-minute checks", 0.98, None, "uptime"),
+    ("search", "Search never fails during marketplace sales", "marketplace partners", 4,
+     "99.95 % without error", 0.9995, None, "availability"),
+]
+
+
 def _requirements(catalog: Catalog, rng: np.random.Generator) -> pd.DataFrame:
-    spec = [
-        ("checkout", "Placing an order always works", "retail customers", 5, "99.9 % of checkouts succeed",
-         "availability"),
-        ("checkout", "Checkout feels instant", "retail customers", 4, "99 % under 500 ms", "latency"),
-        ("checkout", "Partner orders are accepted around the clock", "marketplace partners", 5,
-         "99.5 % monthly", "availability"),
-        ("payments", "Card payments are authorised first time", "retail customers", 5,
-         "99.95 % without error", "availability"),
-        ("payments", "Authorisation answers within a second", "merchants", 4, "99 % under 1 s", "latency"),
-        ("payments", "Maintenance is announced a week ahead", "merchants", 3, "7 days notice", ""),
-        ("search", "Relevant results appear as I type", "retail customers", 4, "99 % under 300 ms",
-         "latency"),
-        ("search", "Search never shows an error page", "retail customers", 4, "99.9 % without error",
-         "availability"),
-        ("search", "Affiliate search API is dependable", "affiliates", 3, "99.5 % per quarter",
-         "availability"),
-        ("login", "I can always sign in", "retail customers", 5, "99.95 % without error", "availability"),
-        ("login", "Sign-in is quick on mobile", "mobile users", 4, "99.5 % under 250 ms", "latency"),
-        ("login", "SSO works for partner portals", "sso partners", 4, "99.9 % monthly", "availability"),
-        ("catalog", "Product pages load quickly", "retail customers", 4, "99 % under 400 ms", "latency"),
-        ("catalog", "Prices shown are current", "retail customers", 3, "price updates within 5 min", ""),
-        ("notifications", "Delivery updates arrive", "retail customers", 4, "99.9 % accepted by provider",
-         "delivery"),
-        ("notifications", "Notifications arrive promptly", "retail customers", 3, "99 % within 5 s",
-         "latency"),
-        ("mobile-api", "The app responds without lag", "mobile users", 5, "99 % under 800 ms", "latency"),
-        ("mobile-api", "The app does not show errors", "mobile users", 4, "99.9 % without error",
-         "availability"),
-        ("mobile-api", "White-label apps stay up", "app partners", 4, "99.5 % monthly", "availability"),
-        ("reporting", "Morning sales report is ready at 09:00", "finance analysts", 4, "ready by 09:00 KST",
-         ""),
-        ("reporting", "Reports open within 10 seconds", "finance analysts", 3, "99 % under 10 s", "latency"),
-        ("reporting", "Reporting is available in office hours", "finance analysts", 4,
-         "99 % in business hours", "availability"),
-        ("data-pipeline", "Loads finish on schedule", "data analysts", 4, "99 % within 15 min of schedule",
-         "freshness"),
-        ("data-pipeline", "Failed loads are rerun automatically", "data analysts", 3, "99.5 % success",
-         "success"),
-        ("support-portal", "I can submit a ticket any time", "retail customers", 3, "99.5 % without error",
-         "availability"),
-        ("support-portal", "Enterprise tickets are accepted in support hours", "enterprise customers", 4,
-         "99 % in support hours", "availability"),
-        ("support-portal", "Help pages load quickly", "retail customers", 2, "99 % under 1.5 s", "latency"),
-        ("email", "Order confirmations arrive", "retail customers", 4, "99.9 % accepted", "delivery"),
-        ("email", "Bulk sending is reliable", "business customers", 4, "99.5 % monthly", "delivery"),
-        ("internal-wiki", "Runbooks are reachable during incidents", "on-call engineers", 4,
-         "99 % in office hours", "availability"),
-        ("internal-wiki", "Pages open quickly", "staff", 2, "99 % under 2 s", "latency"),
-    ]
     # satisfaction reflects how the service really behaved: lower where the data shows misses/degradation
     pain = {("mobile-api", "latency"): 1.3, ("notifications", "delivery"): 0.9, ("search", "latency"): 0.8,
             ("payments", "availability"): 0.6, ("support-portal", "availability"): 0.4}
     rows = []
-    for i, (service, req, segment, importance, level, slo) in enumerate(spec):
+    for i, (service, req, segment, importance, level, target, threshold, slo) in enumerate(_REQUIREMENTS):
         respondents = (int(rng.integers(12, 60))
                        if segment in ("finance analysts", "data analysts", "staff", "on-call engineers")
                        else int(rng.integers(80, 900)))
@@ -391,11 +421,13 @@ def _requirements(catalog: Catalog, rng: np.random.Generator) -> pd.DataFrame:
         rows.append({"id": f"REQ-{i + 1:03d}", "service": service, "requirement": req,
                      "user_segment": segment, "importance": importance,
                      "satisfaction": round(float(np.clip(sat, 1, 5)), 1),
-                     "respondents": respondents, "required_level": level, "linked_slo": slo})
+                     "respondents": respondents, "required_level_text": level,
+                     "required_target": np.nan if target is None else target,
+                     "threshold_ms": threshold, "linked_slo": slo})
     for r in rows:
         if r["linked_slo"]:
             catalog.slo(r["service"], r["linked_slo"])  # every link points at a real SLO
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).astype({"threshold_ms": "Int64"})  # whole milliseconds, empty when none
 
 
 def _sip_register() -> pd.DataFrame:

@@ -724,7 +724,8 @@ def test_read_requirements_valid(tmp_path, fmt, catalog):
     assert out["satisfaction"].tolist() == [pytest.approx(4.2, abs=1e-12), pytest.approx(2.5, abs=1e-12)]
     assert out["respondents"].tolist() == [473, 106]
     assert out["linked_slo"].tolist() == ["availability", ""]  # empty: no linked SLO
-    assert out["required_level"].tolist() == ["99.9 %", ""]
+    # the file uses the earlier column name 'required_level': read as 'required_level_text' (issue 10)
+    assert out["required_level_text"].tolist() == ["99.9 %", ""]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -1246,3 +1247,93 @@ def test_write_sip_register_bad_input(tmp_path):
         write_sip_register(read_dataset("sip_register").drop(columns="status"), tmp_path / "sip.csv")
     with pytest.raises(DataError, match="unsupported file type '.xlsx'"):
         write_sip_register(read_dataset("sip_register"), tmp_path / "sip.xlsx")
+
+
+# ------------------------------------------------------------------ requirements: machine-readable levels
+
+
+def levels_frame(**columns) -> pd.DataFrame:
+    """Three requirements with the issue-10 columns: a share, a latency limit, and an unmeasured one."""
+    data = {
+        "id": ["REQ-1", "REQ-2", "REQ-3"],
+        "service": ["checkout"] * 3,
+        "requirement": ["Orders always work", "Checkout feels instant", "Maintenance is announced"],
+        "user_segment": ["retail"] * 3,
+        "importance": ["5", "4", "3"],
+        "satisfaction": ["4.2", "4.5", "4.0"],
+        "respondents": ["473", "106", "12"],
+        "required_level_text": ["99.9 %", "99 % under 500 ms", "7 days notice"],
+        "required_target": ["0.999", "0.99", None],
+        "threshold_ms": [None, "500", None],
+        "linked_slo": ["availability", "latency", None],
+    }
+    data.update(columns)
+    return pd.DataFrame({k: v for k, v in data.items() if v is not None})
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_requirements_levels(tmp_path, fmt, catalog):
+    out = read_requirements(write(tmp_path, fmt, levels_frame()), catalog=catalog)
+    assert out.columns.tolist() == ["id", "service", "requirement", "user_segment", "importance",
+                                    "satisfaction", "respondents", "required_level_text", "required_target",
+                                    "threshold_ms", "linked_slo"]
+    assert out["required_target"].dtype == np.float64 and out["threshold_ms"].dtype == np.float64
+    assert out["required_target"].tolist()[:2] == [0.999, 0.99] and np.isnan(out["required_target"].iloc[2])
+    assert np.isnan(out["threshold_ms"].iloc[0]) and out["threshold_ms"].iloc[1] == 500.0
+    # the unmeasured requirement is kept: no level, no linked SLO
+    assert out["required_level_text"].iloc[2] == "7 days notice" and out["linked_slo"].iloc[2] == ""
+
+
+def test_read_requirements_levels_as_numbers(tmp_path):
+    # a Parquet file of one's own may store the levels as floats, with NaN for none
+    frame = levels_frame(required_target=[0.999, 0.99, np.nan], threshold_ms=[np.nan, 500.0, np.nan])
+    out = read_requirements(write(tmp_path, "parquet", frame))
+    assert out["required_target"].tolist()[:2] == [0.999, 0.99] and out["threshold_ms"].iloc[1] == 500.0
+
+
+def test_read_requirements_without_level_columns(tmp_path):
+    # an older file: required_level (the earlier name), no required_target or threshold_ms
+    frame = levels_frame(required_target=None, threshold_ms=None).rename(
+        columns={"required_level_text": "required_level"})
+    out = read_requirements(write(tmp_path, "csv", frame))
+    assert out["required_level_text"].tolist() == ["99.9 %", "99 % under 500 ms", "7 days notice"]
+    assert "required_level" not in out.columns
+    assert out["required_target"].isna().all() and out["threshold_ms"].isna().all()
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    ("99.9", "is outside (0, 1)"),
+    ("1", "is outside (0, 1)"),
+    ("-0.5", "is outside (0, 1)"),
+    ("high", "is not a number"),
+])
+def test_read_requirements_bad_required_target(tmp_path, value, problem):
+    path = write(tmp_path, "csv", levels_frame(required_target=["0.999", value, None]))
+    with pytest.raises(DataError, match=col(path, 2, "required_target") + re.escape(
+            f" {value!r} {problem}; expected the share that must meet the requirement, strictly between 0 "
+            "and 1 (write 99.9 % as 0.999), or an empty cell when the level is not a measurable share")):
+        read_requirements(path)
+
+
+def test_read_requirements_bad_respondents_and_ids(tmp_path):
+    path = write(tmp_path, "csv", levels_frame(respondents=["473", "0", "12"]))
+    with pytest.raises(DataError, match=col(path, 2, "respondents") + re.escape(
+            " '0' is not a positive number of people; a mean of survey answers needs at least 1 respondent")):
+        read_requirements(path)
+    path = write(tmp_path, "csv", levels_frame(id=["REQ-1", "REQ-2", "REQ-1"]))
+    with pytest.raises(DataError, match=col(path, 3, "id") + re.escape(
+            " 'REQ-1' is the id of row 1 (line 2) too; each requirement is one row")):
+        read_requirements(path)
+
+
+def test_read_requirements_sample_levels():
+    # the bundled survey: every requirement with a linked SLO has a level; the three without are unmeasured
+    req = read_dataset("requirements")
+    linked = req["linked_slo"] != ""
+    assert req.loc[linked, "required_target"].notna().all()
+    assert req.loc[~linked, "id"].tolist() == ["REQ-006", "REQ-014", "REQ-020"]
+    assert req.loc[~linked, "required_target"].isna().all()
+    # latency levels carry their limit: "99 % under 300 ms" -> 0.99 and 300
+    search = req.set_index("id").loc["REQ-007"]
+    assert (search["required_level_text"], search["required_target"], search["threshold_ms"]) == (
+        "99 % under 300 ms", 0.99, 300.0)
