@@ -212,16 +212,12 @@ def _money_evidence(sli: pd.DataFrame, catalog: Catalog, *, as_of: pd.Timestamp,
     return out.astype({"service": str, "slo": str})
 
 
-def _user_evidence(requirements: pd.DataFrame) -> pd.DataFrame:
+def _user_evidence(gap: pd.DataFrame) -> pd.DataFrame:
     """Per linked SLO: requirements, their highest importance, lowest satisfaction, significant gaps."""
-    req = requirements[requirements["linked_slo"].astype("str") != ""]
-    if "significant" in req.columns:
-        significant = req["significant"].fillna(False).astype(bool)
-    else:
-        significant = pd.Series(False, index=req.index)
-    frame = pd.DataFrame({"service": req["service"].astype("str"), "slo": req["linked_slo"].astype("str"),
+    req = gap[gap["slo"].astype("str") != ""]
+    frame = pd.DataFrame({"service": req["service"].astype("str"), "slo": req["slo"].astype("str"),
                           "importance": req["importance"], "satisfaction": req["satisfaction"],
-                          "significant": significant})
+                          "significant": req["significant"].fillna(False).astype(bool)})
     return frame.groupby(["service", "slo"]).agg(
         requirements=("importance", "size"), importance_max=("importance", "max"),
         satisfaction_min=("satisfaction", "min"), significant_gaps=("significant", "sum")).reset_index()
@@ -269,9 +265,8 @@ def priority_evidence(
         Incident records (``service, started_at, cause``, optionally ``slo``); without them the recurrence
         part is 0 and no policy trigger is evaluated.
     requirements : DataFrame, optional
-        Users' requirements (``service, linked_slo, importance, satisfaction``; a ``significant`` column, as
-        :func:`~slm_analytics.requirements.requirements_gap` gives, counts significant gaps); without them the
-        user_need part is 0.
+        Users' requirements (``read_dataset("requirements")``): their gaps over the look-back come from
+        :func:`~slm_analytics.requirements.requirements_gap`; without them the user_need part is 0.
     exclusions : DataFrame, optional
         Planned maintenance, removed as the SLOs and SLAs say (``read_dataset("maintenance")``).
     n_paths, seed
@@ -319,7 +314,10 @@ def priority_evidence(
     out = _on_keys(out, _money_evidence(sli, catalog, as_of=as_of, start=start, exclusions=exclusions),
                    {"credits_owed": 0.0, "sla_breaches": 0})
     if requirements is not None:
-        out = _on_keys(out, _user_evidence(requirements), {"requirements": 0, "significant_gaps": 0})
+        from .requirements import requirements_gap
+
+        gap = requirements_gap(requirements, sli[sli["timestamp"] < as_of], catalog, start=start, end=as_of)
+        out = _on_keys(out, _user_evidence(gap), {"requirements": 0, "significant_gaps": 0})
     else:
         out = out.assign(requirements=0, importance_max=np.nan, satisfaction_min=np.nan, significant_gaps=0)
     return out.assign(as_of=as_of, lookback_start=start)
