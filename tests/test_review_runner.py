@@ -203,6 +203,15 @@ def test_real_run_shows_what_to_improve_first(real_run):
         assert slo in fleet.split("</table>", 1)[0]
     assert "checkout / availability" in mine and "team-orders" in mine and "notifications" not in mine
     assert "relax releases or refocus / reduce false alerts or loosen slo" in mine
+    for heading in ("What users need", "Where the budget went", "Service Improvement Plan",
+                    "Did past actions work?"):
+        assert heading in text
+    needs = text.split("What users need", 1)[1].split("What to improve first", 1)[0]
+    # checkout's three requirements (datasets/requirements.csv), each linked to an SLO
+    for req in ("REQ-001", "REQ-002", "REQ-003"):
+        assert req in needs
+    past = text.split("Did past actions work?", 1)[1].split("For comparison", 1)[0]
+    assert "SIP-003" in past and "not assessed" in past  # its KPI (p99 on peak day) is not the SLO's SLI
 
 
 @pytest.fixture(scope="module")

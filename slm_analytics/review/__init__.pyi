@@ -43,8 +43,10 @@ from .plan import draft_sip as draft_sip
 from .plan import effectiveness_table as effectiveness_table
 from .plan import month_attribution as month_attribution
 from .plan import month_priorities as month_priorities
+from .plan import month_requirements as month_requirements
 from .plan import past_actions as past_actions
 from .plan import priorities_table as priorities_table
+from .plan import requirements_table as requirements_table
 from .plan import sip_table as sip_table
 from .runner import DEFAULT_NOTEBOOK as DEFAULT_NOTEBOOK
 from .runner import ReviewRun as ReviewRun

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from ..catalog import Catalog
 
 __all__ = ["PROBLEMS", "attribution_table", "draft_sip", "effectiveness_table", "month_attribution",
-           "month_priorities", "past_actions", "priorities_table", "sip_table"]
+           "month_priorities", "month_requirements", "past_actions", "priorities_table", "requirements_table",
+           "sip_table"]
 
 #: How far back the priorities look (a year: the horizon of the annual and quarterly service reviews).
 LOOKBACK = "365d"
@@ -449,3 +450,91 @@ def past_actions(register: pd.DataFrame | None, sli: pd.DataFrame, catalog: Cata
                                      "error_rate_after", "relative_change", "ci_low", "ci_high", "pvalue",
                                      "change_point_near", "reason"])
     return sip_effectiveness(register, sli, catalog, incidents=incidents)
+
+
+def month_requirements(requirements: pd.DataFrame | None, sli: pd.DataFrame, catalog: Catalog, *,
+                       service: str, month: str) -> pd.DataFrame:
+    """Compare the users' requirements of ``service`` with the month's achieved levels.
+
+    :func:`~slm_analytics.requirements.requirements_gap` over the month (in the service's time zone, up to the
+    end of the data), with the quadrant of :func:`~slm_analytics.requirements.importance_performance` (cut
+    lines from the whole survey's means) and its robustness; no rows without requirements.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> req, sli, catalog = read_dataset("requirements"), read_dataset("sli_5min"), read_dataset("catalog")
+    >>> r = month_requirements(req, sli, catalog, service="notifications", month="2026-10")
+    >>> r[["id", "significant", "quadrant"]].values.tolist()
+    [['REQ-015', True, 'concentrate here'], ['REQ-016', False, 'low priority']]
+    """
+    from ..requirements import importance_performance, requirements_gap
+
+    if requirements is None or not len(requirements):
+        return pd.DataFrame(columns=["id", "service", "slo", "requirement", "user_segment", "importance",
+                                     "satisfaction", "respondents", "required_target", "achieved", "low",
+                                     "high", "gap", "p_value", "significant", "measured", "quadrant",
+                                     "robust", "quadrant_measured", "unhappy_but_met"])
+    start, end = month_bounds(month, tz=catalog.service(service).timezone)
+    gap = requirements_gap(requirements, sli, catalog, start=start, end=min(end, data_end(sli)))
+    ipa = importance_performance(requirements, gap=gap).table
+    out = gap.merge(ipa[["id", "quadrant", "robust", "quadrant_measured", "unhappy_but_met"]], on="id",
+                    how="left")
+    return out[out["service"] == service].reset_index(drop=True)
+
+
+def requirements_table(table: pd.DataFrame) -> Styler:
+    """Present :func:`month_requirements` for a report.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        Columns id, requirement, users (segment and respondents), importance, satisfaction, SLO, required,
+        achieved (with its 95 % interval), gap, verdict (significantly short, met, not measured...),
+        quadrant (satisfaction) and quadrant (measured).
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> req, sli, catalog = read_dataset("requirements"), read_dataset("sli_5min"), read_dataset("catalog")
+    >>> r = month_requirements(req, sli, catalog, service="notifications", month="2026-10")
+    >>> requirements_table(r).data["verdict"].tolist()
+    ['significantly short', 'met']
+    """
+    def verdict(r: Any) -> str:
+        if not r["measured"]:
+            return "not measured"
+        if pd.isna(r["required_target"]):
+            return "no required level"
+        if pd.isna(r["achieved"]):
+            return "no data"
+        if r["significant"] is True or r["significant"] == True:  # noqa: E712 - nullable boolean
+            return "significantly short"
+        return "met" if r["gap"] >= 0 else "short, not significant"
+
+    shown = pd.DataFrame({
+        "id": table["id"].astype(str),
+        "requirement": table["requirement"].astype(str),
+        "users": (table["user_segment"].astype(str) + " ("
+                  + table["respondents"].astype("Int64").astype(str) + ")"),
+        "importance": table["importance"].astype(float),
+        "satisfaction": table["satisfaction"].astype(float),
+        "SLO": table["slo"].astype(str).replace("", "–"),
+        "required": table["required_target"].astype(float),
+        "achieved": table["achieved"].astype(float),
+        "95% interval": [("–" if pd.isna(lo) else f"{pct(lo, 3)}–{pct(hi, 3)}")
+                         for lo, hi in zip(table["low"], table["high"], strict=True)],
+        "gap": table["gap"].astype(float),
+        "verdict": [verdict(r) for _, r in table.iterrows()],
+        "quadrant": table["quadrant"].astype(str),
+        "quadrant (measured)": table["quadrant_measured"].fillna("").astype(str),
+    })
+    fmt = {"importance": "{:.0f}".format, "satisfaction": "{:.1f}".format,
+           "required": lambda v: "–" if pd.isna(v) else pct(v, 2),
+           "achieved": lambda v: "–" if pd.isna(v) else pct(v, 3),
+           "gap": lambda v: "–" if pd.isna(v) else f"{v * 100:+.3f} pts"}
+    styler = styled(shown).format(fmt, escape="html")
+    colour = [RED if v == "significantly short" else AMBER if v == "short, not significant" else ""
+              for v in shown["verdict"]]
+    return (left_align(styler, ["requirement", "users", "SLO", "verdict", "quadrant", "quadrant (measured)"])
+            .apply(lambda _: colour, subset=["verdict"]))
