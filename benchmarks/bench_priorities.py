@@ -30,19 +30,41 @@ def _evidence(rng: np.random.Generator) -> pd.DataFrame:
         "policy_triggers": "", "credits_owed": np.where(rng.random(N) < 0.1, rng.uniform(0, 5000, N), 0.0),
         "sla_breaches": 0, "requirements": rng.integers(0, 3, N), "importance_max": rng.integers(1, 6, N),
         "satisfaction_min": rng.uniform(1, 5, N), "significant_gaps": rng.integers(0, 2, N),
+        "sli": rng.uniform(0.995, 1, N), "top_cause_recurring": rng.random(N) < 0.5,
+        "as_of": pd.Timestamp("2026-11-01T00:00Z"),
     })
+
+
+def _register(n: int) -> pd.DataFrame:
+    """A register of ``n`` items (half still open) for the services of the fleet."""
+    from slm_analytics.data import read_dataset
+
+    base = read_dataset("sip_register")
+    rows = base.sample(n, replace=True, random_state=1).reset_index(drop=True)
+    rows["id"] = [f"SIP-{i + 1:04d}" for i in range(n)]
+    rows["service"] = [f"svc-{i // 3:04d}" for i in range(n)]
+    rows["slo"] = [f"slo-{i % 3}" for i in range(n)]
+    return rows
 
 
 def run() -> list[dict]:
     from slm_analytics.priorities import priority_scores
+    from slm_analytics.review.plan import draft_sip
 
     ev = _evidence(np.random.default_rng(1))
-    priority_scores(ev.head(50), seed=1)  # warm: imports
-    times = []
+    register = _register(N)
+    draft_sip(priority_scores(ev.head(50), seed=1), register=register.head(20), top=5)  # warm: imports
+    scores, both = [], []
     for _ in range(3):
         t = time.perf_counter()
-        priority_scores(ev, seed=1)
-        times.append(time.perf_counter() - t)
-    name = f"priority_scores ({N:,} SLOs, 2,000 weight draws)"
-    return [{"benchmark": name, "figure": "time (best of 3)", "value": min(times), "unit": "s",
-             "target": "<= 2 s with draft_sip"}]
+        pr = priority_scores(ev, seed=1)
+        scores.append(time.perf_counter() - t)
+        draft_sip(pr, register=register, top=100)
+        both.append(time.perf_counter() - t)
+    name = f"priorities ({N:,} SLOs, 2,000 weight draws)"
+    return [
+        {"benchmark": name, "figure": "priority_scores (best of 3)", "value": min(scores), "unit": "s",
+         "target": ""},
+        {"benchmark": name, "figure": "+ draft_sip, 100 items into a 1,000-item register", "value": min(both),
+         "unit": "s", "target": "<= 2 s"},
+    ]

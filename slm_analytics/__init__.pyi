@@ -64,6 +64,7 @@ from .requirements import ImportancePerformance as ImportancePerformance
 from .requirements import importance_performance as importance_performance
 from .requirements import requirements_gap as requirements_gap
 from .requirements import slo_coverage as slo_coverage
+from .review import draft_sip as draft_sip
 from .review import monthly_attainment as monthly_attainment
 from .review import run_review as run_review
 from .sip import merge_register as merge_register

@@ -199,17 +199,24 @@ def _incident_evidence(incidents: pd.DataFrame, catalog: Catalog, *, as_of: pd.T
 
 
 def _money_evidence(sli: pd.DataFrame, catalog: Catalog, *, as_of: pd.Timestamp, start: pd.Timestamp,
-                    exclusions: pd.DataFrame | None) -> pd.DataFrame:
-    """Service credits owed for SLA periods ending in the look-back, per SLO the SLAs measure."""
+                    exclusions: pd.DataFrame | None, n_paths: int, seed: Any) -> pd.DataFrame:
+    """Per SLO the SLAs measure: credits owed for periods ending in the look-back, credit expected now."""
+    from .improvement import credit_exposure
     from .sla import sla_attainment
 
     if not catalog.slas:
-        return pd.DataFrame(columns=["service", "slo", "credits_owed", "sla_breaches"])
-    sa = sla_attainment(sli[sli["timestamp"] < as_of], catalog, exclusions=exclusions)
+        return pd.DataFrame(columns=["service", "slo", "credits_owed", "sla_breaches", "credit_expected"])
+    seen = sli[sli["timestamp"] < as_of]
+    sa = sla_attainment(seen, catalog, exclusions=exclusions)
     sa = sa[(sa["period_end"] > start) & (sa["period_end"] <= as_of)]
     out = sa.groupby(["service", "slo"], observed=True).agg(
         credits_owed=("credit_amount", "sum"), sla_breaches=("breached", "sum")).reset_index()
-    return out.astype({"service": str, "slo": str})
+    ce = credit_exposure(seen, catalog, as_of=as_of, n_paths=n_paths, seed=seed, exclusions=exclusions)
+    expected = ce.groupby(["service", "slo"])["expected_amount"].sum(min_count=1).rename("credit_expected")
+    out = out.astype({"service": str, "slo": str}).merge(expected.reset_index().astype({"service": str,
+                                                                                        "slo": str}),
+                                                         on=["service", "slo"], how="outer")
+    return out
 
 
 def _user_evidence(gap: pd.DataFrame) -> pd.DataFrame:
@@ -284,9 +291,11 @@ def priority_evidence(
         ``top_cause_incidents``, ``top_cause_recurring``, ``top_cause_increasing`` (the service's incidents in
         the look-back and its most frequent recurring cause, from
         :func:`~slm_analytics.improvement.cause_recurrence` over 30-day periods);
-        ``credits_owed``, ``sla_breaches`` (SLA periods ending in the look-back); ``requirements``,
-        ``importance_max``, ``satisfaction_min``, ``significant_gaps`` (linked requirements);
-        ``policy_triggers`` (error-budget policy rules triggering at ``as_of``, comma-separated).
+        ``credits_owed``, ``sla_breaches`` (SLA periods ending in the look-back), ``credit_expected`` (the
+        credit expected for the current contract periods, :func:`~slm_analytics.improvement.credit_exposure`);
+        ``requirements``, ``importance_max``, ``satisfaction_min``, ``significant_gaps`` (linked
+        requirements); ``policy_triggers`` (error-budget policy rules triggering at ``as_of``,
+        comma-separated).
 
     Examples
     --------
@@ -311,8 +320,9 @@ def priority_evidence(
     else:
         out = out.assign(incidents=0, top_cause="", top_cause_incidents=0, top_cause_recurring=False,
                          top_cause_increasing=False, policy_triggers="")
-    out = _on_keys(out, _money_evidence(sli, catalog, as_of=as_of, start=start, exclusions=exclusions),
-                   {"credits_owed": 0.0, "sla_breaches": 0})
+    out = _on_keys(out, _money_evidence(sli, catalog, as_of=as_of, start=start, exclusions=exclusions,
+                                        n_paths=n_paths, seed=seed),
+                   {"credits_owed": 0.0, "sla_breaches": 0, "credit_expected": 0.0})
     if requirements is not None:
         from .requirements import requirements_gap
 
@@ -369,8 +379,11 @@ def _parts(ev: pd.DataFrame) -> pd.DataFrame:
                       (ev["out_of_slo_share"].astype(float).fillna(0.0) / FULL_RECORD).clip(0, 1)],
                      axis=1).mean(axis=1)
     users_log = np.log1p(ev["users"].astype(float).clip(lower=0))
+    money = ev["credits_owed"].astype(float).fillna(0.0)
+    if "credit_expected" in ev:
+        money = money + ev["credit_expected"].astype(float).fillna(0.0)
     impact = pd.concat([(3 - ev["tier"].astype(float)) / 2, scaled(users_log), scaled(ev["business_weight"]),
-                        scaled(ev["credits_owed"])], axis=1).mean(axis=1)
+                        scaled(money)], axis=1).mean(axis=1)
     unmet = np.where(ev["significant_gaps"].astype(float) > 0, 1.0,
                      ((4 - ev["satisfaction_min"].astype(float)) / 3).clip(0, 1).fillna(0.0))
     users = ((ev["importance_max"].astype(float) - 1) / 4).fillna(0.0) * unmet
@@ -442,8 +455,9 @@ def priority_scores(
     * **risk**: the mean of the breach probability of the current window, the budget consumed so far
       (capped at 1) and the share of the look-back out of SLO over :data:`FULL_RECORD` (capped at 1);
     * **impact**: the mean of the tier (1 -> 1, 2 -> 0.5, 3 -> 0), the users (log scale, over the fleet's
-      largest), the business weight and the service credits owed in the look-back (each over the fleet's
-      largest; 0 when the largest is 0);
+      largest), the business weight and the money at stake: service credits owed in the look-back plus the
+      credit expected for the current contract periods (each over the fleet's largest; 0 when the largest
+      is 0);
     * **user_need**: (highest importance of a linked requirement - 1) / 4, times 1 when a linked
       requirement has a significant gap, else (4 - lowest satisfaction) / 3 clipped to [0, 1]; 0 without
       linked requirements;

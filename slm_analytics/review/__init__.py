@@ -15,6 +15,9 @@ each section one call to it or to :mod:`~slm_analytics.charts`. The package has 
   and the review's header (:func:`service_header`);
 - :mod:`~slm_analytics.review.notes`: the review's prose (:class:`Note`, :class:`Notes`,
   :func:`outlook_notes`);
+- :mod:`~slm_analytics.review.plan`: what to improve: users' requirements against the month, improvement
+  priorities, where the budget went, the drafted Service Improvement Plan and the effect of past actions
+  (:func:`month_priorities`, :func:`draft_sip`...), with their tables;
 - :mod:`~slm_analytics.review.formats`: how the tables and the notes write numbers, times and chances;
 - :mod:`~slm_analytics.review.runner`: :func:`run_review` (papermill per service, HTML reports through
   nbconvert, an index) and :func:`read_run_parameters`.
@@ -30,4 +33,5 @@ from __future__ import annotations
 from .._compat import lazy_exports as _lazy_exports
 
 __getattr__, __dir__, __all__ = _lazy_exports(
-    __name__, __file__, frozenset({"formats", "inputs", "month", "notes", "parameters", "runner", "tables"}))
+    __name__, __file__,
+    frozenset({"formats", "inputs", "month", "notes", "parameters", "plan", "runner", "tables"}))

@@ -38,6 +38,7 @@ from .parameters import RiskParameters as RiskParameters
 from .parameters import parameters_in as parameters_in
 from .parameters import validate_parameters as validate_parameters
 from .parameters import validate_risk_parameters as validate_risk_parameters
+from .plan import PROBLEMS as PROBLEMS
 from .plan import attribution_table as attribution_table
 from .plan import draft_sip as draft_sip
 from .plan import effectiveness_table as effectiveness_table

@@ -220,7 +220,8 @@ def draft_sip(
     Returns
     -------
     DataFrame
-        The merged register when ``register`` is given, else the items (columns ``service, slo, problem,
+        The register with the items merged in (without ``register``, the items alone, numbered ``SIP-001``
+        on; columns ``id, service, slo, problem,
         evidence, action, owner, priority, kpi, kpi_measure`` (``attainment``), ``baseline, target, opened,
         due, review, status``).
 
@@ -230,8 +231,8 @@ def draft_sip(
     >>> pr = month_priorities(read_dataset("sli_5min"), read_dataset("catalog"), service="notifications",
     ...                       month="2026-10", incidents=read_dataset("incidents"))
     >>> items = draft_sip(pr, top=2)
-    >>> items[["service", "slo", "priority"]].values.tolist()
-    [['notifications', 'delivery', 1], ['mobile-api', 'latency', 2]]
+    >>> items[["id", "service", "slo", "priority"]].values.tolist()
+    [['SIP-001', 'notifications', 'delivery', 1.0], ['SIP-002', 'mobile-api', 'latency', 2.0]]
     """
     from .._checks import check_int, duration
     from ..priorities import CAUSE_ACTIONS
@@ -261,10 +262,13 @@ def draft_sip(
         "review": start + duration(review_in, "review_in"),
         "status": "open",
     })
-    if register is None:
-        return items
+    from ..data import SIP_COLUMNS
     from ..sip import merge_register
 
+    if register is None:  # a plan of its own: the items numbered from SIP-001
+        register = pd.DataFrame({c: pd.Series(dtype="datetime64[us]" if c in ("opened", "due", "closed")
+                                              else float if c in ("baseline", "target") else "str")
+                                 for c in SIP_COLUMNS})
     return merge_register(register, items)
 
 
