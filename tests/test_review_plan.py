@@ -82,3 +82,16 @@ def test_the_sip_table_shows_open_items_and_flags_overdue_ones():
     assert styled.data["id"].tolist() == ["SIP-006"]  # in progress, due 31 Oct 2026
     html = styled.to_html()
     assert "#c0392b" in html  # overdue on 15 November
+
+
+def test_the_dominant_source_of_spent_budget_decides_the_action(priorities):
+    # c's incidents are deploys, but 70 % of a's and of c's spent budget went to errors no incident explains
+    attribution = pd.DataFrame({
+        "service": ["a", "a", "c", "c"], "slo": ["availability"] * 4,
+        "source": ["unattributed", "deploy", "unattributed", "deploy"], "share": [0.7, 0.3, 0.7, 0.3]})
+    items = draft_sip(priorities, top=3, attribution=attribution).set_index("service")
+    assert items.loc["a", "action"] == items.loc["c", "action"] == (
+        "bad events no incident explains: instrument them")
+    assert items.loc["c", "evidence"].endswith("70% of the spent budget went to errors no incident explains")
+    # b has no attribution rows: the decision matrix's suggestion stays
+    assert items.loc["b", "action"] == draft_sip(priorities, top=3).set_index("service").loc["b", "action"]

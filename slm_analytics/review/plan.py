@@ -171,7 +171,9 @@ def _evidence_words(row: Any, attribution: pd.DataFrame | None) -> str:
         mine = mine[mine["share"] > 0].sort_values("share", ascending=False)
         if len(mine):
             top = mine.iloc[0]
-            parts.append(f"{pct(float(top['share']), 0)} of the spent budget went to {top['source']}")
+            words = {"unattributed": "errors no incident explains", "maintenance": "planned maintenance"}
+            source = words.get(str(top["source"]), f"{top['source']} incidents")
+            parts.append(f"{pct(float(top['share']), 0)} of the spent budget went to {source}")
     if row["credits_owed"] > 0:
         parts.append(f"{float(row['credits_owed']):,.0f} owed in service credits")
     if row["significant_gaps"] > 0:
@@ -194,7 +196,8 @@ def draft_sip(
 
     One item per SLO among the first ``top`` of ``priorities``: the problem the largest weighted part of its
     score names (:data:`PROBLEMS`, a stable wording the register recognises), the evidence in words with the
-    numbers, the action its dominant incident cause calls for (or the decision matrix's suggestion), the
+    numbers, the action the dominant source of its spent budget calls for (from ``attribution``; else its
+    most frequent incident cause; else the decision matrix's suggestion), the
     service's owner, the priority (its rank), the KPI (the SLO's SLI in its window) with its measured baseline
     and the SLO's target, and the dates: ``opened`` (default: the priorities' ``as_of`` date), ``due`` and
     ``review`` after it. With a ``register``, the items are merged into it with
@@ -244,12 +247,20 @@ def draft_sip(
     start = pd.Timestamp(opened) if opened is not None else pd.Timestamp(t["as_of"].iloc[0])
     start = (start.tz_convert("UTC").tz_localize(None) if start.tzinfo else start).normalize()
     actions = CAUSE_ACTIONS.set_index("action")["description"]
+    by_cause = CAUSE_ACTIONS.set_index("cause")["action"]
+    cause_action = t["cause_action"].astype(str).to_numpy().copy()
+    if attribution is not None and len(attribution):  # the dominant source of spent budget decides the action
+        spent = attribution[attribution["share"] > 0].sort_values("share", ascending=False)
+        top_source = spent.drop_duplicates(["service", "slo"]).set_index(["service", "slo"])["source"]
+        for i, key in enumerate(zip(t["service"], t["slo"], strict=True)):
+            if key in top_source.index and str(top_source[key]) in by_cause.index:
+                cause_action[i] = by_cause[str(top_source[key])]
     items = pd.DataFrame({
         "service": t["service"].astype(str).to_numpy(),
         "slo": t["slo"].astype(str).to_numpy(),
         "problem": [PROBLEMS[p] for p in parts.idxmax(axis=1)],
         "evidence": [_evidence_words(r, attribution) for _, r in t.iterrows()],
-        "action": [actions.get(a) or _decision_words(d) for a, d in zip(t["cause_action"], t["decision"],
+        "action": [actions.get(a) or _decision_words(d) for a, d in zip(cause_action, t["decision"],
                                                                          strict=True)],
         "owner": t["owner"].astype(str).to_numpy(),
         "priority": t["rank"].astype(int).to_numpy(),
