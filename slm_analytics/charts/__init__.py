@@ -1,0 +1,59 @@
+"""Altair chart factories for SLOs: they return charts and never display or save them.
+
+Each chart is built from named layers (``line``, ``target_rule``, ``bars``...) composed at the end, with
+typed encodings and thresholds as ``alt.datum``. Chart data is kept small (one row per day, per SLO or per
+cell), so no data transformer limit is touched. Every chart that colours an SLO's status uses one palette,
+:data:`~slm_analytics.charts.palette.STATUS_PALETTE` (met / at risk / missed / no data).
+
+Where charts must render without network, call :func:`use_renderer` once per notebook: ``"report"`` for
+papermill/nbconvert HTML (static SVG), ``"lab"`` for interactive charts in JupyterLab (offline).
+
+The factories live in modules by topic and are all importable from here:
+
+- :mod:`~slm_analytics.charts.palette`: the colours;
+- :mod:`~slm_analytics.charts.compliance`: daily SLI, budget consumed and remaining;
+- :mod:`~slm_analytics.charts.forecast`: forecasts, breach risk, its calibration, target what-ifs.
+"""
+
+from __future__ import annotations
+
+from ._base import use_renderer
+from .compliance import attainment_chart, budget_chart, sli_chart, sli_charts
+from .forecast import achievability_chart, forecast_chart, forecast_charts, reliability_chart, risk_chart
+from .palette import (
+    BAND_COLORS,
+    FORECAST_COLOR,
+    HISTORY_COLOR,
+    METHOD_COLORS,
+    RISK_CLASSES,
+    SERIES_COLORS,
+    STATUS_COLORS,
+    STATUS_PALETTE,
+    TARGET_COLOR,
+    WIDTH,
+    ZERO_COLOR,
+)
+
+__all__ = [
+    "BAND_COLORS",
+    "FORECAST_COLOR",
+    "HISTORY_COLOR",
+    "METHOD_COLORS",
+    "RISK_CLASSES",
+    "SERIES_COLORS",
+    "STATUS_COLORS",
+    "STATUS_PALETTE",
+    "TARGET_COLOR",
+    "WIDTH",
+    "ZERO_COLOR",
+    "achievability_chart",
+    "attainment_chart",
+    "budget_chart",
+    "forecast_chart",
+    "forecast_charts",
+    "reliability_chart",
+    "risk_chart",
+    "sli_chart",
+    "sli_charts",
+    "use_renderer",
+]

@@ -1,0 +1,318 @@
+"""Charts of compliance: the daily SLI against its target, the budget consumed and remaining."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .._compat import import_jsonschema
+from ..errors import DataError
+
+import_jsonschema()  # before altair: skips a slow import (see _compat)
+import altair as alt  # noqa: E402
+
+from ._base import (  # noqa: E402
+    check_target,
+    daily_data,
+    default_title,
+    fmt_percent,
+    per_slo,
+    require_columns,
+    target_decimals,
+)
+from .palette import SERIES_COLORS, STATUS_COLORS, TARGET_COLOR, WIDTH, ZERO_COLOR  # noqa: E402
+
+__all__ = ["attainment_chart", "budget_chart", "sli_chart", "sli_charts"]
+
+
+def sli_chart(daily: pd.DataFrame, *, target: float, title: str | None = None) -> alt.LayerChart:
+    """Daily SLI of one SLO against its target.
+
+    Parameters
+    ----------
+    daily : DataFrame
+        One SLO's daily values: columns ``timestamp`` (day start, timezone-aware in the service's zone or
+        naive local) and ``sli`` (``NaN`` for a day without data), e.g. :func:`~slm_analytics.sli.ratio_sli`
+        with ``freq="1D"`` for one ``(service, slo)`` or one SLO of
+        :func:`~slm_analytics.review.daily_attainment`.
+    target : float
+        The SLO's target, in (0, 1), drawn as a dashed rule.
+    title : str, optional
+        Chart title; default ``"<service> / <slo>"`` from the frame's columns.
+
+    Returns
+    -------
+    alt.LayerChart
+        Layers named ``line`` (daily SLI, points on each day; days without data - missing rows or ``NaN``
+        - break the line) and ``target_rule`` (the target as ``alt.datum``).
+
+    Raises
+    ------
+    DataError
+        If a column is missing, ``timestamp`` is not datetimes, a day repeats, or the frame holds more than
+        one SLO.
+    ParameterError
+        If ``target`` is not in (0, 1).
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> from slm_analytics.sli import ratio_sli
+    >>> sli = read_dataset("sli_5min")
+    >>> one = sli[(sli["service"] == "checkout") & (sli["slo"] == "availability")]
+    >>> chart = sli_chart(ratio_sli(one, freq="1D", tz="Europe/London"), target=0.999)
+    >>> [layer.name for layer in chart.layer]
+    ['line', 'target_rule']
+    """
+    what = "sli_chart"
+    require_columns(daily, ["timestamp", "sli"], what)
+    target = check_target(target, what)
+    keys = [c for c in ("service", "slo") if c in daily.columns]
+    if keys and len(daily) and daily[keys].drop_duplicates().shape[0] > 1:
+        found = daily[keys].drop_duplicates().astype(str).agg("/".join, axis=1).tolist()
+        msg = f"{what}: expected one SLO, found {len(found)}: {', '.join(found)}; use sli_charts for several"
+        raise DataError(msg)
+    data = daily_data(daily, what)
+    x = alt.X("timestamp:T", title=None, scale=alt.Scale(type="utc"),
+              axis=alt.Axis(format="%d %b", labelAngle=0, tickCount="week"))
+    line = (
+        alt.Chart(data)
+        .mark_line(point=True, invalid="break-paths-filter-domains", strokeWidth=1.5)
+        .encode(
+            x=x,
+            y=alt.Y("sli:Q", title="daily SLI", scale=alt.Scale(zero=False), axis=alt.Axis(format=".2%")),
+            tooltip=[alt.Tooltip("day:N", title="day"), alt.Tooltip("sli:Q", title="SLI", format=".3%")],
+        )
+        .properties(name="line")
+    )
+    target_rule = (
+        alt.Chart(alt.InlineData(values=[{"target": target}]))
+        .mark_rule(color=TARGET_COLOR, strokeDash=[6, 4], strokeWidth=1.5)
+        .encode(y=alt.datum(target), tooltip=[alt.Tooltip("target:Q", title="target", format=".3%")])
+        .properties(name="target_rule")
+    )
+    subtitle = f"target {fmt_percent(target, target_decimals(target))}"
+    return alt.layer(line, target_rule).properties(
+        title=alt.TitleParams(default_title(daily, title), subtitle=subtitle, anchor="start"),
+        width=WIDTH,
+        height=150,
+    )
+
+
+def sli_charts(daily: pd.DataFrame, *, title: str | None = None) -> alt.VConcatChart:
+    """Daily SLI charts of several SLOs, one under the other, each against its own target.
+
+    Parameters
+    ----------
+    daily : DataFrame
+        Columns ``slo``, ``timestamp``, ``sli`` and ``target`` (one target per SLO), e.g.
+        :func:`~slm_analytics.review.daily_attainment`; ``budgeting_method`` is shown when present.
+    title : str, optional
+        Overall title.
+
+    Returns
+    -------
+    alt.VConcatChart
+        One :func:`sli_chart` per SLO, in the frame's order, with independent y scales.
+
+    Raises
+    ------
+    DataError
+        If a column is missing, an SLO has several targets, or the frame is empty.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> from slm_analytics.review import daily_attainment
+    >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
+    >>> chart = sli_charts(daily_attainment(sli, catalog, service="payments", month="2026-02"))
+    >>> len(chart.vconcat)
+    3
+    """
+    what = "sli_charts"
+    require_columns(daily, ["slo", "timestamp", "sli", "target"], what)
+    if daily.empty:
+        msg = f"{what}: the frame is empty; expected daily values of at least one SLO"
+        raise DataError(msg)
+    charts = []
+    for _, one, target, name in per_slo(daily, what, "good"):
+        charts.append(sli_chart(one, target=target, title=name))
+    out = alt.vconcat(*charts, spacing=24).resolve_scale(y="independent")
+    return out.properties(title=title) if title else out
+
+
+def attainment_chart(table: pd.DataFrame, *, title: str | None = None) -> alt.LayerChart:
+    """Error budget consumed by each SLO in the period, against the budget (attainment vs target).
+
+    SLOs with different targets are put on one scale by showing the share of the error budget
+    ``1 - target`` they consumed: a bar past the 100 % rule is an SLO that missed its target. Each bar is
+    labelled with the attainment and the target.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per SLO with columns ``slo``, ``attainment``, ``target``, ``budget_consumed`` and
+        ``no_data`` (``met`` optional), e.g. :func:`~slm_analytics.review.monthly_attainment`.
+    title : str, optional
+        Chart title; default "Error budget consumed" with the month when ``period_start`` is present.
+
+    Returns
+    -------
+    alt.LayerChart
+        Layers named ``bars`` (budget consumed, coloured met / missed / no data), ``target_rule`` (100 % of
+        the budget, i.e. the target, as ``alt.datum``) and ``labels`` (attainment vs target).
+
+    Raises
+    ------
+    DataError
+        If a column is missing or the table is empty.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> from slm_analytics.review import monthly_attainment
+    >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
+    >>> chart = attainment_chart(monthly_attainment(sli, catalog, service="payments", month="2026-02"))
+    >>> [layer.name for layer in chart.layer]
+    ['bars', 'target_rule', 'labels']
+    """
+    what = "attainment_chart"
+    require_columns(table, ["slo", "attainment", "target", "budget_consumed", "no_data"], what)
+    if table.empty:
+        msg = f"{what}: the table is empty; expected one row per SLO"
+        raise DataError(msg)
+    attainment = table["attainment"].to_numpy(dtype=float)
+    target = table["target"].to_numpy(dtype=float)
+    consumed = table["budget_consumed"].to_numpy(dtype=float)
+    no_data = table["no_data"].to_numpy(dtype=bool)
+    status = np.where(no_data, "no data", np.where(attainment >= target, "met", "missed"))
+    labels = [
+        "no data" if nd
+        else f"{fmt_percent(a, max(target_decimals(t) + 1, 2))} (target {fmt_percent(t, target_decimals(t))})"
+        for a, t, nd in zip(attainment, target, no_data, strict=True)
+    ]
+    data = pd.DataFrame({
+        "slo": table["slo"].astype(str).to_numpy(),
+        "budget_consumed": np.where(no_data, np.nan, consumed),
+        "label_at": np.where(no_data, 0.0, np.maximum(np.nan_to_num(consumed), 0.0)),
+        "status": status,
+        "label": labels,
+    })
+    order = data["slo"].tolist()
+    y = alt.Y("slo:N", title=None, sort=order)
+    bars = (
+        alt.Chart(data)
+        .mark_bar(height=18)
+        .encode(
+            x=alt.X("budget_consumed:Q", title="error budget consumed", axis=alt.Axis(format="%"),
+                    scale=alt.Scale(domainMin=0, nice=True)),
+            y=y,
+            color=alt.Color("status:N", title=None,
+                            scale=alt.Scale(domain=list(STATUS_COLORS), range=list(STATUS_COLORS.values())),
+                            legend=alt.Legend(orient="bottom")),
+            tooltip=[alt.Tooltip("slo:N", title="SLO"), alt.Tooltip("label:N", title="attainment"),
+                     alt.Tooltip("budget_consumed:Q", title="budget consumed", format=".0%")],
+        )
+        .properties(name="bars")
+    )
+    target_rule = (
+        alt.Chart(alt.InlineData(values=[{"budget": 1.0}]))
+        .mark_rule(color=TARGET_COLOR, strokeDash=[6, 4], strokeWidth=1.5)
+        .encode(x=alt.datum(1.0))
+        .properties(name="target_rule")
+    )
+    labels_layer = (
+        alt.Chart(data)
+        .mark_text(align="left", baseline="middle", dx=4, fontSize=11)
+        .encode(x=alt.X("label_at:Q"), y=y, text=alt.Text("label:N"))
+        .properties(name="labels")
+    )
+    if title is None:
+        title = "Error budget consumed"
+        if "period_start" in table.columns and len(table):
+            title += f" in {pd.Timestamp(table['period_start'].iloc[0]):%B %Y}"
+    return alt.layer(bars, target_rule, labels_layer).properties(
+        title=alt.TitleParams(title, subtitle="100% = the whole budget: a longer bar missed its target",
+                              anchor="start"),
+        width=WIDTH - 160,
+        height=alt.Step(28),
+    )
+
+
+def budget_chart(daily: pd.DataFrame, *, title: str | None = None) -> alt.LayerChart:
+    """Remaining error budget of each SLO day by day, against zero (budget spent).
+
+    Parameters
+    ----------
+    daily : DataFrame
+        One row per SLO and day with columns ``slo``, ``timestamp`` (day start, timezone-aware in the
+        service's zone or naive local) and ``budget_remaining`` (1 = the whole budget left, below 0
+        overspent; ``NaN`` for no value), e.g. :func:`~slm_analytics.review.budget_through_month`.
+        ``window_label`` (``"rolling 28 days"``) is added to the legend when present.
+    title : str, optional
+        Chart title; default "Error budget remaining" with the month of the first day.
+
+    Returns
+    -------
+    alt.LayerChart
+        Layers named ``line`` (one coloured line per SLO, a point per day; missing values break it) and
+        ``zero_rule`` (0, the budget spent, as ``alt.datum``).
+
+    Raises
+    ------
+    DataError
+        If a column is missing, ``timestamp`` is not datetimes, an SLO repeats a day, or the frame is empty.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> from slm_analytics.review import budget_through_month
+    >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
+    >>> chart = budget_chart(budget_through_month(sli, catalog, service="payments", month="2026-02"))
+    >>> [layer.name for layer in chart.layer]
+    ['line', 'zero_rule']
+    """
+    what = "budget_chart"
+    require_columns(daily, ["slo", "timestamp", "budget_remaining"], what)
+    if daily.empty:
+        msg = f"{what}: the frame is empty; expected one row per SLO and day"
+        raise DataError(msg)
+    parts = []
+    for slo, one in daily.groupby("slo", sort=False, observed=True):
+        data = daily_data(one[["timestamp", "budget_remaining"]].rename(columns={"budget_remaining": "sli"}),
+                           f"{what}: SLO {slo!r}")
+        label = str(slo)
+        if "window_label" in one.columns:
+            label += f" ({one['window_label'].iloc[0]})"
+        parts.append(data.rename(columns={"sli": "budget_remaining"}).assign(slo=label))
+    data = pd.concat(parts, ignore_index=True)
+    order = list(dict.fromkeys(data["slo"]))
+    line = (
+        alt.Chart(data)
+        .mark_line(point=True, invalid="break-paths-filter-domains", strokeWidth=1.5)
+        .encode(
+            x=alt.X("timestamp:T", title=None, scale=alt.Scale(type="utc"),
+                    axis=alt.Axis(format="%d %b", labelAngle=0, tickCount="week")),
+            y=alt.Y("budget_remaining:Q", title="error budget remaining", axis=alt.Axis(format="%")),
+            color=alt.Color("slo:N", title=None, sort=order, legend=alt.Legend(orient="bottom"),
+                            scale=alt.Scale(domain=order, range=SERIES_COLORS)),
+            tooltip=[alt.Tooltip("slo:N", title="SLO"), alt.Tooltip("day:N", title="end of"),
+                     alt.Tooltip("budget_remaining:Q", title="budget remaining", format=".0%")],
+        )
+        .properties(name="line")
+    )
+    zero_rule = (
+        alt.Chart(alt.InlineData(values=[{"budget": 0.0}]))
+        .mark_rule(color=ZERO_COLOR, strokeDash=[6, 4], strokeWidth=1.5)
+        .encode(y=alt.datum(0.0))
+        .properties(name="zero_rule")
+    )
+    if title is None:
+        first = pd.Timestamp(daily["timestamp"].min())
+        title = f"Error budget remaining through {first:%B %Y}"
+    subtitle = "at the end of each day, in each SLO's own window; below the dashed line the budget is spent"
+    return alt.layer(line, zero_rule).properties(
+        title=alt.TitleParams(title, subtitle=subtitle, anchor="start"),
+        width=WIDTH,
+        height=220,
+    )

@@ -1,0 +1,54 @@
+"""The colours of every chart: one palette for an SLO's status (met / at risk / missed), series and bands.
+
+Tables of the review use the same three meanings (:mod:`slm_analytics.review.formats`: GREEN, AMBER, RED);
+charts use colour-blind safe fills (blue / yellow / red, grey for no data) that stay distinct on a projector.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BAND_COLORS",
+    "FORECAST_COLOR",
+    "HISTORY_COLOR",
+    "METHOD_COLORS",
+    "RISK_CLASSES",
+    "SERIES_COLORS",
+    "STATUS_COLORS",
+    "STATUS_PALETTE",
+    "TARGET_COLOR",
+    "WIDTH",
+    "ZERO_COLOR",
+    "status_scale",
+]
+
+#: THE palette of an SLO's status, used by every chart that colours met / at risk / missed (colour-blind
+#: safe: blue, yellow, red; grey for no data). "at risk": met, but most of the error budget is spent.
+STATUS_PALETTE = {"met": "#4c78a8", "at risk": "#f2b447", "missed": "#e45756", "no data": "#bab0ac"}
+#: the statuses of a chart that knows only met / missed (a subset of :data:`STATUS_PALETTE`)
+STATUS_COLORS = {k: STATUS_PALETTE[k] for k in ("met", "missed", "no data")}
+TARGET_COLOR = "#54a24b"
+#: the zero line of a budget chart: below it the budget is overspent
+ZERO_COLOR = "#e45756"
+#: colours of the SLO lines of a budget chart (tableau10 without its red, kept for the zero line)
+SERIES_COLORS = ["#4c78a8", "#f58518", "#72b7b2", "#b279a2", "#9d755d", "#eeca3b", "#ff9da6", "#bab0ac"]
+WIDTH = 640
+#: observed daily values, the forecast, and its 80 % / 95 % prediction intervals
+HISTORY_COLOR = "#4c78a8"
+FORECAST_COLOR = "#f58518"
+BAND_COLORS = {"80% interval": "#f9c089", "95% interval": "#fde3c8"}
+#: risk classes of a breach probability (colour-blind safe, light to dark)
+RISK_CLASSES = {"below 5%": "#9ecae9", "5-30%": "#f2cf5b", "30-70%": "#f58518", "above 70%": "#c0392b"}
+#: methods of the breach backtest
+METHOD_COLORS = {"forecast": "#4c78a8", "straight_line": "#e45756", "climatology": "#72b7b2"}
+
+
+def status_scale(statuses: list[str] | None = None) -> dict[str, list[str]]:
+    """Domain and range of a colour scale for ``statuses`` (default all four), in :data:`STATUS_PALETTE`.
+
+    Examples
+    --------
+    >>> status_scale(["met", "missed"])
+    {'domain': ['met', 'missed'], 'range': ['#4c78a8', '#e45756']}
+    """
+    names = list(STATUS_PALETTE) if statuses is None else list(statuses)
+    return {"domain": names, "range": [STATUS_PALETTE[s] for s in names]}
