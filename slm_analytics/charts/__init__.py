@@ -11,14 +11,22 @@ papermill/nbconvert HTML (static SVG), ``"lab"`` for interactive charts in Jupyt
 The factories live in modules by topic and are all importable from here:
 
 - :mod:`~slm_analytics.charts.palette`: the colours;
-- :mod:`~slm_analytics.charts.compliance`: daily SLI, budget consumed and remaining;
+- :mod:`~slm_analytics.charts.compliance`: daily SLI, budget consumed and remaining, the fleet's monthly
+  compliance heatmap;
 - :mod:`~slm_analytics.charts.forecast`: forecasts, breach risk, its calibration, target what-ifs.
 """
 
 from __future__ import annotations
 
 from ._base import use_renderer
-from .compliance import attainment_chart, budget_chart, sli_chart, sli_charts
+from .compliance import (
+    AT_RISK_SHARE,
+    attainment_chart,
+    budget_chart,
+    compliance_heatmap,
+    sli_chart,
+    sli_charts,
+)
 from .forecast import achievability_chart, forecast_chart, forecast_charts, reliability_chart, risk_chart
 from .palette import (
     BAND_COLORS,
@@ -32,9 +40,11 @@ from .palette import (
     TARGET_COLOR,
     WIDTH,
     ZERO_COLOR,
+    status_scale,
 )
 
 __all__ = [
+    "AT_RISK_SHARE",
     "BAND_COLORS",
     "FORECAST_COLOR",
     "HISTORY_COLOR",
@@ -49,11 +59,13 @@ __all__ = [
     "achievability_chart",
     "attainment_chart",
     "budget_chart",
+    "compliance_heatmap",
     "forecast_chart",
     "forecast_charts",
     "reliability_chart",
     "risk_chart",
     "sli_chart",
     "sli_charts",
+    "status_scale",
     "use_renderer",
 ]

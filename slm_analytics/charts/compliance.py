@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from .._compat import import_jsonschema
-from ..errors import DataError
+from ..errors import DataError, ParameterError
 
 import_jsonschema()  # before altair: skips a slow import (see _compat)
 import altair as alt  # noqa: E402
@@ -18,11 +18,27 @@ from ._base import (  # noqa: E402
     fmt_percent,
     per_slo,
     require_columns,
+    require_rows,
     target_decimals,
 )
-from .palette import SERIES_COLORS, STATUS_COLORS, TARGET_COLOR, WIDTH, ZERO_COLOR  # noqa: E402
+from .palette import (  # noqa: E402
+    SERIES_COLORS,
+    STATUS_COLORS,
+    STATUS_PALETTE,
+    TARGET_COLOR,
+    WIDTH,
+    ZERO_COLOR,
+    status_scale,
+)
 
-__all__ = ["attainment_chart", "budget_chart", "sli_chart", "sli_charts"]
+__all__ = [
+    "AT_RISK_SHARE",
+    "attainment_chart",
+    "budget_chart",
+    "compliance_heatmap",
+    "sli_chart",
+    "sli_charts",
+]
 
 
 def sli_chart(daily: pd.DataFrame, *, target: float, title: str | None = None) -> alt.LayerChart:
@@ -315,4 +331,161 @@ def budget_chart(daily: pd.DataFrame, *, title: str | None = None) -> alt.LayerC
         title=alt.TitleParams(title, subtitle=subtitle, anchor="start"),
         width=WIDTH,
         height=220,
+    )
+
+
+# ------------------------------------------------------------------------------------------- fleet heatmap
+
+#: share of the error budget spent from which an SLO that met its target counts as "at risk"
+AT_RISK_SHARE = 0.75
+
+
+def _month_periods(values: pd.Series, what: str, column: str) -> list[pd.Period]:
+    """Each value (``"YYYY-MM"``, a date or a timezone-aware month start) as a calendar month, in its zone."""
+    out = []
+    for row, v in enumerate(values.tolist()):
+        try:
+            ts = pd.Timestamp(v)
+            out.append(pd.Period(ts.tz_localize(None) if ts.tzinfo is not None else ts, freq="M"))
+        except (ValueError, TypeError):
+            msg = (f"{what}: column {column!r} row {row}: {str(v)[:40]!r} is not a month; expected "
+                   "'YYYY-MM' or a month start")
+            raise DataError(msg) from None
+    return out
+
+
+def _heatmap_status(table: pd.DataFrame, attainment: np.ndarray, target: np.ndarray, consumed: np.ndarray,
+                    at_risk: float, what: str) -> np.ndarray:
+    """Give each cell its status: the table's ``status`` when present, else from attainment and budget."""
+    if "status" in table.columns:
+        status = table["status"].astype(str).to_numpy()
+        bad = sorted(set(status) - set(STATUS_PALETTE))
+        if bad:
+            msg = (f"{what}: column 'status' holds {', '.join(repr(b[:40]) for b in bad)}; expected one of "
+                   f"{', '.join(STATUS_PALETTE)}")
+            raise DataError(msg)
+        return status
+    with np.errstate(invalid="ignore"):
+        return np.select(
+            [np.isnan(attainment), attainment < target, consumed >= at_risk],
+            ["no data", "missed", "at risk"], default="met",
+        )
+
+
+def compliance_heatmap(table: pd.DataFrame, *, at_risk: float = AT_RISK_SHARE,
+                       title: str | None = None) -> alt.LayerChart:
+    """Attainment of each service (or SLO) in each month against its target: met, at risk or missed.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per service (or SLO) and month: ``service``, ``attainment`` (``NaN`` for no data),
+        ``target`` and the month, as ``month`` (``"YYYY-MM"`` or a month start) or ``period_start``;
+        e.g. :func:`~slm_analytics.review.monthly_attainment` of several services and months, concatenated.
+        With an ``slo`` column each row of the heatmap is one SLO (``"<service> / <slo>"``).
+        ``budget_consumed`` (share of the month's budget spent) is computed as
+        ``(1 - attainment) / (1 - target)`` when absent; a ``status`` column (met, at risk, missed,
+        no data) is used as given.
+    at_risk : float
+        Share of the error budget spent (in (0, 1]) from which a month that met its target is "at risk".
+    title : str, optional
+        Chart title; default "Attainment against target, <first month> to <last month>".
+
+    Returns
+    -------
+    alt.LayerChart
+        Layers named ``cells`` (one rectangle per row and month, coloured by status with
+        :data:`~slm_analytics.charts.palette.STATUS_PALETTE`; the tooltip has the exact attainment, target
+        and budget spent) and ``labels`` (the attainment in percent). Rows keep the table's order, months
+        run left to right.
+
+    Raises
+    ------
+    DataError
+        A missing column, an empty table, a month that cannot be read, an unknown status, a row and month
+        given twice.
+    ParameterError
+        ``at_risk`` not in (0, 1].
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from slm_analytics import read_dataset
+    >>> from slm_analytics.review import monthly_attainment
+    >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
+    >>> table = pd.concat([monthly_attainment(sli, catalog, service=s, month=m)
+    ...                    for s in ("checkout", "payments") for m in ("2026-01", "2026-02")])
+    >>> chart = compliance_heatmap(table)
+    >>> [layer.name for layer in chart.layer]
+    ['cells', 'labels']
+    >>> sorted(set(chart.data["status"]))
+    ['at risk', 'met', 'missed']
+    """
+    what = "compliance_heatmap"
+    require_columns(table, ["service", "attainment", "target"], what)
+    month_col = "month" if "month" in table.columns else "period_start"
+    require_columns(table, [month_col], what)
+    require_rows(table, what, "one row per service (or SLO) and month")
+    if isinstance(at_risk, bool) or not isinstance(at_risk, (int, float)) or not 0 < at_risk <= 1:
+        msg = f"{what}: at_risk {at_risk!r} must be a share of the error budget in (0, 1], e.g. 0.75"
+        raise ParameterError(msg)
+    months = _month_periods(table[month_col], what, month_col)
+    attainment = table["attainment"].to_numpy(dtype=float)
+    target = table["target"].to_numpy(dtype=float)
+    consumed = (table["budget_consumed"].to_numpy(dtype=float) if "budget_consumed" in table.columns
+                else (1.0 - attainment) / (1.0 - target))
+    row = table["service"].astype(str).to_numpy()
+    if "slo" in table.columns:
+        row = row + " / " + table["slo"].astype(str).to_numpy()
+    data = pd.DataFrame({
+        "row": row,
+        "month": [str(p) for p in months],
+        "month_label": [p.strftime("%b %Y") for p in months],
+        "attainment": attainment,
+        "target": target,
+        "budget_consumed": consumed,
+        "status": _heatmap_status(table, attainment, target, consumed, at_risk, what),
+        "label": [fmt_percent(a, 2) if np.isfinite(a) else "no data" for a in attainment],
+        "target_label": [fmt_percent(t, target_decimals(t)) for t in target],
+    })
+    repeated = data.duplicated(["row", "month"])
+    if repeated.any():
+        first = data[repeated].iloc[0]
+        msg = (f"{what}: {first['row']!r} appears twice in {first['month']}; expected one row per service "
+               "(or SLO) and month")
+        raise DataError(msg)
+    rows = list(dict.fromkeys(data["row"]))
+    month_order = sorted(set(data["month"]))
+    label_order = [pd.Period(m, freq="M").strftime("%b %Y") for m in month_order]
+    x = alt.X("month_label:O", title=None, sort=label_order, axis=alt.Axis(labelAngle=0, orient="top"))
+    y = alt.Y("row:N", title=None, sort=rows, axis=alt.Axis(labelLimit=260))
+    tooltip = [alt.Tooltip("row:N", title="service / SLO" if "slo" in table.columns else "service"),
+               alt.Tooltip("month_label:N", title="month"), alt.Tooltip("status:N"),
+               alt.Tooltip("attainment:Q", format=".3%"), alt.Tooltip("target_label:N", title="target"),
+               alt.Tooltip("budget_consumed:Q", title="error budget spent", format=".0%")]
+    cells = (
+        alt.Chart(data)
+        .mark_rect(stroke="white", strokeWidth=2)
+        .encode(x=x, y=y, tooltip=tooltip,
+                color=alt.Color("status:N", title=None, scale=alt.Scale(**status_scale()),
+                                legend=alt.Legend(orient="bottom")))
+        .properties(name="cells")
+    )
+    ink = {"met": "white", "at risk": "black", "missed": "white", "no data": "black"}
+    labels = (
+        alt.Chart(data)
+        .mark_text(baseline="middle", fontSize=12)
+        .encode(x=x, y=y, text=alt.Text("label:N"), tooltip=tooltip,
+                color=alt.Color("status:N", legend=None,
+                                scale=alt.Scale(domain=list(ink), range=list(ink.values()))))
+        .properties(name="labels")
+    )
+    if title is None:
+        title = f"Attainment against target, {label_order[0]} to {label_order[-1]}"
+    subtitle = (f"at risk: target met but {at_risk:.0%} or more of the error budget spent; "
+                "hover a cell for the exact numbers")
+    return alt.layer(cells, labels).resolve_scale(color="independent").properties(
+        title=alt.TitleParams(title, subtitle=subtitle, anchor="start", fontSize=16),
+        width=alt.Step(84),
+        height=alt.Step(30),
     )

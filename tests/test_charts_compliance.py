@@ -1,0 +1,92 @@
+"""Tests for slm_analytics.charts.compliance: the fleet heatmap and the shared status palette."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from slm_analytics import charts
+from slm_analytics.charts import palette
+from slm_analytics.errors import DataError, ParameterError
+
+
+def named(spec: dict) -> dict:
+    return {layer["name"]: layer for layer in spec["layer"]}
+
+
+def rows(spec: dict) -> list[dict]:
+    """The chart's data values (altair moves a layer chart's shared data to the top)."""
+    return spec["datasets"][spec["data"]["name"]]
+
+
+def test_one_status_palette_shared_by_the_status_charts():
+    # met / missed / no data keep the colours the attainment chart always used; "at risk" is added between
+    assert list(palette.STATUS_PALETTE) == ["met", "at risk", "missed", "no data"]
+    assert charts.STATUS_COLORS == {"met": "#4c78a8", "missed": "#e45756", "no data": "#bab0ac"}
+    assert all(charts.STATUS_PALETTE[k] == v for k, v in charts.STATUS_COLORS.items())
+    assert charts.status_scale(["at risk"]) == {"domain": ["at risk"], "range": ["#f2b447"]}
+
+
+@pytest.fixture
+def fleet() -> pd.DataFrame:
+    # hand-made: a met with half its budget spent, a miss, 90 % of the budget spent (at risk), no data
+    return pd.DataFrame({
+        "service": ["checkout", "checkout", "payments", "payments"],
+        "month": ["2026-01", "2026-02", "2026-01", "2026-02"],
+        "attainment": [0.9995, 0.9985, 0.9991, float("nan")],
+        "target": [0.999] * 4,
+    })
+
+
+def test_compliance_heatmap_cells_coloured_by_status(fleet):
+    spec = charts.compliance_heatmap(fleet).to_dict()
+    layers = named(spec)
+    assert list(layers) == ["cells", "labels"]
+    cells = layers["cells"]
+    assert cells["mark"]["type"] == "rect"
+    assert cells["encoding"]["x"]["field"] == "month_label"
+    assert cells["encoding"]["x"]["sort"] == ["Jan 2026", "Feb 2026"]
+    assert cells["encoding"]["y"]["sort"] == ["checkout", "payments"]
+    assert cells["encoding"]["color"]["scale"] == palette.status_scale()
+    values = rows(spec)
+    # (1 - 0.9995) / (1 - 0.999) = 0.5 < 0.75: met; 0.9985 < 0.999: missed; 0.9 >= 0.75: at risk
+    assert [r["status"] for r in values] == ["met", "missed", "at risk", "no data"]
+    assert [r["label"] for r in values] == ["99.95%", "99.85%", "99.91%", "no data"]
+    assert values[0]["budget_consumed"] == pytest.approx(0.5)
+    assert values[2]["target_label"] == "99.9%"
+    tips = [t["field"] for t in cells["encoding"]["tooltip"]]
+    assert tips == ["row", "month_label", "status", "attainment", "target_label", "budget_consumed"]
+    assert cells["encoding"]["tooltip"][3]["format"] == ".3%"
+    assert spec["title"]["text"] == "Attainment against target, Jan 2026 to Feb 2026"
+    assert spec["resolve"]["scale"]["color"] == "independent"
+
+
+def test_compliance_heatmap_slo_rows_period_start_status_and_threshold(fleet):
+    table = fleet.assign(slo="availability", period_start=pd.to_datetime(
+        ["2026-01-01", "2026-02-01"] * 2).tz_localize("Europe/London")).drop(columns="month")
+    values = rows(charts.compliance_heatmap(table, at_risk=0.95).to_dict())
+    assert values[0]["row"] == "checkout / availability" and values[1]["month"] == "2026-02"
+    assert values[2]["status"] == "met"  # 90 % spent is below the 95 % at-risk threshold
+    given = fleet.assign(status=["met", "met", "met", "no data"])
+    assert [r["status"] for r in rows(charts.compliance_heatmap(given).to_dict())][:2] == ["met", "met"]
+
+
+def test_compliance_heatmap_errors(fleet):
+    with pytest.raises(DataError, match=r"compliance_heatmap: .*'period_start'"):
+        charts.compliance_heatmap(fleet.drop(columns="month"))
+    with pytest.raises(DataError, match=r"compliance_heatmap: the frame is empty"):
+        charts.compliance_heatmap(fleet.iloc[:0])
+    with pytest.raises(DataError, match=r"column 'month' row 1: 'soon' is not a month"):
+        charts.compliance_heatmap(fleet.assign(month=["2026-01", "soon", "2026-01", "2026-02"]))
+    with pytest.raises(DataError, match=r"column 'status' holds 'green'; expected one of met, at risk"):
+        charts.compliance_heatmap(fleet.assign(status="green"))
+    with pytest.raises(DataError, match=r"'checkout' appears twice in 2026-01"):
+        charts.compliance_heatmap(fleet.assign(month="2026-01"))
+    with pytest.raises(ParameterError, match=r"at_risk 1.5 must be a share"):
+        charts.compliance_heatmap(fleet, at_risk=1.5)
+
+
+def test_compliance_heatmap_renders_offline(fleet):
+    vl_convert = pytest.importorskip("vl_convert")
+    svg = vl_convert.vegalite_to_svg(charts.compliance_heatmap(fleet).to_json())
+    assert svg.startswith("<svg") and "99.85%" in svg
