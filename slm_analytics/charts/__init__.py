@@ -13,6 +13,7 @@ The factories live in modules by topic and are all importable from here:
 - :mod:`~slm_analytics.charts.palette`: the colours;
 - :mod:`~slm_analytics.charts.compliance`: daily SLI, budget consumed and remaining, the fleet's monthly
   compliance heatmap;
+- :mod:`~slm_analytics.charts.improvement`: the priority ranking with its parts and sensitivity;
 - :mod:`~slm_analytics.charts.forecast`: forecasts, breach risk, its calibration, target what-ifs.
 """
 
@@ -28,11 +29,13 @@ from .compliance import (
     sli_charts,
 )
 from .forecast import achievability_chart, forecast_chart, forecast_charts, reliability_chart, risk_chart
+from .improvement import priority_chart
 from .palette import (
     BAND_COLORS,
     FORECAST_COLOR,
     HISTORY_COLOR,
     METHOD_COLORS,
+    PART_COLORS,
     RISK_CLASSES,
     SERIES_COLORS,
     STATUS_COLORS,
@@ -49,6 +52,7 @@ __all__ = [
     "FORECAST_COLOR",
     "HISTORY_COLOR",
     "METHOD_COLORS",
+    "PART_COLORS",
     "RISK_CLASSES",
     "SERIES_COLORS",
     "STATUS_COLORS",
@@ -62,6 +66,7 @@ __all__ = [
     "compliance_heatmap",
     "forecast_chart",
     "forecast_charts",
+    "priority_chart",
     "reliability_chart",
     "risk_chart",
     "sli_chart",

@@ -11,6 +11,7 @@ __all__ = [
     "FORECAST_COLOR",
     "HISTORY_COLOR",
     "METHOD_COLORS",
+    "PART_COLORS",
     "RISK_CLASSES",
     "SERIES_COLORS",
     "STATUS_COLORS",
@@ -52,3 +53,7 @@ def status_scale(statuses: list[str] | None = None) -> dict[str, list[str]]:
     """
     names = list(STATUS_PALETTE) if statuses is None else list(statuses)
     return {"domain": names, "range": [STATUS_PALETTE[s] for s in names]}
+
+#: the parts of an improvement priority score (:mod:`slm_analytics.priorities`), in their stacking order
+PART_COLORS = {"risk": "#e45756", "impact": "#4c78a8", "user_need": "#f58518", "worsening": "#72b7b2",
+               "recurrence": "#b279a2"}

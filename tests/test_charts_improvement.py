@@ -1,0 +1,83 @@
+"""Tests for slm_analytics.charts.improvement: specs checked through ``chart.to_dict()``."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from slm_analytics import charts
+from slm_analytics.errors import DataError, ParameterError
+from slm_analytics.priorities import Priorities
+
+
+def named(layers: list[dict]) -> dict:
+    """Layers by name; inside a concatenation altair suffixes each name with its panel's index."""
+    return {re.sub(r"_\d+$", "", layer["name"]): layer for layer in layers}
+
+
+def values(spec: dict, *levels: dict) -> list[dict]:
+    """Data values of the innermost of ``levels`` that holds data (altair lifts data shared by layers)."""
+    for level in reversed(levels):
+        if "data" in level:
+            return spec["datasets"][level["data"]["name"]]
+    return spec["datasets"][spec["data"]["name"]]
+
+
+@pytest.fixture
+def priorities() -> Priorities:
+    # hand-made: two SLOs, listed worst-ranked first to check the chart sorts by rank
+    table = pd.DataFrame({
+        "service": ["search", "checkout"], "slo": ["latency", "availability"],
+        "risk": [0.2, 1.0], "impact": [0.5, 0.5], "user_need": [0.0, 0.25], "worsening": [0.0, 0.0],
+        "recurrence": [1.0, 0.0], "score": [0.3, 0.5], "rank": [2, 1], "rank_low": [1.0, 1.0],
+        "rank_high": [2.0, 2.0], "top_share": [0.4, 0.6],
+    })
+    weights = {"risk": 0.5, "impact": 0.2, "user_need": 0.2, "worsening": 0.05, "recurrence": 0.05}
+    return Priorities(table=table, weights=weights, top=1, draws=100)
+
+
+def test_priority_chart_stacks_weighted_parts_to_the_score(priorities):
+    spec = charts.priority_chart(priorities).to_dict()
+    parts_panel, sens_panel = spec["hconcat"]
+    assert parts_panel["name"] == "parts" and sens_panel["name"] == "sensitivity"
+    layers = named(parts_panel["layer"])
+    bars = layers["bars"]
+    assert bars["mark"]["type"] == "bar"
+    assert bars["encoding"]["x"]["field"] == "contribution" and bars["encoding"]["x"]["aggregate"] == "sum"
+    assert bars["encoding"]["y"]["sort"] == ["checkout / availability", "search / latency"]  # by rank
+    assert bars["encoding"]["color"]["scale"]["domain"] == ["risk", "impact", "user need", "worsening",
+                                                             "recurrence"]
+    rows = values(spec, parts_panel, bars)
+    # checkout: 0.5 x 1.0 + 0.2 x 0.5 + 0.2 x 0.25 = 0.65 over weights summing to 1.0
+    checkout = [r for r in rows if r["label"] == "checkout / availability"]
+    assert sum(r["contribution"] for r in checkout) == pytest.approx(0.65)
+    risk = next(r for r in checkout if r["part"] == "risk")
+    assert (risk["value"], risk["weight"], risk["contribution"]) == pytest.approx((1.0, 0.5, 0.5))
+    tips = [t["field"] for t in bars["encoding"]["tooltip"]]
+    assert tips == ["label", "part", "value", "weight", "contribution", "score"]
+    assert spec["title"]["text"] == "Where to improve first: the 2 highest priority scores"
+
+
+def test_priority_chart_sensitivity_band(priorities):
+    spec = charts.priority_chart(priorities, n=1, title="mine").to_dict()
+    layers = named(spec["hconcat"][1]["layer"])
+    assert list(layers) == ["band", "rank_dot", "share_labels"]
+    band = layers["band"]
+    assert band["encoding"]["x"]["field"] == "rank_low" and band["encoding"]["x2"]["field"] == "rank_high"
+    rows = values(spec, spec["hconcat"][1], band)
+    assert len(rows) == 1 and rows[0]["label"] == "checkout / availability"
+    assert rows[0]["share_text"] == "top 1 in 60%"
+    assert spec["title"]["text"] == "mine"
+
+
+def test_priority_chart_errors(priorities):
+    with pytest.raises(ParameterError, match=r"priority_chart: n 0 must be a whole number"):
+        charts.priority_chart(priorities, n=0)
+    bad = Priorities(table=priorities.table, weights={"speed": 1.0}, top=1, draws=1)
+    with pytest.raises(DataError, match=r"weights name 'speed'; expected the parts risk, impact"):
+        charts.priority_chart(bad)
+    empty = Priorities(table=priorities.table.iloc[:0], weights=priorities.weights, top=1, draws=1)
+    with pytest.raises(DataError, match=r"priority_chart: the frame is empty"):
+        charts.priority_chart(empty)
