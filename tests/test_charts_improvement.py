@@ -81,3 +81,53 @@ def test_priority_chart_errors(priorities):
     empty = Priorities(table=priorities.table.iloc[:0], weights=priorities.weights, top=1, draws=1)
     with pytest.raises(DataError, match=r"priority_chart: the frame is empty"):
         charts.priority_chart(empty)
+
+
+# ------------------------------------------------------------------------------------- budget attribution
+
+
+@pytest.fixture
+def attribution() -> pd.DataFrame:
+    # hand-made in budget_attribution's shape: checkout spent 60 % of its budget, payments 150 %
+    return pd.DataFrame({
+        "service": ["checkout", "checkout", "payments", "payments", "payments"],
+        "slo": ["availability", "availability", "latency", "latency", "latency"],
+        "source": ["deploy", "unattributed", "maintenance", "flood", "unattributed"],
+        "kind": ["cause", "unattributed", "maintenance", "cause", "unattributed"],
+        "share": [0.5, 0.5, 0.0, 0.8, 0.2],
+        "budget_share": [0.3, 0.3, 0.0, 1.2, 0.3],
+        "period_start": pd.Timestamp("2026-02-01", tz="UTC"),
+        "period_end": pd.Timestamp("2026-03-01", tz="UTC"),
+    })
+
+
+def test_budget_attribution_chart_stacks_the_budget_each_cause_spent(attribution):
+    spec = charts.budget_attribution_chart(attribution).to_dict()
+    layers = named(spec["layer"])
+    assert list(layers) == ["bars", "budget_rule", "labels"]
+    bars = layers["bars"]
+    assert bars["mark"]["type"] == "bar" and bars["encoding"]["x"]["stack"] == "zero"
+    assert bars["encoding"]["x"]["field"] == "budget_share"
+    assert bars["encoding"]["y"]["sort"] == ["payments / latency", "checkout / availability"]  # most spent
+    # known cause first, then an unknown cause, unattributed last; maintenance spent nothing: left out
+    color = bars["encoding"]["color"]["scale"]
+    assert color["domain"] == ["deploy", "flood", "unattributed"]
+    assert color["range"][0] == charts.CAUSE_COLORS["deploy"]
+    assert color["range"][2] == charts.CAUSE_COLORS["unattributed"]
+    rows = values(spec, bars)
+    assert [(r["source"], r["budget_share"]) for r in rows] == [
+        ("deploy", 0.3), ("unattributed", 0.3), ("flood", 1.2), ("unattributed", 0.3)]
+    assert [t["field"] for t in bars["encoding"]["tooltip"]] == ["label", "source", "kind", "budget_share",
+                                                                   "share"]
+    assert layers["budget_rule"]["encoding"]["x"] == {"datum": 1.0}
+    totals = values(spec, layers["labels"])
+    assert [(t["label"], t["text"]) for t in totals] == [("checkout / availability", "60%"),
+                                                         ("payments / latency", "150%")]
+    assert spec["title"]["text"] == "Where the error budget went, 01 Feb 2026 to 28 Feb 2026"
+
+
+def test_budget_attribution_chart_errors(attribution):
+    with pytest.raises(DataError, match=r"budget_attribution_chart: .*'budget_share'"):
+        charts.budget_attribution_chart(attribution.drop(columns="budget_share"))
+    with pytest.raises(DataError, match=r"budget_attribution_chart: the frame is empty"):
+        charts.budget_attribution_chart(attribution.iloc[:0])

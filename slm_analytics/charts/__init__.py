@@ -13,7 +13,8 @@ The factories live in modules by topic and are all importable from here:
 - :mod:`~slm_analytics.charts.palette`: the colours;
 - :mod:`~slm_analytics.charts.compliance`: daily SLI, budget consumed and remaining, the fleet's monthly
   compliance heatmap;
-- :mod:`~slm_analytics.charts.improvement`: the priority ranking with its parts and sensitivity;
+- :mod:`~slm_analytics.charts.improvement`: where the error budget went, the priority ranking with
+  its parts and sensitivity;
 - :mod:`~slm_analytics.charts.forecast`: forecasts, breach risk, its calibration, target what-ifs.
 """
 
@@ -29,9 +30,10 @@ from .compliance import (
     sli_charts,
 )
 from .forecast import achievability_chart, forecast_chart, forecast_charts, reliability_chart, risk_chart
-from .improvement import priority_chart
+from .improvement import budget_attribution_chart, priority_chart
 from .palette import (
     BAND_COLORS,
+    CAUSE_COLORS,
     FORECAST_COLOR,
     HISTORY_COLOR,
     METHOD_COLORS,
@@ -49,6 +51,7 @@ from .palette import (
 __all__ = [
     "AT_RISK_SHARE",
     "BAND_COLORS",
+    "CAUSE_COLORS",
     "FORECAST_COLOR",
     "HISTORY_COLOR",
     "METHOD_COLORS",
@@ -62,6 +65,7 @@ __all__ = [
     "ZERO_COLOR",
     "achievability_chart",
     "attainment_chart",
+    "budget_attribution_chart",
     "budget_chart",
     "compliance_heatmap",
     "forecast_chart",

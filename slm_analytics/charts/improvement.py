@@ -1,4 +1,4 @@
-"""Charts of the improvement half of the loop: the priority ranking with its parts and its stability."""
+"""Charts of the improvement half of the loop: where the budget went, priority ranking and its stability."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import_jsonschema()  # before altair: skips a slow import (see _compat)
 import altair as alt  # noqa: E402
 
 from ._base import require_columns, require_rows  # noqa: E402
-from .palette import PART_COLORS  # noqa: E402
+from .palette import CAUSE_COLORS, PART_COLORS, SERIES_COLORS, WIDTH, ZERO_COLOR  # noqa: E402
 
-__all__ = ["priority_chart"]
+__all__ = ["budget_attribution_chart", "priority_chart"]
 
 
 def _slo_labels(table: pd.DataFrame) -> np.ndarray:
@@ -160,3 +160,113 @@ def priority_chart(priorities: Any, *, n: int | None = 15, title: str | None = N
                 f"and how often the SLO stays in the top {top}")
     return alt.hconcat(left, right, spacing=12).properties(
         title=alt.TitleParams(title, subtitle=subtitle, anchor="start", fontSize=16))
+
+
+def _cause_scale(sources: list[str]) -> tuple[list[str], list[str]]:
+    """Legend order and colours of the sources: known causes, other causes, maintenance, unattributed."""
+    known = [s for s in CAUSE_COLORS if s in sources and s not in ("maintenance", "unattributed")]
+    other = sorted(set(sources) - set(CAUSE_COLORS))
+    tail = [s for s in ("maintenance", "unattributed") if s in sources]
+    spare = [c for c in SERIES_COLORS if c not in CAUSE_COLORS.values()] or SERIES_COLORS
+    colors = ([CAUSE_COLORS[s] for s in known] + [spare[i % len(spare)] for i in range(len(other))]
+              + [CAUSE_COLORS[s] for s in tail])
+    return known + other + tail, colors
+
+
+def budget_attribution_chart(attribution: pd.DataFrame, *, title: str | None = None) -> alt.LayerChart:
+    """Where each SLO's error budget went: the budget each cause spent, stacked, against the whole budget.
+
+    Parameters
+    ----------
+    attribution : DataFrame
+        :func:`~slm_analytics.improvement.budget_attribution`'s result: one row per SLO and source with
+        ``service``, ``slo``, ``source``, ``kind``, ``share`` (of the SLO's bad units) and
+        ``budget_share`` (of the period's error budget; an SLO's rows sum to its budget spent);
+        ``period_start``/``period_end`` name the period in the default title when present.
+    title : str, optional
+        Chart title; default "Where the error budget went" with the period.
+
+    Returns
+    -------
+    alt.LayerChart
+        Layers named ``bars`` (one segment per source that spent budget, a bar per SLO, most spent first;
+        the tooltip has the source, its kind, the budget it spent and its share of the SLO's bad units),
+        ``budget_rule`` (100 %: the whole budget, as ``alt.datum``) and ``labels`` (the budget spent).
+
+    Raises
+    ------
+    DataError
+        A missing column or an empty frame.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> from slm_analytics.improvement import budget_attribution
+    >>> sli, inc, cat = read_dataset("sli_5min"), read_dataset("incidents"), read_dataset("catalog")
+    >>> att = budget_attribution(sli, inc, cat, start="2026-02-01T00:00Z", end="2026-03-01T00:00Z",
+    ...                          exclusions=read_dataset("maintenance"))
+    >>> chart = budget_attribution_chart(att)
+    >>> [layer.name for layer in chart.layer]
+    ['bars', 'budget_rule', 'labels']
+    """
+    what = "budget_attribution_chart"
+    require_columns(attribution, ["service", "slo", "source", "kind", "share", "budget_share"], what)
+    require_rows(attribution, what, "one row per SLO and source (budget_attribution)")
+    data = pd.DataFrame({
+        "label": _slo_labels(attribution),
+        "source": attribution["source"].astype(str).to_numpy(),
+        "kind": attribution["kind"].astype(str).to_numpy(),
+        "share": attribution["share"].to_numpy(dtype=float),
+        "budget_share": attribution["budget_share"].to_numpy(dtype=float),
+    })
+    spent = data.groupby("label", sort=False)["budget_share"].sum(min_count=1)
+    order = spent.sort_values(ascending=False, kind="stable", na_position="last").index.tolist()
+    data = data[np.nan_to_num(data["budget_share"].to_numpy()) > 0]
+    domain, colors = _cause_scale(list(dict.fromkeys(data["source"])))
+    data = data.assign(order=data["source"].map({s: i for i, s in enumerate(domain)}))
+    totals = pd.DataFrame({"label": spent.index, "spent": spent.to_numpy(dtype=float)})
+    totals["text"] = [f"{v:.0%}" if np.isfinite(v) else "no data" for v in totals["spent"]]
+    totals["at"] = np.nan_to_num(totals["spent"].to_numpy())
+    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=240, labelFontSize=12))
+    bars = (
+        alt.Chart(data)
+        .mark_bar(height=18)
+        .encode(
+            x=alt.X("budget_share:Q", title="share of the period's error budget spent", stack="zero",
+                    axis=alt.Axis(format="%"), scale=alt.Scale(domainMin=0)),
+            y=y,
+            color=alt.Color("source:N", title="spent by", scale=alt.Scale(domain=domain, range=colors),
+                            sort=domain, legend=alt.Legend(orient="bottom", columns=5)),
+            order=alt.Order("order:Q"),
+            tooltip=[alt.Tooltip("label:N", title="SLO"), alt.Tooltip("source:N"), alt.Tooltip("kind:N"),
+                     alt.Tooltip("budget_share:Q", title="budget spent", format=".1%"),
+                     alt.Tooltip("share:Q", title="share of bad units", format=".1%")],
+        )
+        .properties(name="bars")
+    )
+    budget_rule = (
+        alt.Chart(alt.InlineData(values=[{"budget": 1.0}]))
+        .mark_rule(color=ZERO_COLOR, strokeDash=[6, 4], strokeWidth=1.5)
+        .encode(x=alt.datum(1.0))
+        .properties(name="budget_rule")
+    )
+    labels = (
+        alt.Chart(totals)
+        .mark_text(align="left", baseline="middle", dx=4, fontSize=11)
+        .encode(x=alt.X("at:Q"), y=y, text=alt.Text("text:N"),
+                tooltip=[alt.Tooltip("label:N", title="SLO"),
+                         alt.Tooltip("spent:Q", title="budget spent", format=".1%")])
+        .properties(name="labels")
+    )
+    if title is None:
+        title = "Where the error budget went"
+        if {"period_start", "period_end"} <= set(attribution.columns):
+            start = pd.Timestamp(attribution["period_start"].iloc[0])
+            last = pd.Timestamp(attribution["period_end"].iloc[0]) - pd.Timedelta(microseconds=1)
+            title += f", {start:%d %b %Y} to {last:%d %b %Y}"
+    subtitle = "each bar: the budget an SLO spent, split by cause; past the dashed line it is overspent"
+    return alt.layer(bars, budget_rule, labels).properties(
+        title=alt.TitleParams(title, subtitle=subtitle, anchor="start", fontSize=16),
+        width=WIDTH - 200,
+        height=alt.Step(26),
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "BAND_COLORS",
+    "CAUSE_COLORS",
     "FORECAST_COLOR",
     "HISTORY_COLOR",
     "METHOD_COLORS",
@@ -57,3 +58,8 @@ def status_scale(statuses: list[str] | None = None) -> dict[str, list[str]]:
 #: the parts of an improvement priority score (:mod:`slm_analytics.priorities`), in their stacking order
 PART_COLORS = {"risk": "#e45756", "impact": "#4c78a8", "user_need": "#f58518", "worsening": "#72b7b2",
                "recurrence": "#b279a2"}
+#: the sources of spent error budget (:func:`slm_analytics.improvement.budget_attribution`): its known
+#: causes, planned maintenance, and what no record explains (grey); other causes take :data:`SERIES_COLORS`
+CAUSE_COLORS = {"deploy": "#4c78a8", "capacity": "#f58518", "dependency": "#e45756", "network": "#72b7b2",
+                "config": "#b279a2", "hardware": "#9d755d", "maintenance": "#eeca3b",
+                "unattributed": "#bab0ac"}
