@@ -10,6 +10,7 @@ import pytest
 from slm_analytics import charts
 from slm_analytics.errors import DataError, ParameterError
 from slm_analytics.priorities import Priorities
+from slm_analytics.requirements import ImportancePerformance
 
 
 def named(layers: list[dict]) -> dict:
@@ -131,3 +132,62 @@ def test_budget_attribution_chart_errors(attribution):
         charts.budget_attribution_chart(attribution.drop(columns="budget_share"))
     with pytest.raises(DataError, match=r"budget_attribution_chart: the frame is empty"):
         charts.budget_attribution_chart(attribution.iloc[:0])
+
+
+# ------------------------------------------------------------------------------- importance-performance
+
+
+@pytest.fixture
+def ipa() -> ImportancePerformance:
+    # hand-made: cut lines at 3.5 (importance) and 4.0 (satisfaction); two requirements share a point
+    table = pd.DataFrame({
+        "id": ["REQ-1", "REQ-2", "REQ-3", "REQ-4"], "service": ["checkout"] * 4,
+        "importance": [5.0, 5.0, 2.0, float("nan")], "satisfaction": [3.0, 3.0, 4.5, 4.0],
+        "satisfaction_low": [2.5, 2.6, 4.2, 3.5], "satisfaction_high": [3.5, 3.4, 4.8, 4.5],
+        "quadrant": pd.array(["concentrate here", "concentrate here", "possible overkill", None],
+                             dtype="string"),
+    })
+    return ImportancePerformance(table=table, segments=pd.DataFrame(), importance_cut=3.5,
+                                 performance_cut=4.0, cuts="mean", level=0.95, sd=1.0)
+
+
+def test_importance_performance_chart_quadrants_and_cut_lines(ipa):
+    spec = charts.importance_performance_chart(ipa).to_dict()
+    layers = named(spec["layer"])
+    assert list(layers) == ["quadrant_names", "cut_lines", "intervals", "points", "labels"]
+    points = layers["points"]
+    assert points["encoding"]["x"]["field"] == "satisfaction"
+    assert points["encoding"]["y"]["field"] == "importance"
+    assert points["encoding"]["color"]["scale"] == {"domain": ["concentrate here", "possible overkill"],
+                                                   "range": ["#e45756", "#f58518"]}
+    rows = values(spec, points)
+    assert [r["id"] for r in rows] == ["REQ-1", "REQ-2", "REQ-3"]  # REQ-4 has no importance: not drawn
+    assert [t["field"] for t in points["encoding"]["tooltip"]] == [
+        "id", "service", "importance", "satisfaction", "satisfaction_low", "satisfaction_high", "quadrant"]
+    rules = layers["cut_lines"]["layer"]
+    assert rules[0]["encoding"]["x"]["field"] == "performance_cut"
+    assert rules[1]["encoding"]["y"]["field"] == "importance_cut"
+    assert values(spec, layers["cut_lines"], rules[0]) == [{"importance_cut": 3.5, "performance_cut": 4.0}]
+    intervals = layers["intervals"]
+    assert intervals["encoding"]["x"]["field"] == "satisfaction_low"
+    assert intervals["encoding"]["x2"]["field"] == "satisfaction_high"
+    assert values(spec, layers["labels"]) == [{"importance": 5.0, "satisfaction": 3.0, "id": "REQ-1, REQ-2"}]
+    assert spec["title"]["text"] == "What users need: importance against satisfaction"
+    assert "importance 3.50, satisfaction 4.00" in spec["title"]["subtitle"]
+
+
+def test_importance_performance_chart_errors(ipa):
+    empty = ImportancePerformance(table=ipa.table.assign(importance=float("nan")), segments=pd.DataFrame(),
+                                  importance_cut=3.5, performance_cut=4.0, cuts="mean", level=0.95, sd=1.0)
+    with pytest.raises(DataError, match=r"importance_performance_chart: no requirement has both"):
+        charts.importance_performance_chart(empty)
+    gone = ImportancePerformance(table=ipa.table.drop(columns="quadrant"), segments=pd.DataFrame(),
+                                 importance_cut=3.5, performance_cut=4.0, cuts="mean", level=0.95, sd=1.0)
+    with pytest.raises(DataError, match=r"importance_performance_chart: .*'quadrant'"):
+        charts.importance_performance_chart(gone)
+
+
+def test_improvement_charts_render_offline(ipa, attribution):
+    vl_convert = pytest.importorskip("vl_convert")
+    for chart in (charts.importance_performance_chart(ipa), charts.budget_attribution_chart(attribution)):
+        assert vl_convert.vegalite_to_svg(chart.to_json()).startswith("<svg")

@@ -13,8 +13,8 @@ The factories live in modules by topic and are all importable from here:
 - :mod:`~slm_analytics.charts.palette`: the colours;
 - :mod:`~slm_analytics.charts.compliance`: daily SLI, budget consumed and remaining, the fleet's monthly
   compliance heatmap;
-- :mod:`~slm_analytics.charts.improvement`: where the error budget went, the priority ranking with
-  its parts and sensitivity;
+- :mod:`~slm_analytics.charts.improvement`: importance-performance quadrants, where the error budget
+  went, the priority ranking with its parts and sensitivity;
 - :mod:`~slm_analytics.charts.forecast`: forecasts, breach risk, its calibration, target what-ifs.
 """
 
@@ -30,7 +30,7 @@ from .compliance import (
     sli_charts,
 )
 from .forecast import achievability_chart, forecast_chart, forecast_charts, reliability_chart, risk_chart
-from .improvement import budget_attribution_chart, priority_chart
+from .improvement import budget_attribution_chart, importance_performance_chart, priority_chart
 from .palette import (
     BAND_COLORS,
     CAUSE_COLORS,
@@ -38,6 +38,7 @@ from .palette import (
     HISTORY_COLOR,
     METHOD_COLORS,
     PART_COLORS,
+    QUADRANT_COLORS,
     RISK_CLASSES,
     SERIES_COLORS,
     STATUS_COLORS,
@@ -56,6 +57,7 @@ __all__ = [
     "HISTORY_COLOR",
     "METHOD_COLORS",
     "PART_COLORS",
+    "QUADRANT_COLORS",
     "RISK_CLASSES",
     "SERIES_COLORS",
     "STATUS_COLORS",
@@ -70,6 +72,7 @@ __all__ = [
     "compliance_heatmap",
     "forecast_chart",
     "forecast_charts",
+    "importance_performance_chart",
     "priority_chart",
     "reliability_chart",
     "risk_chart",

@@ -1,4 +1,4 @@
-"""Charts of the improvement half of the loop: where the budget went, priority ranking and its stability."""
+"""Charts of the improvement half of the loop: users' needs, where the budget went, the priority ranking."""
 
 from __future__ import annotations
 
@@ -14,9 +14,16 @@ import_jsonschema()  # before altair: skips a slow import (see _compat)
 import altair as alt  # noqa: E402
 
 from ._base import require_columns, require_rows  # noqa: E402
-from .palette import CAUSE_COLORS, PART_COLORS, SERIES_COLORS, WIDTH, ZERO_COLOR  # noqa: E402
+from .palette import (  # noqa: E402
+    CAUSE_COLORS,
+    PART_COLORS,
+    QUADRANT_COLORS,
+    SERIES_COLORS,
+    WIDTH,
+    ZERO_COLOR,
+)
 
-__all__ = ["budget_attribution_chart", "priority_chart"]
+__all__ = ["budget_attribution_chart", "importance_performance_chart", "priority_chart"]
 
 
 def _slo_labels(table: pd.DataFrame) -> np.ndarray:
@@ -269,4 +276,130 @@ def budget_attribution_chart(attribution: pd.DataFrame, *, title: str | None = N
         title=alt.TitleParams(title, subtitle=subtitle, anchor="start", fontSize=16),
         width=WIDTH - 200,
         height=alt.Step(26),
+    )
+
+
+def _ipa_data(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per requirement with a known importance and satisfaction: what the points and bars draw."""
+    data = pd.DataFrame({
+        "id": table["id"].astype(str).to_numpy() if "id" in table.columns else np.arange(1, len(table) + 1),
+        "service": table["service"].astype(str).to_numpy() if "service" in table.columns else "",
+        "importance": table["importance"].to_numpy(dtype=float),
+        "satisfaction": table["satisfaction"].to_numpy(dtype=float),
+        "satisfaction_low": table["satisfaction_low"].to_numpy(dtype=float),
+        "satisfaction_high": table["satisfaction_high"].to_numpy(dtype=float),
+        "quadrant": table["quadrant"].astype(object).where(table["quadrant"].notna(), "unknown")
+        .astype(str).to_numpy(),
+    })
+    for col in ("user_segment", "requirement", "respondents", "robust"):
+        if col in table.columns:
+            data[col] = table[col].astype(object).where(table[col].notna(), "unknown").astype(str).to_numpy()
+    return data[np.isfinite(data["importance"]) & np.isfinite(data["satisfaction"])]
+
+
+def importance_performance_chart(ipa: Any, *, title: str | None = None) -> alt.LayerChart:
+    """Users' requirements placed by importance and satisfaction, in the four quadrants of the cut lines.
+
+    Parameters
+    ----------
+    ipa : ImportancePerformance
+        :func:`~slm_analytics.requirements.importance_performance`'s result: ``.table`` (``importance``,
+        ``satisfaction``, ``satisfaction_low``/``satisfaction_high``, ``quadrant``; ``id``, ``service``,
+        ``user_segment``, ``requirement``, ``respondents`` and ``robust`` go into the tooltip when present),
+        ``.importance_cut``, ``.performance_cut``, ``.cuts`` and ``.level``.
+    title : str, optional
+        Chart title; default "What users need: importance against satisfaction".
+
+    Returns
+    -------
+    alt.LayerChart
+        Layers named ``quadrant_names`` (the quadrants' names in their corners), ``cut_lines`` (the two cut
+        lines as rules), ``intervals`` (each requirement's satisfaction interval), ``points`` (coloured
+        by quadrant with :data:`~slm_analytics.charts.palette.QUADRANT_COLORS`) and ``labels`` (the ids of
+        the requirements to concentrate on, joined where they coincide; the others' are in the tooltip).
+        Satisfaction runs along x and importance up y, both on the 1-5 scale (Martilla & James 1977).
+
+    Raises
+    ------
+    DataError
+        A missing column or no requirement with both an importance and a satisfaction.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> from slm_analytics.requirements import importance_performance
+    >>> chart = importance_performance_chart(importance_performance(read_dataset("requirements")))
+    >>> [layer.name for layer in chart.layer]
+    ['quadrant_names', 'cut_lines', 'intervals', 'points', 'labels']
+    """
+    what = "importance_performance_chart"
+    require_columns(ipa.table, ["importance", "satisfaction", "satisfaction_low", "satisfaction_high",
+                                "quadrant"], what)
+    data = _ipa_data(ipa.table)
+    if data.empty:
+        msg = f"{what}: no requirement has both an importance and a satisfaction; expected ratings 1-5"
+        raise DataError(msg)
+    i_cut, p_cut = float(ipa.importance_cut), float(ipa.performance_cut)
+    scale = alt.Scale(domain=[0.5, 5.5], nice=False)
+    x = alt.X("satisfaction:Q", title="satisfaction (1-5)", scale=scale)
+    y = alt.Y("importance:Q", title="importance (1-5)", scale=scale)
+    domain = [q for q in QUADRANT_COLORS if q in set(data["quadrant"])] + (
+        ["unknown"] if "unknown" in set(data["quadrant"]) else [])
+    quadrant_scale = alt.Scale(domain=domain, range=[QUADRANT_COLORS.get(q, "#888888") for q in domain])
+    color = alt.Color("quadrant:N", title=None, legend=alt.Legend(orient="bottom"), scale=quadrant_scale)
+    extra = [c for c in ("service", "user_segment", "requirement", "respondents", "robust") if c in data]
+    tooltip = ([alt.Tooltip("id:N", title="requirement id")]
+               + [alt.Tooltip(f"{c}:N", title=c.replace("_", " ")) for c in extra]
+               + [alt.Tooltip("importance:Q", format=".2f"), alt.Tooltip("satisfaction:Q", format=".2f"),
+                  alt.Tooltip("satisfaction_low:Q", title=f"{ipa.level:.0%} interval from", format=".2f"),
+                  alt.Tooltip("satisfaction_high:Q", title="to", format=".2f"), alt.Tooltip("quadrant:N")])
+    corners = pd.DataFrame({
+        "name": list(QUADRANT_COLORS),
+        "satisfaction": [0.55, 5.45, 0.55, 5.45], "importance": [5.48, 5.48, 0.52, 0.52],
+        "align": ["left", "right", "left", "right"], "baseline": ["top", "top", "bottom", "bottom"],
+    })
+    quadrant_names = alt.layer(*[
+        alt.Chart(corners.iloc[[i]])
+        .mark_text(align=row.align, baseline=row.baseline, fontSize=13, fontWeight="bold",
+                   color=QUADRANT_COLORS[row.name], opacity=0.8)
+        .encode(x=alt.X("satisfaction:Q", scale=scale), y=alt.Y("importance:Q", scale=scale),
+                text=alt.Text("name:N"))
+        for i, row in enumerate(corners.itertuples())
+    ]).properties(name="quadrant_names")
+    cuts = pd.DataFrame({"importance_cut": [i_cut], "performance_cut": [p_cut]})
+    cut_tip = [alt.Tooltip("importance_cut:Q", title="importance cut", format=".2f"),
+               alt.Tooltip("performance_cut:Q", title="satisfaction cut", format=".2f")]
+    cut_lines = alt.layer(
+        alt.Chart(cuts).mark_rule(color="#555555", strokeDash=[6, 4], strokeWidth=1.5)
+        .encode(x=alt.X("performance_cut:Q", scale=scale), tooltip=cut_tip),
+        alt.Chart(cuts).mark_rule(color="#555555", strokeDash=[6, 4], strokeWidth=1.5)
+        .encode(y=alt.Y("importance_cut:Q", scale=scale), tooltip=cut_tip),
+    ).properties(name="cut_lines")
+    intervals = (
+        alt.Chart(data).mark_rule(strokeWidth=2, opacity=0.6)
+        .encode(x=alt.X("satisfaction_low:Q", scale=scale, title="satisfaction (1-5)"),
+                x2=alt.X2("satisfaction_high:Q"), y=y, color=color, tooltip=tooltip)
+        .properties(name="intervals")
+    )
+    points = (
+        alt.Chart(data).mark_point(filled=True, size=90, opacity=1)
+        .encode(x=x, y=y, color=color, tooltip=tooltip)
+        .properties(name="points")
+    )
+    act = data[data["quadrant"] == "concentrate here"]  # only where to act: other ids would pile up
+    act = act.groupby(["importance", "satisfaction"], as_index=False, sort=False)["id"].agg(", ".join)
+    labels = (
+        alt.Chart(act)
+        .mark_text(align="left", baseline="middle", dx=6, dy=-6, angle=300, fontSize=11, color="#333333")
+        .encode(x=x, y=y, text=alt.Text("id:N"))
+        .properties(name="labels")
+    )
+    cut_name = "the means of all requirements" if ipa.cuts == "mean" else "the scale midpoint 3"
+    subtitle = (f"dashed: the cut lines at {cut_name} (importance {i_cut:.2f}, satisfaction {p_cut:.2f}); "
+                f"bars: {ipa.level:.0%} interval of the satisfaction")
+    return alt.layer(quadrant_names, cut_lines, intervals, points, labels).properties(
+        title=alt.TitleParams(title or "What users need: importance against satisfaction", subtitle=subtitle,
+                              anchor="start", fontSize=16),
+        width=480,
+        height=420,
     )

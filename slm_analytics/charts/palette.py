@@ -13,6 +13,7 @@ __all__ = [
     "HISTORY_COLOR",
     "METHOD_COLORS",
     "PART_COLORS",
+    "QUADRANT_COLORS",
     "RISK_CLASSES",
     "SERIES_COLORS",
     "STATUS_COLORS",
@@ -63,3 +64,7 @@ PART_COLORS = {"risk": "#e45756", "impact": "#4c78a8", "user_need": "#f58518", "
 CAUSE_COLORS = {"deploy": "#4c78a8", "capacity": "#f58518", "dependency": "#e45756", "network": "#72b7b2",
                 "config": "#b279a2", "hardware": "#9d755d", "maintenance": "#eeca3b",
                 "unattributed": "#bab0ac"}
+#: the quadrants of an importance-performance analysis (:mod:`slm_analytics.requirements`); "concentrate
+#: here" (important, performing poorly) takes the colour of a miss
+QUADRANT_COLORS = {"concentrate here": "#e45756", "keep up the good work": "#4c78a8",
+                   "low priority": "#bab0ac", "possible overkill": "#f58518"}
