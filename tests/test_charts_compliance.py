@@ -90,3 +90,54 @@ def test_compliance_heatmap_renders_offline(fleet):
     vl_convert = pytest.importorskip("vl_convert")
     svg = vl_convert.vegalite_to_svg(charts.compliance_heatmap(fleet).to_json())
     assert svg.startswith("<svg") and "99.85%" in svg
+
+
+# -------------------------------------------------------------------------- attainment_interval_chart
+
+
+@pytest.fixture
+def intervals() -> pd.DataFrame:
+    # hand-made: met with the whole interval above target, met but the interval reaches below (at risk),
+    # missed, no data
+    return pd.DataFrame({
+        "service": "checkout", "slo": ["availability", "latency", "uptime", "freshness"],
+        "attainment": [0.9995, 0.9992, 0.998, float("nan")],
+        "lower": [0.9993, 0.9985, 0.997, float("nan")], "upper": [0.9997, 0.9996, 0.9988, float("nan")],
+        "target": [0.999, 0.999, 0.999, 0.99],
+    })
+
+
+def test_attainment_interval_chart_rows_status_and_interval(intervals):
+    spec = charts.attainment_interval_chart(intervals).to_dict()
+    layers = named(spec["spec"])
+    assert list(layers) == ["interval", "target_rule", "dot"]
+    assert layers["interval"]["encoding"]["x"]["field"] == "low"
+    assert layers["interval"]["encoding"]["x2"]["field"] == "high"
+    assert layers["target_rule"]["encoding"]["x"]["field"] == "target"
+    dot = layers["dot"]
+    assert dot["encoding"]["color"]["scale"] == palette.status_scale()
+    tips = [t["field"] for t in dot["encoding"]["tooltip"]]
+    assert tips == ["label", "status", "attainment", "low", "high", "target_label"]
+    assert spec["resolve"]["scale"]["x"] == "independent"
+    values = rows(spec)
+    assert [r["status"] for r in values] == ["met", "at risk", "missed", "no data"]
+    # 0.999 needs one decimal in percent, the attainment one more
+    assert values[1]["heading"] == "checkout / latency: 99.92% (99.85% to 99.96%), target 99.9%"
+    assert values[3]["heading"] == "checkout / freshness: no data, target 99%"
+    assert spec["facet"]["row"]["sort"] == [r["heading"] for r in values]
+    assert spec["title"]["text"] == "Attainment with its 95% confidence interval"
+
+
+def test_attainment_interval_chart_errors(intervals):
+    with pytest.raises(DataError, match=r"attainment_interval_chart: .*'low'"):
+        charts.attainment_interval_chart(intervals.drop(columns="upper"))
+    with pytest.raises(DataError, match=r"attainment_interval_chart: the frame is empty"):
+        charts.attainment_interval_chart(intervals.iloc[:0])
+    with pytest.raises(DataError, match=r"SLO 'checkout / availability' appears twice"):
+        charts.attainment_interval_chart(intervals.assign(slo="availability"))
+
+
+def test_attainment_interval_chart_renders_offline(intervals):
+    vl_convert = pytest.importorskip("vl_convert")
+    svg = vl_convert.vegalite_to_svg(charts.attainment_interval_chart(intervals).to_json())
+    assert svg.startswith("<svg") and "99.92% (99.85% to 99.96%)" in svg

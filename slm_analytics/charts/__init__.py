@@ -11,8 +11,8 @@ papermill/nbconvert HTML (static SVG), ``"lab"`` for interactive charts in Jupyt
 The factories live in modules by topic and are all importable from here:
 
 - :mod:`~slm_analytics.charts.palette`: the colours;
-- :mod:`~slm_analytics.charts.compliance`: daily SLI, budget consumed and remaining, the fleet's monthly
-  compliance heatmap;
+- :mod:`~slm_analytics.charts.compliance`: daily SLI, budget consumed and remaining, attainment with its
+  confidence interval, the fleet's monthly compliance heatmap;
 - :mod:`~slm_analytics.charts.improvement`: importance-performance quadrants, where the error budget
   went, the priority ranking with its parts and sensitivity;
 - :mod:`~slm_analytics.charts.forecast`: forecasts, breach risk, its calibration, target what-ifs.
@@ -24,6 +24,7 @@ from ._base import use_renderer
 from .compliance import (
     AT_RISK_SHARE,
     attainment_chart,
+    attainment_interval_chart,
     budget_chart,
     compliance_heatmap,
     sli_chart,
@@ -67,6 +68,7 @@ __all__ = [
     "ZERO_COLOR",
     "achievability_chart",
     "attainment_chart",
+    "attainment_interval_chart",
     "budget_attribution_chart",
     "budget_chart",
     "compliance_heatmap",

@@ -34,6 +34,7 @@ from .palette import (  # noqa: E402
 __all__ = [
     "AT_RISK_SHARE",
     "attainment_chart",
+    "attainment_interval_chart",
     "budget_chart",
     "compliance_heatmap",
     "sli_chart",
@@ -488,4 +489,113 @@ def compliance_heatmap(table: pd.DataFrame, *, at_risk: float = AT_RISK_SHARE,
         title=alt.TitleParams(title, subtitle=subtitle, anchor="start", fontSize=16),
         width=alt.Step(84),
         height=alt.Step(30),
+    )
+
+
+# -------------------------------------------------------------------------------- attainment with interval
+
+
+def _interval_columns(table: pd.DataFrame, what: str) -> tuple[str, str]:
+    """Return the interval's columns: ``low``/``high``, or ``lower``/``upper`` (sli_interval)."""
+    if {"low", "high"} <= set(table.columns):
+        return "low", "high"
+    if {"lower", "upper"} <= set(table.columns):
+        return "lower", "upper"
+    require_columns(table, ["low", "high"], what)
+    return "low", "high"
+
+
+def attainment_interval_chart(table: pd.DataFrame, *, confidence: float = 0.95,
+                              title: str | None = None) -> alt.FacetChart:
+    """Attainment of each SLO with its confidence interval, against its target, one row per SLO.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per SLO with ``slo``, ``attainment``, ``target`` and the interval's bounds ``low``/``high``
+        (or ``lower``/``upper``, as :func:`~slm_analytics.sli.sli_interval` returns them), e.g.
+        :func:`~slm_analytics.review.monthly_attainment` joined with ``sli_interval(good, total)``;
+        ``service`` is shown when present.
+    confidence : float
+        The interval's confidence level, for the titles.
+    title : str, optional
+        Chart title; default "Attainment with its <confidence> confidence interval".
+
+    Returns
+    -------
+    alt.FacetChart
+        One row per SLO, each with its own x scale (targets differ), built from layers named ``interval``
+        (from ``low`` to ``high``), ``target_rule`` (the SLO's target), ``dot`` (the attainment, coloured
+        from :data:`~slm_analytics.charts.palette.STATUS_PALETTE`: missed below the target; at risk when
+        met but the interval reaches below the target, so the data cannot tell it was met; met when the
+        whole interval is at or above it; no data). Each row's header gives the attainment, the interval
+        and the target in percent.
+
+    Raises
+    ------
+    DataError
+        A missing column, an empty table, an SLO given twice.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> from slm_analytics.review import monthly_attainment
+    >>> from slm_analytics.sli import sli_interval
+    >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
+    >>> month = monthly_attainment(sli, catalog, service="payments", month="2026-02")
+    >>> ci = sli_interval(month["good"], month["total"])
+    >>> chart = attainment_interval_chart(month.join(ci[["lower", "upper"]]))
+    >>> [layer.name for layer in chart.spec.layer]
+    ['interval', 'target_rule', 'dot']
+    """
+    what = "attainment_interval_chart"
+    require_columns(table, ["slo", "attainment", "target"], what)
+    low_col, high_col = _interval_columns(table, what)
+    require_rows(table, what, "one row per SLO")
+    label = table["slo"].astype(str).to_numpy()
+    if "service" in table.columns:
+        label = table["service"].astype(str).to_numpy() + " / " + label
+    if len(set(label)) < len(label):
+        msg = f"{what}: SLO {pd.Series(label)[pd.Series(label).duplicated()].iloc[0]!r} appears twice"
+        raise DataError(msg)
+    a = table["attainment"].to_numpy(dtype=float)
+    t = table["target"].to_numpy(dtype=float)
+    low, high = table[low_col].to_numpy(dtype=float), table[high_col].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        status = np.select([np.isnan(a), a < t, low < t], ["no data", "missed", "at risk"], default="met")
+    decimals = [max(target_decimals(v) + 1, 2) for v in t]
+    data = pd.DataFrame({
+        "label": label, "attainment": a, "low": low, "high": high, "target": t, "status": status,
+        "text": [f"{fmt_percent(v, d)} ({fmt_percent(lo, d)} to {fmt_percent(hi, d)})" if np.isfinite(v)
+                 else "no data" for v, lo, hi, d in zip(a, low, high, decimals, strict=True)],
+        "target_label": [fmt_percent(v, target_decimals(v)) for v in t],
+    })
+    data["heading"] = data["label"] + ": " + data["text"] + ", target " + data["target_label"]
+    x = alt.X("attainment:Q", title=None, scale=alt.Scale(zero=False, nice=False, padding=24),
+              axis=alt.Axis(format=".2%", tickCount=5))
+    tooltip = [alt.Tooltip("label:N", title="SLO"), alt.Tooltip("status:N"),
+               alt.Tooltip("attainment:Q", format=".3%"),
+               alt.Tooltip("low:Q", title=f"{confidence:.0%} interval from", format=".3%"),
+               alt.Tooltip("high:Q", title="to", format=".3%"), alt.Tooltip("target_label:N", title="target")]
+    interval = (alt.Chart().mark_rule(strokeWidth=3, color="#999999")
+                .encode(x=alt.X("low:Q"), x2=alt.X2("high:Q"), tooltip=tooltip).properties(name="interval"))
+    target_rule = (alt.Chart().mark_tick(color=TARGET_COLOR, thickness=3, size=30)
+                   .encode(x=alt.X("target:Q"), tooltip=[alt.Tooltip("target_label:N", title="target")])
+                   .properties(name="target_rule"))
+    dot = (alt.Chart().mark_point(filled=True, size=110, opacity=1)
+           .encode(x=x, tooltip=tooltip,
+                   color=alt.Color("status:N", title=None, legend=alt.Legend(orient="bottom"),
+                                   scale=alt.Scale(**status_scale())))
+           .properties(name="dot"))
+    layered = alt.layer(interval, target_rule, dot).properties(width=WIDTH - 160, height=40)
+    subtitle = (f"dot: attainment; grey bar: its {confidence:.0%} confidence interval; green tick: the "
+                "target. At risk: met, but the interval reaches below the target")
+    return layered.facet(
+        data=data,
+        row=alt.Row("heading:N", title=None, sort=data["heading"].tolist(),
+                    header=alt.Header(labelAngle=0, labelAnchor="start", labelFontSize=13,
+                                      labelOrient="top")),
+    ).resolve_scale(x="independent").properties(
+        title=alt.TitleParams(title or f"Attainment with its {confidence:.0%} confidence interval",
+                              subtitle=subtitle, anchor="start", fontSize=16),
     )
