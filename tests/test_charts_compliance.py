@@ -141,3 +141,37 @@ def test_attainment_interval_chart_renders_offline(intervals):
     vl_convert = pytest.importorskip("vl_convert")
     svg = vl_convert.vegalite_to_svg(charts.attainment_interval_chart(intervals).to_json())
     assert svg.startswith("<svg") and "99.92% (99.85% to 99.96%)" in svg
+
+
+# ------------------------------------------------------------------------------------------ calendar_chart
+
+
+def test_calendar_chart_one_square_per_day_by_week_and_weekday():
+    # hand-made: Mon 5 Jan 2026 met, Tue 6 missed, Wed 7 missing (filled in as no data), Mon 12 met
+    daily = pd.DataFrame({"timestamp": pd.to_datetime(["2026-01-05", "2026-01-06", "2026-01-12"]),
+                          "sli": [0.9995, 0.998, 1.0], "service": "checkout", "slo": "availability"})
+    spec = charts.calendar_chart(daily, target=0.999).to_dict()
+    assert spec["name"] == "cells" and spec["mark"]["type"] == "rect"
+    enc = spec["encoding"]
+    assert enc["x"]["field"] == "week" and enc["x"]["sort"] == ["2026-01-05", "2026-01-12"]
+    assert enc["y"]["field"] == "weekday" and enc["y"]["sort"][0] == "Mon"
+    assert enc["color"]["scale"] == palette.status_scale(["met", "missed", "no data"])
+    assert [t["field"] for t in enc["tooltip"]] == ["day", "attainment", "target", "status"]
+    values = rows(spec)
+    assert len(values) == 8  # 5 to 12 January
+    assert [(r["weekday"], r["status"]) for r in values[:3]] == [("Mon", "met"), ("Tue", "missed"),
+                                                                  ("Wed", "no data")]
+    assert values[1]["attainment"] == "99.80%" and values[1]["target"] == "99.9%"
+    assert values[7]["week"] == "2026-01-12"
+    assert spec["title"]["text"] == "checkout / availability: daily attainment, 05 Jan 2026 to 12 Jan 2026"
+    assert spec["title"]["subtitle"].endswith("1 of 3 days with data missed it")
+
+
+def test_calendar_chart_errors():
+    daily = pd.DataFrame({"timestamp": pd.to_datetime(["2026-01-05"]), "sli": [1.0]})
+    with pytest.raises(ParameterError):
+        charts.calendar_chart(daily, target=1.5)
+    with pytest.raises(DataError, match=r"calendar_chart: the frame is empty"):
+        charts.calendar_chart(daily.iloc[:0], target=0.99)
+    with pytest.raises(DataError, match=r"calendar_chart: .*'sli'"):
+        charts.calendar_chart(daily.drop(columns="sli"), target=0.99)

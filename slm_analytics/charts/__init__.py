@@ -12,7 +12,7 @@ The factories live in modules by topic and are all importable from here:
 
 - :mod:`~slm_analytics.charts.palette`: the colours;
 - :mod:`~slm_analytics.charts.compliance`: daily SLI, budget consumed and remaining, attainment with its
-  confidence interval, the fleet's monthly compliance heatmap;
+  confidence interval, a calendar of daily attainment, the fleet's monthly compliance heatmap;
 - :mod:`~slm_analytics.charts.improvement`: importance-performance quadrants, where the error budget
   went, the priority ranking with its parts and sensitivity;
 - :mod:`~slm_analytics.charts.forecast`: forecasts, breach risk, its calibration, target what-ifs.
@@ -26,6 +26,7 @@ from .compliance import (
     attainment_chart,
     attainment_interval_chart,
     budget_chart,
+    calendar_chart,
     compliance_heatmap,
     sli_chart,
     sli_charts,
@@ -71,6 +72,7 @@ __all__ = [
     "attainment_interval_chart",
     "budget_attribution_chart",
     "budget_chart",
+    "calendar_chart",
     "compliance_heatmap",
     "forecast_chart",
     "forecast_charts",

@@ -36,6 +36,7 @@ __all__ = [
     "attainment_chart",
     "attainment_interval_chart",
     "budget_chart",
+    "calendar_chart",
     "compliance_heatmap",
     "sli_chart",
     "sli_charts",
@@ -599,3 +600,90 @@ def attainment_interval_chart(table: pd.DataFrame, *, confidence: float = 0.95,
         title=alt.TitleParams(title or f"Attainment with its {confidence:.0%} confidence interval",
                               subtitle=subtitle, anchor="start", fontSize=16),
     )
+
+
+# ---------------------------------------------------------------------------------------- calendar heatmap
+
+
+def calendar_chart(daily: pd.DataFrame, *, target: float, title: str | None = None) -> alt.Chart:
+    """Daily attainment of one SLO as a calendar: a column per week, a row per weekday, met or missed.
+
+    Parameters
+    ----------
+    daily : DataFrame
+        One SLO's daily values, as :func:`sli_chart` takes them: ``timestamp`` (day start, timezone-aware in
+        the service's zone or naive local) and ``sli`` (``NaN`` for a day without data), e.g.
+        :func:`~slm_analytics.sli.ratio_sli` with ``freq="1D"`` over a year.
+    target : float
+        The SLO's target in (0, 1): a day below it is coloured missed.
+    title : str, optional
+        Chart title; default ``"<service> / <slo>: daily attainment, <first day> to <last day>"``.
+
+    Returns
+    -------
+    alt.Chart
+        A chart named ``cells``: one square per day (weeks start on Monday, months named along the top),
+        coloured from :data:`~slm_analytics.charts.palette.STATUS_PALETTE` (met, missed, no data for a day
+        without events or missing); the tooltip has the day, its attainment and the target.
+
+    Raises
+    ------
+    DataError
+        A missing column, ``timestamp`` not datetimes, a repeated day, an empty frame.
+    ParameterError
+        ``target`` not in (0, 1).
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> from slm_analytics.sli import ratio_sli
+    >>> sli = read_dataset("sli_5min")
+    >>> one = sli[(sli["service"] == "checkout") & (sli["slo"] == "availability")]
+    >>> chart = calendar_chart(ratio_sli(one, freq="1D", tz="Europe/London"), target=0.999)
+    >>> chart.name, len(chart.data)
+    ('cells', 365)
+    """
+    what = "calendar_chart"
+    require_columns(daily, ["timestamp", "sli"], what)
+    require_rows(daily, what, "one row per day of one SLO")
+    target = check_target(target, what)
+    data = daily_data(daily, what)
+    days = pd.to_datetime(data["timestamp"])
+    sli = data["sli"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        status = np.select([np.isnan(sli), sli < target], ["no data", "missed"], default="met")
+    decimals = max(target_decimals(target) + 1, 2)
+    data = data.assign(
+        week=(days - pd.to_timedelta(days.dt.day_of_week, unit="D")).dt.strftime("%Y-%m-%d").to_numpy(),
+        weekday=days.dt.strftime("%a").to_numpy(),
+        status=status,
+        attainment=[fmt_percent(v, decimals) for v in sli],
+        target=fmt_percent(target, target_decimals(target)),
+    )
+    weeks = sorted(set(data["week"]))
+    month_label = ("toNumber(slice(datum.value, 8, 10)) <= 7 ? "
+                   "utcFormat(toDate(datum.value + 'T00:00:00Z'), '%b') : ''")
+    statuses = [s for s in ("met", "missed", "no data") if s in set(status)] or ["met"]
+    chart = (
+        alt.Chart(data, name="cells")
+        .mark_rect(stroke="white", strokeWidth=1.5)
+        .encode(
+            x=alt.X("week:O", title=None, sort=weeks,
+                    axis=alt.Axis(labelExpr=month_label, orient="top", ticks=False, labelAngle=0,
+                                  labelAlign="left", labelFontSize=12, domain=False)),
+            y=alt.Y("weekday:O", title=None, sort=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+                    axis=alt.Axis(ticks=False, domain=False, labelFontSize=11)),
+            color=alt.Color("status:N", title=None, scale=alt.Scale(**status_scale(statuses)),
+                            legend=alt.Legend(orient="bottom")),
+            tooltip=[alt.Tooltip("day:N", title="day"), alt.Tooltip("attainment:N"),
+                     alt.Tooltip("target:N"), alt.Tooltip("status:N")],
+        )
+    )
+    if title is None:
+        title = (f"{default_title(daily, None)}: daily attainment, {days.iloc[0]:%d %b %Y} to "
+                 f"{days.iloc[-1]:%d %b %Y}")
+    missed, measured = int((status == "missed").sum()), int((status != "no data").sum())
+    subtitle = (f"one square per day, red below the {fmt_percent(target, target_decimals(target))} target; "
+                f"{missed} of {measured} days with data missed it")
+    return chart.properties(title=alt.TitleParams(title, subtitle=subtitle, anchor="start", fontSize=16),
+                            width=alt.Step(13), height=alt.Step(13))
