@@ -15,12 +15,14 @@ The factories live in modules by topic and are all importable from here:
   confidence interval, a calendar of daily attainment, the fleet's monthly compliance heatmap;
 - :mod:`~slm_analytics.charts.improvement`: importance-performance quadrants, where the error budget
   went, the priority ranking with its parts and sensitivity;
+- :mod:`~slm_analytics.charts.alerting`: burn rate over time with the rules' thresholds and the alerts;
 - :mod:`~slm_analytics.charts.forecast`: forecasts, breach risk, its calibration, target what-ifs.
 """
 
 from __future__ import annotations
 
 from ._base import use_renderer
+from .alerting import burn_rate_chart
 from .compliance import (
     AT_RISK_SHARE,
     attainment_chart,
@@ -43,6 +45,7 @@ from .palette import (
     QUADRANT_COLORS,
     RISK_CLASSES,
     SERIES_COLORS,
+    SEVERITY_COLORS,
     STATUS_COLORS,
     STATUS_PALETTE,
     TARGET_COLOR,
@@ -62,6 +65,7 @@ __all__ = [
     "QUADRANT_COLORS",
     "RISK_CLASSES",
     "SERIES_COLORS",
+    "SEVERITY_COLORS",
     "STATUS_COLORS",
     "STATUS_PALETTE",
     "TARGET_COLOR",
@@ -72,6 +76,7 @@ __all__ = [
     "attainment_interval_chart",
     "budget_attribution_chart",
     "budget_chart",
+    "burn_rate_chart",
     "calendar_chart",
     "compliance_heatmap",
     "forecast_chart",

@@ -16,6 +16,7 @@ __all__ = [
     "QUADRANT_COLORS",
     "RISK_CLASSES",
     "SERIES_COLORS",
+    "SEVERITY_COLORS",
     "STATUS_COLORS",
     "STATUS_PALETTE",
     "TARGET_COLOR",
@@ -68,3 +69,5 @@ CAUSE_COLORS = {"deploy": "#4c78a8", "capacity": "#f58518", "dependency": "#e457
 #: here" (important, performing poorly) takes the colour of a miss
 QUADRANT_COLORS = {"concentrate here": "#e45756", "keep up the good work": "#4c78a8",
                    "low priority": "#bab0ac", "possible overkill": "#f58518"}
+#: severities of a burn-rate alert: a page takes the colour of a miss, a ticket that of "at risk"
+SEVERITY_COLORS = {"page": STATUS_PALETTE["missed"], "ticket": STATUS_PALETTE["at risk"]}
