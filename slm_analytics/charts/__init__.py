@@ -16,7 +16,8 @@ The factories live in modules by topic and are all importable from here:
 - :mod:`~slm_analytics.charts.improvement`: importance-performance quadrants, where the error budget
   went, the priority ranking with its parts and sensitivity;
 - :mod:`~slm_analytics.charts.alerting`: burn rate over time with the rules' thresholds and the alerts;
-- :mod:`~slm_analytics.charts.forecast`: forecasts, breach risk, its calibration, target what-ifs.
+- :mod:`~slm_analytics.charts.forecast`: forecasts, breach risk, its calibration, target what-ifs;
+- :mod:`~slm_analytics.charts.trend`: the daily SLI with Sen's slope and change points.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from .palette import (
     ZERO_COLOR,
     status_scale,
 )
+from .trend import trend_chart
 
 __all__ = [
     "AT_RISK_SHARE",
@@ -88,5 +90,6 @@ __all__ = [
     "sli_chart",
     "sli_charts",
     "status_scale",
+    "trend_chart",
     "use_renderer",
 ]
