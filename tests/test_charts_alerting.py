@@ -82,3 +82,48 @@ def test_burn_rate_chart_renders_offline(hourly, alerts):
     vl_convert = pytest.importorskip("vl_convert")
     chart = charts.burn_rate_chart(hourly, alerts, target=0.999)
     assert vl_convert.vegalite_to_svg(chart.to_json()).startswith("<svg")
+
+
+# ---------------------------------------------------------------------------------------- backtest_chart
+
+
+@pytest.fixture
+def summary() -> pd.DataFrame:
+    # hand-made in BacktestResult.summary's shape (two policies)
+    return pd.DataFrame({
+        "policy": ["sre-workbook", "strict"], "alerts": [100, 40], "precision": [0.55, 0.9],
+        "recall": [0.65, 0.4], "recall_p1_p2": [0.96, 0.8],
+        "detection_time_median": pd.to_timedelta(["7min 30s", "NaT"]),
+        "reset_time_median": pd.to_timedelta(["5h 55min", "2h"]),
+    })
+
+
+def test_backtest_chart_scores_and_times_per_policy(summary):
+    spec = charts.backtest_chart(summary).to_dict()
+    scores, times = spec["hconcat"]
+    assert (scores["name"], times["name"]) == ("scores", "times")
+    bars = scores["layer"][0]
+    assert bars["mark"]["type"] == "bar"
+    assert bars["encoding"]["y"]["sort"] == ["sre-workbook", "strict"]
+    assert bars["encoding"]["yOffset"]["field"] == "measure"
+    assert bars["encoding"]["x"]["scale"]["domain"] == [0, 1]
+    rows = values(spec, scores, bars)
+    precision = "precision (alerts on an incident)"
+    assert [(r["policy"], r["measure"], r["value"]) for r in rows][:2] == [("sre-workbook", precision, 0.55),
+                                                                          ("strict", precision, 0.9)]
+    assert rows[0]["text"] == "55%" and rows[0]["alerts"] == 100
+    time_rows = values(spec, times, times["layer"][0])
+    # 7 min 30 s = 7.5 minutes; 5 h 55 min = 355 minutes; no detection: n/a
+    assert [(r["measure"], r["text"]) for r in time_rows] == [
+        ("time to detect (median)", "7.5 min"), ("time to detect (median)", "n/a"),
+        ("time to reset (median)", "355 min"), ("time to reset (median)", "120 min")]
+    tips = [t["field"] for t in bars["encoding"]["tooltip"]]
+    assert tips == ["policy", "measure", "text", "alerts"]
+    assert spec["title"]["text"] == "Alert policies against the recorded incidents"
+
+
+def test_backtest_chart_errors(summary):
+    with pytest.raises(DataError, match=r"backtest_chart: .*'recall'"):
+        charts.backtest_chart(summary.drop(columns="recall"))
+    with pytest.raises(DataError, match=r"backtest_chart: no policy"):
+        charts.backtest_chart(summary.iloc[:0])

@@ -15,7 +15,8 @@ The factories live in modules by topic and are all importable from here:
   confidence interval, a calendar of daily attainment, the fleet's monthly compliance heatmap;
 - :mod:`~slm_analytics.charts.improvement`: importance-performance quadrants, where the error budget
   went, the priority ranking with its parts and sensitivity;
-- :mod:`~slm_analytics.charts.alerting`: burn rate over time with the rules' thresholds and the alerts;
+- :mod:`~slm_analytics.charts.alerting`: burn rate over time with the rules' thresholds and the alerts,
+  alert policies compared on their backtest;
 - :mod:`~slm_analytics.charts.forecast`: forecasts, breach risk, its calibration, target what-ifs;
 - :mod:`~slm_analytics.charts.trend`: the daily SLI with Sen's slope and change points.
 """
@@ -23,7 +24,7 @@ The factories live in modules by topic and are all importable from here:
 from __future__ import annotations
 
 from ._base import use_renderer
-from .alerting import burn_rate_chart
+from .alerting import backtest_chart, burn_rate_chart
 from .compliance import (
     AT_RISK_SHARE,
     attainment_chart,
@@ -76,6 +77,7 @@ __all__ = [
     "achievability_chart",
     "attainment_chart",
     "attainment_interval_chart",
+    "backtest_chart",
     "budget_attribution_chart",
     "budget_chart",
     "burn_rate_chart",

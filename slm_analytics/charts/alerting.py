@@ -1,6 +1,8 @@
-"""Charts of alerting: the burn rate of an SLO over time with the rules' thresholds and the alerts raised."""
+"""Charts of alerting: an SLO's burn rate with the rules' thresholds and alerts; policies' backtests."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -12,9 +14,9 @@ import_jsonschema()  # before altair: skips a slow import (see _compat)
 import altair as alt  # noqa: E402
 
 from ._base import check_target, default_title, fmt_percent, require_columns, target_decimals  # noqa: E402
-from .palette import HISTORY_COLOR, SEVERITY_COLORS, WIDTH  # noqa: E402
+from .palette import HISTORY_COLOR, SERIES_COLORS, SEVERITY_COLORS, WIDTH  # noqa: E402
 
-__all__ = ["burn_rate_chart"]
+__all__ = ["BACKTEST_SCORES", "BACKTEST_TIMES", "backtest_chart", "burn_rate_chart"]
 
 _WHEN = "%d %b %Y %H:%M"
 
@@ -155,3 +157,94 @@ def burn_rate_chart(sli: pd.DataFrame, alerts: pd.DataFrame, *, target: float,
         width=WIDTH + 160,
         height=260,
     )
+
+
+#: the scores of an alert-policy backtest drawn, and their names on the chart
+BACKTEST_SCORES = {"precision": "precision (alerts on an incident)", "recall": "recall (incidents alerted)",
+                   "recall_p1_p2": "recall of P1/P2 incidents"}
+#: the median times of an alert-policy backtest drawn, and their names on the chart
+BACKTEST_TIMES = {"detection_time_median": "time to detect (median)",
+                  "reset_time_median": "time to reset (median)"}
+
+
+def _backtest_long(summary: pd.DataFrame, names: dict[str, str], minutes: bool) -> pd.DataFrame:
+    """One row per policy and measure: ``policy``, ``measure``, ``value`` (minutes for times), ``text``."""
+    parts = []
+    for col, name in names.items():
+        raw = summary[col]
+        value = (pd.to_timedelta(raw) / pd.Timedelta(minutes=1)).to_numpy(dtype=float) if minutes \
+            else raw.to_numpy(dtype=float)
+        text = [("n/a" if not np.isfinite(v) else f"{v:.3g} min" if minutes else f"{v:.0%}") for v in value]
+        parts.append(pd.DataFrame({"policy": summary["policy"].astype(str).to_numpy(), "measure": name,
+                                   "value": value, "text": text,
+                                   "alerts": summary["alerts"].to_numpy(dtype=np.int64)}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def backtest_chart(backtest: Any, *, title: str | None = None) -> alt.HConcatChart:
+    """Alert policies compared on their backtest against the incident records: scores and response times.
+
+    Parameters
+    ----------
+    backtest : BacktestResult or DataFrame
+        :func:`~slm_analytics.budget.backtest_alerts`'s result, or its ``.summary``: one row per policy with
+        ``policy``, ``alerts``, ``precision``, ``recall``, ``recall_p1_p2``, ``detection_time_median`` and
+        ``reset_time_median`` (timedeltas).
+    title : str, optional
+        Chart title; default "Alert policies against the recorded incidents".
+
+    Returns
+    -------
+    alt.HConcatChart
+        Two panels with a bar group per policy (altair suffixes the layer names with the panel's index):
+        ``scores`` (precision, recall and recall of P1/P2 incidents, 0-100 %) and ``times`` (median time to
+        detect and to reset, in minutes); each has layers ``bars`` and ``labels``, and the tooltip has
+        the exact value and the number of alerts.
+
+    Raises
+    ------
+    DataError
+        A missing column or no policy.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> from slm_analytics.budget import backtest_alerts
+    >>> sli, inc, cat = read_dataset("sli_5min"), read_dataset("incidents"), read_dataset("catalog")
+    >>> chart = backtest_chart(backtest_alerts(sli, inc, cat))
+    >>> [panel.name for panel in chart.hconcat]
+    ['scores', 'times']
+    """
+    what = "backtest_chart"
+    summary = backtest.summary if hasattr(backtest, "summary") else backtest
+    require_columns(summary, ["policy", "alerts", *BACKTEST_SCORES, *BACKTEST_TIMES], what)
+    if summary.empty:
+        msg = f"{what}: no policy; expected BacktestResult.summary with one row per policy"
+        raise DataError(msg)
+    policies = summary["policy"].astype(str).tolist()
+    panels = []
+    for name, names, minutes in (("scores", BACKTEST_SCORES, False), ("times", BACKTEST_TIMES, True)):
+        data = _backtest_long(summary, names, minutes)
+        measures = list(names.values())
+        x_title = "share" if not minutes else "minutes"
+        x = alt.X("value:Q", title=x_title, axis=alt.Axis(format="%") if not minutes else alt.Axis(),
+                  scale=alt.Scale(domain=[0, 1]) if not minutes else alt.Scale(domainMin=0))
+        y = alt.Y("policy:N", title=None, sort=policies, axis=alt.Axis(labelFontSize=12))
+        offset = alt.YOffset("measure:N", sort=measures)
+        tooltip = [alt.Tooltip("policy:N"), alt.Tooltip("measure:N"), alt.Tooltip("text:N", title="value"),
+                   alt.Tooltip("alerts:Q", title="alerts raised", format=",")]
+        bars = (alt.Chart(data).mark_bar()
+                .encode(x=x, y=y, yOffset=offset, tooltip=tooltip,
+                        color=alt.Color("measure:N", title=None, sort=measures,
+                                        scale=alt.Scale(domain=measures, range=SERIES_COLORS[:len(measures)]),
+                                        legend=alt.Legend(orient="bottom", columns=1)))
+                .properties(name="bars"))
+        labels = (alt.Chart(data).mark_text(align="left", baseline="middle", dx=4, fontSize=11)
+                  .encode(x=alt.X("value:Q"), y=y, yOffset=offset, text=alt.Text("text:N"))
+                  .properties(name="labels"))
+        panels.append(alt.layer(bars, labels).properties(name=name, width=300, height=alt.Step(18)))
+    subtitle = ("left: how often an alert meant an incident, and how many incidents were alerted; "
+                "right: how fast the alerts came and cleared")
+    return alt.hconcat(*panels, spacing=40).resolve_scale(color="independent").properties(
+        title=alt.TitleParams(title or "Alert policies against the recorded incidents", subtitle=subtitle,
+                              anchor="start", fontSize=16))
