@@ -1,463 +1,39 @@
-"""Altair chart factories for SLOs: they return charts and never display or save them.
-
-Each chart is built from named layers (``line``, ``target_rule``, ``bars``...) composed at the end, with
-typed encodings and thresholds as ``alt.datum``. Chart data is kept small (one row per day or per SLO), so
-no data transformer limit is touched.
-
-Where charts must render without network, call :func:`use_renderer` once per notebook: ``"report"`` for
-papermill/nbconvert HTML (static SVG), ``"lab"`` for interactive charts in JupyterLab (offline).
-"""
+"""Charts of the outlook: forecasts with their intervals, breach risk, its calibration, target what-ifs."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterator
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from ._checks import require_columns
-from ._compat import import_jsonschema
-from .errors import DataError, ParameterError
+from .._compat import import_jsonschema
+from ..errors import DataError, ParameterError
 
 import_jsonschema()  # before altair: skips a slow import (see _compat)
 import altair as alt  # noqa: E402
 
-__all__ = [
-    "achievability_chart",
-    "attainment_chart",
-    "budget_chart",
-    "forecast_chart",
-    "forecast_charts",
-    "reliability_chart",
-    "risk_chart",
-    "sli_chart",
-    "sli_charts",
-    "use_renderer",
-]
+from ._base import (  # noqa: E402
+    check_target,
+    daily_data,
+    default_title,
+    fmt_percent,
+    per_slo,
+    require_columns,
+    target_decimals,
+)
+from .palette import (  # noqa: E402
+    BAND_COLORS,
+    FORECAST_COLOR,
+    HISTORY_COLOR,
+    METHOD_COLORS,
+    RISK_CLASSES,
+    TARGET_COLOR,
+    WIDTH,
+    ZERO_COLOR,
+)
 
-#: colours of an SLO's status (colour-blind safe: blue/orange, grey for no data)
-STATUS_COLORS = {"met": "#4c78a8", "missed": "#e45756", "no data": "#bab0ac"}
-TARGET_COLOR = "#54a24b"
-#: the zero line of a budget chart: below it the budget is overspent
-ZERO_COLOR = "#e45756"
-#: colours of the SLO lines of a budget chart (tableau10 without its red, kept for the zero line)
-SERIES_COLORS = ["#4c78a8", "#f58518", "#72b7b2", "#b279a2", "#9d755d", "#eeca3b", "#ff9da6", "#bab0ac"]
-WIDTH = 640
-#: observed daily values, the forecast, and its 80 % / 95 % prediction intervals
-HISTORY_COLOR = "#4c78a8"
-FORECAST_COLOR = "#f58518"
-BAND_COLORS = {"80% interval": "#f9c089", "95% interval": "#fde3c8"}
-#: risk classes of a breach probability (colour-blind safe, light to dark)
-RISK_CLASSES = {"below 5%": "#9ecae9", "5-30%": "#f2cf5b", "30-70%": "#f58518", "above 70%": "#c0392b"}
-#: methods of the breach backtest
-METHOD_COLORS = {"forecast": "#4c78a8", "straight_line": "#e45756", "climatology": "#72b7b2"}
-
-
-def use_renderer(kind: Literal["report", "lab"]) -> Any:
-    """Enable the altair renderer that shows charts without network access.
-
-    Parameters
-    ----------
-    kind : {"report", "lab"}
-        ``"report"``: static SVG rendered in the kernel by vl-convert, embedded in the notebook and in its
-        nbconvert HTML (papermill reports). ``"lab"``: interactive charts in JupyterLab with vega loaded
-        from the ``anywidget`` bundle (``alt.renderers.enable("jupyter", offline=True)``).
-
-    Returns
-    -------
-    object
-        What ``alt.renderers.enable`` returns; assign it to ``_`` in notebooks so nothing is printed.
-
-    Raises
-    ------
-    ParameterError
-        If ``kind`` is neither.
-
-    Notes
-    -----
-    altair's default renderer loads vega from a CDN and shows an error without network; ``"inline"``
-    breaks with two charts on a page and ``"mimetype"`` makes papermill fail (probed with headless
-    Chromium, see CONVENTIONS.md section 7).
-
-    Examples
-    --------
-    >>> _ = use_renderer("report")
-    >>> alt.renderers.active
-    'svg'
-    """
-    if kind == "report":
-        return alt.renderers.enable("svg")
-    if kind == "lab":
-        return alt.renderers.enable("jupyter", offline=True)
-    msg = (
-        f"renderer kind {kind!r} is not one of 'report' (static SVG for papermill/nbconvert HTML) or 'lab' "
-        "(interactive charts in JupyterLab, offline)"
-    )
-    raise ParameterError(msg)
-
-
-
-def _check_target(target: float, what: str) -> float:
-    from ._checks import check_target
-
-    return check_target(target, f"{what}: target")
-
-
-def _decimals(target: float) -> int:
-    """Decimals needed to write ``target`` exactly in percent (0.99 -> 0, 0.999 -> 1, 0.9995 -> 2)."""
-    for d in range(6):
-        if math.isclose(round(target * 100, d), target * 100, rel_tol=0, abs_tol=1e-9):
-            return d
-    return 6
-
-
-def _percent(value: float, decimals: int) -> str:
-    """``0.99936`` -> ``"99.94%"`` (with ``decimals=2``); ``NaN`` -> ``"no data"``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "no data"
-    return f"{value * 100:.{decimals}f}%"
-
-
-def _daily_data(daily: pd.DataFrame, what: str) -> pd.DataFrame:
-    """Chart data for one SLO: one row per calendar day (missing days added with a null SLI).
-
-    Days are written as ``YYYY-MM-DD`` strings: vega parses them as UTC midnight and the charts use UTC
-    scales, so the day shown is the local calendar day of the data whatever the viewer's time zone.
-    """
-    ts = daily["timestamp"]
-    if not pd.api.types.is_datetime64_any_dtype(ts.dtype):
-        msg = f"{what}: column 'timestamp' has dtype {ts.dtype}; expected datetimes (day starts)"
-        raise DataError(msg)
-    day = (ts.dt.tz_localize(None) if isinstance(ts.dtype, pd.DatetimeTZDtype) else ts).dt.floor("D")
-    if day.duplicated().any():
-        msg = f"{what}: expected one row per day, found {int(day.duplicated().sum())} repeated day(s)"
-        raise DataError(msg)
-    values = pd.Series(daily["sli"].to_numpy(dtype=float), index=pd.DatetimeIndex(day))
-    if len(values):
-        values = values.sort_index().reindex(pd.date_range(values.index.min(), values.index.max(), freq="D"))
-    return pd.DataFrame({
-        "timestamp": values.index.strftime("%Y-%m-%d"),
-        "sli": values.to_numpy(),
-        "day": values.index.strftime("%a %d %b %Y"),
-    })
-
-
-def _title(frame: pd.DataFrame, title: str | None) -> str:
-    if title is not None:
-        return title
-    parts = [str(frame[c].iloc[0]) for c in ("service", "slo") if c in frame.columns and len(frame)]
-    return " / ".join(parts) or "daily SLI"
-
-
-def sli_chart(daily: pd.DataFrame, *, target: float, title: str | None = None) -> alt.LayerChart:
-    """Daily SLI of one SLO against its target.
-
-    Parameters
-    ----------
-    daily : DataFrame
-        One SLO's daily values: columns ``timestamp`` (day start, timezone-aware in the service's zone or
-        naive local) and ``sli`` (``NaN`` for a day without data), e.g. :func:`~slm_analytics.sli.ratio_sli`
-        with ``freq="1D"`` for one ``(service, slo)`` or one SLO of
-        :func:`~slm_analytics.review.daily_attainment`.
-    target : float
-        The SLO's target, in (0, 1), drawn as a dashed rule.
-    title : str, optional
-        Chart title; default ``"<service> / <slo>"`` from the frame's columns.
-
-    Returns
-    -------
-    alt.LayerChart
-        Layers named ``line`` (daily SLI, points on each day; days without data - missing rows or ``NaN``
-        - break the line) and ``target_rule`` (the target as ``alt.datum``).
-
-    Raises
-    ------
-    DataError
-        If a column is missing, ``timestamp`` is not datetimes, a day repeats, or the frame holds more than
-        one SLO.
-    ParameterError
-        If ``target`` is not in (0, 1).
-
-    Examples
-    --------
-    >>> from slm_analytics import read_dataset
-    >>> from slm_analytics.sli import ratio_sli
-    >>> sli = read_dataset("sli_5min")
-    >>> one = sli[(sli["service"] == "checkout") & (sli["slo"] == "availability")]
-    >>> chart = sli_chart(ratio_sli(one, freq="1D", tz="Europe/London"), target=0.999)
-    >>> [layer.name for layer in chart.layer]
-    ['line', 'target_rule']
-    """
-    what = "sli_chart"
-    require_columns(daily, ["timestamp", "sli"], what)
-    target = _check_target(target, what)
-    keys = [c for c in ("service", "slo") if c in daily.columns]
-    if keys and len(daily) and daily[keys].drop_duplicates().shape[0] > 1:
-        found = daily[keys].drop_duplicates().astype(str).agg("/".join, axis=1).tolist()
-        msg = f"{what}: expected one SLO, found {len(found)}: {', '.join(found)}; use sli_charts for several"
-        raise DataError(msg)
-    data = _daily_data(daily, what)
-    x = alt.X("timestamp:T", title=None, scale=alt.Scale(type="utc"),
-              axis=alt.Axis(format="%d %b", labelAngle=0, tickCount="week"))
-    line = (
-        alt.Chart(data)
-        .mark_line(point=True, invalid="break-paths-filter-domains", strokeWidth=1.5)
-        .encode(
-            x=x,
-            y=alt.Y("sli:Q", title="daily SLI", scale=alt.Scale(zero=False), axis=alt.Axis(format=".2%")),
-            tooltip=[alt.Tooltip("day:N", title="day"), alt.Tooltip("sli:Q", title="SLI", format=".3%")],
-        )
-        .properties(name="line")
-    )
-    target_rule = (
-        alt.Chart(alt.InlineData(values=[{"target": target}]))
-        .mark_rule(color=TARGET_COLOR, strokeDash=[6, 4], strokeWidth=1.5)
-        .encode(y=alt.datum(target), tooltip=[alt.Tooltip("target:Q", title="target", format=".3%")])
-        .properties(name="target_rule")
-    )
-    subtitle = f"target {_percent(target, _decimals(target))}"
-    return alt.layer(line, target_rule).properties(
-        title=alt.TitleParams(_title(daily, title), subtitle=subtitle, anchor="start"),
-        width=WIDTH,
-        height=150,
-    )
-
-
-def sli_charts(daily: pd.DataFrame, *, title: str | None = None) -> alt.VConcatChart:
-    """Daily SLI charts of several SLOs, one under the other, each against its own target.
-
-    Parameters
-    ----------
-    daily : DataFrame
-        Columns ``slo``, ``timestamp``, ``sli`` and ``target`` (one target per SLO), e.g.
-        :func:`~slm_analytics.review.daily_attainment`; ``budgeting_method`` is shown when present.
-    title : str, optional
-        Overall title.
-
-    Returns
-    -------
-    alt.VConcatChart
-        One :func:`sli_chart` per SLO, in the frame's order, with independent y scales.
-
-    Raises
-    ------
-    DataError
-        If a column is missing, an SLO has several targets, or the frame is empty.
-
-    Examples
-    --------
-    >>> from slm_analytics import read_dataset
-    >>> from slm_analytics.review import daily_attainment
-    >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
-    >>> chart = sli_charts(daily_attainment(sli, catalog, service="payments", month="2026-02"))
-    >>> len(chart.vconcat)
-    3
-    """
-    what = "sli_charts"
-    require_columns(daily, ["slo", "timestamp", "sli", "target"], what)
-    if daily.empty:
-        msg = f"{what}: the frame is empty; expected daily values of at least one SLO"
-        raise DataError(msg)
-    charts = []
-    for _, one, target, name in _per_slo(daily, what, "good"):
-        charts.append(sli_chart(one, target=target, title=name))
-    out = alt.vconcat(*charts, spacing=24).resolve_scale(y="independent")
-    return out.properties(title=title) if title else out
-
-
-def _per_slo(daily: pd.DataFrame, what: str,
-             slices: str) -> Iterator[tuple[object, pd.DataFrame, float, str]]:
-    """``(slo, its rows, its target, title)`` per SLO of ``daily``; a Timeslices title says which slices."""
-    for slo, one in daily.groupby("slo", sort=False, observed=True):
-        targets = one["target"].unique()
-        if len(targets) != 1:
-            msg = f"{what}: SLO {slo!r} has {len(targets)} targets {sorted(targets)}; expected one"
-            raise DataError(msg)
-        name = _title(one, None)
-        if "budgeting_method" in one.columns and one["budgeting_method"].iloc[0] == "Timeslices":
-            name += f" (share of {slices} time slices)"
-        yield slo, one, float(targets[0]), name
-
-
-def attainment_chart(table: pd.DataFrame, *, title: str | None = None) -> alt.LayerChart:
-    """Error budget consumed by each SLO in the period, against the budget (attainment vs target).
-
-    SLOs with different targets are put on one scale by showing the share of the error budget
-    ``1 - target`` they consumed: a bar past the 100 % rule is an SLO that missed its target. Each bar is
-    labelled with the attainment and the target.
-
-    Parameters
-    ----------
-    table : DataFrame
-        One row per SLO with columns ``slo``, ``attainment``, ``target``, ``budget_consumed`` and
-        ``no_data`` (``met`` optional), e.g. :func:`~slm_analytics.review.monthly_attainment`.
-    title : str, optional
-        Chart title; default "Error budget consumed" with the month when ``period_start`` is present.
-
-    Returns
-    -------
-    alt.LayerChart
-        Layers named ``bars`` (budget consumed, coloured met / missed / no data), ``target_rule`` (100 % of
-        the budget, i.e. the target, as ``alt.datum``) and ``labels`` (attainment vs target).
-
-    Raises
-    ------
-    DataError
-        If a column is missing or the table is empty.
-
-    Examples
-    --------
-    >>> from slm_analytics import read_dataset
-    >>> from slm_analytics.review import monthly_attainment
-    >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
-    >>> chart = attainment_chart(monthly_attainment(sli, catalog, service="payments", month="2026-02"))
-    >>> [layer.name for layer in chart.layer]
-    ['bars', 'target_rule', 'labels']
-    """
-    what = "attainment_chart"
-    require_columns(table, ["slo", "attainment", "target", "budget_consumed", "no_data"], what)
-    if table.empty:
-        msg = f"{what}: the table is empty; expected one row per SLO"
-        raise DataError(msg)
-    attainment = table["attainment"].to_numpy(dtype=float)
-    target = table["target"].to_numpy(dtype=float)
-    consumed = table["budget_consumed"].to_numpy(dtype=float)
-    no_data = table["no_data"].to_numpy(dtype=bool)
-    status = np.where(no_data, "no data", np.where(attainment >= target, "met", "missed"))
-    labels = [
-        "no data" if nd else f"{_percent(a, max(_decimals(t) + 1, 2))} (target {_percent(t, _decimals(t))})"
-        for a, t, nd in zip(attainment, target, no_data, strict=True)
-    ]
-    data = pd.DataFrame({
-        "slo": table["slo"].astype(str).to_numpy(),
-        "budget_consumed": np.where(no_data, np.nan, consumed),
-        "label_at": np.where(no_data, 0.0, np.maximum(np.nan_to_num(consumed), 0.0)),
-        "status": status,
-        "label": labels,
-    })
-    order = data["slo"].tolist()
-    y = alt.Y("slo:N", title=None, sort=order)
-    bars = (
-        alt.Chart(data)
-        .mark_bar(height=18)
-        .encode(
-            x=alt.X("budget_consumed:Q", title="error budget consumed", axis=alt.Axis(format="%"),
-                    scale=alt.Scale(domainMin=0, nice=True)),
-            y=y,
-            color=alt.Color("status:N", title=None,
-                            scale=alt.Scale(domain=list(STATUS_COLORS), range=list(STATUS_COLORS.values())),
-                            legend=alt.Legend(orient="bottom")),
-            tooltip=[alt.Tooltip("slo:N", title="SLO"), alt.Tooltip("label:N", title="attainment"),
-                     alt.Tooltip("budget_consumed:Q", title="budget consumed", format=".0%")],
-        )
-        .properties(name="bars")
-    )
-    target_rule = (
-        alt.Chart(alt.InlineData(values=[{"budget": 1.0}]))
-        .mark_rule(color=TARGET_COLOR, strokeDash=[6, 4], strokeWidth=1.5)
-        .encode(x=alt.datum(1.0))
-        .properties(name="target_rule")
-    )
-    labels_layer = (
-        alt.Chart(data)
-        .mark_text(align="left", baseline="middle", dx=4, fontSize=11)
-        .encode(x=alt.X("label_at:Q"), y=y, text=alt.Text("label:N"))
-        .properties(name="labels")
-    )
-    if title is None:
-        title = "Error budget consumed"
-        if "period_start" in table.columns and len(table):
-            title += f" in {pd.Timestamp(table['period_start'].iloc[0]):%B %Y}"
-    return alt.layer(bars, target_rule, labels_layer).properties(
-        title=alt.TitleParams(title, subtitle="100% = the whole budget: a longer bar missed its target",
-                              anchor="start"),
-        width=WIDTH - 160,
-        height=alt.Step(28),
-    )
-
-
-def budget_chart(daily: pd.DataFrame, *, title: str | None = None) -> alt.LayerChart:
-    """Remaining error budget of each SLO day by day, against zero (budget spent).
-
-    Parameters
-    ----------
-    daily : DataFrame
-        One row per SLO and day with columns ``slo``, ``timestamp`` (day start, timezone-aware in the
-        service's zone or naive local) and ``budget_remaining`` (1 = the whole budget left, below 0
-        overspent; ``NaN`` for no value), e.g. :func:`~slm_analytics.review.budget_through_month`.
-        ``window_label`` (``"rolling 28 days"``) is added to the legend when present.
-    title : str, optional
-        Chart title; default "Error budget remaining" with the month of the first day.
-
-    Returns
-    -------
-    alt.LayerChart
-        Layers named ``line`` (one coloured line per SLO, a point per day; missing values break it) and
-        ``zero_rule`` (0, the budget spent, as ``alt.datum``).
-
-    Raises
-    ------
-    DataError
-        If a column is missing, ``timestamp`` is not datetimes, an SLO repeats a day, or the frame is empty.
-
-    Examples
-    --------
-    >>> from slm_analytics import read_dataset
-    >>> from slm_analytics.review import budget_through_month
-    >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
-    >>> chart = budget_chart(budget_through_month(sli, catalog, service="payments", month="2026-02"))
-    >>> [layer.name for layer in chart.layer]
-    ['line', 'zero_rule']
-    """
-    what = "budget_chart"
-    require_columns(daily, ["slo", "timestamp", "budget_remaining"], what)
-    if daily.empty:
-        msg = f"{what}: the frame is empty; expected one row per SLO and day"
-        raise DataError(msg)
-    parts = []
-    for slo, one in daily.groupby("slo", sort=False, observed=True):
-        data = _daily_data(one[["timestamp", "budget_remaining"]].rename(columns={"budget_remaining": "sli"}),
-                           f"{what}: SLO {slo!r}")
-        label = str(slo)
-        if "window_label" in one.columns:
-            label += f" ({one['window_label'].iloc[0]})"
-        parts.append(data.rename(columns={"sli": "budget_remaining"}).assign(slo=label))
-    data = pd.concat(parts, ignore_index=True)
-    order = list(dict.fromkeys(data["slo"]))
-    line = (
-        alt.Chart(data)
-        .mark_line(point=True, invalid="break-paths-filter-domains", strokeWidth=1.5)
-        .encode(
-            x=alt.X("timestamp:T", title=None, scale=alt.Scale(type="utc"),
-                    axis=alt.Axis(format="%d %b", labelAngle=0, tickCount="week")),
-            y=alt.Y("budget_remaining:Q", title="error budget remaining", axis=alt.Axis(format="%")),
-            color=alt.Color("slo:N", title=None, sort=order, legend=alt.Legend(orient="bottom"),
-                            scale=alt.Scale(domain=order, range=SERIES_COLORS)),
-            tooltip=[alt.Tooltip("slo:N", title="SLO"), alt.Tooltip("day:N", title="end of"),
-                     alt.Tooltip("budget_remaining:Q", title="budget remaining", format=".0%")],
-        )
-        .properties(name="line")
-    )
-    zero_rule = (
-        alt.Chart(alt.InlineData(values=[{"budget": 0.0}]))
-        .mark_rule(color=ZERO_COLOR, strokeDash=[6, 4], strokeWidth=1.5)
-        .encode(y=alt.datum(0.0))
-        .properties(name="zero_rule")
-    )
-    if title is None:
-        first = pd.Timestamp(daily["timestamp"].min())
-        title = f"Error budget remaining through {first:%B %Y}"
-    subtitle = "at the end of each day, in each SLO's own window; below the dashed line the budget is spent"
-    return alt.layer(line, zero_rule).properties(
-        title=alt.TitleParams(title, subtitle=subtitle, anchor="start"),
-        width=WIDTH,
-        height=220,
-    )
-
-
-# ------------------------------------------------------------------------------------------------ outlook
+__all__ = ["achievability_chart", "forecast_chart", "forecast_charts", "reliability_chart", "risk_chart"]
 
 
 def _days(ts: pd.Series, what: str) -> pd.Series:
@@ -477,7 +53,7 @@ def _levels(forecast: pd.DataFrame) -> list[str]:
 
 def _fmt_rate(value: float) -> str:
     """Write an error rate for a title: ``0.01`` -> ``"1%"``, ``0.0005`` -> ``"0.05%"``."""
-    return f"{value * 100:.{max(_decimals(1 - value), 0)}f}%"
+    return f"{value * 100:.{max(target_decimals(1 - value), 0)}f}%"
 
 
 def _forecast_inputs(
@@ -495,12 +71,12 @@ def _forecast_inputs(
         msg = f"{what}: point {point!r} is not one of 'mean' (expected daily error rate) or 'median'"
         raise ParameterError(msg)
     require_columns(forecast, ["timestamp", point], what)
-    target = _check_target(target, what)
+    target = check_target(target, what)
     if history_days is not None and (isinstance(history_days, bool) or not isinstance(history_days, int)
                                      or history_days < 1):
         msg = f"{what}: history_days {history_days!r} must be a whole number >= 1, or None for all days"
         raise ParameterError(msg)
-    hist = _daily_data(history[["timestamp", "error_rate"]].rename(columns={"error_rate": "sli"}), what)
+    hist = daily_data(history[["timestamp", "error_rate"]].rename(columns={"error_rate": "sli"}), what)
     hist = hist.rename(columns={"sli": "error_rate"})
     if history_days is not None:
         hist = hist.iloc[-history_days:]
@@ -679,14 +255,15 @@ def forecast_chart(
                          alt.Tooltip("error_rate:Q", title="error rate", format=".3%")])
         .properties(name="spikes")
     )
-    allows = f"the {_fmt_rate(threshold)} error rate the {_percent(target, _decimals(target))} target allows"
+    allows = (f"the {_fmt_rate(threshold)} error rate the {fmt_percent(target, target_decimals(target))} "
+              "target allows")
     start = f"forecast from {fc['day'].iloc[0][4:]}" if len(fc) else "no forecast (too little data)"
     spike_note = _spike_note(hist, cap)
     subtitle = [f"green dashed: {allows}; {start}", *([spike_note] if spike_note else [])]
     layers = [forecast_band, history_layer, forecast_line, threshold_rule] + ([spikes] if spike_note else [])
     # one LayerChart built with its properties: each altair copy of a layer walks all its (undefined) fields
-    return alt.LayerChart(layer=layers, title=alt.TitleParams(_title(history, title), subtitle=subtitle,
-                                                              anchor="start"), width=WIDTH, height=170)
+    heading = alt.TitleParams(default_title(history, title), subtitle=subtitle, anchor="start")
+    return alt.LayerChart(layer=layers, title=heading, width=WIDTH, height=170)
 
 
 def forecast_charts(
@@ -741,12 +318,13 @@ def forecast_charts(
         msg = f"{what}: the frame is empty; expected daily error rates of at least one SLO"
         raise DataError(msg)
     out = []
-    for slo, one, target, name in _per_slo(daily, what, "bad"):
+    for slo, one, target, name in per_slo(daily, what, "bad"):
         fc = forecasts[(forecasts["slo"].astype(str) == str(slo)).to_numpy()]
         out.append(forecast_chart(one, fc, target=target, title=name, history_days=history_days, point=point))
     # independent y scales; one legend (the colours agree); built in one go (see forecast_chart)
     return alt.VConcatChart(vconcat=out, spacing=28, resolve=alt.Resolve(scale={"y": "independent"}),
                             **({"title": title} if title else {}))
+
 
 
 # ---------------------------------------------------------------------------------------------- fleet risk
@@ -804,7 +382,7 @@ def risk_chart(risk: pd.DataFrame, *, title: str | None = None) -> alt.LayerChar
         "text": [f"{v:.0%}" if v >= 0.005 or v == 0 else "<1%" for v in p],
     })
     if "target" in risk.columns:
-        data["target"] = [_percent(t, _decimals(t)) for t in risk["target"].to_numpy(dtype=float)]
+        data["target"] = [fmt_percent(t, target_decimals(t)) for t in risk["target"].to_numpy(dtype=float)]
     if "window_end" in risk.columns:
         ends = pd.to_datetime(risk["window_end"])
         data["window_end"] = (ends - pd.Timedelta(microseconds=1)).dt.strftime("%d %b %Y").to_numpy()
@@ -996,7 +574,7 @@ def achievability_chart(achievability: Any, *, title: str | None = None) -> alt.
     rules = pd.DataFrame({
         "target": t,
         "kind": np.where(targets["current"].to_numpy(dtype=bool), "current target", "candidate"),
-        "label": [f"{_percent(v, _decimals(v))}: {s:.0%} of windows met it"
+        "label": [f"{fmt_percent(v, target_decimals(v))}: {s:.0%} of windows met it"
                   for v, s in zip(t, targets["share_met"].to_numpy(dtype=float), strict=True)],
     })
     lo = float(min(np.nanmin(data["attainment"]), t.min()))
