@@ -31,15 +31,18 @@ __all__ = [
 ]
 
 
-def use_renderer(kind: Literal["report", "lab"]) -> Any:
+def use_renderer(kind: Literal["report", "lab", "auto"]) -> Any:
     """Enable the altair renderer that shows charts without network access.
 
     Parameters
     ----------
-    kind : {"report", "lab"}
+    kind : {"report", "lab", "auto"}
         ``"report"``: static SVG rendered in the kernel by vl-convert, embedded in the notebook and in its
         nbconvert HTML (papermill reports). ``"lab"``: interactive charts in JupyterLab with vega loaded
-        from the ``anywidget`` bundle (``alt.renderers.enable("jupyter", offline=True)``).
+        from the ``anywidget`` bundle (``alt.renderers.enable("jupyter", offline=True)``). ``"auto"``:
+        ``"lab"`` under a front end that draws widgets (JupyterLab, Voilà), ``"report"`` in headless runs
+        (papermill, nbval), as :func:`slm_analytics.widgets.interactive` tells: a saved notebook then holds
+        pictures, not references to widgets nobody drew.
 
     Returns
     -------
@@ -49,7 +52,7 @@ def use_renderer(kind: Literal["report", "lab"]) -> Any:
     Raises
     ------
     ParameterError
-        If ``kind`` is neither.
+        If ``kind`` is none of these.
 
     Notes
     -----
@@ -63,13 +66,17 @@ def use_renderer(kind: Literal["report", "lab"]) -> Any:
     >>> alt.renderers.active
     'svg'
     """
+    if kind == "auto":
+        from ..widgets import interactive
+
+        kind = "lab" if interactive() else "report"
     if kind == "report":
         return alt.renderers.enable("svg")
     if kind == "lab":
         return alt.renderers.enable("jupyter", offline=True)
     msg = (
-        f"renderer kind {kind!r} is not one of 'report' (static SVG for papermill/nbconvert HTML) or 'lab' "
-        "(interactive charts in JupyterLab, offline)"
+        f"renderer kind {kind!r} is not one of 'report' (static SVG for papermill/nbconvert HTML), 'lab' "
+        "(interactive charts in JupyterLab, offline) or 'auto' (the one that suits the front end)"
     )
     raise ParameterError(msg)
 

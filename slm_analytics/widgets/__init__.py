@@ -1,0 +1,13 @@
+"""ipywidgets apps for the notebooks: the controls and what reacts to them live here, the notebooks display them.
+
+Each explorer is a function returning an :class:`App` (see :mod:`slm_analytics.widgets._app`): controls, one
+library call per change, and named panels a notebook shows section by section. Under JupyterLab or Voilà they
+are live widgets; under papermill, nbval or nbconvert they are pictures and tables of the default selection,
+so a saved notebook renders offline (:func:`interactive` decides, ``SLM_WIDGETS=on|off`` overrides).
+"""
+
+from __future__ import annotations
+
+from ._app import SWITCH, App, Message, interactive
+
+__all__ = ["SWITCH", "App", "Message", "interactive"]
