@@ -40,10 +40,12 @@ PLAN = {
     "month_priorities", "month_requirements", "past_actions", "priorities_table", "requirements_table",
     "sip_table",
 }
+#: the interactive meeting notebooks' parameters and inputs (issue 11)
+EXPLORER = {"ExplorerParameters", "load_explorer_inputs", "validate_explorer_parameters"}
 
 
 def test_every_former_name_is_public_and_resolves():
-    assert set(review.__all__) == FORMER_REVIEW | FORMER_COMPLIANCE | PLAN
+    assert set(review.__all__) == FORMER_REVIEW | FORMER_COMPLIANCE | PLAN | EXPLORER
     for name in review.__all__:
         assert getattr(review, name) is not None, name
     assert set(review.__all__) <= set(dir(review))

@@ -13,6 +13,7 @@ from . import tables as tables
 from .inputs import ReviewInputs as ReviewInputs
 from .inputs import RiskInputs as RiskInputs
 from .inputs import latest_complete_month as latest_complete_month
+from .inputs import load_explorer_inputs as load_explorer_inputs
 from .inputs import load_inputs as load_inputs
 from .inputs import load_risk_inputs as load_risk_inputs
 from .month import HISTORY as HISTORY
@@ -33,9 +34,11 @@ from .month import monthly_attainment as monthly_attainment
 from .notes import Note as Note
 from .notes import Notes as Notes
 from .notes import outlook_notes as outlook_notes
+from .parameters import ExplorerParameters as ExplorerParameters
 from .parameters import ReviewParameters as ReviewParameters
 from .parameters import RiskParameters as RiskParameters
 from .parameters import parameters_in as parameters_in
+from .parameters import validate_explorer_parameters as validate_explorer_parameters
 from .parameters import validate_parameters as validate_parameters
 from .parameters import validate_risk_parameters as validate_risk_parameters
 from .plan import PROBLEMS as PROBLEMS

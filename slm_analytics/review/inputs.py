@@ -23,13 +23,14 @@ from .parameters import as_of_time
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
-    from .parameters import ReviewParameters, RiskParameters
+    from .parameters import ExplorerParameters, ReviewParameters, RiskParameters
 
 __all__ = [
     "ReviewInputs",
     "RiskInputs",
     "bucket_span",
     "latest_complete_month",
+    "load_explorer_inputs",
     "load_inputs",
     "load_risk_inputs",
     "read_input",
@@ -113,6 +114,46 @@ def load_inputs(params: ReviewParameters) -> ReviewInputs:
         raise ParameterError(msg)
     sli = read_input("sli_5min", params.data_dir)
     start, end = review_span(sli, catalog, service=params.service, month=params.month)
+    maintenance = read_maintenance(dataset_path("maintenance", data_dir=params.data_dir or None),
+                                   catalog=catalog, start=start, end=end)
+    recurring = maintenance_windows(catalog, start=start, end=end)
+    if len(recurring):
+        maintenance = pd.concat([maintenance, recurring], ignore_index=True).sort_values(
+            "start", kind="stable").reset_index(drop=True)
+    optional = {name: read_input(name, params.data_dir)
+                if dataset_path(name, data_dir=params.data_dir or None).exists() else None
+                for name in ("requirements", "sip_register")}
+    return ReviewInputs(catalog=catalog, sli=sli, incidents=read_input("incidents", params.data_dir),
+                        maintenance=maintenance, data_dir=params.data_dir,
+                        requirements=optional["requirements"], register=optional["sip_register"])
+
+
+def load_explorer_inputs(params: ExplorerParameters) -> ReviewInputs:
+    """Read everything a data folder holds for the interactive notebooks, over the whole span of its data.
+
+    Parameters
+    ----------
+    params : ExplorerParameters
+        Validated parameters (:func:`~slm_analytics.review.validate_explorer_parameters`).
+
+    Returns
+    -------
+    ReviewInputs
+        The catalog, the SLI data, the incidents, the planned maintenance (the file's windows and the
+        catalog's recurring ones, expanded over the SLI data's span), and the requirements and SIP register
+        when the folder has them.
+
+    Raises
+    ------
+    DataError, DefinitionError
+        If a data file or the catalog is invalid.
+    """
+    from ..data import dataset_path, read_maintenance
+    from ..windows import maintenance_windows
+
+    catalog = read_input("catalog", params.data_dir)
+    sli = read_input("sli_5min", params.data_dir)
+    start, end, _ = bucket_span(sli["timestamp"], "the SLI data")
     maintenance = read_maintenance(dataset_path("maintenance", data_dir=params.data_dir or None),
                                    catalog=catalog, start=start, end=end)
     recurring = maintenance_windows(catalog, start=start, end=end)

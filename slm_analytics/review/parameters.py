@@ -22,10 +22,12 @@ from ..errors import ParameterError
 
 __all__ = [
     "MONTH",
+    "ExplorerParameters",
     "ReviewParameters",
     "RiskParameters",
     "as_of_time",
     "parameters_in",
+    "validate_explorer_parameters",
     "validate_parameters",
     "validate_risk_parameters",
 ]
@@ -270,3 +272,48 @@ def validate_risk_parameters(**params: Any) -> RiskParameters:
     (midnight UTC) or a timezone-aware time such as '2026-07-01T00:00Z'
     """
     return _validate(RiskParameters, params, "risk-forecast")
+
+
+class ExplorerParameters(BaseModel):
+    """Parameters of the interactive meeting notebooks (compliance explorer, improvement priorities).
+
+    Everything else (service, SLO, window, dates, weights) is chosen with the notebook's controls.
+
+    Attributes
+    ----------
+    data_dir : str
+        Folder laid out like ``datasets/``; ``""`` for the bundled sample data.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    data_dir: str = ""
+
+
+def validate_explorer_parameters(**params: Any) -> ExplorerParameters:
+    """Check an interactive notebook's parameters; call it in the notebook's validation cell.
+
+    Parameters
+    ----------
+    **params
+        ``data_dir``, optional (see :class:`ExplorerParameters`).
+
+    Returns
+    -------
+    ExplorerParameters
+
+    Raises
+    ------
+    ParameterError
+        Naming every unknown parameter and a ``data_dir`` that is not a folder.
+
+    Examples
+    --------
+    >>> validate_explorer_parameters()
+    ExplorerParameters(data_dir='')
+    >>> validate_explorer_parameters(data_dri="x")
+    Traceback (most recent call last):
+    ...
+    slm_analytics.errors.ParameterError: unknown explorer parameter 'data_dri'; allowed: data_dir
+    """
+    return _validate(ExplorerParameters, params, "explorer")
