@@ -57,8 +57,17 @@ def test_use_renderer_lab_is_offline_jupyter():
 
 
 def test_use_renderer_rejects_other_kinds():
-    with pytest.raises(ParameterError, match=r"renderer kind 'html' is not one of 'report' .* or 'lab'"):
+    with pytest.raises(ParameterError, match=r"renderer kind 'html' is not one of 'report' .*, 'lab' .* or 'auto'"):
         charts.use_renderer("html")
+
+
+@pytest.mark.parametrize(("switch", "active"), [("on", "jupyter"), ("off", "svg")])
+def test_use_renderer_auto_follows_the_front_end(monkeypatch, switch, active):
+    # SLM_WIDGETS forces what slm_analytics.widgets.interactive() reports (tests/test_widgets_app.py)
+    monkeypatch.setenv("SLM_WIDGETS", switch)
+    charts.use_renderer("auto")
+    assert alt.renderers.active == active
+    charts.use_renderer("report")
 
 
 # ----------------------------------------------------------------------------------------------- sli_chart
