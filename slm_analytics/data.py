@@ -20,7 +20,9 @@ import datetime as dt
 import decimal
 import os
 import re
+import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -40,6 +42,8 @@ __all__ = [
     "SIP_COLUMNS",
     "SIP_OPTIONAL",
     "SIP_STATUSES",
+    "SipAppend",
+    "append_sip_register",
     "data_root",
     "dataset_path",
     "list_datasets",
@@ -1475,3 +1479,134 @@ def write_sip_register(register: pd.DataFrame, path: str | Path) -> Path:
     else:
         out.to_parquet(path, index=False)
     return path
+
+
+@dataclass(frozen=True)
+class SipAppend:
+    """What :func:`append_sip_register` did to a register file.
+
+    Attributes
+    ----------
+    path : Path
+        The register file.
+    added : tuple of str
+        Ids of the items added (in the register's numbering).
+    already : int
+        Items the register already held open (same service, SLO and problem): updated, not added again.
+    total : int
+        Items in the register afterwards.
+    created : bool
+        Whether the file was created.
+    """
+
+    path: Path
+    added: tuple[str, ...]
+    already: int
+    total: int
+    created: bool
+
+
+def _empty_register() -> pd.DataFrame:
+    """Return a register with the columns of ``sip_register.csv`` and no items (a plan starting empty)."""
+    kinds = {"opened": "datetime64[us]", "due": "datetime64[us]", "closed": "datetime64[us]",
+             "baseline": "float64", "target": "float64"}
+    return pd.DataFrame({c: pd.Series(dtype=kinds.get(c, "str")) for c in SIP_COLUMNS})
+
+
+def _register_target(path: str | Path) -> Path:
+    """Check a register path a user named: a .csv/.parquet file in an existing folder, not the sample data."""
+    if not str(path).strip():
+        msg = "the register path is empty; name a .csv or .parquet file, such as 'sip_register.csv'"
+        raise ParameterError(msg)
+    path = Path(path).expanduser()
+    if path.suffix.lower() not in (".csv", ".parquet", ".pq"):
+        msg = f"{path}: unsupported file type {path.suffix!r}; expected .csv or .parquet"
+        raise DataError(msg)
+    folder = path.parent
+    if not folder.is_dir():
+        msg = (f"{path}: the folder {str(folder)!r} does not exist; create it, or name a file in an existing "
+               "folder")
+        raise DataError(msg)
+    if path.is_dir():
+        msg = f"{path}: is a folder, not a register file; name a .csv or .parquet file"
+        raise DataError(msg)
+    if folder.resolve() == datasets_dir().resolve():
+        msg = (f"{path}: is in the bundled sample data, which is read-only; name a register file of your "
+               "own, such as 'sip_register.csv' in the current folder")
+        raise ParameterError(msg)
+    return path
+
+
+def append_sip_register(items: pd.DataFrame, path: str | Path) -> SipAppend:
+    r"""Append new SIP items to a register file, idempotently and atomically; create the file if missing.
+
+    The file is read (:func:`read_sip_register`), the items merged with
+    :func:`~slm_analytics.sip.merge_register` (an item whose service, SLO and problem match an open item
+    of the register updates that item instead of being added again, so appending the same items twice adds
+    nothing) and the result written (:func:`write_sip_register`) to a temporary file in the same folder
+    that then replaces the register (``os.replace``): a write that fails or is interrupted leaves the old
+    register as it was. When nothing changes the file is not touched.
+
+    Parameters
+    ----------
+    items : DataFrame
+        New items, with the columns :func:`~slm_analytics.sip.merge_register` takes (e.g.
+        :func:`~slm_analytics.review.plan.draft_sip`'s result; an ``id`` column is ignored: the register
+        numbers its items).
+    path : str or Path
+        The register: a ``.csv`` or ``.parquet`` file in an existing folder (created with the register's
+        columns when it does not exist), never a file of the bundled sample data.
+
+    Returns
+    -------
+    SipAppend
+        The file, the ids added, how many items were already there, the register's size afterwards.
+
+    Raises
+    ------
+    ParameterError
+        An empty path; a file of the bundled sample data; items that
+        :func:`~slm_analytics.sip.merge_register` refuses.
+    DataError
+        A folder that does not exist, an unsupported file type, a path that is a folder, a file that is not
+        a valid register (the message names the file, the row and line and the column, as
+        :func:`read_sip_register` does), or a write that failed (the old register is kept).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from slm_analytics.review.plan import draft_sip, month_priorities
+    >>> pr = month_priorities(read_dataset("sli_5min"), read_dataset("catalog"), service="notifications",
+    ...                       month="2026-10", incidents=read_dataset("incidents"), n_paths=100)
+    >>> items = draft_sip(pr, top=2)
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "sip.csv"
+    >>> append_sip_register(items, f).added
+    ('SIP-001', 'SIP-002')
+    >>> done = append_sip_register(items, f)
+    >>> done.added, done.already, done.total
+    ((), 2, 2)
+    """
+    from .sip import merge_register  # the register's rules live in sip, which builds on this module
+
+    path = _register_target(path)
+    created = not path.exists()
+    register = _empty_register() if created else read_sip_register(path)
+    merged = merge_register(register, items)
+    added = tuple(merged["id"].iloc[len(register):].astype(str))
+    result = SipAppend(path=path, added=added, already=len(items) - len(added), total=len(merged),
+                       created=created)
+    if not created and not added and merged.equals(register):
+        return result
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
+    os.close(fd)
+    try:
+        write_sip_register(merged, name)
+        os.replace(name, path)
+    except OSError as exc:
+        Path(name).unlink(missing_ok=True)
+        msg = f"{path}: cannot write the register ({exc.strerror or exc}); the file was left as it was"
+        raise DataError(msg) from exc
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return result

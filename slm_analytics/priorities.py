@@ -422,14 +422,14 @@ def _decisions(ev: pd.DataFrame) -> pd.DataFrame:
     toil_state = np.where(toil.isna(), "unknown", np.where(toil > HIGH_TOIL, "high", "low"))
     sat = ev["satisfaction_min"].astype(float)
     sat_state = np.where(sat.isna(), "unknown", np.where(sat >= SATISFIED, "high", "low"))
-    m = DECISION_MATRIX
-    table = {}  # every combination, an unknown dimension taking both of its values
+    rules = list(DECISION_MATRIX[["slo", "toil", "satisfaction", "decision"]].itertuples(index=False))
+    table = {}  # every combination, an unknown dimension taking both of its values (plain Python: 8 rules)
     for s in ("met", "missed"):
         for t in ("low", "high", "unknown"):
             for c in ("low", "high", "unknown"):
-                rows = m[(m["slo"] == s) & ((m["toil"] == t) | (t == "unknown"))
-                         & ((m["satisfaction"] == c) | (c == "unknown"))]
-                table[s, t, c] = " or ".join(dict.fromkeys(rows["decision"]))
+                found = [r[3] for r in rules
+                         if r[0] == s and t in (r[1], "unknown") and c in (r[2], "unknown")]
+                table[s, t, c] = " or ".join(dict.fromkeys(found))
     decision = [table[k] for k in zip(slo_state, toil_state, sat_state, strict=True)]
     known = 1 + (toil_state != "unknown").astype(int) + (sat_state != "unknown").astype(int)
     actions = CAUSE_ACTIONS.set_index("cause")["action"]
