@@ -9,5 +9,22 @@ so a saved notebook renders offline (:func:`interactive` decides, ``SLM_WIDGETS=
 from __future__ import annotations
 
 from ._app import SWITCH, App, Message, interactive
+from .priorities import (
+    PrioritiesContext,
+    PrioritiesView,
+    priorities_context,
+    priorities_explorer,
+    priorities_view,
+)
 
-__all__ = ["SWITCH", "App", "Message", "interactive"]
+__all__ = [
+    "SWITCH",
+    "App",
+    "Message",
+    "PrioritiesContext",
+    "PrioritiesView",
+    "interactive",
+    "priorities_context",
+    "priorities_explorer",
+    "priorities_view",
+]
