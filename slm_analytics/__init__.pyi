@@ -31,6 +31,8 @@ from .data import read_maintenance as read_maintenance
 from .data import read_requirements as read_requirements
 from .data import read_sip_register as read_sip_register
 from .data import read_sli as read_sli
+from .data import SipAppend as SipAppend
+from .data import append_sip_register as append_sip_register
 from .data import write_sip_register as write_sip_register
 from .errors import DataError as DataError
 from .errors import DefinitionError as DefinitionError
