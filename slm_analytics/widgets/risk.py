@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InsufficientDataError, ParameterError
@@ -391,10 +392,10 @@ def as_of_options(inputs: RiskInputs) -> list[tuple[str, pd.Timestamp]]:
     >>> options[0]
     ('Sun 01 Mar 2026 00:00 UTC (end of data)', Timestamp('2026-03-01 00:00:00+0000', tz='UTC'))
     >>> options[-1][0]
-    'Sun 09 Nov 2025 00:00 UTC'
+    'Sun 02 Nov 2025 00:00 UTC'
     """
     week = pd.Timedelta(days=7)
-    n = int((inputs.as_of - inputs.start) // week)
+    n = int(np.ceil((inputs.as_of - inputs.start) / week))  # every as_of - k weeks after the first bucket
     times = [inputs.as_of - k * week for k in range(n)]
     return [(f"{t:%a %d %b %Y %H:%M} UTC" + (" (end of data)" if k == 0 else ""), t)
             for k, t in enumerate(times)]
