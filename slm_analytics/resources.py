@@ -53,7 +53,7 @@ def notebook_path(name: str) -> Path:
     ----------
     name : str
         The notebook's path relative to the notebooks folder, with ``/`` between folders, e.g.
-        ``"reports/service-review.ipynb"`` (the review notebook) or ``"risk-forecast.ipynb"``.
+        ``"reports/service-review.ipynb"`` (the review notebook) or ``"02-slo-risk-forecast.ipynb"``.
 
     Returns
     -------

@@ -32,7 +32,7 @@ def test_the_review_notebook_exists():
 
 
 def test_the_risk_forecast_notebook_exists():
-    assert ROOT / "notebooks" / "risk-forecast.ipynb" in NOTEBOOKS
+    assert ROOT / "notebooks" / "02-slo-risk-forecast.ipynb" in NOTEBOOKS
 
 
 def test_notebooks_are_not_git_ignored():
@@ -110,7 +110,7 @@ def test_review_notebook_parameters_match_the_model():
 
 
 def test_risk_forecast_notebook_parameters_match_the_model():
-    nb = nbformat.read(ROOT / "notebooks" / "risk-forecast.ipynb", as_version=4)
+    nb = nbformat.read(ROOT / "notebooks" / "02-slo-risk-forecast.ipynb", as_version=4)
     cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     body = ast.parse(cell.source).body
     names = [node.targets[0].id for node in body]
@@ -119,5 +119,5 @@ def test_risk_forecast_notebook_parameters_match_the_model():
     assert defaults == RiskParameters().model_dump()  # as_of "" (end of data), data_dir "", n_paths 2000
     source = "".join(c.source for c in nb.cells)
     assert "review.validate_risk_parameters(**review.parameters_in(globals()))" in source
-    # interactive in JupyterLab; nbval runs it headless with this renderer too (no network needed)
-    assert '_ = charts.use_renderer("lab")' in source
+    # interactive charts in JupyterLab, SVG pictures headless (nbval, papermill): no network needed either way
+    assert '_ = charts.use_renderer("auto")' in source

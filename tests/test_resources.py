@@ -15,13 +15,13 @@ def test_source_checkout_uses_the_repository_folders():
     assert datasets_dir() == ROOT / "datasets"
     review = ROOT / "notebooks" / "reports" / "service-review.ipynb"
     assert notebook_path("reports/service-review.ipynb") == review
-    assert notebook_path("risk-forecast.ipynb") == ROOT / "notebooks" / "risk-forecast.ipynb"
+    assert notebook_path("02-slo-risk-forecast.ipynb") == ROOT / "notebooks" / "02-slo-risk-forecast.ipynb"
 
 
 def test_bundled_files_exist():
     assert (datasets_dir() / "catalog.yaml").is_file()
     assert notebook_path("reports/service-review.ipynb").is_file()
-    assert notebook_path("risk-forecast.ipynb").is_file()
+    assert notebook_path("02-slo-risk-forecast.ipynb").is_file()
 
 
 def test_data_root_defaults_to_the_bundled_datasets(monkeypatch, tmp_path):

@@ -1,8 +1,8 @@
 """The monthly service review: notebook parameters and inputs, the month, its tables and notes, the runner.
 
 ``notebooks/reports/service-review.ipynb`` reviews one service for one calendar month, and
-``notebooks/risk-forecast.ipynb`` shows the fleet's risk; each imports this package in one line and makes
-each section one call to it or to :mod:`~slm_analytics.charts`. The package has one module per job:
+``notebooks/02-slo-risk-forecast.ipynb`` shows the fleet's risk; each imports this package in one line and
+makes each section one call to it or to :mod:`~slm_analytics.charts`. The package has one module per job:
 
 - :mod:`~slm_analytics.review.parameters`: the notebooks' validated parameters (:func:`validate_parameters`,
   :func:`validate_risk_parameters`, :func:`parameters_in`), since papermill only warns about unknown ones;

@@ -35,6 +35,7 @@ __all__ = [
     "load_risk_inputs",
     "read_input",
     "review_span",
+    "risk_inputs_at",
 ]
 
 
@@ -343,14 +344,50 @@ def load_risk_inputs(params: RiskParameters) -> RiskInputs:
     >>> inputs.as_of, inputs.daily["timestamp"].max()
     (Timestamp('2026-07-01 00:00:00+0000', tz='UTC'), Timestamp('2026-06-30 00:00:00+0000', tz='UTC'))
     """
-    from ..sli import ratio_sli
-
     catalog = read_input("catalog", params.data_dir)
     sli = read_input("sli_5min", params.data_dir)
+    return risk_inputs_at(catalog, sli, params.as_of, data_dir=params.data_dir)
+
+
+def risk_inputs_at(catalog: Catalog, sli: pd.DataFrame, as_of: str | pd.Timestamp,
+                   *, data_dir: str = "") -> RiskInputs:
+    """Cut SLI data at ``as_of`` into risk inputs: the cut of :func:`load_risk_inputs` and the explorer.
+
+    Parameters
+    ----------
+    catalog : Catalog
+        Services and SLOs.
+    sli : DataFrame
+        SLI event counts per bucket (``sli_5min``): ``service``, ``slo``, ``timestamp``, ``good``, ``total``.
+    as_of : str or Timestamp
+        ``""`` for the end of the data, else a time as :class:`~slm_analytics.review.RiskParameters` takes it
+        (a date ``"YYYY-MM-DD"``, midnight UTC, or a timezone-aware time) or a timezone-aware Timestamp. The
+        buckets starting at or after it are dropped.
+    data_dir : str
+        Where the data was read from (kept for the reader).
+
+    Returns
+    -------
+    RiskInputs
+
+    Raises
+    ------
+    ParameterError
+        If ``as_of`` is after the end of the data, or at or before its start.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
+    >>> risk_inputs_at(catalog, sli, "2026-07-01").sli["timestamp"].max()
+    Timestamp('2026-06-30 23:55:00+0000', tz='UTC')
+    """
+    from ..sli import ratio_sli
+
     start, end, step = bucket_span(sli["timestamp"], "the SLI data")
     start, end = start.tz_convert("UTC"), end.tz_convert("UTC")
-    if params.as_of.strip():
-        when = as_of_time(params.as_of)
+    if isinstance(as_of, pd.Timestamp) or as_of.strip():
+        when = as_of.tz_convert("UTC") if isinstance(as_of, pd.Timestamp) else as_of_time(as_of)
         if when > end or when <= start:
             msg = (f"risk-forecast parameter 'as_of': {when:%Y-%m-%d %H:%M} UTC is outside the data "
                    f"({start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC); give a time within it or '' for "
@@ -360,4 +397,4 @@ def load_risk_inputs(params: RiskParameters) -> RiskInputs:
         kept = pd.DatetimeIndex(sli["timestamp"].unique())
         end = (kept.max() + step).tz_convert("UTC")
     return RiskInputs(catalog=catalog, sli=sli, daily=ratio_sli(sli, freq="1D"), as_of=end.as_unit("us"),
-                      start=start.as_unit("us"), data_dir=params.data_dir)
+                      start=start.as_unit("us"), data_dir=data_dir)

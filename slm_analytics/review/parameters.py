@@ -3,7 +3,7 @@
 papermill only warns about a parameter it does not know, so each parameterised notebook validates its
 parameters through this module in the cell after its ``parameters`` cell:
 ``validate_parameters(**parameters_in(globals()))`` for ``notebooks/reports/service-review.ipynb`` and
-``validate_risk_parameters(**parameters_in(globals()))`` for ``notebooks/risk-forecast.ipynb``. Every
+``validate_risk_parameters(**parameters_in(globals()))`` for ``notebooks/02-slo-risk-forecast.ipynb``. Every
 unknown or missing parameter and every bad value is named in one
 :class:`~slm_analytics.errors.ParameterError`.
 """
@@ -200,7 +200,7 @@ def as_of_time(value: str) -> pd.Timestamp:
 
 
 class RiskParameters(BaseModel):
-    """Parameters of the risk-forecast notebook (``notebooks/risk-forecast.ipynb``).
+    """Parameters of the risk-forecast notebook (``notebooks/02-slo-risk-forecast.ipynb``).
 
     Attributes
     ----------
