@@ -49,6 +49,12 @@ def _cell(nb: nbformat.NotebookNode, cell_id: str) -> nbformat.NotebookNode:
     return next(c for c in nb.cells if c.get("id") == cell_id)
 
 
+def test_a_headless_run_records_no_widget_state(executed):
+    # static mode builds its controls without comms (widgets.widget_comms): nothing for nbclient to save,
+    # so an HTML export has no widget manager to fetch
+    assert "widgets" not in executed.metadata
+
+
 def test_no_error_and_no_widget_references(executed):
     for cell in executed.cells:
         for out in cell.get("outputs", []):

@@ -62,6 +62,12 @@ def _html(cell: nbformat.NotebookNode) -> str:
     return "".join(str(o.get("data", {}).get("text/html", "")) for o in cell.get("outputs", []))
 
 
+def test_a_headless_run_records_no_widget_state(executed):
+    # static mode builds its controls without comms (widgets.widget_comms): nothing for nbclient to save,
+    # so an HTML export has no widget manager to fetch
+    assert "widgets" not in executed.metadata
+
+
 def test_every_chart_is_an_svg_picture_and_no_widget_is_referenced(executed):
     for cell_id in CHART_CELLS:
         kinds = [k for o in _cell(executed, cell_id).outputs for k in o.get("data", {})]

@@ -1,4 +1,4 @@
-"""The App behind the interactive notebooks: one library call per change, panels redrawn, errors as messages."""
+"""The App behind the interactive notebooks: one library call per change, panels redrawn, errors shown."""
 
 from __future__ import annotations
 
@@ -111,3 +111,26 @@ def test_interactive_switch_refuses_other_values(monkeypatch):
     monkeypatch.setenv("SLM_WIDGETS", "maybe")
     with pytest.raises(ParameterError, match="SLM_WIDGETS='maybe' is not an on/off value"):
         interactive()
+
+
+def test_static_widgets_open_no_comm(monkeypatch):
+    import comm
+
+    from slm_analytics.widgets import widget_comms
+
+    opened = []
+
+    def kernel_comm(**kwargs):  # stands for ipykernel's: records each comm a widget opens
+        opened.append(kwargs["target_name"])
+        return comm.DummyComm(**kwargs)
+
+    monkeypatch.setattr(comm, "create_comm", kernel_comm)
+    with widget_comms(False):
+        static = w.IntSlider(value=2)
+    assert opened == []
+    with widget_comms(True):
+        w.IntSlider(value=2)
+    assert opened and set(opened) == {"jupyter.widget"}  # the slider, its layout and its style
+    assert comm.create_comm is kernel_comm  # restored
+    static.value = 4  # still a working control in the kernel
+    assert static.value == 4

@@ -1,4 +1,4 @@
-"""ipywidgets apps for the notebooks: the controls and what reacts to them live here, the notebooks display them.
+"""ipywidgets apps for the notebooks: controls and what reacts to them live here, notebooks display them.
 
 Each explorer is a function returning an :class:`App` (see :mod:`slm_analytics.widgets._app`): controls, one
 library call per change, and named panels a notebook shows section by section. Under JupyterLab or Voilà they
@@ -8,7 +8,7 @@ so a saved notebook renders offline (:func:`interactive` decides, ``SLM_WIDGETS=
 
 from __future__ import annotations
 
-from ._app import SWITCH, App, Message, interactive
+from ._app import SWITCH, App, Message, interactive, widget_comms
 from .priorities import (
     PrioritiesContext,
     PrioritiesView,
@@ -16,15 +16,36 @@ from .priorities import (
     priorities_explorer,
     priorities_view,
 )
+from .risk import (
+    FleetRisk,
+    RiskView,
+    SLODrillDown,
+    TargetWhatIf,
+    fleet_view,
+    risk_explorer,
+    risk_view,
+    slo_view,
+    target_view,
+)
 
 __all__ = [
     "SWITCH",
     "App",
+    "FleetRisk",
     "Message",
     "PrioritiesContext",
     "PrioritiesView",
+    "RiskView",
+    "SLODrillDown",
+    "TargetWhatIf",
+    "fleet_view",
     "interactive",
     "priorities_context",
     "priorities_explorer",
     "priorities_view",
+    "risk_explorer",
+    "risk_view",
+    "slo_view",
+    "target_view",
+    "widget_comms",
 ]

@@ -38,7 +38,7 @@ import ipywidgets as w  # noqa: E402
 from IPython.core.formatters import format_display_data  # noqa: E402
 from IPython.display import HTML, display  # noqa: E402
 
-__all__ = ["SWITCH", "App", "Message", "interactive"]
+__all__ = ["SWITCH", "App", "Message", "interactive", "widget_comms"]
 
 #: environment variable forcing a mode: ``1``/``on`` interactive widgets, ``0``/``off`` static pictures
 SWITCH = "SLM_WIDGETS"
@@ -88,6 +88,34 @@ def interactive() -> bool:
     return "JPY_SESSION_NAME" in os.environ or any(key.startswith("VOILA_") for key in os.environ)
 
 
+@contextmanager
+def widget_comms(live: bool) -> Iterator[None]:
+    """Build widgets that talk to a front end (``live``) or that stay in the kernel (static mode).
+
+    In static mode the widgets an explorer builds (its controls hold the values its update reads) get a
+    :class:`comm.DummyComm`: no comm is opened, so a headless run (nbclient, papermill) records no widget
+    state in the saved notebook, and its HTML export asks no widget manager (from a CDN) to draw anything.
+
+    Examples
+    --------
+    >>> with widget_comms(False):
+    ...     slider = w.IntSlider(value=3)
+    >>> type(slider.comm).__name__, slider.value
+    ('DummyComm', 3)
+    """
+    if live:
+        yield
+        return
+    import comm
+
+    create = comm.create_comm
+    comm.create_comm = comm.DummyComm
+    try:
+        yield
+    finally:
+        comm.create_comm = create
+
+
 @dataclass(frozen=True)
 class Message:
     """A sentence shown where a chart or a table would be: no data in range, nothing to show, an error.
@@ -119,7 +147,7 @@ class Message:
 
 
 def _shown(result: Any, panel: Callable[[Any], Sequence[Any]]) -> list[Any]:
-    """What one panel shows for ``result``: its objects, or the message of the library's error."""
+    """Return what one panel shows for ``result``: its objects, or the message of the library's error."""
     if isinstance(result, Message):
         return [result]
     try:
@@ -192,7 +220,7 @@ class App:
 
     @property
     def control_widgets(self) -> dict[str, w.Widget]:
-        """The control widgets, by keyword (to set a value from code: ``app.control_widgets["slo"].value``)."""
+        """The control widgets, by keyword (set one from code: ``app.control_widgets["slo"].value = ...``)."""
         return dict(self._controls)
 
     @property
@@ -204,14 +232,14 @@ class App:
         return HTML(_control_rows(self._controls))
 
     def shown(self, name: str) -> list[Any]:
-        """What panel ``name`` shows now (the objects, before display)."""
+        """Return what panel ``name`` shows now (the objects, before display)."""
         if name not in self._panels:
             msg = f"panel {name!r} is not one of this app's panels: {sorted(self._panels)}"
             raise ParameterError(msg)
         return _shown(self.result, self._panels[name])
 
     def panel(self, name: str) -> Any:
-        """What a notebook shows for panel ``name``: an ``Output`` widget kept up to date, or static pictures."""
+        """Return what a notebook shows for panel ``name``: an ``Output`` kept up to date, or pictures."""
         objects = self.shown(name)
         if not self.live:
             return _Static(objects)

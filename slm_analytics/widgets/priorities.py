@@ -33,7 +33,7 @@ from ..review.plan import (
     requirements_table,
     sip_table,
 )
-from ._app import App, Message
+from ._app import App, Message, interactive, widget_comms
 
 if TYPE_CHECKING:
     import ipywidgets as w
@@ -307,9 +307,16 @@ def priorities_explorer(inputs: ReviewInputs, *, live: bool | None = None, top: 
         mode only): the register file, the drafted items to append, the "Append to register" button and
         its status line.
     """
+    context = priorities_context(inputs) if context is None else context
+    live = interactive() if live is None else live
+    with widget_comms(live):
+        return _build(context, live, top)
+
+
+def _build(context: PrioritiesContext, live: bool, top: int) -> App:
+    """Build the explorer's widgets and App (within :func:`widget_comms`)."""
     import ipywidgets as w
 
-    context = priorities_context(inputs) if context is None else context
     n_slos = len(context.evidence)
     controls: dict[str, w.Widget] = {
         part: w.FloatSlider(value=weight, min=0.0, max=1.0, step=0.05, continuous_update=False,

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InsufficientDataError, ParameterError
-from ._app import App
+from ._app import App, interactive, widget_comms
 
 if TYPE_CHECKING:
     from ..catalog import SLO
@@ -613,12 +613,14 @@ def risk_explorer(inputs: RiskInputs, *, n_paths: int = 2000, seed: int = 0,
         raise ParameterError(msg)
     times = as_of_options(inputs)
     style = {"description_width": "initial"}
-    controls = {
-        "as_of": w.Dropdown(options=times, value=times[0][1], description="As of", style=style),
-        "slo": w.Dropdown(options=[(f"{s} / {n}", (s, n)) for s, n in slos], value=first,
-                          description="SLO", style=style),
-        "target": w.SelectionSlider(options=targets, value=chosen, description="What-if target",
-                                    continuous_update=False, style=style,
-                                    layout=w.Layout(width="420px")),
-    }
-    return App(controls, _Cache(inputs, n_paths, seed), PANELS, live=live)
+    live = interactive() if live is None else live
+    with widget_comms(live):
+        controls = {
+            "as_of": w.Dropdown(options=times, value=times[0][1], description="As of", style=style),
+            "slo": w.Dropdown(options=[(f"{s} / {n}", (s, n)) for s, n in slos], value=first,
+                              description="SLO", style=style),
+            "target": w.SelectionSlider(options=targets, value=chosen, description="What-if target",
+                                        continuous_update=False, style=style,
+                                        layout=w.Layout(width="420px")),
+        }
+        return App(controls, _Cache(inputs, n_paths, seed), PANELS, live=live)
