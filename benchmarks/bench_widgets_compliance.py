@@ -62,6 +62,8 @@ def _controls() -> list[dict]:
 
 
 def _heatmap() -> list[dict]:
+    import pandas as pd
+
     from slm_analytics import charts, read_dataset
     from slm_analytics.review import monthly_attainment
 
@@ -69,18 +71,23 @@ def _heatmap() -> list[dict]:
     months = [f"{y}-{m:02d}" for y, m in [(2025, 11), (2025, 12)] + [(2026, m) for m in range(1, 11)]]
     services = [s.name for s in cat.services]
 
-    def heatmap() -> dict:
-        import pandas as pd
-
+    def table() -> pd.DataFrame:
         by_service = dict(tuple(sli.groupby("service", observed=True, sort=False)))
-        table = pd.concat([monthly_attainment(by_service[s], cat, service=s, month=m)
-                           for s in services for m in months], ignore_index=True)
-        return charts.compliance_heatmap(table).to_dict()
+        return pd.concat([monthly_attainment(by_service[s], cat, service=s, month=m)
+                          for s in services for m in months], ignore_index=True)
 
+    fleet = table()
     name = f"compliance heatmap ({len(services)} services x {len(months)} months)"
-    figure = f"monthly_attainment + compliance_heatmap + to_dict (median of {RUNS})"
-    return [{"benchmark": name, "figure": figure,
-             "value": _median_ms(heatmap), "unit": "ms", "target": "<= 300 ms median (issue 11)"}]
+    target = "<= 300 ms median (issue 11)"
+    return [
+        {"benchmark": name, "figure": f"monthly_attainment of the fleet (median of {RUNS})",
+         "value": _median_ms(table), "unit": "ms", "target": ""},
+        {"benchmark": name, "figure": f"compliance_heatmap + to_dict (median of {RUNS})",
+         "value": _median_ms(lambda: charts.compliance_heatmap(fleet).to_dict()), "unit": "ms", "target": ""},
+        {"benchmark": name, "figure": f"table + chart + to_dict (median of {RUNS})",
+         "value": _median_ms(lambda: charts.compliance_heatmap(table()).to_dict()), "unit": "ms",
+         "target": target},
+    ]
 
 
 def run() -> list[dict]:
