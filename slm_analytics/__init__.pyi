@@ -56,6 +56,7 @@ from .improvement import CauseRecurrence as CauseRecurrence
 from .improvement import budget_attribution as budget_attribution
 from .improvement import cause_recurrence as cause_recurrence
 from .improvement import credit_exposure as credit_exposure
+from .improvement import worst_hours as worst_hours
 from .openslo import read_openslo as read_openslo
 from .openslo import to_openslo as to_openslo
 from .policy import budget_policy_triggers as budget_policy_triggers

@@ -7,6 +7,8 @@ The second half of the SLM loop starts from evidence:
   maintenance, and nothing recorded (**unattributed** dips, a finding in themselves) account for;
 * **Recurrence** (:func:`cause_recurrence`): incidents of the same service and cause over the last periods,
   and whether the last period has more of them than the earlier ones;
+* **Worst hours** (:func:`worst_hours`): the clock hours of a period that spent the most of each SLO's
+  budget, with the incidents that overlap them;
 * **Money at stake** (:func:`credit_exposure`): the expected service credit of each SLA's current contract
   period, from the simulated paths of :func:`~slm_analytics.forecast.breach_probability`.
 
@@ -38,6 +40,7 @@ __all__ = [
     "budget_attribution",
     "cause_recurrence",
     "credit_exposure",
+    "worst_hours",
 ]
 
 #: The incident cause categories of the sample data and of the attribution (``read_dataset("incidents")``).
@@ -891,4 +894,181 @@ def credit_exposure(
     out = pd.DataFrame(rows)
     for c in ("period_start", "period_end", "as_of"):
         out[c] = pd.to_datetime(out[c], utc=True).astype(_UTC_US)
+    return out
+
+
+# ------------------------------------------------------------------------------------------- worst hours
+
+_HOUR_US = 3_600_000_000
+
+
+def _hour_incidents(incidents: pd.DataFrame, inc: _Incidents, service: str, slo: str, hours: np.ndarray,
+                    t1: pd.Timestamp) -> tuple[np.ndarray, np.ndarray]:
+    """Count and describe (``"INC-1 (P2, deploy); ..."``) the incidents of an SLO overlapping each hour."""
+    mine = (inc.service == service) & np.array([x is None or x == slo for x in inc.slo], dtype=bool)
+    idx = np.flatnonzero(mine)
+    severity = (incidents["severity"].astype(str).to_numpy(dtype=object) if "severity" in incidents.columns
+                else np.full(len(incidents), "", dtype=object))
+    resolved = np.where(inc.resolved == _NAT, max(_us(t1), int(hours.max(initial=0)) + _HOUR_US),
+                        inc.resolved)
+    counts = np.zeros(len(hours), dtype=np.int64)
+    text = np.full(len(hours), "", dtype=object)
+    for k, h in enumerate(hours):
+        hit = idx[(inc.started[idx] < h + _HOUR_US) & (resolved[idx] > h)]
+        counts[k] = len(hit)
+        text[k] = "; ".join(f"{inc.ids[i]} ({', '.join(x for x in (severity[i], inc.cause[i]) if x)})"
+                            for i in hit)
+    return counts, text
+
+
+def _maintenance_hours(exclusions: pd.DataFrame, service: str, hours: np.ndarray, what: str) -> np.ndarray:
+    """Whether a maintenance window of ``service`` overlaps each hour."""
+    from .windows import merge_intervals
+
+    require_columns(exclusions, ["service", "start", "end"], f"{what}: exclusions")
+    merged = merge_intervals(exclusions, by=("service",))  # checks bounds, naive times, end < start
+    mine = merged[merged["service"].astype(str) == service]
+    s = _micros(mine["start"], f"{what}: exclusions column 'start'")
+    e = _micros(mine["end"], f"{what}: exclusions column 'end'")
+    return ((s[None, :] < hours[:, None] + _HOUR_US) & (e[None, :] > hours[:, None])).any(axis=1)
+
+
+def worst_hours(
+    sli: pd.DataFrame,
+    catalog: Catalog,
+    *,
+    start: Any,
+    end: Any,
+    n: int = 10,
+    incidents: pd.DataFrame | None = None,
+    exclusions: pd.DataFrame | None = None,
+    good: str = "good",
+    total: str = "total",
+    timestamp: str = "timestamp",
+) -> pd.DataFrame:
+    r"""Find the clock hours of a period whose bad units spent the most of each SLO's error budget.
+
+    Parameters
+    ----------
+    sli : DataFrame
+        Bucket counts with ``timestamp``, ``service``, ``slo``, ``good``, ``total`` (as
+        :func:`~slm_analytics.data.read_sli` returns them); the buckets starting in ``[start, end)`` are used.
+    catalog : Catalog
+        The SLOs of ``sli``: targets, budgeting methods and their services' time zones.
+    start, end : str, Timestamp or datetime
+        The period ``[start, end)``, timezone-aware, ``start < end`` (as :func:`budget_attribution`).
+    n : int
+        How many hours to keep per SLO (at least 1); fewer when fewer hours had bad units.
+    incidents : DataFrame, optional
+        Incident records (``service``, ``cause``, ``started_at``, ``resolved_at``, optionally ``id``, ``slo``,
+        ``severity``; as :func:`~slm_analytics.data.read_incidents` returns them). Without them no hour lists
+        incidents.
+    exclusions : DataFrame, optional
+        Planned maintenance windows ``service, start, end``: flags the hours they overlap. Maintenance is not
+        removed from the budget (as in :func:`budget_attribution`: the SLO measures what users experienced).
+    good, total, timestamp : str
+        Column names in ``sli``.
+
+    Returns
+    -------
+    DataFrame
+        Per SLO with buckets in the period, in catalog order, its hours with bad units, worst first (ties:
+        the earlier hour first), at most ``n``:
+
+        * ``service``, ``slo``: the SLO;
+        * ``rank``: 1 for the hour that spent the most;
+        * ``hour``: the hour's start (UTC, ``datetime64[us, UTC]``);
+        * ``bad``, ``total``: the SLO's bad and total units whose bucket (for the slice methods: the slice's
+          last bucket) starts in the hour (floats: RatioTimeslices' units are fractional);
+        * ``budget_share``: ``bad / allowed_bad``, the part of the period's error budget the hour spent;
+        * ``maintenance``: a maintenance window of the service overlaps the hour (``False`` without
+          ``exclusions``);
+        * ``n_incidents``: incidents applying to the SLO that overlap the hour;
+        * ``incidents``: those incidents as text, ``"INC-0066 (P2, dependency); ..."`` (``""`` when none);
+        * ``unit``: ``"events"`` or ``"slices"`` (the SLO's budgeting method);
+        * ``period_total``: the SLO's total units in the period;
+        * ``allowed_bad``: the period's error budget :math:`(1 - T) \times` ``period_total``;
+        * ``period_start``, ``period_end``: the period (UTC).
+
+    Raises
+    ------
+    DataError
+        A missing column; naive times; an incident without a start or resolved before it started; a
+        malformed maintenance window.
+    ParameterError
+        ``start`` or ``end`` naive or unparsable, ``start >= end``; ``n`` not an integer >= 1.
+    InsufficientDataError
+        No bucket of ``sli`` starts in the period.
+    DefinitionError
+        An SLO of the data that is not in the catalog.
+
+    Notes
+    -----
+    The bad units are those of :func:`budget_attribution` (the budgeting-method core,
+    :mod:`slm_analytics.methods`), summed per UTC clock hour :math:`[h, h + 1\,\mathrm{h})` of the bucket
+    holding them. An incident overlaps the hour when ``started_at`` :math:`< h + 1\,\mathrm{h}` and
+    ``resolved_at`` :math:`> h` (ongoing: to the end of the period); one naming an SLO applies to that SLO
+    only, one without ``slo`` to every SLO of its service.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> sli, inc, cat = read_dataset("sli_5min"), read_dataset("incidents"), read_dataset("catalog")
+    >>> pay = sli[(sli["service"] == "payments") & (sli["slo"] == "availability")]
+    >>> top = worst_hours(pay, cat, start="2026-02-01T00:00Z", end="2026-03-01T00:00Z", n=3, incidents=inc)
+    >>> cols = ["hour", "bad", "budget_share", "incidents"]
+    >>> print(top[cols].round({"budget_share": 3}).to_string(index=False))
+                         hour     bad  budget_share                 incidents
+    2026-02-12 15:00:00+00:00 13517.0         2.606 INC-0066 (P1, dependency)
+    2026-02-12 14:00:00+00:00  8934.0         1.722 INC-0066 (P1, dependency)
+    2026-02-20 15:00:00+00:00   465.0         0.090
+
+    Two hours of INC-0066 spent 4.3 times payments' February budget.
+    """
+    what = "worst_hours"
+    t0, t1 = _period(start, end, what)
+    check_catalog(catalog, what)
+    n = check_int(n, f"{what}: n")
+    inc = _incidents(incidents, what) if incidents is not None else None
+    grid = _grid_in_period(sli, t0, t1, what, good, total, timestamp)
+    units, slos = _unit_grid(grid, catalog)
+    t = grid.times.as_unit("us").asi8
+    hour_of = t - np.mod(t, _HOUR_US)
+    hours, code = np.unique(hour_of, return_inverse=True)
+    position = {o.key: k for k, o in enumerate(catalog.slos)}
+    frames = []
+    for i in sorted(range(len(slos)), key=lambda i: position[slos[i].key]):
+        o = slos[i]
+        g, tot = units.counts(i)
+        bad_h = np.bincount(code, weights=(tot - g).astype(float), minlength=len(hours))
+        total_h = np.bincount(code, weights=tot.astype(float), minlength=len(hours))
+        order = np.lexsort((hours, -bad_h))
+        order = order[bad_h[order] > 0][:n]
+        period_total = float(tot.sum(dtype=np.float64))
+        allowed = (1 - o.target) * period_total
+        picked = hours[order]
+        frame = pd.DataFrame({
+            "service": o.service, "slo": o.name, "rank": np.arange(1, len(order) + 1),
+            "hour": pd.to_datetime(picked, unit="us", utc=True).as_unit("us"),
+            "bad": bad_h[order], "total": total_h[order],
+            "budget_share": bad_h[order] / allowed if allowed > 0 else np.full(len(order), np.nan),
+        })
+        frame["maintenance"] = (_maintenance_hours(exclusions, o.service, picked, what)
+                                if exclusions is not None else False)
+        if inc is not None:
+            frame["n_incidents"], frame["incidents"] = _hour_incidents(incidents, inc, o.service, o.name,
+                                                                       picked, t1)
+        else:
+            frame["n_incidents"], frame["incidents"] = 0, ""
+        frame["unit"] = Budgeting.of(o).unit
+        frame["period_total"] = period_total
+        frame["allowed_bad"] = allowed
+        frames.append(frame)
+    out = pd.concat(frames, ignore_index=True)
+    out["period_start"] = pd.Series(t0, index=out.index).astype(_UTC_US)
+    out["period_end"] = pd.Series(t1, index=out.index).astype(_UTC_US)
+    out["n_incidents"] = out["n_incidents"].astype(np.int64)
+    out["maintenance"] = out["maintenance"].astype(bool)
+    for c in ("service", "slo", "incidents", "unit"):
+        out[c] = out[c].astype(str)
     return out

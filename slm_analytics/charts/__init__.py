@@ -14,7 +14,7 @@ The factories live in modules by topic and are all importable from here:
 - :mod:`~slm_analytics.charts.compliance`: daily SLI, budget consumed and remaining, attainment with its
   confidence interval, a calendar of daily attainment, the fleet's monthly compliance heatmap;
 - :mod:`~slm_analytics.charts.improvement`: importance-performance quadrants, where the error budget
-  went, the priority ranking with its parts and sensitivity;
+  went, the hours that spent most of it, the priority ranking with its parts and sensitivity;
 - :mod:`~slm_analytics.charts.alerting`: burn rate over time with the rules' thresholds and the alerts,
   alert policies compared on their backtest;
 - :mod:`~slm_analytics.charts.forecast`: forecasts, breach risk, its calibration, target what-ifs;
@@ -36,7 +36,13 @@ from .compliance import (
     sli_charts,
 )
 from .forecast import achievability_chart, forecast_chart, forecast_charts, reliability_chart, risk_chart
-from .improvement import budget_attribution_chart, importance_performance_chart, priority_chart
+from .improvement import (
+    INCIDENT_COLORS,
+    budget_attribution_chart,
+    importance_performance_chart,
+    priority_chart,
+    worst_hours_chart,
+)
 from .palette import (
     BAND_COLORS,
     CAUSE_COLORS,
@@ -63,6 +69,7 @@ __all__ = [
     "CAUSE_COLORS",
     "FORECAST_COLOR",
     "HISTORY_COLOR",
+    "INCIDENT_COLORS",
     "METHOD_COLORS",
     "PART_COLORS",
     "QUADRANT_COLORS",
@@ -94,4 +101,5 @@ __all__ = [
     "status_scale",
     "trend_chart",
     "use_renderer",
+    "worst_hours_chart",
 ]

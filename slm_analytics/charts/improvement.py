@@ -23,7 +23,11 @@ from .palette import (  # noqa: E402
     ZERO_COLOR,
 )
 
-__all__ = ["budget_attribution_chart", "importance_performance_chart", "priority_chart"]
+__all__ = ["INCIDENT_COLORS", "budget_attribution_chart", "importance_performance_chart", "priority_chart",
+           "worst_hours_chart"]
+
+#: the bars of the worst hours: an incident record overlaps the hour, or nothing was recorded
+INCIDENT_COLORS = {"incident overlaps": "#e45756", "no incident recorded": "#9d755d"}
 
 
 def _slo_labels(table: pd.DataFrame) -> np.ndarray:
@@ -402,4 +406,107 @@ def importance_performance_chart(ipa: Any, *, title: str | None = None) -> alt.L
                               anchor="start", fontSize=16),
         width=480,
         height=420,
+    )
+
+
+def worst_hours_chart(table: pd.DataFrame, *, title: str | None = None) -> alt.LayerChart:
+    """Show the hours that spent the most error budget, worst first, coloured by whether an incident overlaps.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`~slm_analytics.improvement.worst_hours`'s result: ``service``, ``slo``, ``hour``, ``bad``,
+        ``total``, ``budget_share``, ``n_incidents`` and ``incidents``; ``unit``, ``maintenance`` and
+        ``period_start``/``period_end`` are used when present.
+    title : str, optional
+        Chart title; default "The hours that spent the most error budget" with the period.
+
+    Returns
+    -------
+    alt.LayerChart
+        Layers named ``bars`` (one horizontal bar per hour, its share of the period's error budget, the
+        worst on top, coloured with :data:`INCIDENT_COLORS`; the tooltip has the SLO, the hour, the exact bad
+        and total units, the share and the incidents' ids) and ``labels`` (the share, in percent).
+
+    Raises
+    ------
+    DataError
+        A missing column or an empty table.
+
+    Examples
+    --------
+    >>> from slm_analytics import read_dataset
+    >>> from slm_analytics.improvement import worst_hours
+    >>> sli, inc, cat = read_dataset("sli_5min"), read_dataset("incidents"), read_dataset("catalog")
+    >>> pay = sli[(sli["service"] == "payments") & (sli["slo"] == "availability")]
+    >>> top = worst_hours(pay, cat, start="2026-02-01T00:00Z", end="2026-03-01T00:00Z", incidents=inc)
+    >>> [layer.name for layer in worst_hours_chart(top).layer]
+    ['bars', 'labels']
+    """
+    what = "worst_hours_chart"
+    require_columns(table, ["service", "slo", "hour", "bad", "total", "budget_share", "n_incidents",
+                            "incidents"], what)
+    require_rows(table, what, "one row per hour (worst_hours); no hour of the period had bad units")
+    hour = pd.to_datetime(table["hour"], utc=True)
+    slos = _slo_labels(table)
+    several = len(set(slos)) > 1
+    when = hour.dt.strftime("%a %d %b %Y %H:00 UTC").to_numpy()
+    n_inc = table["n_incidents"].to_numpy(dtype=np.int64)
+    data = pd.DataFrame({
+        "label": (slos + " · " + when) if several else when,
+        "slo": slos,
+        "hour": when,
+        "bad": table["bad"].to_numpy(dtype=float),
+        "total": table["total"].to_numpy(dtype=float),
+        "budget_share": table["budget_share"].to_numpy(dtype=float),
+        "unit": table["unit"].astype(str).to_numpy() if "unit" in table.columns else "units",
+        "incident": np.where(n_inc > 0, "incident overlaps", "no incident recorded"),
+        "incidents": np.where(n_inc > 0, table["incidents"].astype(str).to_numpy(), "none recorded"),
+        "maintenance": (np.where(table["maintenance"].to_numpy(dtype=bool), "yes", "no")
+                        if "maintenance" in table.columns else "not given"),
+    })
+    data = data.sort_values("budget_share", ascending=False, kind="stable", na_position="last")
+    data["text"] = [f"{v:.1%}" if np.isfinite(v) else "" for v in data["budget_share"]]
+    y = alt.Y("label:N", title=None, sort=data["label"].tolist(),
+              axis=alt.Axis(labelLimit=320, labelFontSize=12))
+    tooltip = [alt.Tooltip("slo:N", title="SLO"), alt.Tooltip("hour:N"),
+               alt.Tooltip("budget_share:Q", title="budget spent", format=".2%"),
+               alt.Tooltip("bad:Q", title="bad units", format=",.2f"),
+               alt.Tooltip("total:Q", title="total units", format=",.0f"), alt.Tooltip("unit:N"),
+               alt.Tooltip("incidents:N"), alt.Tooltip("maintenance:N", title="maintenance window")]
+    domain = list(INCIDENT_COLORS)
+    bars = (
+        alt.Chart(data)
+        .mark_bar(height=18)
+        .encode(
+            x=alt.X("budget_share:Q", title="share of the period's error budget spent in the hour",
+                    axis=alt.Axis(format="%"), scale=alt.Scale(domainMin=0)),
+            y=y,
+            color=alt.Color("incident:N", title=None,
+                            scale=alt.Scale(domain=domain, range=[INCIDENT_COLORS[k] for k in domain]),
+                            legend=alt.Legend(orient="bottom")),
+            tooltip=tooltip,
+        )
+        .properties(name="bars")
+    )
+    labels = (
+        alt.Chart(data)
+        .mark_text(align="left", baseline="middle", dx=4, fontSize=11)
+        .encode(x=alt.X("budget_share:Q"), y=y, text=alt.Text("text:N"), tooltip=tooltip)
+        .properties(name="labels")
+    )
+    if title is None:
+        title = "The hours that spent the most error budget"
+        if not several:
+            title = f"{slos[0]}: {title[0].lower()}{title[1:]}"
+        if {"period_start", "period_end"} <= set(table.columns):
+            start = pd.Timestamp(table["period_start"].iloc[0])
+            last = pd.Timestamp(table["period_end"].iloc[0]) - pd.Timedelta(microseconds=1)
+            title += f", {start:%d %b %Y} to {last:%d %b %Y}"
+    subtitle = ("each bar: one clock hour (UTC), its share of the period's error budget; red: an incident "
+                "overlaps")
+    return alt.layer(bars, labels).properties(
+        title=alt.TitleParams(title, subtitle=subtitle, anchor="start", fontSize=16),
+        width=WIDTH - 260,
+        height=alt.Step(26),
     )
