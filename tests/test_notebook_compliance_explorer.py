@@ -50,6 +50,12 @@ def _data(cell) -> list[dict]:
     return [o["data"] for o in cell.outputs if o["output_type"] in ("display_data", "execute_result")]
 
 
+def test_a_headless_run_records_no_widget_state(executed):
+    # static mode builds its controls without comms (widgets.widget_comms): nothing for nbclient to save,
+    # so an HTML export has no widget manager to fetch
+    assert "widgets" not in executed.metadata
+
+
 def test_every_chart_is_an_svg_and_no_output_is_a_widget(executed):
     for cell in executed.cells:
         if cell.cell_type != "code":

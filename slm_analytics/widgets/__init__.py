@@ -9,6 +9,7 @@ so a saved notebook renders offline (:func:`interactive` decides, ``SLM_WIDGETS=
 from __future__ import annotations
 
 from ._app import SWITCH, App, Message, interactive, widget_comms
+from .compliance import ComplianceView, compliance_explorer, compliance_view
 from .priorities import (
     PrioritiesContext,
     PrioritiesView,
@@ -31,6 +32,7 @@ from .risk import (
 __all__ = [
     "SWITCH",
     "App",
+    "ComplianceView",
     "FleetRisk",
     "Message",
     "PrioritiesContext",
@@ -38,6 +40,8 @@ __all__ = [
     "RiskView",
     "SLODrillDown",
     "TargetWhatIf",
+    "compliance_explorer",
+    "compliance_view",
     "fleet_view",
     "interactive",
     "priorities_context",

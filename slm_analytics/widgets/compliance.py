@@ -34,7 +34,7 @@ from ..improvement import worst_hours
 from ..methods import METHODS
 from ..sla import sla_attainment
 from ..sli import ratio_sli, sli_interval
-from ._app import App, Message
+from ._app import App, Message, interactive, widget_comms
 
 if TYPE_CHECKING:
     from ..catalog import SLO, Catalog
@@ -521,6 +521,24 @@ def _target_options(own: float) -> list[tuple[str, float]]:
     return [(f"{t * 100:.6g} %" + (" (the SLO's)" if t == own else ""), t) for t in values]
 
 
+def _controls(slos_of: dict[str, list[str]], service: str, own: Any, days: pd.DatetimeIndex,
+              layout: dict[str, Any]) -> dict[str, Any]:
+    """Build the explorer's controls on the first service's first SLO."""
+    import ipywidgets as w
+
+    return {
+        "service": w.Dropdown(options=list(slos_of), value=service, description="Service"),
+        "slo": w.Dropdown(options=slos_of[service], value=own.name, description="SLO"),
+        "window": w.Dropdown(options=[(label, k) for k, label in WINDOWS.items()], value=own.window
+                             if own.window in WINDOWS else "28d", description="Window"),
+        "days": w.SelectionRangeSlider(options=[(f"{d:%d %b %Y}", d) for d in days],
+                                       index=(0, len(days) - 1), description="Days", **layout),
+        "method": w.Dropdown(options=list(METHODS), value=own.budgeting_method, description="Budgeting"),
+        "target": w.SelectionSlider(options=_target_options(own.target), value=own.target,
+                                    description="What-if target", **layout),
+    }
+
+
 def compliance_explorer(inputs: ReviewInputs, *, live: bool | None = None) -> App:
     """Build the compliance explorer: controls for the selection and the what-ifs, and six panels.
 
@@ -556,8 +574,6 @@ def compliance_explorer(inputs: ReviewInputs, *, live: bool | None = None) -> Ap
     >>> sorted(app.shown("sla")[0].data.columns)[:3]
     ['attainment', 'breached', 'complete']
     """
-    import ipywidgets as w
-
     catalog, sli = inputs.catalog, inputs.sli
     present = sli[["service", "slo"]].drop_duplicates()
     pairs = set(zip(present["service"].astype(str), present["slo"].astype(str), strict=True))
@@ -572,17 +588,9 @@ def compliance_explorer(inputs: ReviewInputs, *, live: bool | None = None) -> Ap
     service = next(iter(slos_of))
     own = catalog.slo(service, slos_of[service][0])
     layout = {"style": {"description_width": "initial"}, "continuous_update": False}
-    controls = {
-        "service": w.Dropdown(options=list(slos_of), value=service, description="Service"),
-        "slo": w.Dropdown(options=slos_of[service], value=own.name, description="SLO"),
-        "window": w.Dropdown(options=[(label, k) for k, label in WINDOWS.items()], value=own.window
-                             if own.window in WINDOWS else "28d", description="Window"),
-        "days": w.SelectionRangeSlider(options=[(f"{d:%d %b %Y}", d) for d in days],
-                                       index=(0, len(days) - 1), description="Days", **layout),
-        "method": w.Dropdown(options=list(METHODS), value=own.budgeting_method, description="Budgeting"),
-        "target": w.SelectionSlider(options=_target_options(own.target), value=own.target,
-                                    description="What-if target", **layout),
-    }
+    live = interactive() if live is None else live
+    with widget_comms(live):
+        controls = _controls(slos_of, service, own, days, layout)
     memo: dict[Hashable, Any] = {}
     last: dict[str, Any] = {}
     holder: list[App] = []
