@@ -989,7 +989,8 @@ def backtest_alerts(
     end_of_data = grid.times[-1] + grid.step
     inc["resolved_at"] = inc["resolved_at"].fillna(end_of_data)
     # only incidents the data can see: those overlapping their service's span of buckets
-    span = sli.groupby(sli["service"].astype(str), observed=True)["timestamp"].agg(["min", "max"])
+    span = sli.groupby("service", observed=True)["timestamp"].agg(["min", "max"])
+    span.index = span.index.astype(str)
     first_bucket = inc["service"].astype(str).map(span["min"])
     end_bucket = inc["service"].astype(str).map(span["max"]) + grid.step
     seen = ((inc["started_at"] < end_bucket) & (inc["resolved_at"] > first_bucket)).to_numpy()
@@ -1000,26 +1001,7 @@ def backtest_alerts(
     summaries, matches, all_alerts = [], [], []
     for name, pol in policies.items():
         alerts = burn_rate_alerts(sli, catalog, policy=pol, exclusions=exclusions).assign(policy=name)
-        tp = np.zeros(len(alerts), dtype=bool)
-        rows = []
-        for r in inc.itertuples(index=False):
-            hit = ((alerts["service"] == r.service) & (alerts["start"] <= r.resolved_at)
-                   & (alerts["end"] >= r.started_at)).to_numpy()
-            tp |= hit
-            detected = bool(hit.any())
-            first = alerts.loc[hit, "start"].min() if detected else pd.NaT
-            last_end = alerts.loc[hit, "end"].max() if detected else pd.NaT
-            rows.append({
-                "policy": name, "id": r.id, "service": r.service, "severity": r.severity,
-                "started_at": r.started_at, "resolved_at": r.resolved_at, "detected": detected,
-                "first_alert": first,
-                "detection_time": (first - r.started_at) if detected else pd.NaT,
-                "reset_time": (last_end - r.resolved_at) if detected else pd.NaT,
-                "budget_before_detection": cum.share(
-                    r.service, r.started_at, first if detected else r.resolved_at
-                ),
-            })
-        m = pd.DataFrame(rows)
+        m, tp = _match_alerts(name, alerts, inc, cum)
         alerts["true_positive"] = tp
         high = m["severity"].isin(["P1", "P2"]) if len(m) else pd.Series(dtype=bool)
         summaries.append({
@@ -1040,6 +1022,45 @@ def backtest_alerts(
         all_alerts.append(alerts)
     return BacktestResult(pd.DataFrame(summaries), pd.concat(matches, ignore_index=True),
                           pd.concat(all_alerts, ignore_index=True))
+
+
+def _instants(values: pd.Series) -> np.ndarray:
+    """Microseconds since the epoch of tz-aware instants (NaT as the int64 minimum)."""
+    return pd.DatetimeIndex(values).as_unit("us").asi8
+
+
+def _match_alerts(name: str, alerts: pd.DataFrame, inc: pd.DataFrame, cum: _BudgetLedger
+                  ) -> tuple[pd.DataFrame, np.ndarray]:
+    """Match one policy's alerts with the incidents they overlap (same service, closed intervals).
+
+    Returns the incidents' matches (one row per incident) and which alerts overlap an incident.
+    """
+    a_svc = alerts["service"].astype(str).to_numpy()
+    a0, a1 = _instants(alerts["start"]), _instants(alerts["end"])
+    i_svc = inc["service"].astype(str).to_numpy()
+    i0, i1 = _instants(inc["started_at"]), _instants(inc["resolved_at"])
+    hit = (i_svc[:, None] == a_svc[None, :]) & (a0[None, :] <= i1[:, None]) & (a1[None, :] >= i0[:, None])
+    detected = hit.any(axis=1)
+    big = np.iinfo(np.int64).max
+    first_us = np.where(hit, a0[None, :], big).min(axis=1, initial=big)
+    last_us = np.where(hit, a1[None, :], -big).max(axis=1, initial=-big)
+    unit = alerts["start"].dtype if len(alerts) else inc["started_at"].dtype
+    first = pd.Series(pd.to_datetime(np.where(detected, first_us, 0), unit="us", utc=True),
+                      index=inc.index).where(detected).astype(unit)
+    last_end = pd.Series(pd.to_datetime(np.where(detected, last_us, 0), unit="us", utc=True),
+                         index=inc.index).where(detected).astype(unit)
+    stop = first.where(detected, inc["resolved_at"])
+    budget = [cum.share(svc, t0, t1)
+              for svc, t0, t1 in zip(inc["service"], inc["started_at"], stop, strict=True)]
+    m = pd.DataFrame({
+        "policy": name, "id": inc["id"].to_numpy(), "service": inc["service"].to_numpy(),
+        "severity": inc["severity"].to_numpy(), "started_at": inc["started_at"].to_numpy(),
+        "resolved_at": inc["resolved_at"].to_numpy(), "detected": detected, "first_alert": first.to_numpy(),
+        "detection_time": (first - inc["started_at"]).to_numpy(),
+        "reset_time": (last_end - inc["resolved_at"]).to_numpy(),
+        "budget_before_detection": np.asarray(budget, dtype=float),
+    })
+    return m, hit.any(axis=0)
 
 
 class _BudgetLedger:
