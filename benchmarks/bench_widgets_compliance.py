@@ -1,8 +1,9 @@
 """The compliance explorer's latency: each control's library call, and the fleet's compliance heatmap.
 
 Targets (issue 11): each control's call (``compliance_view``) on one SLO with 1 year of 5-minute data
-<= 100 ms median; the compliance heatmap for 12 services x 12 months (``review.monthly_attainment`` of the
-fleet, ``charts.compliance_heatmap`` and ``to_dict()``) <= 300 ms.
+<= 100 ms median; the compliance heatmap for 12 services x 12 months (``review.fleet_monthly_attainment``,
+``charts.compliance_heatmap`` and ``to_dict()``) <= 300 ms, beside the baseline of ``monthly_attainment``
+called per service and month.
 
 A control change is measured as the explorer makes it: the parts that do not depend on the control are in
 the explorer's memo (a copy of the memo of the selection before the change, taken anew for each run, so that
@@ -65,22 +66,27 @@ def _heatmap() -> list[dict]:
     import pandas as pd
 
     from slm_analytics import charts, read_dataset
-    from slm_analytics.review import monthly_attainment
+    from slm_analytics.review import fleet_monthly_attainment, monthly_attainment
 
     sli, cat = read_dataset("sli_5min"), read_dataset("catalog")
     months = [f"{y}-{m:02d}" for y, m in [(2025, 11), (2025, 12)] + [(2026, m) for m in range(1, 11)]]
     services = [s.name for s in cat.services]
 
-    def table() -> pd.DataFrame:
+    def per_service() -> pd.DataFrame:  # the baseline: the service review's function, once per cell
         by_service = dict(tuple(sli.groupby("service", observed=True, sort=False)))
         return pd.concat([monthly_attainment(by_service[s], cat, service=s, month=m)
                           for s in services for m in months], ignore_index=True)
+
+    def table() -> pd.DataFrame:
+        return fleet_monthly_attainment(sli, cat, months=months, services=services)
 
     fleet = table()
     name = f"compliance heatmap ({len(services)} services x {len(months)} months)"
     target = "<= 300 ms median (issue 11)"
     return [
-        {"benchmark": name, "figure": f"monthly_attainment of the fleet (median of {RUNS})",
+        {"benchmark": name, "figure": f"baseline: monthly_attainment per service, month (median of {RUNS})",
+         "value": _median_ms(per_service), "unit": "ms", "target": ""},
+        {"benchmark": name, "figure": f"fleet_monthly_attainment (median of {RUNS})",
          "value": _median_ms(table), "unit": "ms", "target": ""},
         {"benchmark": name, "figure": f"compliance_heatmap + to_dict (median of {RUNS})",
          "value": _median_ms(lambda: charts.compliance_heatmap(fleet).to_dict()), "unit": "ms", "target": ""},

@@ -23,6 +23,8 @@ from .catalog import Schedule as Schedule
 from .catalog import Service as Service
 from .catalog import load_catalog as load_catalog
 from .catalog import save_catalog as save_catalog
+from .data import SipAppend as SipAppend
+from .data import append_sip_register as append_sip_register
 from .data import list_datasets as list_datasets
 from .data import read_catalog as read_catalog
 from .data import read_dataset as read_dataset
@@ -31,8 +33,6 @@ from .data import read_maintenance as read_maintenance
 from .data import read_requirements as read_requirements
 from .data import read_sip_register as read_sip_register
 from .data import read_sli as read_sli
-from .data import SipAppend as SipAppend
-from .data import append_sip_register as append_sip_register
 from .data import write_sip_register as write_sip_register
 from .errors import DataError as DataError
 from .errors import DefinitionError as DefinitionError

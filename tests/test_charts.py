@@ -57,7 +57,8 @@ def test_use_renderer_lab_is_offline_jupyter():
 
 
 def test_use_renderer_rejects_other_kinds():
-    with pytest.raises(ParameterError, match=r"renderer kind 'html' is not one of 'report' .*, 'lab' .* or 'auto'"):
+    with pytest.raises(ParameterError,
+                       match=r"renderer kind 'html' is not one of 'report' .*, 'lab' .* or 'auto'"):
         charts.use_renderer("html")
 
 

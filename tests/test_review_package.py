@@ -41,7 +41,8 @@ PLAN = {
     "sip_table",
 }
 #: the interactive meeting notebooks' parameters and inputs (issue 11)
-EXPLORER = {"ExplorerParameters", "load_explorer_inputs", "validate_explorer_parameters"}
+EXPLORER = {"ExplorerParameters", "fleet_monthly_attainment", "load_explorer_inputs",
+            "validate_explorer_parameters"}
 
 
 def test_every_former_name_is_public_and_resolves():

@@ -22,6 +22,7 @@ from .month import MonthOutlook as MonthOutlook
 from .month import alert_thresholds as alert_thresholds
 from .month import budget_through_month as budget_through_month
 from .month import daily_attainment as daily_attainment
+from .month import fleet_monthly_attainment as fleet_monthly_attainment
 from .month import fleet_trends as fleet_trends
 from .month import month_alerts as month_alerts
 from .month import month_bounds as month_bounds

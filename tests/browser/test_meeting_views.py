@@ -17,8 +17,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 from browser_paths import DASHBOARD, LAB_NOTEBOOK, ROOT, SCREENSHOTS
+from nbclient import NotebookClient
 
 pytestmark = pytest.mark.browser
 
