@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
 from slm_analytics import read_dataset
@@ -20,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "01-compliance-explorer.ipynb"
 WIDGET = "application/vnd.jupyter.widget-view+json"
 #: the charts each section shows (default selection: checkout/availability, all the data)
-CHARTS = {"attainment": 1, "budget": 2, "alerts": 1, "backtest": 1, "worst-hours": 1}
+CHARTS = {"fleet": 1, "attainment": 1, "budget": 2, "alerts": 1, "backtest": 1, "worst-hours": 1}
 
 
 @pytest.fixture(scope="module")
@@ -102,3 +103,15 @@ def test_tables_show_the_default_selection(executed):
     assert f"{bad.max():,.1f}" in worst
     sla = "".join(d.get("text/html", "") for d in _data(_cell(executed, "sla")))
     assert "retail-partners" in sla  # checkout's SLA
+
+
+def test_the_fleet_heatmap_shows_each_month(executed):
+    # notifications/delivery in October 2026 (its service's time zone), good / total of the month's rows
+    sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
+    tz = catalog.service("notifications").timezone
+    start, end = pd.Timestamp("2026-10-01", tz=tz), pd.Timestamp("2026-11-01", tz=tz)
+    rows = sli[(sli["service"] == "notifications") & (sli["slo"] == "delivery")
+               & (sli["timestamp"] >= start) & (sli["timestamp"] < end)]
+    (svg,) = [d["image/svg+xml"] for d in _data(_cell(executed, "fleet")) if "image/svg+xml" in d]
+    assert "November 2025 to October 2026" in svg  # twelve complete months up to the data's end
+    assert f"{rows['good'].sum() / rows['total'].sum():.2%}" in svg

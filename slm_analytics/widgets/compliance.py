@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from ..catalog import SLO, Catalog
     from ..review.inputs import ReviewInputs
 
-__all__ = ["TARGETS", "WINDOWS", "ComplianceView", "compliance_explorer", "compliance_view"]
+__all__ = ["TARGETS", "WINDOWS", "ComplianceView", "compliance_explorer", "compliance_view", "fleet_heatmap"]
 
 #: the compliance windows a reader can choose: value for rolling_compliance -> label
 WINDOWS: dict[str, str] = {"7d": "rolling 7 days", "28d": "rolling 28 days", "30d": "rolling 30 days",
@@ -514,6 +514,51 @@ PANELS: dict[str, Callable[[ComplianceView], list[Any]]] = {
 
 
 # ------------------------------------------------------------------------------------------- the explorer
+
+
+def fleet_heatmap(inputs: ReviewInputs, *, months: int = 12) -> Any:
+    """Draw the fleet at a glance: every SLO's attainment in each of the last complete months, met or missed.
+
+    Parameters
+    ----------
+    inputs : ReviewInputs
+        The data (:func:`~slm_analytics.review.load_explorer_inputs`).
+    months : int
+        How many calendar months, ending with the latest month the data covers completely (in UTC).
+
+    Returns
+    -------
+    alt.LayerChart
+        :func:`~slm_analytics.charts.compliance_heatmap` of
+        :func:`~slm_analytics.review.fleet_monthly_attainment` (one row per SLO).
+
+    Raises
+    ------
+    ParameterError
+        ``months`` below 1.
+    InsufficientDataError
+        If the data covers no complete month.
+
+    Examples
+    --------
+    >>> from slm_analytics.review import load_explorer_inputs, validate_explorer_parameters
+    >>> chart = fleet_heatmap(load_explorer_inputs(validate_explorer_parameters()), months=3)
+    >>> chart.to_dict()["title"]["text"]
+    'Attainment against target by SLO, August to October 2026'
+    """
+    from .. import charts
+    from ..review import fleet_monthly_attainment, latest_complete_month
+
+    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
+        msg = f"fleet_heatmap: months must be a whole number of at least 1, got {months!r}"
+        raise ParameterError(msg)
+    last = pd.Period(latest_complete_month(inputs.sli), freq="M")
+    names = [str(p) for p in pd.period_range(end=last, periods=months, freq="M")]
+    table = fleet_monthly_attainment(inputs.sli, inputs.catalog, months=names)
+    first, final = pd.Period(names[0], freq="M"), last
+    span = (f"{first:%B} to {final:%B %Y}" if first.year == final.year
+            else f"{first:%B %Y} to {final:%B %Y}")
+    return charts.compliance_heatmap(table, title=f"Attainment against target by SLO, {span}")
 
 
 def _target_options(own: float) -> list[tuple[str, float]]:
