@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
 # the notebook `make dashboard` serves (switch with `make dashboard DASHBOARD=notebooks/other.ipynb`)
-DASHBOARD      ?= notebooks/risk-forecast.ipynb
+DASHBOARD      ?= notebooks/01-compliance-explorer.ipynb
 DASHBOARD_PORT ?= 8866
 # Lab settings override (no news/update checks) and Voila's `slm` template (no CDN): share/jupyter/
 SHARE  := $(CURDIR)/share/jupyter

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pandas as pd
 import pytest
 
@@ -175,3 +178,16 @@ def test_calendar_chart_errors():
         charts.calendar_chart(daily.iloc[:0], target=0.99)
     with pytest.raises(DataError, match=r"calendar_chart: .*'sli'"):
         charts.calendar_chart(daily.drop(columns="sli"), target=0.99)
+
+
+@pytest.mark.parametrize(("low", "high", "target", "fmt"), [
+    # 99.959 % to 99.961 % against 99.95 %: the axis spans 0.011 points, ~0.003 between ticks -> 3 decimals
+    (0.99959, 0.99961, 0.9995, ".3%"),
+    # 98 % to 99.5 % against 90 %: 9.5 points, ~2.4 between ticks -> 2 decimals (the least shown)
+    (0.98, 0.995, 0.9, ".2%"),
+])
+def test_attainment_interval_axis_tells_its_ticks_apart(low, high, target, fmt):
+    table = pd.DataFrame({"service": ["s"], "slo": ["a"], "attainment": [(low + high) / 2],
+                          "target": [target], "lower": [low], "upper": [high]})
+    spec = json.dumps(charts.attainment_interval_chart(table).to_dict())
+    assert re.findall(r'"axis": \{"format": "([^"]+)"', spec) == [fmt]

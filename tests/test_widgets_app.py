@@ -54,10 +54,17 @@ def test_live_panels_are_outputs_redrawn_on_change():
     assert isinstance(out, w.Output)
     (first,) = out.outputs
     assert "application/vnd.jupyter.widget-view+json" in first["data"]  # an altair JupyterChart
+    model = first["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]
+    (widget,) = app._charts["chart"]  # the JupyterChart behind the output
+    assert widget.model_id == model
+    before = widget.spec
     app.control_widgets["n"].value = 7
     (second,) = out.outputs
-    assert second["data"]["application/vnd.jupyter.widget-view+json"]["model_id"] != (
-        first["data"]["application/vnd.jupyter.widget-view+json"]["model_id"])
+    # the same chart widget, redrawn in place with the new chart (no flicker in the meeting)
+    assert second["data"]["application/vnd.jupyter.widget-view+json"]["model_id"] == model
+    assert widget.spec != before
+    (rows,) = widget.spec["datasets"].values()
+    assert len(rows) == 7  # the new chart's seven points
     assert isinstance(app.controls, w.VBox)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -506,6 +508,21 @@ def _interval_columns(table: pd.DataFrame, what: str) -> tuple[str, str]:
     return "low", "high"
 
 
+def _axis_decimals(*values: np.ndarray) -> int:
+    """Percent decimals that tell apart the ~5 ticks of the narrowest row's x axis (2 at least, 4 at most).
+
+    Each row spans its attainment, interval and target; a span of 0.01 points (99.95 % to 99.96 %) needs 3.
+    """
+    stacked = np.vstack([np.asarray(v, dtype=float) for v in values])
+    with np.errstate(invalid="ignore"):
+        spans = np.nanmax(stacked, axis=0) - np.nanmin(stacked, axis=0)
+    spans = spans[np.isfinite(spans) & (spans > 0)]
+    if not spans.size:
+        return 2
+    step = spans.min() * 100 / 4  # percentage points between ticks
+    return int(min(4, max(2, math.ceil(-math.log10(step)))))
+
+
 def attainment_interval_chart(table: pd.DataFrame, *, confidence: float = 0.95,
                               title: str | None = None) -> alt.FacetChart:
     """Attainment of each SLO with its confidence interval, against its target, one row per SLO.
@@ -573,7 +590,7 @@ def attainment_interval_chart(table: pd.DataFrame, *, confidence: float = 0.95,
     })
     data["heading"] = data["label"] + ": " + data["text"] + ", target " + data["target_label"]
     x = alt.X("attainment:Q", title=None, scale=alt.Scale(zero=False, nice=False, padding=24),
-              axis=alt.Axis(format=".2%", tickCount=5))
+              axis=alt.Axis(format=f".{_axis_decimals(a, low, high, t)}%", tickCount=5))
     tooltip = [alt.Tooltip("label:N", title="SLO"), alt.Tooltip("status:N"),
                alt.Tooltip("attainment:Q", format=".3%"),
                alt.Tooltip("low:Q", title=f"{confidence:.0%} interval from", format=".3%"),

@@ -156,6 +156,23 @@ def _shown(result: Any, panel: Callable[[Any], Sequence[Any]]) -> list[Any]:
         return [Message(str(err), "warning")]
 
 
+def _label_in_description(control: w.Widget) -> None:
+    """Show a selection slider's value in full after its description.
+
+    The slider's own readout box clips long labels ("01 Nov 2025-31 Oct" for a range of days).
+    """
+    base = control.description
+
+    def show(_change: Any = None) -> None:
+        label = control.label if isinstance(control.label, str) else " to ".join(control.label)
+        control.description = f"{base}: {label}"
+
+    control.readout = False
+    control.style.description_width = "initial"
+    control.observe(show, names="index")
+    show()
+
+
 def _control_rows(controls: Mapping[str, w.Widget]) -> str:
     rows = []
     for name, control in controls.items():
@@ -209,6 +226,9 @@ class App:
         self.result: Any = None
         if self.live:
             alt.JupyterChart.enable_offline(offline=True)
+            for control in self._controls.values():
+                if isinstance(control, w.SelectionSlider | w.SelectionRangeSlider):
+                    _label_in_description(control)
         for control in self._controls.values():
             control.observe(self._changed, names="value")
         self.refresh()
@@ -273,15 +293,24 @@ class App:
             self.refresh()
 
     def _draw(self, name: str, objects: list[Any]) -> None:
-        for chart in self._charts.pop(name, []):
-            chart.close()
+        """Show ``objects`` in the panel's Output, reusing its chart widgets (redrawn in place)."""
+        old = self._charts.pop(name, [])
+        charts: list[alt.JupyterChart] = []
         shown = []
         for obj in objects:
             if isinstance(obj, alt.TopLevelMixin):
-                obj = alt.JupyterChart(obj)
-                self._charts.setdefault(name, []).append(obj)
+                if len(charts) < len(old):
+                    widget = old[len(charts)]
+                    widget.chart = obj
+                else:
+                    widget = alt.JupyterChart(obj)
+                charts.append(widget)
+                obj = widget
             data, metadata = format_display_data(obj)
             shown.append({"output_type": "display_data", "data": data, "metadata": metadata})
+        for widget in old[len(charts):]:
+            widget.close()
+        self._charts[name] = charts
         self._outputs[name].outputs = tuple(shown)
 
     def _ipython_display_(self) -> None:
