@@ -141,3 +141,13 @@ def test_static_widgets_open_no_comm(monkeypatch):
     assert comm.create_comm is kernel_comm  # restored
     static.value = 4  # still a working control in the kernel
     assert static.value == 4
+
+
+def test_steady_panels_keep_the_last_good_result_when_an_update_fails():
+    controls = {"n": w.IntSlider(value=3, min=0, max=10), "label": w.Dropdown(options=["a"], value="a")}
+    panels = {"chart": lambda r: [_chart(r["n"])], "table": lambda r: [pd.DataFrame({"n": [r["n"]]})]}
+    app = App(controls, _update, panels, live=False, steady=("table",))
+    app.control_widgets["n"].value = 0  # the update raises: no data
+    assert isinstance(app.shown("chart")[0], Message)
+    (table,) = app.shown("table")  # what does not depend on the failed choice stays
+    assert table["n"].tolist() == [3]

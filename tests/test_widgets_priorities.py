@@ -121,6 +121,8 @@ def test_all_zero_weights_show_a_message_not_a_traceback(inputs, context):
     assert "every weight is 0" in _html(ranking)
     assert app.shown("ranking") == [Message("weights: every weight is 0; give at least one part a positive "
                                             "weight", "warning")]
+    # what the weights do not change stays on screen
+    assert not any(isinstance(o, Message) for o in app.shown("budget"))
     app.control_widgets["impact"].value = 0.5  # and back
     assert "<table" in _html(ranking)
 

@@ -195,11 +195,13 @@ def test_live_each_control_calls_its_view_once_and_redraws(small, counted):
     assert counted == {"fleet_view": 1, "slo_view": 1, "target_view": 2}
     assert "99%" in _html(panels["what_if"]) and panels["what_if"].outputs != tuple(before["what_if"])
 
-    forecast_before, table_before = _model_ids(panels["forecast"]), _html(panels["fleet"])
+    forecast_before, table_before = app._charts["forecast"][0].spec, _html(panels["fleet"])
     app.control_widgets["slo"].value = PAYMENTS
     assert counted == {"fleet_view": 1, "slo_view": 2, "target_view": 3}
     assert app.result.drill.service == "payments" and app.result.what_if.service == "payments"
-    assert _model_ids(panels["forecast"]) != forecast_before  # a new chart
+    # the same chart widget (redrawn in place) with the new SLO's chart
+    assert _model_ids(panels["forecast"]) == [app._charts["forecast"][0].model_id]
+    assert app._charts["forecast"][0].spec != forecast_before
     assert _html(panels["fleet"]) == table_before  # the fleet was not simulated again
 
     earlier = app.control_widgets["as_of"].options[2][1]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -205,6 +205,9 @@ class App:
         Interactive widgets (``True``) or static pictures (``False``); default :func:`interactive`.
     extra : sequence of ipywidgets widget, optional
         Widgets shown after the controls that are not arguments of ``update`` (a button, its status line).
+    steady : collection of str, optional
+        Panels that show what does not depend on the controls: when an update fails they keep showing the
+        last result that did not, instead of the error (which the other panels show).
 
     Attributes
     ----------
@@ -214,12 +217,14 @@ class App:
 
     def __init__(self, controls: Mapping[str, w.Widget], update: Callable[..., Any],
                  panels: Mapping[str, Callable[[Any], Sequence[Any]]], *, live: bool | None = None,
-                 extra: Sequence[w.Widget] = ()) -> None:
+                 extra: Sequence[w.Widget] = (), steady: Collection[str] = ()) -> None:
         self._controls = dict(controls)
         self._update = update
         self._panels = dict(panels)
         self.live = interactive() if live is None else live
         self._extra = list(extra)
+        self._steady = set(steady)
+        self._last_good: Any = None
         self._outputs: dict[str, w.Output] = {}
         self._charts: dict[str, list[alt.JupyterChart]] = {}
         self._held = 0
@@ -256,7 +261,10 @@ class App:
         if name not in self._panels:
             msg = f"panel {name!r} is not one of this app's panels: {sorted(self._panels)}"
             raise ParameterError(msg)
-        return _shown(self.result, self._panels[name])
+        result = self.result
+        if isinstance(result, Message) and name in self._steady and self._last_good is not None:
+            result = self._last_good
+        return _shown(result, self._panels[name])
 
     def panel(self, name: str) -> Any:
         """Return what a notebook shows for panel ``name``: an ``Output`` kept up to date, or pictures."""
@@ -282,7 +290,7 @@ class App:
     def refresh(self) -> None:
         """Call ``update`` with the controls' values and redraw every panel shown."""
         try:
-            self.result = self._update(**self.values)
+            self.result = self._last_good = self._update(**self.values)
         except SLMError as err:
             self.result = Message(str(err), "warning")
         for name in self._outputs:

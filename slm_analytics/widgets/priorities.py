@@ -341,4 +341,4 @@ def _build(context: PrioritiesContext, live: bool, top: int) -> App:
     panels = {"requirements": _requirements, "budget": _budget, "ranking": _ranking, "sip": _sip,
               "effect": _effect}
     extra: Sequence[w.Widget] = (w.HBox([path, button]), choose, status)
-    return App(controls, update, panels, live=live, extra=extra)
+    return App(controls, update, panels, live=live, extra=extra, steady=("requirements", "budget", "effect"))
