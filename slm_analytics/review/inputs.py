@@ -104,9 +104,6 @@ def load_inputs(params: ReviewParameters) -> ReviewInputs:
     DataError, DefinitionError
         If a data file or the catalog is invalid (a recurring maintenance window included).
     """
-    from ..data import dataset_path, read_maintenance
-    from ..windows import maintenance_windows
-
     catalog = read_input("catalog", params.data_dir)
     names = [s.name for s in catalog.services]
     if params.service not in names:
@@ -115,17 +112,29 @@ def load_inputs(params: ReviewParameters) -> ReviewInputs:
         raise ParameterError(msg)
     sli = read_input("sli_5min", params.data_dir)
     start, end = review_span(sli, catalog, service=params.service, month=params.month)
-    maintenance = read_maintenance(dataset_path("maintenance", data_dir=params.data_dir or None),
+    return _folder_inputs(catalog, sli, params.data_dir, start, end)
+
+
+def _folder_inputs(catalog: Catalog, sli: pd.DataFrame, data_dir: str, start: pd.Timestamp,
+                   end: pd.Timestamp) -> ReviewInputs:
+    """Read the rest of the folder: incidents, maintenance, the optional requirements and SIP register.
+
+    Recurring maintenance windows are expanded over ``[start, end)``.
+    """
+    from ..data import dataset_path, read_maintenance
+    from ..windows import maintenance_windows
+
+    maintenance = read_maintenance(dataset_path("maintenance", data_dir=data_dir or None),
                                    catalog=catalog, start=start, end=end)
     recurring = maintenance_windows(catalog, start=start, end=end)
     if len(recurring):
         maintenance = pd.concat([maintenance, recurring], ignore_index=True).sort_values(
             "start", kind="stable").reset_index(drop=True)
-    optional = {name: read_input(name, params.data_dir)
-                if dataset_path(name, data_dir=params.data_dir or None).exists() else None
+    optional = {name: read_input(name, data_dir)
+                if dataset_path(name, data_dir=data_dir or None).exists() else None
                 for name in ("requirements", "sip_register")}
-    return ReviewInputs(catalog=catalog, sli=sli, incidents=read_input("incidents", params.data_dir),
-                        maintenance=maintenance, data_dir=params.data_dir,
+    return ReviewInputs(catalog=catalog, sli=sli, incidents=read_input("incidents", data_dir),
+                        maintenance=maintenance, data_dir=data_dir,
                         requirements=optional["requirements"], register=optional["sip_register"])
 
 
@@ -149,24 +158,10 @@ def load_explorer_inputs(params: ExplorerParameters) -> ReviewInputs:
     DataError, DefinitionError
         If a data file or the catalog is invalid.
     """
-    from ..data import dataset_path, read_maintenance
-    from ..windows import maintenance_windows
-
     catalog = read_input("catalog", params.data_dir)
     sli = read_input("sli_5min", params.data_dir)
     start, end, _ = bucket_span(sli["timestamp"], "the SLI data")
-    maintenance = read_maintenance(dataset_path("maintenance", data_dir=params.data_dir or None),
-                                   catalog=catalog, start=start, end=end)
-    recurring = maintenance_windows(catalog, start=start, end=end)
-    if len(recurring):
-        maintenance = pd.concat([maintenance, recurring], ignore_index=True).sort_values(
-            "start", kind="stable").reset_index(drop=True)
-    optional = {name: read_input(name, params.data_dir)
-                if dataset_path(name, data_dir=params.data_dir or None).exists() else None
-                for name in ("requirements", "sip_register")}
-    return ReviewInputs(catalog=catalog, sli=sli, incidents=read_input("incidents", params.data_dir),
-                        maintenance=maintenance, data_dir=params.data_dir,
-                        requirements=optional["requirements"], register=optional["sip_register"])
+    return _folder_inputs(catalog, sli, params.data_dir, start, end)
 
 
 def review_span(sli: pd.DataFrame, catalog: Catalog, *, service: str, month: str
