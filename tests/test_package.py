@@ -154,6 +154,7 @@ def test_wheel_holds_the_stub_the_datasets_and_the_notebooks(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "slm_analytics/__init__.pyi" in names
     assert "slm_analytics/review/__init__.pyi" in names
+    assert "slm_analytics/review/templates/index.html.j2" in names  # the review index's Jinja2 template
     datasets = _source_files("datasets", ("README.md", "catalog.yaml", "*.csv", "*.parquet"))
     assert {"README.md", "catalog.yaml", "sli_5min.parquet", "incidents.csv"} <= datasets
     assert {f"slm_analytics/datasets/{f}" for f in datasets} <= names

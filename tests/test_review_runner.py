@@ -260,8 +260,8 @@ def test_real_run_unknown_service_fails_alone(real_run):
 
 def test_real_run_index_links_reports(real_run):
     index = real_run.index.read_text()
-    assert "<a href='checkout.html'>report</a>" in index
-    assert "<a href='checkout.ipynb'>notebook</a>" in index
+    assert '<a href="checkout.html">report</a>' in index
+    assert '<a href="checkout.ipynb">notebook</a>' in index
     assert "3 of 3 met" in index  # checkout's SLOs in October 2026
     assert "nope" in index and "failed" in index and "unknown service" in index
 
@@ -314,6 +314,26 @@ def test_a_failing_rerun_keeps_the_earlier_reports_in_the_index(real_run, tmp_pa
     again = run_review(out_dir=out, month="2026-10", services=["nope"])
     assert not again.ok
     index = again.index.read_text()
-    assert "<a href='checkout.html'>report</a>" in index
+    assert '<a href="checkout.html">report</a>' in index
     assert "3 of 3 met" in index  # checkout's SLOs in October 2026, as in the first run's index
     assert "unknown service" in index
+
+
+def test_index_writes_user_text_as_text_not_markup(catalog, tmp_path):
+    # a service owner, a summary and an error holding markup (from the user's catalog and data) come out
+    # escaped: the index is rendered from a Jinja2 template with autoescape on
+    evil = "<script>alert('x')</script>"
+    services = tuple(s.model_copy(update={"owner": evil}) if s.name == "checkout" else s
+                     for s in catalog.services)
+    cat = catalog.model_copy(update={"services": services})
+    (tmp_path / "checkout.html").write_text("<html></html>")
+    reports = (ServiceReport("checkout", "ok", tmp_path / "checkout.ipynb", tmp_path / "checkout.html", None,
+                             1.0),
+               ServiceReport("payments", "failed", None, None, f"DataError: bad value {evil}", 0.5))
+    run = ReviewRun(month="2026-10", folder=tmp_path, index=tmp_path / "index.html", reports=reports)
+    runner._write_index(run, cat, {"checkout": f"3 of 3 met {evil}"})
+    text = run.index.read_text()
+    assert "<script>" not in text
+    assert text.count("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;") == 3  # owner, summary, error
+    assert '<a href="checkout.html">report</a>' in text
+    assert "failed</span>" in text and "1 of 2 reviews of this run succeeded" in text

@@ -17,7 +17,6 @@ an earlier report; its partly executed notebook is kept as ``<service>.failed.ip
 from __future__ import annotations
 
 import datetime as dt
-import html
 import os
 import re
 import sys
@@ -312,8 +311,9 @@ def _summaries(
     return out
 
 
-def _write_index(run: ReviewRun, catalog: Catalog | None, summaries: Mapping[str, str]) -> None:
-    esc = html.escape
+def _index_rows(run: ReviewRun, catalog: Catalog | None, summaries: Mapping[str, str]
+                ) -> list[dict[str, Any]]:
+    """One row per service of the folder (catalog order first): plain values for the template."""
     services = {s.name: s for s in catalog.services} if catalog is not None else {}
     this_run = {r.service: r for r in run.reports}
     earlier = sorted(p.stem for p in run.folder.glob("*.html")
@@ -321,69 +321,35 @@ def _write_index(run: ReviewRun, catalog: Catalog | None, summaries: Mapping[str
     known = [n for n in services if n in this_run or n in earlier]  # catalog order first
     rows = []
     for name in [*known, *(n for n in [*this_run, *earlier] if n not in services)]:
-        r = this_run.get(name)
-        s = services.get(name)
+        r, s = this_run.get(name), services.get(name)
         summary = summaries.get(name, "")
-        summary_class = "missed" if "missed" in summary or "incomplete" in summary else ""
         html_file = run.folder / f"{name}.html"
         links = []
         if html_file.exists():
-            links.append(f"<a href='{esc(html_file.name)}'>report</a>")
-            links.append(f"<a href='{esc(name)}.ipynb'>notebook</a>")
+            links += [{"href": html_file.name, "text": "report"},
+                      {"href": f"{name}.ipynb", "text": "notebook"}]
         if r is not None and r.status == "failed" and r.notebook is not None:
-            links.append(f"<a href='{esc(r.notebook.name)}'>failed notebook</a>")
-        if r is None:
-            status = "<span class='earlier'>from an earlier run</span>"
-        elif r.status == "ok":
-            status = "<span class='ok'>ok</span>"
-        else:
-            kept = " (earlier report kept)" if html_file.exists() else ""
-            status = f"<span class='failed'>failed{kept}</span><br><small>{esc(r.error or '')}</small>"
-        rows.append(
-            "<tr>"
-            f"<td>{esc(name)}</td>"
-            f"<td>{esc(s.owner) if s else ''}</td>"
-            f"<td>{s.tier if s else ''}</td>"
-            f"<td class='{summary_class}'>{esc(summary)}</td>"
-            f"<td>{status}</td>"
-            f"<td>{' · '.join(links)}</td>"
-            "</tr>"
-        )
-    title = f"Service reviews: {pd.Period(run.month, freq='M'):%B %Y}"
-    n_failed = len(run.failed)
-    generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    text = f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{esc(title)}</title>
-<style>
-  body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; max-width: 1100px;
-         margin: 2em auto; color: #222; }}
-  table {{ border-collapse: collapse; width: 100%; }}
-  th, td {{ text-align: left; padding: 6px 10px; border-bottom: 1px solid #ddd; vertical-align: top; }}
-  th {{ background: #f4f4f4; }}
-  .ok {{ color: #2e7d32; font-weight: bold; }}
-  .failed {{ color: #c0392b; font-weight: bold; }}
-  .earlier {{ color: #777; }}
-  .missed {{ color: #c0392b; }}
-  small {{ color: #555; }}
-</style>
-</head>
-<body>
-<h1>{esc(title)}</h1>
-<p>Monthly service review: did each SLO meet its target in {esc(run.month)}? Months are cut in each
-service's time zone. {len(run.reports) - n_failed} of {len(run.reports)} reviews of this run succeeded.
-Generated {generated}.</p>
-<table>
-<thead><tr><th>Service</th><th>Owner</th><th>Tier</th><th>SLOs</th><th>Status</th><th>Files</th></tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody>
-</table>
-</body>
-</html>
-"""
+            links.append({"href": r.notebook.name, "text": "failed notebook"})
+        rows.append({
+            "name": name, "owner": s.owner if s else "", "tier": s.tier if s else "", "summary": summary,
+            "alarm": "missed" in summary or "incomplete" in summary, "links": links,
+            "status": "earlier" if r is None else r.status, "kept": html_file.exists(),
+            "error": (r.error or "") if r is not None else "",
+        })
+    return rows
+
+
+def _write_index(run: ReviewRun, catalog: Catalog | None, summaries: Mapping[str, str]) -> None:
+    """Write ``index.html`` from the package's Jinja2 template (autoescape: user text is text, not markup)."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("slm_analytics.review", "templates"),
+                             autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    text = env.get_template("index.html.j2").render(
+        title=f"Service reviews: {pd.Period(run.month, freq='M'):%B %Y}", month=run.month,
+        n_ok=len(run.reports) - len(run.failed), n_reports=len(run.reports),
+        generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        rows=_index_rows(run, catalog, summaries))
     _write_atomic(run.index, text)
 
 
