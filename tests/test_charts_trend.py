@@ -59,3 +59,17 @@ def test_trend_chart_without_changes_and_errors(daily):
     with pytest.raises(DataError, match=r"trend_chart: the frame is empty"):
         charts.trend_chart(daily.iloc[:0], trend)
     assert isinstance(change_points(daily), ChangePointResult)
+
+
+def test_trend_chart_axis_names_days_not_repeated_months():
+    # a 90-day series gets several ticks a month: each tick names its day ("%b %Y" repeated "Aug 2026")
+    import json
+
+    from slm_analytics import read_dataset, trend_test
+    from slm_analytics.sli import ratio_sli
+
+    sli = read_dataset("sli_5min")
+    one = sli[(sli["service"] == "checkout") & (sli["slo"] == "availability")]
+    daily = ratio_sli(one, freq="1D").tail(90)
+    chart = charts.trend_chart(daily, trend_test(daily.set_index("timestamp")["sli"]))
+    assert '"format": "%d %b %Y"' in json.dumps(chart.to_dict())

@@ -84,7 +84,8 @@ def trend_chart(daily: pd.DataFrame, trend: Any, changes: Any = None, *,
                         "sen": [trend.intercept, trend.intercept + trend.slope * span],
                         "trend": trend.trend, "p_value": trend.p_value, "slope": trend.slope})
     x = alt.X("timestamp:T", title=None, scale=alt.Scale(type="utc"),
-              axis=alt.Axis(format="%b %Y", labelAngle=0))
+              # days, not months: a 90-day series has several ticks a month ("Aug 2026" repeated before)
+              axis=alt.Axis(format="%d %b %Y", labelAngle=0, labelOverlap=True))
     y_scale = alt.Scale(zero=False)
     line = (
         alt.Chart(data).mark_line(strokeWidth=1, color=HISTORY_COLOR, opacity=0.8,
