@@ -7,6 +7,7 @@ from . import inputs as inputs
 from . import month as month
 from . import notes as notes
 from . import parameters as parameters
+from . import period as period
 from . import plan as plan
 from . import runner as runner
 from . import tables as tables
@@ -42,6 +43,11 @@ from .parameters import parameters_in as parameters_in
 from .parameters import validate_explorer_parameters as validate_explorer_parameters
 from .parameters import validate_parameters as validate_parameters
 from .parameters import validate_risk_parameters as validate_risk_parameters
+from .period import ReviewPeriod as ReviewPeriod
+from .period import parse_period as parse_period
+from .period import periods_covered as periods_covered
+from .period import previous as previous
+from .period import resolve_period as resolve_period
 from .plan import PROBLEMS as PROBLEMS
 from .plan import attribution_table as attribution_table
 from .plan import draft_sip as draft_sip
