@@ -34,4 +34,5 @@ from .._compat import lazy_exports as _lazy_exports
 
 __getattr__, __dir__, __all__ = _lazy_exports(
     __name__, __file__,
-    frozenset({"formats", "inputs", "month", "notes", "parameters", "period", "plan", "runner", "tables"}))
+    frozenset({"batch", "formats", "inputs", "month", "notes", "parameters", "period", "plan", "runner",
+               "tables"}))

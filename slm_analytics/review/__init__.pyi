@@ -2,6 +2,7 @@
 
 # Each line is ``from .module import name as name`` (an explicit re-export, PEP 484).
 
+from . import batch as batch
 from . import formats as formats
 from . import inputs as inputs
 from . import month as month
@@ -11,6 +12,10 @@ from . import period as period
 from . import plan as plan
 from . import runner as runner
 from . import tables as tables
+from .batch import BatchParameters as BatchParameters
+from .batch import known_notebooks as known_notebooks
+from .batch import read_batch_parameters as read_batch_parameters
+from .batch import validate_batch as validate_batch
 from .inputs import ReviewInputs as ReviewInputs
 from .inputs import RiskInputs as RiskInputs
 from .inputs import latest_complete_month as latest_complete_month
