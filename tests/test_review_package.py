@@ -43,10 +43,14 @@ PLAN = {
 #: the interactive meeting notebooks' parameters and inputs (issue 11)
 EXPLORER = {"ExplorerParameters", "fleet_monthly_attainment", "load_explorer_inputs",
             "validate_explorer_parameters"}
+#: the review period, month or quarter, per service time zone (issue 12)
+PERIOD = {"ReviewPeriod", "parse_period", "periods_covered", "previous", "resolve_period"}
+#: the periodic review's parameter files (issue 12)
+BATCH = {"BatchParameters", "known_notebooks", "read_batch_parameters", "validate_batch"}
 
 
 def test_every_former_name_is_public_and_resolves():
-    assert set(review.__all__) == FORMER_REVIEW | FORMER_COMPLIANCE | PLAN | EXPLORER
+    assert set(review.__all__) == FORMER_REVIEW | FORMER_COMPLIANCE | PLAN | EXPLORER | PERIOD | BATCH
     for name in review.__all__:
         assert getattr(review, name) is not None, name
     assert set(review.__all__) <= set(dir(review))

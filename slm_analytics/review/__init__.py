@@ -6,6 +6,10 @@ makes each section one call to it or to :mod:`~slm_analytics.charts`. The packag
 
 - :mod:`~slm_analytics.review.parameters`: the notebooks' validated parameters (:func:`validate_parameters`,
   :func:`validate_risk_parameters`, :func:`parameters_in`), since papermill only warns about unknown ones;
+- :mod:`~slm_analytics.review.period`: the period reviewed, a month or a quarter, relative periods resolved
+  per service in its own time zone (:func:`parse_period`, :func:`resolve_period`);
+- :mod:`~slm_analytics.review.batch`: the periodic review's parameter files, checked before anything runs
+  (:func:`read_batch_parameters`);
 - :mod:`~slm_analytics.review.inputs`: reading a data folder (:func:`load_inputs`, :func:`load_risk_inputs`,
   :func:`latest_complete_month`);
 - :mod:`~slm_analytics.review.month`: the month of a service through the engine: attainment per month and
@@ -34,4 +38,5 @@ from .._compat import lazy_exports as _lazy_exports
 
 __getattr__, __dir__, __all__ = _lazy_exports(
     __name__, __file__,
-    frozenset({"formats", "inputs", "month", "notes", "parameters", "plan", "runner", "tables"}))
+    frozenset({"batch", "formats", "inputs", "month", "notes", "parameters", "period", "plan", "runner",
+               "tables"}))

@@ -2,14 +2,20 @@
 
 # Each line is ``from .module import name as name`` (an explicit re-export, PEP 484).
 
+from . import batch as batch
 from . import formats as formats
 from . import inputs as inputs
 from . import month as month
 from . import notes as notes
 from . import parameters as parameters
+from . import period as period
 from . import plan as plan
 from . import runner as runner
 from . import tables as tables
+from .batch import BatchParameters as BatchParameters
+from .batch import known_notebooks as known_notebooks
+from .batch import read_batch_parameters as read_batch_parameters
+from .batch import validate_batch as validate_batch
 from .inputs import ReviewInputs as ReviewInputs
 from .inputs import RiskInputs as RiskInputs
 from .inputs import latest_complete_month as latest_complete_month
@@ -42,6 +48,11 @@ from .parameters import parameters_in as parameters_in
 from .parameters import validate_explorer_parameters as validate_explorer_parameters
 from .parameters import validate_parameters as validate_parameters
 from .parameters import validate_risk_parameters as validate_risk_parameters
+from .period import ReviewPeriod as ReviewPeriod
+from .period import parse_period as parse_period
+from .period import periods_covered as periods_covered
+from .period import previous as previous
+from .period import resolve_period as resolve_period
 from .plan import PROBLEMS as PROBLEMS
 from .plan import attribution_table as attribution_table
 from .plan import draft_sip as draft_sip

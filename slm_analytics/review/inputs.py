@@ -224,9 +224,11 @@ def bucket_span(times: pd.Series, what: str, *, single: pd.Timedelta | None = No
 def latest_complete_month(sli: pd.DataFrame, *, timestamp: str = "timestamp", tz: str = "UTC") -> str:
     """Return the last calendar month fully covered by the data.
 
-    The data covers ``[first bucket start, last bucket start + bucket width)``, the bucket width being the
-    smallest gap between distinct timestamps. The latest complete month is the month before the one
-    holding the end of that span, provided the data starts on or before its first day.
+    The data covers ``[first bucket start, last bucket start + bucket width)`` (:func:`bucket_span`). The
+    latest complete month is the month before the one holding the end of that span, provided the data
+    starts on or before its first day: :func:`~slm_analytics.review.period.last_complete_period` of the
+    span, which also judges quarters and is what a review's ``last-complete-month`` resolves through, per
+    service in its own time zone (:func:`~slm_analytics.review.period.resolve_period`).
 
     Parameters
     ----------
@@ -253,18 +255,10 @@ def latest_complete_month(sli: pd.DataFrame, *, timestamp: str = "timestamp", tz
     >>> latest_complete_month(read_dataset("sli_5min"))  # data to 2026-10-31 23:55 UTC, 5-minute buckets
     '2026-10'
     """
+    from .period import last_complete_period
+
     first, end, _ = bucket_span(sli[timestamp], repr(timestamp))
-    first, end = first.tz_convert(tz), end.tz_convert(tz)
-    naive_end = end.tz_localize(None)
-    month = pd.Period(naive_end, freq="M") - 1
-    month_start = month.start_time.tz_localize(tz, nonexistent="shift_forward")
-    if first > month_start:
-        msg = (
-            f"no complete calendar month ({tz}) in data from {first:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M}; "
-            f"{month} would need data from {month_start:%Y-%m-%d %H:%M}"
-        )
-        raise InsufficientDataError(msg)
-    return str(month)
+    return last_complete_period(first, end, kind="month", tz=tz).label
 
 
 @dataclass(frozen=True, repr=False)
