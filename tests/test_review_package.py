@@ -47,10 +47,15 @@ EXPLORER = {"ExplorerParameters", "fleet_monthly_attainment", "load_explorer_inp
 PERIOD = {"ReviewPeriod", "parse_period", "periods_covered", "previous", "resolve_period"}
 #: the periodic review's parameter files (issue 12)
 BATCH = {"BatchParameters", "known_notebooks", "read_batch_parameters", "validate_batch"}
+#: the machine-readable summary and the review-to-review diff (issue 12)
+SUMMARY = {"SCHEMA", "SCHEMA_VERSION", "SummaryDiff", "canonical_json", "find_previous", "previous_period",
+           "read_summary", "service_summary", "slo_status", "summary_diff", "summary_schema",
+           "validate_summary", "write_summary"}
 
 
 def test_every_former_name_is_public_and_resolves():
-    assert set(review.__all__) == FORMER_REVIEW | FORMER_COMPLIANCE | PLAN | EXPLORER | PERIOD | BATCH
+    assert set(review.__all__) == (FORMER_REVIEW | FORMER_COMPLIANCE | PLAN | EXPLORER | PERIOD | BATCH
+                                   | SUMMARY)
     for name in review.__all__:
         assert getattr(review, name) is not None, name
     assert set(review.__all__) <= set(dir(review))

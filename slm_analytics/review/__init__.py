@@ -23,6 +23,9 @@ makes each section one call to it or to :mod:`~slm_analytics.charts`. The packag
   priorities, where the budget went, the drafted Service Improvement Plan and the effect of past actions
   (:func:`month_priorities`, :func:`draft_sip`...), with their tables;
 - :mod:`~slm_analytics.review.formats`: how the tables and the notes write numbers, times and chances;
+- :mod:`~slm_analytics.review.summary`: the review's machine-readable summary (:func:`service_summary`,
+  its JSON Schema, :func:`write_summary`, :func:`read_summary`), the status rule (:func:`slo_status`) and
+  what changed since the previous review (:func:`summary_diff`, :func:`find_previous`);
 - :mod:`~slm_analytics.review.runner`: :func:`run_review` (papermill per service, HTML reports through
   nbconvert, an index) and :func:`read_run_parameters`.
 
@@ -39,4 +42,4 @@ from .._compat import lazy_exports as _lazy_exports
 __getattr__, __dir__, __all__ = _lazy_exports(
     __name__, __file__,
     frozenset({"batch", "formats", "inputs", "month", "notes", "parameters", "period", "plan", "runner",
-               "tables"}))
+               "summary", "tables"}))

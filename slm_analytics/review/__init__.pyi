@@ -11,6 +11,7 @@ from . import parameters as parameters
 from . import period as period
 from . import plan as plan
 from . import runner as runner
+from . import summary as summary
 from . import tables as tables
 from .batch import BatchParameters as BatchParameters
 from .batch import known_notebooks as known_notebooks
@@ -69,6 +70,19 @@ from .runner import ReviewRun as ReviewRun
 from .runner import ServiceReport as ServiceReport
 from .runner import read_run_parameters as read_run_parameters
 from .runner import run_review as run_review
+from .summary import SCHEMA as SCHEMA
+from .summary import SCHEMA_VERSION as SCHEMA_VERSION
+from .summary import SummaryDiff as SummaryDiff
+from .summary import canonical_json as canonical_json
+from .summary import find_previous as find_previous
+from .summary import previous_period as previous_period
+from .summary import read_summary as read_summary
+from .summary import service_summary as service_summary
+from .summary import slo_status as slo_status
+from .summary import summary_diff as summary_diff
+from .summary import summary_schema as summary_schema
+from .summary import validate_summary as validate_summary
+from .summary import write_summary as write_summary
 from .tables import ServiceHeader as ServiceHeader
 from .tables import achievability_table as achievability_table
 from .tables import alert_table as alert_table
