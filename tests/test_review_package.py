@@ -43,10 +43,14 @@ PLAN = {
 #: the interactive meeting notebooks' parameters and inputs (issue 11)
 EXPLORER = {"ExplorerParameters", "fleet_monthly_attainment", "load_explorer_inputs",
             "validate_explorer_parameters"}
+#: the portfolio review's parameters, inputs, status changes and tables (issue 12, review/portfolio.py)
+PORTFOLIO = {"HEATMAP_MONTHS", "PortfolioInputs", "PortfolioParameters", "STATUS_AT_RISK", "credits_table",
+             "exposure_table", "fleet_status", "load_portfolio_inputs", "month_credits",
+             "portfolio_priorities", "status_change_table", "status_changes", "validate_portfolio_parameters"}
 
 
 def test_every_former_name_is_public_and_resolves():
-    assert set(review.__all__) == FORMER_REVIEW | FORMER_COMPLIANCE | PLAN | EXPLORER
+    assert set(review.__all__) == FORMER_REVIEW | FORMER_COMPLIANCE | PLAN | EXPLORER | PORTFOLIO
     for name in review.__all__:
         assert getattr(review, name) is not None, name
     assert set(review.__all__) <= set(dir(review))

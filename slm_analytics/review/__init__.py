@@ -34,4 +34,4 @@ from .._compat import lazy_exports as _lazy_exports
 
 __getattr__, __dir__, __all__ = _lazy_exports(
     __name__, __file__,
-    frozenset({"formats", "inputs", "month", "notes", "parameters", "plan", "runner", "tables"}))
+    frozenset({"formats", "inputs", "month", "notes", "parameters", "plan", "portfolio", "runner", "tables"}))
