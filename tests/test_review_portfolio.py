@@ -117,6 +117,13 @@ def test_fleet_status_by_hand():
     assert status == ["met", "at risk", "missed", "at risk", "met", "met", "no data", "met"]
 
 
+def test_at_risk_threshold_is_the_heatmaps():
+    from slm_analytics.charts.compliance import AT_RISK_SHARE
+    from slm_analytics.review import STATUS_AT_RISK
+
+    assert STATUS_AT_RISK == AT_RISK_SHARE
+
+
 def test_status_changes_by_hand():
     changes = status_changes(_fleet(), month="2026-10")
     assert changes[["service", "slo", "previous_status", "status", "worse"]].values.tolist() == [

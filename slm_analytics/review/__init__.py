@@ -18,6 +18,9 @@ makes each section one call to it or to :mod:`~slm_analytics.charts`. The packag
 - :mod:`~slm_analytics.review.plan`: what to improve: users' requirements against the month, improvement
   priorities, where the budget went, the drafted Service Improvement Plan and the effect of past actions
   (:func:`month_priorities`, :func:`draft_sip`...), with their tables;
+- :mod:`~slm_analytics.review.portfolio`: the portfolio review of every service for one month
+  (``notebooks/reports/portfolio-review.ipynb``): its parameters and inputs, each SLO's status and the
+  changes since the month before, the fleet's credit tables (:func:`status_changes`...);
 - :mod:`~slm_analytics.review.formats`: how the tables and the notes write numbers, times and chances;
 - :mod:`~slm_analytics.review.runner`: :func:`run_review` (papermill per service, HTML reports through
   nbconvert, an index) and :func:`read_run_parameters`.
