@@ -51,11 +51,15 @@ BATCH = {"BatchParameters", "known_notebooks", "read_batch_parameters", "validat
 SUMMARY = {"SCHEMA", "SCHEMA_VERSION", "SummaryDiff", "canonical_json", "find_previous", "previous_period",
            "read_summary", "service_summary", "slo_status", "summary_diff", "summary_schema",
            "validate_summary", "write_summary"}
+#: the portfolio review's parameters, inputs, status changes and tables (issue 12, review/portfolio.py)
+PORTFOLIO = {"HEATMAP_MONTHS", "PortfolioInputs", "PortfolioParameters", "STATUS_AT_RISK", "credits_table",
+             "exposure_table", "fleet_status", "load_portfolio_inputs", "month_credits",
+             "portfolio_priorities", "status_change_table", "status_changes", "validate_portfolio_parameters"}
 
 
 def test_every_former_name_is_public_and_resolves():
     assert set(review.__all__) == (FORMER_REVIEW | FORMER_COMPLIANCE | PLAN | EXPLORER | PERIOD | BATCH
-                                   | SUMMARY)
+                                   | SUMMARY | PORTFOLIO)
     for name in review.__all__:
         assert getattr(review, name) is not None, name
     assert set(review.__all__) <= set(dir(review))

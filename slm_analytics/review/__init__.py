@@ -22,6 +22,9 @@ makes each section one call to it or to :mod:`~slm_analytics.charts`. The packag
 - :mod:`~slm_analytics.review.plan`: what to improve: users' requirements against the month, improvement
   priorities, where the budget went, the drafted Service Improvement Plan and the effect of past actions
   (:func:`month_priorities`, :func:`draft_sip`...), with their tables;
+- :mod:`~slm_analytics.review.portfolio`: the portfolio review of every service for one month
+  (``notebooks/reports/portfolio-review.ipynb``): its parameters and inputs, each SLO's status and the
+  changes since the month before, the fleet's credit tables (:func:`status_changes`...);
 - :mod:`~slm_analytics.review.formats`: how the tables and the notes write numbers, times and chances;
 - :mod:`~slm_analytics.review.summary`: the review's machine-readable summary (:func:`service_summary`,
   its JSON Schema, :func:`write_summary`, :func:`read_summary`), the status rule (:func:`slo_status`) and
@@ -41,5 +44,5 @@ from .._compat import lazy_exports as _lazy_exports
 
 __getattr__, __dir__, __all__ = _lazy_exports(
     __name__, __file__,
-    frozenset({"batch", "formats", "inputs", "month", "notes", "parameters", "period", "plan", "runner",
-               "summary", "tables"}))
+    frozenset({"batch", "formats", "inputs", "month", "notes", "parameters", "period", "plan", "portfolio",
+               "runner", "summary", "tables"}))

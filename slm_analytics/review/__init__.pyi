@@ -10,6 +10,7 @@ from . import notes as notes
 from . import parameters as parameters
 from . import period as period
 from . import plan as plan
+from . import portfolio as portfolio
 from . import runner as runner
 from . import summary as summary
 from . import tables as tables
@@ -65,6 +66,19 @@ from .plan import past_actions as past_actions
 from .plan import priorities_table as priorities_table
 from .plan import requirements_table as requirements_table
 from .plan import sip_table as sip_table
+from .portfolio import HEATMAP_MONTHS as HEATMAP_MONTHS
+from .portfolio import STATUS_AT_RISK as STATUS_AT_RISK
+from .portfolio import PortfolioInputs as PortfolioInputs
+from .portfolio import PortfolioParameters as PortfolioParameters
+from .portfolio import credits_table as credits_table
+from .portfolio import exposure_table as exposure_table
+from .portfolio import fleet_status as fleet_status
+from .portfolio import load_portfolio_inputs as load_portfolio_inputs
+from .portfolio import month_credits as month_credits
+from .portfolio import portfolio_priorities as portfolio_priorities
+from .portfolio import status_change_table as status_change_table
+from .portfolio import status_changes as status_changes
+from .portfolio import validate_portfolio_parameters as validate_portfolio_parameters
 from .runner import DEFAULT_NOTEBOOK as DEFAULT_NOTEBOOK
 from .runner import ReviewRun as ReviewRun
 from .runner import ServiceReport as ServiceReport

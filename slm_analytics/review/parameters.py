@@ -29,6 +29,7 @@ __all__ = [
     "parameters_in",
     "validate_explorer_parameters",
     "validate_parameters",
+    "validate_model",
     "validate_risk_parameters",
 ]
 
@@ -137,11 +138,36 @@ def validate_parameters(**params: Any) -> ReviewParameters:
     ...
     slm_analytics.errors.ParameterError: unknown review parameter 'mnth'; allowed: service, month, data_dir
     """
-    return _validate(ReviewParameters, params, "review")
+    return validate_model(ReviewParameters, params, "review")
 
 
-def _validate(model: type[BaseModel], params: Mapping[str, Any], noun: str) -> Any:
-    """Validate notebook parameters with ``model``; one ParameterError naming every problem."""
+def validate_model(model: type[BaseModel], params: Mapping[str, Any], noun: str) -> Any:
+    """Validate notebook parameters with ``model``; one ParameterError naming every problem.
+
+    The shared check behind each notebook's ``validate_*_parameters``: unknown and missing parameters,
+    each bad value (its field validator's message, or the expected type), and a ``data_dir`` that is not a
+    folder are all named in one :class:`~slm_analytics.errors.ParameterError`, each prefixed with
+    ``noun`` (``"review parameter 'month': ..."``).
+
+    Parameters
+    ----------
+    model : pydantic model class
+        The notebook's parameters (``extra="forbid"``, strict).
+    params : mapping
+        The parameters given (``parameters_in(globals())`` in the notebook).
+    noun : str
+        What the parameters are called in messages (``"review"``, ``"risk-forecast"``...).
+
+    Returns
+    -------
+    BaseModel
+        An instance of ``model``.
+
+    Raises
+    ------
+    ParameterError
+        Naming every problem found.
+    """
     allowed = list(model.model_fields)
     required = [n for n, f in model.model_fields.items() if f.is_required()]
     problems = []
@@ -271,7 +297,7 @@ def validate_risk_parameters(**params: Any) -> RiskParameters:
     n_paths; risk-forecast parameter 'as_of': '2026-07-01 12:00' has no time zone; give a date 'YYYY-MM-DD'
     (midnight UTC) or a timezone-aware time such as '2026-07-01T00:00Z'
     """
-    return _validate(RiskParameters, params, "risk-forecast")
+    return validate_model(RiskParameters, params, "risk-forecast")
 
 
 class ExplorerParameters(BaseModel):
@@ -316,4 +342,4 @@ def validate_explorer_parameters(**params: Any) -> ExplorerParameters:
     ...
     slm_analytics.errors.ParameterError: unknown explorer parameter 'data_dri'; allowed: data_dir
     """
-    return _validate(ExplorerParameters, params, "explorer")
+    return validate_model(ExplorerParameters, params, "explorer")
