@@ -29,6 +29,7 @@ __all__ = [
     "parameters_in",
     "validate_explorer_parameters",
     "validate_parameters",
+    "check_n_paths",
     "validate_model",
     "validate_risk_parameters",
 ]
@@ -139,6 +140,15 @@ def validate_parameters(**params: Any) -> ReviewParameters:
     slm_analytics.errors.ParameterError: unknown review parameter 'mnth'; allowed: service, month, data_dir
     """
     return validate_model(ReviewParameters, params, "review")
+
+
+def check_n_paths(value: int) -> int:
+    """Return ``value`` if it is enough simulated paths (at least 100); raise ValueError otherwise."""
+    if value < 100:
+        msg = (f"{value} simulated paths are too few for a probability with an interval; give at least "
+               "100 (2000 is the default)")
+        raise ValueError(msg)
+    return value
 
 
 def validate_model(model: type[BaseModel], params: Mapping[str, Any], noun: str) -> Any:
@@ -256,11 +266,7 @@ class RiskParameters(BaseModel):
     @field_validator("n_paths")
     @classmethod
     def _n_paths(cls, value: int) -> int:
-        if value < 100:
-            msg = (f"{value} simulated paths are too few for a probability with an interval; give at least "
-                   "100 (2000 is the default)")
-            raise ValueError(msg)
-        return value
+        return check_n_paths(value)
 
 
 def validate_risk_parameters(**params: Any) -> RiskParameters:

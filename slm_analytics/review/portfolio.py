@@ -26,7 +26,7 @@ from .._checks import require_columns
 from ..errors import DataError, ParameterError
 from .formats import AMBER, GREEN, RED, definition_table, left_align, month_name, pct, styled, target_pct
 from .notes import Note
-from .parameters import MONTH, validate_model
+from .parameters import MONTH, check_n_paths, validate_model
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
@@ -88,11 +88,7 @@ class PortfolioParameters(BaseModel):
     @field_validator("n_paths")
     @classmethod
     def _n_paths(cls, value: int) -> int:
-        if value < 100:
-            msg = (f"{value} simulated paths are too few for a probability with an interval; give at least "
-                   "100 (2000 is the default)")
-            raise ValueError(msg)
-        return value
+        return check_n_paths(value)
 
 
 def validate_portfolio_parameters(**params: Any) -> PortfolioParameters:
