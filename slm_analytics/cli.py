@@ -66,8 +66,12 @@ def _review(args: argparse.Namespace) -> int:
     run = run_review(**options, progress=show)
     for r in run.failed:
         print(f"error: {r.service}: {r.error}", file=sys.stderr)
+    if run.portfolio is not None and run.portfolio.status != "ok":
+        print(f"error: portfolio review: {run.portfolio.error}", file=sys.stderr)
     n_ok = len(run.reports) - len(run.failed)
     print(f"{n_ok} of {len(run.reports)} service reviews for {run.month} written to {run.folder}")
+    if run.portfolio is not None and run.portfolio.status == "ok":
+        print(f"Portfolio review: {run.portfolio.html}")
     print(f"Reports: {run.index.resolve()}")
     return EXIT_OK if run.ok else EXIT_FAILED
 

@@ -337,3 +337,34 @@ def test_index_writes_user_text_as_text_not_markup(catalog, tmp_path):
     assert text.count("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;") == 3  # owner, summary, error
     assert '<a href="checkout.html">report</a>' in text
     assert "failed</span>" in text and "1 of 2 reviews of this run succeeded" in text
+
+
+@pytest.fixture(scope="module")
+def portfolio_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("portfolio")
+    return folder, runner._portfolio(month="2026-10", data_dir="", folder=folder, kernel_name="python3",
+                                     timeout=600)
+
+
+def test_the_portfolio_review_runs_beside_the_services_and_the_index_links_it(portfolio_run, catalog):
+    folder, report = portfolio_run
+    assert report.status == "ok", report.error
+    assert report.html == folder / "portfolio.review.html" and report.html.is_file()
+    assert (folder / "portfolio.review.ipynb").is_file()
+    assert "Attainment against target" in report.html.read_text()  # its compliance heatmap
+    run = ReviewRun(month="2026-10", folder=folder, index=folder / "index.html", reports=(), portfolio=report)
+    runner._write_index(run, catalog, {})
+    index = run.index.read_text()
+    assert '<a href="portfolio.review.html">report</a>' in index
+    # the portfolio's files are not listed as a service's report
+    assert "<td>portfolio.review</td>" not in index
+
+
+def test_a_failing_portfolio_review_fails_the_run_and_is_reported(tmp_path):
+    report = runner._portfolio(month="2020-01", data_dir="", folder=tmp_path, kernel_name="python3",
+                               timeout=600)
+    assert report.status == "failed" and "2020-01" in report.error
+    assert (tmp_path / "portfolio.review.failed.ipynb").is_file()  # kept for diagnosis
+    run = ReviewRun(month="2020-01", folder=tmp_path, index=tmp_path / "index.html", reports=(),
+                    portfolio=report)
+    assert not run.ok

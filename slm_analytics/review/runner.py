@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_NOTEBOOK",
+    "PORTFOLIO",
     "ReviewRun",
     "ServiceReport",
     "read_run_parameters",
@@ -93,17 +94,22 @@ class ReviewRun:
         The ``index.html`` linking the reports.
     reports : tuple of ServiceReport
         One per service, in the order run.
+    portfolio : ServiceReport or None
+        The portfolio review of all services (``service`` is :data:`PORTFOLIO`, ``"portfolio.review"``, also
+        the stem of its files), when the run reviewed the whole catalog.
     """
 
     month: str
     folder: Path
     index: Path
     reports: tuple[ServiceReport, ...]
+    portfolio: ServiceReport | None = None
 
     @property
     def ok(self) -> bool:
-        """Whether every service's review succeeded."""
-        return all(r.status == "ok" for r in self.reports)
+        """Whether every service's review succeeded, and the portfolio review when there was one."""
+        return (all(r.status == "ok" for r in self.reports)
+                and (self.portfolio is None or self.portfolio.status == "ok"))
 
     @property
     def failed(self) -> tuple[ServiceReport, ...]:
@@ -251,25 +257,41 @@ def _error_text(exc: BaseException) -> str:
     return " ".join(text.split())
 
 
+#: the portfolio review's file names in the month's folder (a service name cannot hold the dot)
+PORTFOLIO = "portfolio.review"
+
+
 def _review_one(
     *, service: str, month: str, data_dir: str, folder: Path, notebook: Path, kernel_name: str,
     exporter: Any, timeout: float
 ) -> tuple[Path, Path]:
+    return _execute(name=service, parameters={"service": service, "month": month, "data_dir": data_dir},
+                    title=f"Service review: {service}, {month}", folder=folder, notebook=notebook,
+                    kernel_name=kernel_name, exporter=exporter, timeout=timeout)
+
+
+def _execute(
+    *, name: str, parameters: dict[str, Any], title: str, folder: Path, notebook: Path, kernel_name: str,
+    exporter: Any, timeout: float
+) -> tuple[Path, Path]:
+    """Run ``notebook`` with papermill into ``<name>.ipynb`` and ``<name>.html`` of ``folder``, atomically.
+
+    A failure keeps the partly executed notebook as ``<name>.failed.ipynb`` and leaves earlier files alone.
+    """
     import nbformat
     import papermill
 
-    partial = folder / f".{service}.{os.getpid()}.partial.ipynb"  # unique if two runs share the folder
-    failed = folder / f"{service}.failed.ipynb"
-    out_html, out_nb = folder / f"{service}.html", folder / f"{service}.ipynb"
+    partial = folder / f".{name}.{os.getpid()}.partial.ipynb"  # unique if two runs share the folder
+    failed = folder / f"{name}.failed.ipynb"
+    out_html, out_nb = folder / f"{name}.html", folder / f"{name}.ipynb"
     try:
         papermill.execute_notebook(
-            str(notebook), str(partial),
-            parameters={"service": service, "month": month, "data_dir": data_dir},
+            str(notebook), str(partial), parameters=parameters,
             kernel_name=kernel_name, language="python", progress_bar=False, log_output=False,
             start_timeout=120, execution_timeout=timeout, config=_kernel_config(),
         )
         nb = nbformat.read(partial, as_version=4)
-        nb.metadata["title"] = f"Service review: {service}, {month}"
+        nb.metadata["title"] = title
         _prefix_svg_ids(nb)
         body, _ = exporter.from_notebook_node(nb)
         _write_atomic(out_html, body)
@@ -280,6 +302,24 @@ def _review_one(
     partial.replace(out_nb)
     failed.unlink(missing_ok=True)
     return out_nb, out_html
+
+
+def _portfolio(*, month: str, data_dir: str, folder: Path, kernel_name: str, timeout: float) -> ServiceReport:
+    """Run the portfolio review of every service for ``month``; a failure is reported, never raised."""
+    from ..resources import notebook_path
+
+    t0 = time.perf_counter()
+    try:
+        nb_out, html_out = _execute(
+            name=PORTFOLIO, parameters={"month": month, "data_dir": data_dir},
+            title=f"Portfolio review, {month}", folder=folder,
+            notebook=notebook_path("reports/portfolio-review.ipynb"), kernel_name=kernel_name,
+            exporter=_html_exporter(), timeout=timeout)
+        return ServiceReport(PORTFOLIO, "ok", nb_out, html_out, None, time.perf_counter() - t0)
+    except Exception as exc:  # the services' reports stand; the index and the exit status say it failed
+        failed_nb = folder / f"{PORTFOLIO}.failed.ipynb"
+        return ServiceReport(PORTFOLIO, "failed", failed_nb if failed_nb.exists() else None, None,
+                             _error_text(exc), time.perf_counter() - t0)
 
 
 def _summaries(
@@ -317,26 +357,36 @@ def _index_rows(run: ReviewRun, catalog: Catalog | None, summaries: Mapping[str,
     services = {s.name: s for s in catalog.services} if catalog is not None else {}
     this_run = {r.service: r for r in run.reports}
     earlier = sorted(p.stem for p in run.folder.glob("*.html")
-                     if p.name != "index.html" and p.stem not in this_run)
+                     if p.name != "index.html" and p.stem != PORTFOLIO and p.stem not in this_run)
     known = [n for n in services if n in this_run or n in earlier]  # catalog order first
     rows = []
     for name in [*known, *(n for n in [*this_run, *earlier] if n not in services)]:
         r, s = this_run.get(name), services.get(name)
         summary = summaries.get(name, "")
-        html_file = run.folder / f"{name}.html"
-        links = []
-        if html_file.exists():
-            links += [{"href": html_file.name, "text": "report"},
-                      {"href": f"{name}.ipynb", "text": "notebook"}]
-        if r is not None and r.status == "failed" and r.notebook is not None:
-            links.append({"href": r.notebook.name, "text": "failed notebook"})
         rows.append({
             "name": name, "owner": s.owner if s else "", "tier": s.tier if s else "", "summary": summary,
-            "alarm": "missed" in summary or "incomplete" in summary, "links": links,
-            "status": "earlier" if r is None else r.status, "kept": html_file.exists(),
-            "error": (r.error or "") if r is not None else "",
+            "alarm": "missed" in summary or "incomplete" in summary, **_files(name, r, run.folder),
         })
     return rows
+
+
+def _files(name: str, r: ServiceReport | None, folder: Path) -> dict[str, Any]:
+    """Return the status and links of one report (``r`` None: a report an earlier run left in the folder)."""
+    html_file = folder / f"{name}.html"
+    links = []
+    if html_file.exists():
+        links += [{"href": html_file.name, "text": "report"}, {"href": f"{name}.ipynb", "text": "notebook"}]
+    if r is not None and r.status == "failed" and r.notebook is not None:
+        links.append({"href": r.notebook.name, "text": "failed notebook"})
+    return {"status": "earlier" if r is None else r.status, "kept": html_file.exists(),
+            "error": (r.error or "") if r is not None else "", "links": links}
+
+
+def _portfolio_row(run: ReviewRun) -> dict[str, Any] | None:
+    """Return the portfolio review's line of the index (this run's, or a report an earlier run left)."""
+    if run.portfolio is None and not (run.folder / f"{PORTFOLIO}.html").exists():
+        return None
+    return _files(PORTFOLIO, run.portfolio, run.folder)
 
 
 def _write_index(run: ReviewRun, catalog: Catalog | None, summaries: Mapping[str, str]) -> None:
@@ -349,7 +399,7 @@ def _write_index(run: ReviewRun, catalog: Catalog | None, summaries: Mapping[str
         title=f"Service reviews: {pd.Period(run.month, freq='M'):%B %Y}", month=run.month,
         n_ok=len(run.reports) - len(run.failed), n_reports=len(run.reports),
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        rows=_index_rows(run, catalog, summaries))
+        rows=_index_rows(run, catalog, summaries), portfolio=_portfolio_row(run))
     _write_atomic(run.index, text)
 
 
@@ -480,7 +530,13 @@ def run_review(
         if progress is not None:
             progress(done[service])
     reports = [done[service] for service in todo]
-    run = ReviewRun(month=month, folder=folder, index=folder / "index.html", reports=tuple(reports))
+    portfolio = None
+    if services is None:  # the whole catalog: its portfolio review too
+        portfolio = _portfolio(month=month, data_dir=data, folder=folder, kernel_name=kernel, timeout=timeout)
+        if progress is not None:
+            progress(portfolio)
+    run = ReviewRun(month=month, folder=folder, index=folder / "index.html", reports=tuple(reports),
+                    portfolio=portfolio)
     if sli is None:
         try:
             sli = read_input("sli_5min", data)
