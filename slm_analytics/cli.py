@@ -87,6 +87,50 @@ def _datasets() -> int:
     return EXIT_OK
 
 
+def _tools_parser() -> argparse.ArgumentParser:
+    """``slm review validate FILE`` and ``slm review list``: check a parameter file, show what can be run."""
+    parser = argparse.ArgumentParser(prog="slm review", description="Check and list periodic reviews.")
+    commands = parser.add_subparsers(dest="tool", required=True, metavar="COMMAND")
+    validate = commands.add_parser(
+        "validate", help="check a review parameter file (parameters/monthly.yaml) before anything runs",
+        description="Read a review parameter file and check every key, the services against the catalog "
+        "of its data_dir and the notebooks' parameters. Exit code 0 when valid, 2 with one line per problem.")
+    validate.add_argument("file", metavar="FILE", help="YAML parameter file, e.g. parameters/monthly.yaml")
+    listing = commands.add_parser(
+        "list", help="the services, the review notebooks and the periods the data covers",
+        description="List the catalog's services with the complete months and quarters their data covers "
+        "(cut in each service's time zone), and the review notebooks.")
+    listing.add_argument("--data", metavar="DIR", default=None,
+                         help="folder laid out like datasets/ (default: the bundled sample data)")
+    return parser
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .review import read_batch_parameters
+
+    params = read_batch_parameters(args.file)  # ParameterError: one line per problem, file and key named
+    print(f"{args.file}: valid ({', '.join(params.notebooks)} for services {params.services!s}, period "
+          f"{params.period})")
+    return EXIT_OK
+
+
+def _list(args: argparse.Namespace) -> int:
+    from .review import known_notebooks, periods_covered
+    from .review.inputs import read_input
+
+    catalog = read_input("catalog", args.data)
+    sli = read_input("sli_5min", args.data)
+    print("notebooks: " + ", ".join(sorted(known_notebooks())))
+    print(f"{'service':<20} {'time zone':<20} {'complete months':<20} complete quarters")
+    for service in catalog.services:
+        months = periods_covered(sli, catalog, service=service.name, kind="month")
+        quarters = periods_covered(sli, catalog, service=service.name, kind="quarter")
+        span = f"{months[0].label} to {months[-1].label}" if months else "none"
+        quarter = f"{quarters[0].label} to {quarters[-1].label}" if quarters else "none"
+        print(f"{service.name:<20} {service.timezone:<20} {span:<20} {quarter}")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``slm`` command line.
 
@@ -108,8 +152,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     catalog ...
     0
     """
-    args = _parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    tool = argv[:1] == ["review"] and argv[1:2] in (["validate"], ["list"])
+    args = _tools_parser().parse_args(argv[1:]) if tool else _parser().parse_args(argv)
     try:
+        if tool:
+            return _validate(args) if args.tool == "validate" else _list(args)
         if args.command == "review":
             return _review(args)
         return _datasets()

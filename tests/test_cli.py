@@ -17,6 +17,8 @@ from slm_analytics.cli import main
 from slm_analytics.errors import DataError
 from slm_analytics.review import ReviewRun, ServiceReport
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 def fake_run(tmp_path: Path, statuses: dict[str, str]):
     """A stand-in for run_review recording its arguments and reporting ``statuses``."""
@@ -138,3 +140,28 @@ def test_installed_script(tmp_path):
     assert result.stderr == (
         "error: month 'bad' is not a calendar month; expected 'YYYY-MM' such as '2026-10' or 'latest'\n"
     )
+
+
+def test_review_validate_accepts_the_shipped_parameter_files(capsys):
+    for name in ("monthly", "quarterly"):
+        assert main(["review", "validate", str(ROOT / "parameters" / f"{name}.yaml")]) == 0
+        assert "valid" in capsys.readouterr().out
+
+
+def test_review_validate_names_the_file_the_line_and_the_key(tmp_path, capsys):
+    bad = tmp_path / "monthly.yaml"
+    bad.write_text('period: last-complete-month\ndata_dir: ""\noutput: reports\nservices: [checkout, nope]\n')
+    assert main(["review", "validate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {bad}: line 4: services")
+    assert "'nope'" in err
+
+
+def test_review_list_shows_each_service_s_complete_periods_in_its_time_zone(capsys):
+    assert main(["review", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "portfolio-review" in out and "service-review" in out
+    # the data ends 2026-10-31 23:55 UTC: October is complete in London, not yet in New York
+    rows = {line.split()[0]: line.split() for line in out.splitlines()[2:]}
+    assert rows["checkout"][2:5] == ["2025-11", "to", "2026-10"]
+    assert rows["search"][2:5] == ["2025-11", "to", "2026-09"]
