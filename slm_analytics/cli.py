@@ -41,6 +41,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="month to review (default: latest, the last complete month in the data, UTC)")
     review.add_argument("--service", metavar="NAME", nargs="+", action="extend", dest="services",
                         default=None, help="service(s) to review (default: every service of the catalog)")
+    review.add_argument("--jobs", metavar="N", type=int, default=None,
+                        help="notebooks to run at once, each in its own process (default: 1)")
     review.add_argument("--parameters", metavar="FILE", default=None,
                         help="YAML parameter file (e.g. parameters/monthly-review.yaml); options given here "
                         "override it")
@@ -53,7 +55,8 @@ def _review(args: argparse.Namespace) -> int:
     from .review import ServiceReport, read_run_parameters, run_review
 
     options = read_run_parameters(args.parameters) if args.parameters else {}
-    given = {"data_dir": args.data, "out_dir": args.out, "month": args.month, "services": args.services}
+    given = {"data_dir": args.data, "out_dir": args.out, "month": args.month, "services": args.services,
+             "jobs": args.jobs}
     options.update({k: v for k, v in given.items() if v is not None})
     if options.get("month") == "latest":
         options["month"] = None

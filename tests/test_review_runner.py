@@ -368,3 +368,28 @@ def test_a_failing_portfolio_review_fails_the_run_and_is_reported(tmp_path):
     run = ReviewRun(month="2020-01", folder=tmp_path, index=tmp_path / "index.html", reports=(),
                     portfolio=report)
     assert not run.ok
+
+
+def test_two_jobs_give_the_reports_of_one_job(real_run, tmp_path):
+    # the same services as the serial run (real_run: checkout and an unknown one), two worker processes
+    seen = []
+    run = run_review(out_dir=tmp_path, month="2026-10", services=["checkout", "nope"], jobs=2,
+                     progress=seen.append)
+    assert [(r.service, r.status) for r in run.reports] == [("checkout", "ok"), ("nope", "failed")]
+    assert sorted(r.service for r in seen) == ["checkout", "nope"]  # each report once, as it completed
+    assert "unknown service 'nope'" in run.reports[1].error
+    # the report's numbers are those of the serial run (the HTML differs only in the random ids of tables)
+    strip = re.compile(r"T_[0-9a-f_]+|0x[0-9a-f]+")  # pandas Styler ids, object addresses
+    serial = nbformat.read(real_run.reports[0].notebook, as_version=4)
+    parallel = nbformat.read(run.reports[0].notebook, as_version=4)
+    for a, b in zip(serial.cells, parallel.cells, strict=True):
+        for x, y in zip(a.get("outputs", []), b.get("outputs", []), strict=True):
+            for kind in ("text/plain", "text/html"):
+                assert strip.sub("", str(x.get("data", {}).get(kind, ""))) == (
+                    strip.sub("", str(y.get("data", {}).get(kind, "")))), (a.get("id"), kind)
+
+
+@pytest.mark.parametrize("jobs", [0, -1, 1.5, True, "2"])
+def test_jobs_must_be_a_whole_number_of_at_least_one(tmp_path, jobs):
+    with pytest.raises(ParameterError, match="is not a number of notebooks to run at once"):
+        run_review(out_dir=tmp_path, month="2026-10", services=["checkout"], jobs=jobs)

@@ -403,6 +403,65 @@ def _write_index(run: ReviewRun, catalog: Catalog | None, summaries: Mapping[str
     _write_atomic(run.index, text)
 
 
+def _review_task(*, service: str, names: Sequence[str], month: str, data_dir: str, folder: Path,
+                 notebook: Path, kernel_name: str, timeout: float) -> ServiceReport:
+    """Review one service; a failure is reported in the result, never raised (the others go on)."""
+    t0 = time.perf_counter()
+    try:
+        if service not in names:
+            msg = f"unknown service {service!r}; the catalog has {', '.join(names)}"
+            raise ParameterError(msg)
+        nb_out, html_out = _review_one(service=service, month=month, data_dir=data_dir, folder=folder,
+                                       notebook=notebook, kernel_name=kernel_name, exporter=_html_exporter(),
+                                       timeout=timeout)
+        return ServiceReport(service, "ok", nb_out, html_out, None, time.perf_counter() - t0)
+    except Exception as exc:  # keep the other services going; the error is reported per service
+        failed_nb = folder / f"{service}.failed.ipynb"
+        return ServiceReport(service, "failed", failed_nb if failed_nb.exists() else None, None,
+                             _error_text(exc), time.perf_counter() - t0)
+
+
+#: environment of a worker process and of the kernels it starts: one thread per numeric library
+_ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                                      "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")}
+
+
+def _pin_threads() -> None:
+    os.environ.update(_ONE_THREAD)
+
+
+def _run_tasks(tasks: Mapping[str, tuple[Callable[..., ServiceReport], dict[str, Any]]], *, jobs: int,
+               progress: Callable[[ServiceReport], None] | None) -> dict[str, ServiceReport]:
+    """Run the review tasks, ``jobs`` at once in worker processes (one after another for 1).
+
+    ``progress`` sees each report as it completes. On an interrupt the tasks not started are cancelled and
+    the interrupt goes on; every file written so far is whole (each is written atomically).
+    """
+    done: dict[str, ServiceReport] = {}
+    if jobs == 1 or len(tasks) == 1:
+        for key, (task, kwargs) in tasks.items():
+            done[key] = task(**kwargs)
+            if progress is not None:
+                progress(done[key])
+        return done
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_pin_threads,
+                               mp_context=multiprocessing.get_context("spawn"))
+    try:
+        futures = {pool.submit(task, **kwargs): key for key, (task, kwargs) in tasks.items()}
+        for future in as_completed(futures):
+            done[futures[future]] = future.result()
+            if progress is not None:
+                progress(done[futures[future]])
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return done
+
+
 def run_review(
     *,
     data_dir: str | os.PathLike[str] | None = None,
@@ -413,6 +472,7 @@ def run_review(
     kernel_name: str | None = None,
     timeout: float = 600,
     progress: Callable[[ServiceReport], None] | None = None,
+    jobs: int = 1,
 ) -> ReviewRun:
     """Run the monthly service review: one executed notebook and one HTML report per service, and an index.
 
@@ -435,6 +495,9 @@ def run_review(
         Seconds a notebook cell may run before the service is failed.
     progress : callable, optional
         Called with each :class:`ServiceReport` as soon as the service is done (the CLI prints it).
+    jobs : int
+        Notebooks run at once, each in its own worker process (threads were tried: a kernel occasionally
+        received an interrupt), with the numeric libraries of its kernel pinned to one thread.
 
     Returns
     -------
@@ -478,6 +541,9 @@ def run_review(
     kernel = kernel_name or "python3"
     if kernel_name is None:
         _check_kernel(kernel)
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        msg = f"jobs {jobs!r} is not a number of notebooks to run at once; expected a whole number >= 1"
+        raise ParameterError(msg)
     latest = month is None or month == "latest"
     if not latest and (not isinstance(month, str) or not MONTH.match(month)):
         msg = f"month {month!r} is not a calendar month; expected 'YYYY-MM' such as '2026-10' or 'latest'"
@@ -509,32 +575,16 @@ def run_review(
                f"{exc.strerror or exc}")
         raise ParameterError(msg) from exc
 
-    def review(service: str) -> ServiceReport:
-        t0 = time.perf_counter()
-        try:
-            if service not in names:
-                msg = f"unknown service {service!r}; the catalog has {', '.join(names)}"
-                raise ParameterError(msg)
-            nb_out, html_out = _review_one(service=service, month=month, data_dir=data, folder=folder,
-                                           notebook=nb_path, kernel_name=kernel, exporter=_html_exporter(),
-                                           timeout=timeout)
-            return ServiceReport(service, "ok", nb_out, html_out, None, time.perf_counter() - t0)
-        except Exception as exc:  # keep the other services going; the error is reported per service
-            failed_nb = folder / f"{service}.failed.ipynb"
-            return ServiceReport(service, "failed", failed_nb if failed_nb.exists() else None, None,
-                                 _error_text(exc), time.perf_counter() - t0)
-
-    done: dict[str, ServiceReport] = {}
-    for service in todo:  # one after another: kernels are CPU-bound, and 2 CPUs gained little in parallel
-        done[service] = review(service)
-        if progress is not None:
-            progress(done[service])
-    reports = [done[service] for service in todo]
-    portfolio = None
+    tasks = {service: (_review_task, {"service": service, "names": names, "month": month, "data_dir": data,
+                                      "folder": folder, "notebook": nb_path, "kernel_name": kernel,
+                                      "timeout": timeout})
+             for service in todo}
     if services is None:  # the whole catalog: its portfolio review too
-        portfolio = _portfolio(month=month, data_dir=data, folder=folder, kernel_name=kernel, timeout=timeout)
-        if progress is not None:
-            progress(portfolio)
+        tasks[PORTFOLIO] = (_portfolio, {"month": month, "data_dir": data, "folder": folder,
+                                         "kernel_name": kernel, "timeout": timeout})
+    done = _run_tasks(tasks, jobs=jobs, progress=progress)
+    reports = [done[service] for service in todo]
+    portfolio = done.get(PORTFOLIO)
     run = ReviewRun(month=month, folder=folder, index=folder / "index.html", reports=tuple(reports),
                     portfolio=portfolio)
     if sli is None:
