@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 review: $(STAMP)
-	$(BIN)/slm review
+	$(BIN)/slm review --jobs 2
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
