@@ -473,6 +473,7 @@ def run_review(
     timeout: float = 600,
     progress: Callable[[ServiceReport], None] | None = None,
     jobs: int = 1,
+    portfolio: bool | None = None,
 ) -> ReviewRun:
     """Run the monthly service review: one executed notebook and one HTML report per service, and an index.
 
@@ -498,6 +499,9 @@ def run_review(
     jobs : int
         Notebooks run at once, each in its own worker process (threads were tried: a kernel occasionally
         received an interrupt), with the numeric libraries of its kernel pinned to one thread.
+    portfolio : bool, optional
+        Also run the portfolio review of all services (``notebooks/reports/portfolio-review.ipynb``) into
+        ``portfolio.review.html``; default when ``services`` is None (the whole catalog).
 
     Returns
     -------
@@ -579,7 +583,7 @@ def run_review(
                                       "folder": folder, "notebook": nb_path, "kernel_name": kernel,
                                       "timeout": timeout})
              for service in todo}
-    if services is None:  # the whole catalog: its portfolio review too
+    if services is None if portfolio is None else portfolio:  # by default with the whole catalog
         tasks[PORTFOLIO] = (_portfolio, {"month": month, "data_dir": data, "folder": folder,
                                          "kernel_name": kernel, "timeout": timeout})
     done = _run_tasks(tasks, jobs=jobs, progress=progress)
