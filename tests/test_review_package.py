@@ -48,9 +48,9 @@ PERIOD = {"ReviewPeriod", "parse_period", "periods_covered", "previous", "resolv
 #: the periodic review's parameter files (issue 12)
 BATCH = {"BatchParameters", "known_notebooks", "read_batch_parameters", "validate_batch"}
 #: the machine-readable summary and the review-to-review diff (issue 12)
-SUMMARY = {"SCHEMA", "SCHEMA_VERSION", "SummaryDiff", "canonical_json", "find_previous", "previous_period",
-           "read_summary", "service_summary", "slo_status", "summary_diff", "summary_schema",
-           "validate_summary", "write_summary"}
+SUMMARY = {"SCHEMA", "SCHEMA_VERSION", "SummaryDiff", "SummaryOutput", "summary_of", "canonical_json",
+           "find_previous", "previous_period", "read_summary", "service_summary", "slo_status",
+           "summary_diff", "summary_schema", "validate_summary", "write_summary"}
 #: the portfolio review's parameters, inputs, status changes and tables (issue 12, review/portfolio.py)
 PORTFOLIO = {"HEATMAP_MONTHS", "PortfolioInputs", "PortfolioParameters", "STATUS_AT_RISK", "credits_table",
              "exposure_table", "fleet_status", "load_portfolio_inputs", "month_credits",

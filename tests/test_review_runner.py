@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
@@ -393,3 +394,20 @@ def test_two_jobs_give_the_reports_of_one_job(real_run, tmp_path):
 def test_jobs_must_be_a_whole_number_of_at_least_one(tmp_path, jobs):
     with pytest.raises(ParameterError, match="is not a number of notebooks to run at once"):
         run_review(out_dir=tmp_path, month="2026-10", services=["checkout"], jobs=jobs)
+
+
+def test_real_run_writes_the_summary_beside_the_report(real_run):
+    from slm_analytics.review import read_summary
+
+    path = real_run.folder / "checkout.summary.json"
+    doc = read_summary(path)  # schema-valid
+    assert doc["service"]["name"] == "checkout" and doc["period"]["label"] == "2026-10"
+    # attainment of the month as plain sums of the month's rows (London time), as the report shows it
+    sli = read_dataset("sli_5min")
+    start = pd.Timestamp("2026-10-01", tz="Europe/London")
+    end = pd.Timestamp("2026-11-01", tz="Europe/London")
+    rows = sli[(sli["service"] == "checkout") & (sli["slo"] == "availability")
+               & (sli["timestamp"] >= start) & (sli["timestamp"] < end)]
+    (slo,) = [o for o in doc["slos"] if o["name"] == "availability"]
+    assert slo["attainment"] == pytest.approx(rows["good"].sum() / rows["total"].sum(), rel=1e-5)
+    assert not (real_run.folder / "nope.summary.json").exists()  # the failed service wrote none

@@ -87,6 +87,7 @@ from .runner import run_review as run_review
 from .summary import SCHEMA as SCHEMA
 from .summary import SCHEMA_VERSION as SCHEMA_VERSION
 from .summary import SummaryDiff as SummaryDiff
+from .summary import SummaryOutput as SummaryOutput
 from .summary import canonical_json as canonical_json
 from .summary import find_previous as find_previous
 from .summary import previous_period as previous_period
@@ -94,6 +95,7 @@ from .summary import read_summary as read_summary
 from .summary import service_summary as service_summary
 from .summary import slo_status as slo_status
 from .summary import summary_diff as summary_diff
+from .summary import summary_of as summary_of
 from .summary import summary_schema as summary_schema
 from .summary import validate_summary as validate_summary
 from .summary import write_summary as write_summary

@@ -265,9 +265,19 @@ def _review_one(
     *, service: str, month: str, data_dir: str, folder: Path, notebook: Path, kernel_name: str,
     exporter: Any, timeout: float
 ) -> tuple[Path, Path]:
-    return _execute(name=service, parameters={"service": service, "month": month, "data_dir": data_dir},
-                    title=f"Service review: {service}, {month}", folder=folder, notebook=notebook,
-                    kernel_name=kernel_name, exporter=exporter, timeout=timeout)
+    """Run one service's review, and write ``<service>.summary.json`` when the notebook shows a summary."""
+    import nbformat
+
+    from .summary import summary_of, write_summary
+
+    out_nb, out_html = _execute(name=service, parameters={"service": service, "month": month,
+                                                          "data_dir": data_dir},
+                                title=f"Service review: {service}, {month}", folder=folder, notebook=notebook,
+                                kernel_name=kernel_name, exporter=exporter, timeout=timeout)
+    doc = summary_of(nbformat.read(out_nb, as_version=4))
+    if doc is not None:
+        write_summary(doc, folder / f"{service}.summary.json")  # validated against the schema first
+    return out_nb, out_html
 
 
 def _execute(

@@ -44,6 +44,7 @@ __all__ = [
     "SCHEMA",
     "SCHEMA_VERSION",
     "SummaryDiff",
+    "SummaryOutput",
     "canonical_json",
     "find_previous",
     "previous_period",
@@ -51,6 +52,7 @@ __all__ = [
     "service_summary",
     "slo_status",
     "summary_diff",
+    "summary_of",
     "summary_schema",
     "validate_summary",
     "write_summary",
@@ -748,3 +750,57 @@ def _definition_diff(previous: dict[str, Any], current: dict[str, Any]) -> pd.Da
             rows += [{"kind": kind, "name": name, "field": f, "previous": old[name][f],
                       "current": new[name][f]} for f in fields if old[name][f] != new[name][f]]
     return pd.DataFrame(rows, columns=_CHANGES) if rows else _empty(_CHANGES)
+
+
+#: the id of the review notebook's cell whose output is the summary (read back by the runner)
+SUMMARY_CELL = "summary"
+
+
+@dataclass(frozen=True, repr=False)
+class SummaryOutput:
+    """A summary as a notebook output: the document as ``application/json``, a short table for readers.
+
+    The review notebook's last cell shows one; the runner reads the JSON back from the executed notebook
+    (:func:`summary_of`) and writes ``<service>.summary.json`` beside the report.
+
+    Attributes
+    ----------
+    doc : dict
+        The summary (:func:`service_summary`).
+    """
+
+    doc: dict[str, Any]
+
+    def _repr_json_(self) -> dict[str, Any]:
+        return self.doc
+
+    def _repr_html_(self) -> str:
+        import html
+
+        esc = html.escape
+        rows = "".join(f"<tr><td>{esc(str(o.get('name')))}</td><td>{esc(str(o.get('status')))}</td></tr>"
+                       for o in self.doc.get("slos", []))
+        counts = ", ".join(f"{n} {esc(str(k))}" for k, n in self.doc.get("status_counts", {}).items())
+        return (f"<p>Machine-readable summary (schema {esc(str(self.doc.get('schema_version')))}): "
+                f"{counts}.</p><table><thead><tr><th>SLO</th><th>status</th></tr></thead>"
+                f"<tbody>{rows}</tbody></table>")
+
+    def __repr__(self) -> str:
+        return f"SummaryOutput({self.doc.get('service', {}).get('name')!r}, {self.doc.get('status_counts')})"
+
+
+def summary_of(nb: Any) -> dict[str, Any] | None:
+    """Return the summary an executed review notebook shows in its ``summary`` cell, or None without one.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        An executed notebook (``nbformat.read``).
+    """
+    for cell in nb.cells:
+        if cell.get("id") == SUMMARY_CELL and cell.cell_type == "code":
+            for out in cell.get("outputs", []):
+                doc = out.get("data", {}).get("application/json")
+                if isinstance(doc, dict):
+                    return dict(doc)
+    return None
