@@ -411,3 +411,13 @@ def test_real_run_writes_the_summary_beside_the_report(real_run):
     (slo,) = [o for o in doc["slos"] if o["name"] == "availability"]
     assert slo["attainment"] == pytest.approx(rows["good"].sum() / rows["total"].sum(), rel=1e-5)
     assert not (real_run.folder / "nope.summary.json").exists()  # the failed service wrote none
+
+
+def test_real_run_writes_run_json_beside_the_reports(real_run):
+    # run metadata lives in run.json, never in the summaries (which compare byte for byte across runs)
+    doc = json.loads((real_run.folder / "run.json").read_text())
+    assert doc["month"] == "2026-10" and doc["ok"] is False and doc["jobs"] == 1
+    assert [(r["name"], r["status"]) for r in doc["reports"]] == [("checkout", "ok"), ("nope", "failed")]
+    assert doc["reports"][0]["html"] == "checkout.html" and "unknown service" in doc["reports"][1]["error"]
+    assert doc["started"] <= doc["finished"]
+    assert "started" not in (real_run.folder / "checkout.summary.json").read_text()

@@ -555,6 +555,7 @@ def run_review(
     kernel = kernel_name or "python3"
     if kernel_name is None:
         _check_kernel(kernel)
+    started = dt.datetime.now(dt.UTC)
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         msg = f"jobs {jobs!r} is not a number of notebooks to run at once; expected a whole number >= 1"
         raise ParameterError(msg)
@@ -612,7 +613,28 @@ def run_review(
     earlier = [p.stem for p in sorted(folder.glob("*.html"))
                if p.stem in names and p.stem not in reviewed]
     _write_index(run, catalog, _summaries(sli, catalog, [*reviewed, *earlier], month))
+    _write_run_json(run, started=started, jobs=jobs, data_dir=data)
     return run
+
+
+def _write_run_json(run: ReviewRun, *, started: dt.datetime, jobs: int, data_dir: str) -> None:
+    """Write ``run.json``: when and how the run went (the summaries hold no run metadata, so they compare)."""
+    import json
+
+    from .._version import __version__
+
+    entries = [*run.reports, *([run.portfolio] if run.portfolio is not None else [])]
+    finished = dt.datetime.now(dt.UTC)
+    doc = {
+        "month": run.month, "started": started.isoformat(timespec="seconds"),
+        "finished": finished.isoformat(timespec="seconds"),
+        "seconds": round((finished - started).total_seconds(), 1), "jobs": jobs,
+        "data_dir": data_dir or "", "slm_analytics": __version__, "ok": run.ok,
+        "reports": [{"name": r.service, "status": r.status, "seconds": round(r.seconds, 1), "error": r.error,
+                     "html": None if r.html is None else r.html.name,
+                     "notebook": None if r.notebook is None else r.notebook.name} for r in entries],
+    }
+    _write_atomic(run.folder / "run.json", json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 
 
 _RUN_KEYS = ("data_dir", "out_dir", "month", "services")
