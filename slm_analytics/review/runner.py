@@ -621,7 +621,7 @@ def _write_run_json(run: ReviewRun, *, started: dt.datetime, jobs: int, data_dir
     """Write ``run.json``: when and how the run went (the summaries hold no run metadata, so they compare)."""
     import json
 
-    from .._version import __version__
+    import slm_analytics
 
     entries = [*run.reports, *([run.portfolio] if run.portfolio is not None else [])]
     finished = dt.datetime.now(dt.UTC)
@@ -629,7 +629,7 @@ def _write_run_json(run: ReviewRun, *, started: dt.datetime, jobs: int, data_dir
         "month": run.month, "started": started.isoformat(timespec="seconds"),
         "finished": finished.isoformat(timespec="seconds"),
         "seconds": round((finished - started).total_seconds(), 1), "jobs": jobs,
-        "data_dir": data_dir or "", "slm_analytics": __version__, "ok": run.ok,
+        "data_dir": data_dir or "", "slm_analytics": slm_analytics.__version__, "ok": run.ok,
         "reports": [{"name": r.service, "status": r.status, "seconds": round(r.seconds, 1), "error": r.error,
                      "html": None if r.html is None else r.html.name,
                      "notebook": None if r.notebook is None else r.notebook.name} for r in entries],
