@@ -14,7 +14,7 @@ SHARE  := $(CURDIR)/share/jupyter
 .PHONY: help venv review test test-browser lint lab dashboard bench datasets clean
 
 help:
-	@echo "make review   - run the monthly service review on the bundled sample data (reports/)"
+	@echo "make review   - the monthly service review of the bundled sample data, its last two months (reports/)"
 	@echo "make test     - unit tests, doctests and every notebook under nbval"
 	@echo "make lab      - JupyterLab on the project (no network needed)"
 	@echo "make dashboard - the notebook DASHBOARD as a code-free Voila dashboard (no network needed)"
@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 review: $(STAMP)
-	$(BIN)/slm review --jobs 2
+	$(BIN)/slm review run parameters/monthly-review.yaml --history 2
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider

@@ -1,7 +1,9 @@
 """The ``slm`` command line.
 
-``slm review`` runs the monthly service review (:func:`~slm_analytics.review.run_review`) and prints one
-line per service and where the reports are. ``slm datasets`` lists the bundled sample datasets.
+``slm review run FILE`` runs a review parameter file (:func:`~slm_analytics.review.run_batch`), ``slm review
+validate FILE`` checks one and ``slm review list`` shows the services, notebooks and periods; ``slm review``
+with options alone reviews the whole catalog of the bundled (or given) data. Each prints one line per notebook
+and where the reports are. ``slm datasets`` lists the bundled sample datasets.
 
 Exit codes, for cron: 0 success; 1 one or more services failed (the others' reports are written);
 2 the run could not start (bad parameters, unreadable data or catalog) or bad command-line usage.
@@ -12,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from ._version import __version__
 from .errors import SLMError
@@ -21,62 +24,104 @@ __all__ = ["main"]
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
 
+def _run_options(parser: argparse.ArgumentParser, *, legacy: bool) -> None:
+    """Add the options ``slm review run`` and ``slm review`` share."""
+    parser.add_argument("--period", metavar="PERIOD", default=None,
+                        help="YYYY-MM, YYYY-Qn, last-complete-month or last-complete-quarter (relative "
+                        "periods are judged per service in its own time zone)")
+    parser.add_argument("--service", metavar="NAME", nargs="+", action="extend", dest="services",
+                        default=None, help="service(s) to review (default: the parameter file's, or all)")
+    parser.add_argument("--jobs", metavar="N", type=int, default=None,
+                        help="notebooks to run at once, each in its own process")
+    parser.add_argument("--output", "--out", metavar="DIR", dest="output", default=None,
+                        help="output folder (default: the parameter file's, or reports)")
+    parser.add_argument("--history", metavar="N", type=int, default=1,
+                        help="review the N periods ending at --period, oldest first, so that each review "
+                        "shows what changed since the one before (default 1)")
+    if legacy:
+        parser.add_argument("--data", metavar="DIR", default=None,
+                            help="folder laid out like datasets/ (default: the bundled sample data)")
+        parser.add_argument("--month", metavar="YYYY-MM", default=None,
+                            help="the older form of --period: a month, or latest (= last-complete-month)")
+        parser.add_argument("--parameters", metavar="FILE", default=None,
+                            help="YAML parameter file (e.g. parameters/monthly-review.yaml); options given "
+                            "here override it")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="slm", description="Service Level Management analytics: monthly service reviews and datasets."
+        prog="slm", description="Service Level Management analytics: periodic service reviews and datasets."
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     review = commands.add_parser(
         "review",
-        help="run the monthly service review (one HTML report per service and an index)",
-        description="Execute the service-review notebook for every service (or those given) for one calendar "
-        "month, and write <out>/<YYYY-MM>/<service>.ipynb, <service>.html and index.html. Exit code 1 if any "
-        "service failed, 2 if the run could not start.",
+        help="run the service review (one HTML report and summary per service, the portfolio review, "
+        "indexes); also: slm review run|validate|list",
+        description="Execute the service-review notebook for every service (or those given) for one month or "
+        "quarter, and the portfolio review, and write <out>/<period>/<service>.ipynb, .html, .summary.json "
+        "and index.html. `slm review run FILE` runs a parameter file, `slm review validate FILE` checks one, "
+        "`slm review list` shows what can be reviewed. Exit code 1 if any notebook failed, 2 if the run "
+        "could not start.",
     )
-    review.add_argument("--data", metavar="DIR", default=None,
-                        help="folder laid out like datasets/ (default: the bundled sample data)")
-    review.add_argument("--out", metavar="DIR", default=None, help="output folder (default: reports)")
-    review.add_argument("--month", metavar="YYYY-MM", default=None,
-                        help="month to review (default: latest, the last complete month in the data, UTC)")
-    review.add_argument("--service", metavar="NAME", nargs="+", action="extend", dest="services",
-                        default=None, help="service(s) to review (default: every service of the catalog)")
-    review.add_argument("--jobs", metavar="N", type=int, default=None,
-                        help="notebooks to run at once, each in its own process (default: 1)")
-    review.add_argument("--parameters", metavar="FILE", default=None,
-                        help="YAML parameter file (e.g. parameters/monthly-review.yaml); options given here "
-                        "override it")
+    _run_options(review, legacy=True)
     commands.add_parser("datasets", help="list the bundled sample datasets",
                         description="List the bundled sample datasets.")
     return parser
 
 
 def _review(args: argparse.Namespace) -> int:
-    from .review import ServiceReport, read_run_parameters, run_review
+    """``slm review [options]``: the whole catalog's review of the bundled data unless told otherwise."""
+    from .review import BatchParameters, read_batch_parameters
 
-    options = read_run_parameters(args.parameters) if args.parameters else {}
-    given = {"data_dir": args.data, "out_dir": args.out, "month": args.month, "services": args.services,
-             "jobs": args.jobs}
-    options.update({k: v for k, v in given.items() if v is not None})
-    if options.get("month") == "latest":
-        options["month"] = None
+    if args.parameters:
+        params = read_batch_parameters(args.parameters)
+    else:
+        whole = args.services is None
+        params = BatchParameters(
+            notebooks=["service-review", *(["portfolio-review"] if whole else [])],
+            period="last-complete-month", data_dir="", output="reports")
+    if args.data is not None:
+        params = params.model_copy(update={"data_dir": args.data})
+    if args.month is not None:
+        if args.period is not None:
+            print("error: give --period or --month, not both", file=sys.stderr)
+            return EXIT_ERROR
+        args.period = "last-complete-month" if args.month == "latest" else args.month
+        from .review.parameters import MONTH
+
+        if args.month != "latest" and not MONTH.match(args.month):
+            print(f"error: month {args.month!r} is not a calendar month; expected 'YYYY-MM' such as "
+                  "'2026-10' or 'latest'", file=sys.stderr)
+            return EXIT_ERROR
+    return _run(params, args)
+
+
+def _run(params: Any, args: argparse.Namespace) -> int:
+    """Run a batch and print one line per notebook, the failures and where the reports are."""
+    from tqdm.auto import tqdm
+
+    from .review import ServiceReport, run_batch
 
     def show(report: ServiceReport) -> None:
         status = "ok" if report.status == "ok" else "FAILED"
-        print(f"  {report.service:<20} {status:<7} {report.seconds:5.1f} s", flush=True)
+        tqdm.write(f"  {report.period or '?':<8} {report.service:<20} {status:<7} {report.seconds:5.1f} s")
 
-    print("slm review: running the service-review notebook per service...", flush=True)
-    run = run_review(**options, progress=show)
-    for r in run.failed:
-        print(f"error: {r.service}: {r.error}", file=sys.stderr)
-    if run.portfolio is not None and run.portfolio.status != "ok":
-        print(f"error: portfolio review: {run.portfolio.error}", file=sys.stderr)
-    n_ok = len(run.reports) - len(run.failed)
-    print(f"{n_ok} of {len(run.reports)} service reviews for {run.month} written to {run.folder}")
-    if run.portfolio is not None and run.portfolio.status == "ok":
-        print(f"Portfolio review: {run.portfolio.html}")
-    print(f"Reports: {run.index.resolve()}")
-    return EXIT_OK if run.ok else EXIT_FAILED
+    print(f"slm review: {', '.join(params.notebooks)} for {args.period or params.period}"
+          f"{f' ({args.history} periods)' if args.history > 1 else ''}...", flush=True)
+    runs = run_batch(params, period=args.period, services=args.services, jobs=args.jobs, output=args.output,
+                     history=args.history, progress=show, progress_bar=True)
+    for run in runs:
+        for r in [*run.failed, *([run.portfolio] if run.portfolio and run.portfolio.status != "ok" else [])]:
+            print(f"error: {r.period or run.period}: {r.service}: {r.error}", file=sys.stderr)
+        n_ok = len(run.reports) - len(run.failed)
+        folders = ", ".join(str(i.parent) for i in run.indexes) or str(run.folder)
+        print(f"{run.period}: {n_ok} of {len(run.reports)} service reviews written to {folders}")
+        if run.portfolio is not None and run.portfolio.status == "ok":
+            print(f"Portfolio review: {run.portfolio.html}")
+    top = runs[-1].folder.parent / "index.html"
+    print(f"Reports: {top.resolve()}")
+    return EXIT_OK if all(run.ok for run in runs) else EXIT_FAILED
 
 
 def _datasets() -> int:
@@ -91,14 +136,22 @@ def _datasets() -> int:
 
 
 def _tools_parser() -> argparse.ArgumentParser:
-    """``slm review validate FILE`` and ``slm review list``: check a parameter file, show what can be run."""
-    parser = argparse.ArgumentParser(prog="slm review", description="Check and list periodic reviews.")
+    """``slm review run|validate FILE`` and ``slm review list``: run or check a parameter file, list."""
+    parser = argparse.ArgumentParser(prog="slm review", description="Run, check and list periodic reviews.")
     commands = parser.add_subparsers(dest="tool", required=True, metavar="COMMAND")
+    run = commands.add_parser(
+        "run", help="run a review parameter file (parameters/monthly-review.yaml): what a cron job calls",
+        description="Check the parameter file, then run its notebooks for its services and period. Options "
+        "given here replace the file's. Exit code 0 when every notebook ran, 1 when one failed (the others' "
+        "reports are written), 2 when the run could not start.")
+    run.add_argument("file", metavar="FILE", help="YAML parameter file, e.g. parameters/monthly-review.yaml")
+    _run_options(run, legacy=False)
     validate = commands.add_parser(
-        "validate", help="check a review parameter file (parameters/monthly.yaml) before anything runs",
+        "validate", help="check a review parameter file (parameters/monthly-review.yaml) before it runs",
         description="Read a review parameter file and check every key, the services against the catalog "
         "of its data_dir and the notebooks' parameters. Exit code 0 when valid, 2 with one line per problem.")
-    validate.add_argument("file", metavar="FILE", help="YAML parameter file, e.g. parameters/monthly.yaml")
+    validate.add_argument("file", metavar="FILE",
+                          help="YAML parameter file, e.g. parameters/monthly-review.yaml")
     listing = commands.add_parser(
         "list", help="the services, the review notebooks and the periods the data covers",
         description="List the catalog's services with the complete months and quarters their data covers "
@@ -156,10 +209,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     0
     """
     argv = list(sys.argv[1:] if argv is None else argv)
-    tool = argv[:1] == ["review"] and argv[1:2] in (["validate"], ["list"])
+    tool = argv[:1] == ["review"] and argv[1:2] in (["run"], ["validate"], ["list"])
     args = _tools_parser().parse_args(argv[1:]) if tool else _parser().parse_args(argv)
     try:
         if tool:
+            if args.tool == "run":
+                from .review import read_batch_parameters
+
+                return _run(read_batch_parameters(args.file), args)
             return _validate(args) if args.tool == "validate" else _list(args)
         if args.command == "review":
             return _review(args)

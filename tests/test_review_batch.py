@@ -207,12 +207,13 @@ def test_defaults(tmp_path):
         ["service-review"], "all", 1, {})
 
 
-@pytest.mark.parametrize(("name", "period"), [("monthly.yaml", "last-complete-month"),
-                                               ("quarterly.yaml", "last-complete-quarter")])
+@pytest.mark.parametrize(("name", "period"), [("monthly-review.yaml", "last-complete-month"),
+                                               ("quarterly-review.yaml", "last-complete-quarter")])
 def test_the_project_parameter_files_are_valid(name, period):
     params = read_batch_parameters(ROOT / "parameters" / name)
     assert params.period == period
-    assert (params.notebooks, params.services, params.data_dir) == (["service-review"], "all", "")
+    assert (params.notebooks, params.services, params.data_dir) == (
+        ["service-review", "portfolio-review"], "all", "")
 
 
 def test_the_project_notebooks():
@@ -220,12 +221,13 @@ def test_the_project_notebooks():
 
 
 def test_an_override_against_the_project_review_notebook(tmp_path):
-    # the service review declares service, month and data_dir only: all three are set by the runner
+    # the service review declares service, period and data_dir (set by the runner), previous_summary and
+    # at_risk_probability
     path = tmp_path / "p.yaml"
     path.write_text('period: 2026-10\ndata_dir: ""\noutput: out\noverrides:\n  checkout: {n_paths: 5}\n',
                     encoding="utf-8")
     message = (f"{path}: line 5: overrides.checkout.n_paths: unknown parameter 'n_paths': no notebook of the "
-               "batch declares it (service-review: only those the runner sets)")
+               "batch declares it (service-review: at_risk_probability, previous_summary)")
     with pytest.raises(ParameterError) as info:
         read_batch_parameters(path)
     assert str(info.value) == message

@@ -20,7 +20,7 @@ from slm_analytics.review import latest_complete_month, validate_parameters
 
 
 def test_load_inputs_bundled():
-    inputs = review.load_inputs(validate_parameters(service="checkout", month="2026-10"))
+    inputs = review.load_inputs(validate_parameters(service="checkout", period="2026-10"))
     assert len(inputs.catalog.services) == 12
     assert {"timestamp", "good", "total"} <= set(inputs.sli.columns)
     assert "started_at" in inputs.incidents.columns
@@ -40,7 +40,7 @@ def linked_datasets(tmp_path: Path) -> Path:
 
 def test_load_inputs_from_data_dir(tmp_path):
     folder = linked_datasets(tmp_path)
-    inputs = review.load_inputs(validate_parameters(service="email", month="2026-10", data_dir=str(folder)))
+    inputs = review.load_inputs(validate_parameters(service="email", period="2026-10", data_dir=str(folder)))
     assert inputs.data_dir == str(folder)
     assert len(inputs.incidents) > 0
     assert len(inputs.maintenance) == len(read_dataset("maintenance"))
@@ -51,14 +51,14 @@ def test_load_inputs_reads_maintenance_from_data_dir(tmp_path):
     (folder / "maintenance.csv").unlink()
     (folder / "maintenance.csv").write_text("service,start,end,reason\n"
                                             "email,2026-10-04T01:00:00Z,2026-10-04T02:00:00Z,MTA upgrade\n")
-    inputs = review.load_inputs(validate_parameters(service="email", month="2026-10", data_dir=str(folder)))
+    inputs = review.load_inputs(validate_parameters(service="email", period="2026-10", data_dir=str(folder)))
     assert inputs.maintenance["reason"].tolist() == ["MTA upgrade"]
 
 
 def test_load_inputs_unknown_service():
     message = r"review parameter 'service': unknown service 'shop'; the catalog has checkout, payments"
     with pytest.raises(ParameterError, match=message):
-        review.load_inputs(validate_parameters(service="shop", month="2026-10"))
+        review.load_inputs(validate_parameters(service="shop", period="2026-10"))
 
 
 def buckets(start: str, end: str, freq: str = "5min") -> pd.DataFrame:
@@ -162,7 +162,7 @@ FEBRUARY_SUNDAYS = pd.DataFrame({
 def test_load_inputs_expands_recurring_maintenance_over_the_data(tmp_path, in_catalog):
     folder = linked_datasets(tmp_path)
     with_sunday_patching(folder, in_catalog=in_catalog)
-    params = validate_parameters(service="payments", month="2026-02", data_dir=str(folder))
+    params = validate_parameters(service="payments", period="2026-02", data_dir=str(folder))
     m = review.load_inputs(params).maintenance
     # every Sunday of the data, 2025-11-02 to 2026-10-25: 52 Sundays (2025-11-02 + 51 weeks = 2026-10-25)
     assert len(m) == 52 and (m["end"] - m["start"]).eq(pd.Timedelta(hours=1)).all()
@@ -178,7 +178,7 @@ def test_review_numbers_with_recurring_maintenance_equal_the_one_off_listing(tmp
 
     folder = linked_datasets(tmp_path)
     with_sunday_patching(folder, in_catalog=True)
-    params = validate_parameters(service="payments", month="2026-02", data_dir=str(folder))
+    params = validate_parameters(service="payments", period="2026-02", data_dir=str(folder))
     inputs = review.load_inputs(params)
     kw = {"service": "payments", "month": "2026-02"}
     recurring = month_incident_availability(inputs.incidents, inputs.catalog, exclusions=inputs.maintenance,
@@ -214,7 +214,7 @@ def test_load_inputs_recurring_maintenance_error_names_the_file(tmp_path):
                                             "payments,2025-11-02 02:00,,patching,FREQ=WEEKLY;BYDAY=XX,1h,\n")
     with pytest.raises(DataError, match=re.escape(f"{folder / 'maintenance.csv'}: row 1 (line 2), column "
                                                   "'rrule': rule 'FREQ=WEEKLY;BYDAY=XX' is not an RFC 5545")):
-        review.load_inputs(validate_parameters(service="payments", month="2026-02", data_dir=str(folder)))
+        review.load_inputs(validate_parameters(service="payments", period="2026-02", data_dir=str(folder)))
 
 
 def test_review_span_covers_the_data_and_the_month():

@@ -122,7 +122,7 @@ def test_month_bounds_december_rolls_over_the_year():
 
 @pytest.mark.parametrize("month", ["2026-7", "2026-13", "2026-00", "July 2026", "2026-07-01", 202607])
 def test_month_bounds_rejects_malformed_month(month):
-    message = r"is not a calendar month; expected 'YYYY-MM' such as '2026-10'"
+    message = r"is not a calendar month or quarter; expected 'YYYY-MM' such as '2026-10' or 'YYYY-Qn'"
     with pytest.raises(ParameterError, match=message):
         month_bounds(month)
 

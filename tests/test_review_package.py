@@ -26,7 +26,7 @@ FORMER_REVIEW = {
     "attainment_table", "breach_backtest_table", "budget_table", "forecast_backtest_table",
     "incident_availability_table", "incident_table", "latest_complete_month", "load_inputs",
     "load_risk_inputs", "maintenance_table", "outlook_notes", "outlook_table", "parameters_in",
-    "policy_table", "read_run_parameters", "risk_table", "run_review", "service_header", "sla_table",
+    "policy_table", "risk_table", "run_review", "service_header", "sla_table",
     "threshold_table", "trend_table", "validate_parameters", "validate_risk_parameters",
 }
 FORMER_COMPLIANCE = {
@@ -45,21 +45,27 @@ EXPLORER = {"ExplorerParameters", "fleet_monthly_attainment", "load_explorer_inp
             "validate_explorer_parameters"}
 #: the review period, month or quarter, per service time zone (issue 12)
 PERIOD = {"ReviewPeriod", "parse_period", "periods_covered", "previous", "resolve_period"}
-#: the periodic review's parameter files (issue 12)
-BATCH = {"BatchParameters", "known_notebooks", "read_batch_parameters", "validate_batch"}
+#: the periodic review's parameter files and the batch runner (issue 12; read_run_parameters, the older
+#: parameter file's reader, gave way to read_batch_parameters and run_batch)
+BATCH = {"BatchParameters", "declared_parameters", "known_notebooks", "read_batch_parameters",
+         "validate_batch",
+         "period_steps", "run_batch", "write_periods_index"}
 #: the machine-readable summary and the review-to-review diff (issue 12)
 SUMMARY = {"SCHEMA", "SCHEMA_VERSION", "SummaryDiff", "SummaryOutput", "summary_of", "canonical_json",
            "find_previous", "previous_period", "read_summary", "service_summary", "slo_status",
            "summary_diff", "summary_schema", "validate_summary", "write_summary"}
+#: the executive summary and "What changed since the last review" sections (issue 12, review/executive.py)
+EXECUTIVE = {"ChangesView", "ExecutiveSummary", "changes_view", "executive_summary"}
 #: the portfolio review's parameters, inputs, status changes and tables (issue 12, review/portfolio.py)
 PORTFOLIO = {"HEATMAP_MONTHS", "PortfolioInputs", "PortfolioParameters", "STATUS_AT_RISK", "credits_table",
              "exposure_table", "fleet_status", "load_portfolio_inputs", "month_credits",
-             "portfolio_priorities", "status_change_table", "status_changes", "validate_portfolio_parameters"}
+             "portfolio_priorities", "status_change_table", "status_changes", "validate_portfolio_parameters",
+             "portfolio_summary", "PORTFOLIO_SCHEMA"}
 
 
 def test_every_former_name_is_public_and_resolves():
     assert set(review.__all__) == (FORMER_REVIEW | FORMER_COMPLIANCE | PLAN | EXPLORER | PERIOD | BATCH
-                                   | SUMMARY | PORTFOLIO)
+                                   | SUMMARY | PORTFOLIO | EXECUTIVE)
     for name in review.__all__:
         assert getattr(review, name) is not None, name
     assert set(review.__all__) <= set(dir(review))

@@ -18,7 +18,15 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from slm_analytics.data import DATASETS, dataset_path, read_dataset
 from slm_analytics.errors import ParameterError
-from slm_analytics.review import ReviewRun, ServiceReport, read_run_parameters, run_review, runner
+from slm_analytics.review import (
+    ReviewRun,
+    ServiceReport,
+    read_batch_parameters,
+    run_batch,
+    run_review,
+    runner,
+)
+from slm_analytics.review.period import ReviewPeriod
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,51 +52,69 @@ def test_index_summaries_flag_an_incomplete_month(catalog):
     assert "incomplete" not in summaries["mobile-api"]
 
 
-def test_bundled_parameter_file():
-    assert read_run_parameters(ROOT / "parameters" / "monthly-review.yaml") == {
-        "data_dir": None, "out_dir": "reports", "month": None, "services": None}
+def test_period_and_month_are_one_option(tmp_path):
+    with pytest.raises(ParameterError, match=r"give period or month, not both"):
+        run_review(out_dir=tmp_path, period="2026-10", month="2026-10")
 
 
-def test_parameter_file_values(tmp_path):
-    f = tmp_path / "p.yaml"
-    f.write_text('data_dir: /srv/slm\nmonth: "2026-09"\nservices: [checkout, email]\n')
-    expected = {"data_dir": "/srv/slm", "month": "2026-09", "services": ["checkout", "email"]}
-    assert read_run_parameters(f) == expected
+@pytest.mark.parametrize("period", ["2026-13", "2026-Q5", "last-month", "2026/10"])
+def test_run_review_rejects_bad_period(tmp_path, period):
+    with pytest.raises(ParameterError, match=r"is not a review period; expected"):
+        run_review(out_dir=tmp_path, period=period)
+    assert not any(tmp_path.iterdir())  # refused before anything was written
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("mnth: 2026-09\n", r"p.yaml: unknown key 'mnth'; allowed: data_dir, out_dir, month, services"),
-    ("month: 2026-9\n", r"p.yaml: key 'month': '2026-9' is not a month; expected 'YYYY-MM' \(quoted\) or "
-                        r"'latest'"),
-    ("month: 2026-09-01\n", r"p.yaml: key 'month': datetime.date\(2026, 9, 1\) is not a month"),
-    ("services: checkout\n", r"p.yaml: key 'services': 'checkout' is not 'all' or a non-empty list of "
-                             r"service names"),
-    ("services: []\n", r"p.yaml: key 'services': \[\] is not 'all' or a non-empty list"),
-    ("out_dir: ''\n", r"p.yaml: key 'out_dir': '' is not a folder path"),
-    ("data_dir: 3\n", r"p.yaml: key 'data_dir': 3 is not a folder path, or \"\" for the bundled data"),
-    ("month: [unclosed\n", r"p.yaml: line 2: not valid YAML"),
-    ("- month\n", r"p.yaml: expected a mapping of data_dir, out_dir, month, services, found list"),
-])
-def test_bad_parameter_files(tmp_path, text, message):
-    f = tmp_path / "p.yaml"
-    f.write_text(text)
+def test_overrides_are_checked_before_anything_runs(tmp_path):
+    # the service review declares previous_summary and at_risk_probability besides what the runner sets
+    message = (r"overrides.checkout.n_paths: unknown notebook parameter 'n_paths'; the notebooks take "
+               r"at_risk_probability, previous_summary$")
     with pytest.raises(ParameterError, match=message):
-        read_run_parameters(f)
+        run_review(out_dir=tmp_path, services=["checkout"], overrides={"checkout": {"n_paths": 5}})
+    with pytest.raises(ParameterError, match=r"overrides: service 'email' is not reviewed by this run"):
+        run_review(out_dir=tmp_path, services=["checkout"], overrides={"email": {}})
+    with pytest.raises(ParameterError, match=r"unknown notebook 'nope'; known: "):
+        run_review(out_dir=tmp_path, services=["checkout"], notebooks=["nope"])
+    assert not any(tmp_path.iterdir())
 
 
-def test_missing_parameter_file(tmp_path):
-    with pytest.raises(ParameterError, match=r"nope.yaml: cannot read parameter file"):
-        read_run_parameters(tmp_path / "nope.yaml")
+@pytest.mark.parametrize("history", [0, 25, 1.0, True])
+def test_history_is_a_whole_number_of_periods(tmp_path, history):
+    params = read_batch_parameters(ROOT / "parameters" / "monthly-review.yaml")
+    with pytest.raises(ParameterError, match=r"history .* is not a number of periods to review"):
+        run_batch(params, output=str(tmp_path), history=history)
 
 
-def test_parameter_file_is_read_safely(tmp_path):
-    f = tmp_path / "p.yaml"
-    f.write_text("month: !!python/object/apply:os.system ['echo hi']\n")
-    with pytest.raises(ParameterError, match=r"not valid YAML"):
-        read_run_parameters(f)
+def test_each_notebook_gets_the_parameters_it_declares(tmp_path):
+    quarter, month = ReviewPeriod("2026-Q3", "quarter"), ReviewPeriod("2026-10", "month")
+    review = {"service", "period", "data_dir", "previous_summary", "at_risk_probability"}
+    # no previous summary under out_dir: "" (the notebook then says "no previous review found")
+    assert runner._notebook_parameters("service-review", review, service="checkout", period=month,
+                                       data_dir="/d", out_dir=tmp_path, overrides={}) == {
+        "service": "checkout", "period": "2026-10", "data_dir": "/d", "previous_summary": ""}
+    # found by the path convention <out_dir>/<previous period>/<service>.summary.json
+    earlier = tmp_path / "2026-Q2" / "checkout.summary.json"
+    earlier.parent.mkdir()
+    earlier.write_text("{}")
+    found = runner._notebook_parameters("service-review", review, service="checkout", period=quarter,
+                                        data_dir="", out_dir=tmp_path, overrides={"at_risk_probability": 0.3})
+    assert found["previous_summary"] == str(earlier.resolve()) and found["at_risk_probability"] == 0.3
+    # an override given explicitly wins over the convention
+    given = runner._notebook_parameters("service-review", review, service="checkout", period=quarter,
+                                        data_dir="", out_dir=tmp_path,
+                                        overrides={"previous_summary": "/x.json"})
+    assert given["previous_summary"] == "/x.json"
+    # the portfolio review takes a month: a quarter's fleet review shows the months up to its end
+    assert runner._notebook_parameters("portfolio-review", {"month", "data_dir", "n_paths"}, service=None,
+                                       period=quarter, data_dir="", out_dir=tmp_path, overrides={}) == {
+        "month": "2026-09", "data_dir": ""}
+    # a per-service notebook that only takes a month cannot review a quarter
+    with pytest.raises(ParameterError, match=r"notebook 'old' reviews a month .* cannot review 2026-Q3"):
+        runner._notebook_parameters("old", {"service", "month"}, service="checkout", period=quarter,
+                                    data_dir="", out_dir=tmp_path, overrides={})
 
 
 def test_run_review_rejects_bad_month(tmp_path):
+    # month is the older option of period
     message = r"month '2026-13' is not a calendar month; expected 'YYYY-MM' .* or 'latest'"
     with pytest.raises(ParameterError, match=message):
         run_review(out_dir=tmp_path, month="2026-13")
@@ -132,14 +158,14 @@ def test_svg_ids_are_made_unique_per_chart():
 def test_review_run_result():
     reports = (ServiceReport("a", "ok", Path("a.ipynb"), Path("a.html"), None, 1.0),
                ServiceReport("b", "failed", None, None, "ValueError: x", 0.5))
-    run = ReviewRun(month="2026-10", folder=Path("r/2026-10"), index=Path("r/2026-10/index.html"),
+    run = ReviewRun(period="2026-10", folder=Path("r/2026-10"), index=Path("r/2026-10/index.html"),
                     reports=reports)
     assert not run.ok
     assert [r.service for r in run.failed] == ["b"]
     frame = run.to_frame()
     assert frame.columns.tolist() == ["service", "status", "notebook", "html", "error", "seconds"]
     assert frame["status"].tolist() == ["ok", "failed"]
-    assert repr(run) == "ReviewRun(month='2026-10', ok=1, failed=1, index='r/2026-10/index.html')"
+    assert repr(run) == "ReviewRun(period='2026-10', ok=1, failed=1, index='r/2026-10/index.html')"
 
 
 @pytest.fixture(scope="module")
@@ -149,12 +175,13 @@ def real_run(tmp_path_factory) -> ReviewRun:
     seen: list[str] = []
     run = run_review(out_dir=out, month="2026-10", services=["checkout", "nope"],
                      progress=lambda r: seen.append(r.service))
-    assert seen == ["checkout", "nope"]
+    assert sorted(seen) == ["checkout", "nope"]  # each reported once (the unknown one before any kernel)
     return run
 
 
 def test_real_run_writes_notebook_html_and_index(real_run):
-    assert real_run.month == "2026-10"
+    assert real_run.period == "2026-10"
+    assert [r.period for r in real_run.reports] == ["2026-10", ""]  # the unknown service has no period
     ok = real_run.reports[0]
     assert (ok.service, ok.status, ok.error) == ("checkout", "ok", None)
     assert ok.html == real_run.folder / "checkout.html" and ok.html.is_file()
@@ -188,7 +215,8 @@ def test_real_run_html_has_every_section(real_run):
     assert "Error budget remaining through October 2026" in text  # the budget chart's title, as SVG text
     assert "No planned maintenance recorded for checkout in October 2026." in text
     assert "retail-partners" in text  # checkout's SLA
-    for heading in ("Outlook: trend and risk", "What it means for the meeting", "The error rate ahead"):
+    for heading in ("Executive summary", "What changed since the last review", "Outlook: trend and risk",
+                    "What it means for the meeting", "The error rate ahead"):
         assert heading in text
     assert "Where checkout's SLOs stood at the end of October 2026, riskiest first:" in text
     assert "checkout / uptime (share of bad time slices)" in text  # the forecast chart's title, as SVG text
@@ -247,7 +275,7 @@ def test_payments_february_report_shows_the_breach_credit_and_policy(payments_fe
 def test_real_run_executed_notebook_has_parameters_and_outputs(real_run):
     nb = json.loads((real_run.folder / "checkout.ipynb").read_text())
     parameters = nb["metadata"]["papermill"]["parameters"]
-    assert parameters == {"service": "checkout", "month": "2026-10", "data_dir": ""}
+    assert parameters == {"service": "checkout", "period": "2026-10", "data_dir": "", "previous_summary": ""}
     assert any("image/svg+xml" in o.get("data", {}) for c in nb["cells"] for o in c.get("outputs", []))
 
 
@@ -331,7 +359,7 @@ def test_index_writes_user_text_as_text_not_markup(catalog, tmp_path):
     reports = (ServiceReport("checkout", "ok", tmp_path / "checkout.ipynb", tmp_path / "checkout.html", None,
                              1.0),
                ServiceReport("payments", "failed", None, None, f"DataError: bad value {evil}", 0.5))
-    run = ReviewRun(month="2026-10", folder=tmp_path, index=tmp_path / "index.html", reports=reports)
+    run = ReviewRun(period="2026-10", folder=tmp_path, index=tmp_path / "index.html", reports=reports)
     runner._write_index(run, cat, {"checkout": f"3 of 3 met {evil}"})
     text = run.index.read_text()
     assert "<script>" not in text
@@ -343,8 +371,16 @@ def test_index_writes_user_text_as_text_not_markup(catalog, tmp_path):
 @pytest.fixture(scope="module")
 def portfolio_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("portfolio")
-    return folder, runner._portfolio(month="2026-10", data_dir="", folder=folder, kernel_name="python3",
-                                     timeout=600)
+    return folder, _portfolio_task("2026-10", folder)
+
+
+def _portfolio_task(month: str, folder: Path) -> ServiceReport:
+    from slm_analytics.resources import notebook_path
+
+    return runner._notebook_task(stem=runner.PORTFOLIO, period=month, folder=folder, kernel_name="python3",
+                                 notebook=notebook_path("reports/portfolio-review.ipynb"), timeout=600,
+                                 parameters={"month": month, "data_dir": ""},
+                                 title=f"Portfolio review, {month}")
 
 
 def test_the_portfolio_review_runs_beside_the_services_and_the_index_links_it(portfolio_run, catalog):
@@ -353,7 +389,8 @@ def test_the_portfolio_review_runs_beside_the_services_and_the_index_links_it(po
     assert report.html == folder / "portfolio.review.html" and report.html.is_file()
     assert (folder / "portfolio.review.ipynb").is_file()
     assert "Attainment against target" in report.html.read_text()  # its compliance heatmap
-    run = ReviewRun(month="2026-10", folder=folder, index=folder / "index.html", reports=(), portfolio=report)
+    run = ReviewRun(period="2026-10", folder=folder, index=folder / "index.html", reports=(),
+                    portfolio=report)
     runner._write_index(run, catalog, {})
     index = run.index.read_text()
     assert '<a href="portfolio.review.html">report</a>' in index
@@ -362,11 +399,10 @@ def test_the_portfolio_review_runs_beside_the_services_and_the_index_links_it(po
 
 
 def test_a_failing_portfolio_review_fails_the_run_and_is_reported(tmp_path):
-    report = runner._portfolio(month="2020-01", data_dir="", folder=tmp_path, kernel_name="python3",
-                               timeout=600)
+    report = _portfolio_task("2020-01", tmp_path)
     assert report.status == "failed" and "2020-01" in report.error
     assert (tmp_path / "portfolio.review.failed.ipynb").is_file()  # kept for diagnosis
-    run = ReviewRun(month="2020-01", folder=tmp_path, index=tmp_path / "index.html", reports=(),
+    run = ReviewRun(period="2020-01", folder=tmp_path, index=tmp_path / "index.html", reports=(),
                     portfolio=report)
     assert not run.ok
 
@@ -416,7 +452,7 @@ def test_real_run_writes_the_summary_beside_the_report(real_run):
 def test_real_run_writes_run_json_beside_the_reports(real_run):
     # run metadata lives in run.json, never in the summaries (which compare byte for byte across runs)
     doc = json.loads((real_run.folder / "run.json").read_text())
-    assert doc["month"] == "2026-10" and doc["ok"] is False and doc["jobs"] == 1
+    assert doc["period"] == "2026-10" and doc["ok"] is False and doc["jobs"] == 1
     assert [(r["name"], r["status"]) for r in doc["reports"]] == [("checkout", "ok"), ("nope", "failed")]
     assert doc["reports"][0]["html"] == "checkout.html" and "unknown service" in doc["reports"][1]["error"]
     assert doc["started"] <= doc["finished"]

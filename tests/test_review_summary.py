@@ -21,7 +21,7 @@ SERVICE = "checkout"
 
 @pytest.fixture(scope="module")
 def inputs():
-    return {m: review.load_inputs(review.validate_parameters(service=SERVICE, month=m))
+    return {m: review.load_inputs(review.validate_parameters(service=SERVICE, period=m))
             for m in ("2026-09", "2026-10")}
 
 

@@ -29,6 +29,8 @@ makes each section one call to it or to :mod:`~slm_analytics.charts`. The packag
 - :mod:`~slm_analytics.review.summary`: the review's machine-readable summary (:func:`service_summary`,
   its JSON Schema, :func:`write_summary`, :func:`read_summary`), the status rule (:func:`slo_status`) and
   what changed since the previous review (:func:`summary_diff`, :func:`find_previous`);
+- :mod:`~slm_analytics.review.executive`: the review's executive summary and "What changed since the last
+  review", rendered from the summaries (:func:`executive_summary`, :func:`changes_view`);
 - :mod:`~slm_analytics.review.runner`: :func:`run_review` (papermill per service, HTML reports through
   nbconvert, an index) and :func:`read_run_parameters`.
 
@@ -44,5 +46,5 @@ from .._compat import lazy_exports as _lazy_exports
 
 __getattr__, __dir__, __all__ = _lazy_exports(
     __name__, __file__,
-    frozenset({"batch", "formats", "inputs", "month", "notes", "parameters", "period", "plan", "portfolio",
-               "runner", "summary", "tables"}))
+    frozenset({"batch", "executive", "formats", "inputs", "month", "notes", "parameters", "period", "plan",
+               "portfolio", "runner", "summary", "tables"}))

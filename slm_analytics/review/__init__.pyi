@@ -3,6 +3,7 @@
 # Each line is ``from .module import name as name`` (an explicit re-export, PEP 484).
 
 from . import batch as batch
+from . import executive as executive
 from . import formats as formats
 from . import inputs as inputs
 from . import month as month
@@ -15,9 +16,14 @@ from . import runner as runner
 from . import summary as summary
 from . import tables as tables
 from .batch import BatchParameters as BatchParameters
+from .batch import declared_parameters as declared_parameters
 from .batch import known_notebooks as known_notebooks
 from .batch import read_batch_parameters as read_batch_parameters
 from .batch import validate_batch as validate_batch
+from .executive import ChangesView as ChangesView
+from .executive import ExecutiveSummary as ExecutiveSummary
+from .executive import changes_view as changes_view
+from .executive import executive_summary as executive_summary
 from .inputs import ReviewInputs as ReviewInputs
 from .inputs import RiskInputs as RiskInputs
 from .inputs import latest_complete_month as latest_complete_month
@@ -76,14 +82,18 @@ from .portfolio import fleet_status as fleet_status
 from .portfolio import load_portfolio_inputs as load_portfolio_inputs
 from .portfolio import month_credits as month_credits
 from .portfolio import portfolio_priorities as portfolio_priorities
+from .portfolio import portfolio_summary as portfolio_summary
 from .portfolio import status_change_table as status_change_table
 from .portfolio import status_changes as status_changes
 from .portfolio import validate_portfolio_parameters as validate_portfolio_parameters
 from .runner import DEFAULT_NOTEBOOK as DEFAULT_NOTEBOOK
 from .runner import ReviewRun as ReviewRun
 from .runner import ServiceReport as ServiceReport
-from .runner import read_run_parameters as read_run_parameters
+from .runner import period_steps as period_steps
+from .runner import run_batch as run_batch
 from .runner import run_review as run_review
+from .runner import write_periods_index as write_periods_index
+from .summary import PORTFOLIO_SCHEMA as PORTFOLIO_SCHEMA
 from .summary import SCHEMA as SCHEMA
 from .summary import SCHEMA_VERSION as SCHEMA_VERSION
 from .summary import SummaryDiff as SummaryDiff

@@ -1,6 +1,7 @@
 """Parameter files of the periodic review: which notebooks, services and period a batch runs, checked first.
 
-A batch parameter file (``parameters/monthly.yaml``, ``parameters/quarterly.yaml``) is what a cron job runs:
+A batch parameter file (``parameters/monthly-review.yaml``, ``parameters/quarterly-review.yaml``) is what a
+cron job runs:
 
 .. code-block:: yaml
 
@@ -22,6 +23,7 @@ file, the key (a dotted path such as ``overrides.checkout.n_paths``) and its lin
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = [
     "RUNNER_PARAMETERS",
     "BatchParameters",
+    "declared_parameters",
     "known_notebooks",
     "read_batch_parameters",
     "validate_batch",
@@ -186,8 +189,21 @@ def _schema_problems(exc: ValidationError) -> list[tuple[Loc, str]]:
     return out
 
 
-def _declared(paths: list[Path]) -> dict[str, set[str]]:
-    """``notebook name -> parameters`` its ``parameters`` cell declares (``papermill.inspect_notebook``)."""
+def declared_parameters(paths: Iterable[Path]) -> dict[str, set[str]]:
+    """Return ``notebook name -> parameters`` each notebook's ``parameters`` cell declares.
+
+    Read with ``papermill.inspect_notebook``, as papermill itself reads them: the names the runner may pass.
+
+    Raises
+    ------
+    ParameterError
+        If a notebook cannot be read (the message names its file).
+
+    Examples
+    --------
+    >>> sorted(declared_parameters([known_notebooks()["portfolio-review"]])["portfolio-review"])
+    ['data_dir', 'month', 'n_paths']
+    """
     import papermill
 
     out = {}
@@ -223,7 +239,7 @@ def _reference_problems(params: BatchParameters, catalog: Catalog, notebooks_dir
     wanted = [n for n in params.notebooks if n in known]
     if not any(params.overrides.values()) or not wanted:
         return problems
-    declared = _declared([known[n] for n in wanted])
+    declared = declared_parameters([known[n] for n in wanted])
     every = set().union(*declared.values())
     listed = "; ".join(f"{nb}: {', '.join(sorted(own - RUNNER_PARAMETERS)) or 'only those the runner sets'}"
                        for nb, own in declared.items())
@@ -331,9 +347,9 @@ def read_batch_parameters(path: str | Path, *, notebooks_dir: str | Path | None 
     Examples
     --------
     >>> root = Path(__file__).resolve().parents[2]  # the repository
-    >>> params = read_batch_parameters(root / "parameters" / "monthly.yaml")
+    >>> params = read_batch_parameters(root / "parameters" / "monthly-review.yaml")
     >>> params.period, params.services, params.notebooks
-    ('last-complete-month', 'all', ['service-review'])
+    ('last-complete-month', 'all', ['service-review', 'portfolio-review'])
     """
     from ..catalog import read_yaml
     from .inputs import read_input

@@ -111,7 +111,7 @@ def load_inputs(params: ReviewParameters) -> ReviewInputs:
                f"the catalog has {', '.join(names)}")
         raise ParameterError(msg)
     sli = read_input("sli_5min", params.data_dir)
-    start, end = review_span(sli, catalog, service=params.service, month=params.month)
+    start, end = review_span(sli, catalog, service=params.service, month=params.period)
     return _folder_inputs(catalog, sli, params.data_dir, start, end)
 
 

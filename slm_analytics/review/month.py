@@ -38,11 +38,11 @@ import pandas as pd
 
 from .._checks import infer_step, require_columns
 from ..catalog import parse_window
-from ..errors import DataError, InsufficientDataError, ParameterError
+from ..errors import DataError, InsufficientDataError, ParameterError, shorten
 from ..grid import to_grid
 from ..methods import Budgeting, UnitGrid, attainment_of
 from ..windows import micros
-from .parameters import MONTH
+from .parameters import MONTH, QUARTER
 
 if TYPE_CHECKING:
     from ..catalog import SLO, Catalog
@@ -70,25 +70,28 @@ _COLUMNS = ["timestamp", "service", "slo", "good", "total"]
 
 
 def month_bounds(month: str, *, tz: str = "UTC") -> tuple[pd.Timestamp, pd.Timestamp]:
-    """Start and end of a calendar month in a time zone.
+    """Start and end of a calendar month, or of a calendar quarter, in a time zone.
+
+    Every review function of this module takes its period as ``month``: a month ``"YYYY-MM"`` for the
+    monthly review, or a quarter ``"YYYY-Qn"`` for the quarterly one (the three months together).
 
     Parameters
     ----------
     month : str
-        The month, ``"YYYY-MM"``.
+        The month, ``"YYYY-MM"``, or the quarter, ``"YYYY-Qn"``.
     tz : str
-        IANA time zone in which the month is cut.
+        IANA time zone in which the period is cut.
 
     Returns
     -------
     start, end : Timestamp
-        Local midnight of the month's first day and of the next month's first day (timezone-aware in
-        ``tz``); the month is the half-open interval ``[start, end)``.
+        Local midnight of the period's first day and of the first day after it (timezone-aware in ``tz``);
+        the period is the half-open interval ``[start, end)``.
 
     Raises
     ------
     ParameterError
-        If ``month`` is not ``"YYYY-MM"``.
+        If ``month`` is neither ``"YYYY-MM"`` nor ``"YYYY-Qn"``.
 
     Examples
     --------
@@ -97,14 +100,21 @@ def month_bounds(month: str, *, tz: str = "UTC") -> tuple[pd.Timestamp, pd.Times
     (Timestamp('2026-10-01 00:00:00+0900', tz='Asia/Seoul'), Timestamp('2026-11-01 00:00:00+0900', ...))
     >>> start.tz_convert("UTC")
     Timestamp('2026-09-30 15:00:00+0000', tz='UTC')
+    >>> month_bounds("2026-Q3", tz="Europe/London")
+    (Timestamp('2026-07-01 00:00:00+0100', tz='Europe/London'), Timestamp('2026-10-01 00:00:00+0100', ...))
     """
     m = MONTH.match(month) if isinstance(month, str) else None
-    if m is None:
-        msg = f"month {month!r} is not a calendar month; expected 'YYYY-MM' such as '2026-10'"
+    q = QUARTER.match(month) if isinstance(month, str) and m is None else None
+    if m is None and q is None:
+        msg = (f"month {shorten(month)} is not a calendar month or quarter; expected 'YYYY-MM' such as "
+               "'2026-10' or 'YYYY-Qn' such as '2026-Q3'")
         raise ParameterError(msg)
-    first = pd.Timestamp(year=int(m.group(1)), month=int(m.group(2)), day=1)
+    if m is not None:
+        first, n = pd.Timestamp(year=int(m.group(1)), month=int(m.group(2)), day=1), 1
+    else:
+        first, n = pd.Timestamp(year=int(q.group(1)), month=3 * int(q.group(2)) - 2, day=1), 3
     start = first.tz_localize(tz, nonexistent="shift_forward")
-    end = (first + pd.offsets.MonthBegin(1)).tz_localize(tz, nonexistent="shift_forward")
+    end = (first + pd.offsets.MonthBegin(n)).tz_localize(tz, nonexistent="shift_forward")
     return start.as_unit("us"), end.as_unit("us")
 
 
@@ -923,7 +933,9 @@ def month_sla(
         if not (rows["slo"] == a.slo).any():
             continue
         att = sla_attainment(rows, catalog, exclusions=exclusions, sla=f"{a.service}/{a.name}")
-        hold = (att["period_start"] <= start).to_numpy() & (att["period_end"] > start).to_numpy()
+        # the contract periods the reviewed period touches: one for a month (a quarterly SLA's quarter to
+        # date), each month of a quarter for a monthly SLA
+        hold = (att["period_start"] < end).to_numpy() & (att["period_end"] > start).to_numpy()
         one = att.loc[hold].copy()
         one["customer"] = a.customer
         one["period"] = a.period

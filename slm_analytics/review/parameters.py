@@ -22,6 +22,7 @@ from ..errors import ParameterError
 
 __all__ = [
     "MONTH",
+    "QUARTER",
     "ExplorerParameters",
     "ReviewParameters",
     "RiskParameters",
@@ -36,28 +37,39 @@ __all__ = [
 
 #: A calendar month, ``"YYYY-MM"`` (groups: year, month).
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+#: A calendar quarter, ``"YYYY-Qn"`` (groups: year, quarter).
+QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 class ReviewParameters(BaseModel):
-    """Parameters of the review notebook (one service, one month).
+    """Parameters of the service review notebook (one service, one month or quarter).
 
     Attributes
     ----------
     service : str
         Service name, as in the catalog.
-    month : str
-        Calendar month ``"YYYY-MM"``, cut in the service's time zone.
+    period : str
+        Calendar month ``"YYYY-MM"`` (the monthly review) or quarter ``"YYYY-Qn"`` (the quarterly review),
+        cut in the service's time zone.
     data_dir : str
         Folder laid out like ``datasets/`` (``catalog.yaml``, ``sli_5min.parquet``, ``incidents.csv``,
         ``maintenance.csv``...); ``""`` for the bundled sample data.
+    previous_summary : str
+        The previous review's ``<service>.summary.json``, compared with this one in "What changed since the
+        last review"; ``""`` when there is none (the runner finds it beside the previous period's report).
+    at_risk_probability : float
+        An SLO met so far is *at risk* when its forecast breach probability is at least this (0 to 1;
+        default 0.5), or when 75 % of its budget is spent with more than 25 % of its window left.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
     service: str
-    month: str
+    period: str
     data_dir: str = ""
+    previous_summary: str = ""
+    at_risk_probability: float = 0.5
 
     @field_validator("service")
     @classmethod
@@ -67,13 +79,30 @@ class ReviewParameters(BaseModel):
             raise ValueError(msg)
         return value
 
-    @field_validator("month")
+    @field_validator("period")
     @classmethod
-    def _month(cls, value: str) -> str:
-        if not MONTH.match(value):
-            msg = f"{value!r} is not a calendar month; expected 'YYYY-MM' such as '2026-10'"
+    def _period(cls, value: str) -> str:
+        if not (MONTH.match(value) or QUARTER.match(value)):
+            msg = (f"{value!r} is not a calendar month or quarter; expected 'YYYY-MM' such as '2026-10' or "
+                   "'YYYY-Qn' such as '2026-Q3'")
             raise ValueError(msg)
         return value
+
+    @field_validator("previous_summary")
+    @classmethod
+    def _previous(cls, value: str) -> str:
+        if value and not Path(value).is_file():
+            msg = f"{value!r} is not a file; expected the previous review's summary JSON, or \"\" for none"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("at_risk_probability", mode="before")
+    @classmethod
+    def _probability(cls, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+            msg = f"{value!r} is not a probability; expected a number above 0 and at most 1, such as 0.5"
+            raise ValueError(msg)
+        return float(value)
 
 
 _LITERAL_TYPES = (str, int, float, bool, type(None), list, tuple, dict)
@@ -117,7 +146,8 @@ def validate_parameters(**params: Any) -> ReviewParameters:
     Parameters
     ----------
     **params
-        ``service``, ``month`` and optionally ``data_dir`` (see :class:`ReviewParameters`).
+        ``service``, ``period`` and optionally ``data_dir``, ``previous_summary`` and
+        ``at_risk_probability`` (see :class:`ReviewParameters`).
 
     Returns
     -------
@@ -127,17 +157,18 @@ def validate_parameters(**params: Any) -> ReviewParameters:
     Raises
     ------
     ParameterError
-        Naming every unknown or missing parameter and every bad value (a month other than ``YYYY-MM``, a
-        service name that cannot be one, a ``data_dir`` that is not an existing folder).
+        Naming every unknown or missing parameter and every bad value (a period other than ``YYYY-MM`` or
+        ``YYYY-Qn``, a service name that cannot be one, a ``data_dir`` that is not an existing folder, a
+        ``previous_summary`` that is not a file).
 
     Examples
     --------
-    >>> validate_parameters(service="checkout", month="2026-10")
-    ReviewParameters(service='checkout', month='2026-10', data_dir='')
-    >>> validate_parameters(service="checkout", month="2026-10", mnth="x")
+    >>> validate_parameters(service="checkout", period="2026-10")
+    ReviewParameters(service='checkout', period='2026-10', data_dir='', previous_summary='', ...)
+    >>> validate_parameters(service="checkout", period="2026-10", perod="x")
     Traceback (most recent call last):
     ...
-    slm_analytics.errors.ParameterError: unknown review parameter 'mnth'; allowed: service, month, data_dir
+    slm_analytics.errors.ParameterError: unknown review parameter 'perod'; allowed: service, period, ...
     """
     return validate_model(ReviewParameters, params, "review")
 

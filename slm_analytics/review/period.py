@@ -14,7 +14,6 @@ on 1 November 04:00 UTC.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, get_args
 
@@ -23,13 +22,12 @@ import pandas as pd
 from ..errors import InsufficientDataError, ParameterError, shorten
 from .inputs import bucket_span
 from .month import month_bounds
-from .parameters import MONTH
+from .parameters import MONTH, QUARTER
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
 
 __all__ = [
-    "QUARTER",
     "PeriodKind",
     "RelativePeriod",
     "ReviewPeriod",
@@ -40,9 +38,6 @@ __all__ = [
     "previous",
     "resolve_period",
 ]
-
-#: A calendar quarter, ``"YYYY-Qn"`` with n from 1 to 4 (groups: year, quarter).
-QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 
 #: The kinds of review period.
 PeriodKind = Literal["month", "quarter"]

@@ -22,7 +22,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from .._checks import require_columns
+from .._checks import check_int, require_columns
 from ..errors import DataError, ParameterError
 from .formats import AMBER, GREEN, RED, definition_table, left_align, month_name, pct, styled, target_pct
 from .notes import Note
@@ -43,6 +43,7 @@ __all__ = [
     "load_portfolio_inputs",
     "month_credits",
     "portfolio_priorities",
+    "portfolio_summary",
     "status_change_table",
     "status_changes",
     "validate_portfolio_parameters",
@@ -628,3 +629,81 @@ def portfolio_priorities(inputs: PortfolioInputs, *, n_paths: int = 300, seed: i
                                  incidents=inputs.incidents, requirements=inputs.requirements,
                                  exclusions=inputs.maintenance, n_paths=n_paths, seed=seed)
     return priority_scores(evidence, weights=weights, seed=seed)
+
+
+def portfolio_summary(inputs: PortfolioInputs, *, fleet: pd.DataFrame, credits: pd.DataFrame,
+                      exposure: pd.DataFrame, risk: pd.DataFrame, priorities: Priorities,
+                      changes: pd.DataFrame, n_paths: int, top: int = 15, digits: int = 6) -> dict[str, Any]:
+    """Return the numbers the portfolio review shows as a plain, schema-valid JSON document.
+
+    ``portfolio.summary.json`` beside the portfolio report (its schema:
+    :data:`~slm_analytics.review.summary.PORTFOLIO_SCHEMA`); like a service's summary it holds no run
+    timestamp and rounds every float to ``digits`` significant digits, so the same inputs give the same bytes.
+
+    Parameters
+    ----------
+    inputs : PortfolioInputs
+        The portfolio's inputs (:func:`load_portfolio_inputs`).
+    fleet : DataFrame
+        :func:`fleet_status` of the heatmap's months.
+    credits, exposure : DataFrame
+        :func:`month_credits` and :func:`~slm_analytics.improvement.credit_exposure`.
+    risk : DataFrame
+        :func:`~slm_analytics.forecast.breach_probabilities` at ``inputs.as_of``.
+    priorities : Priorities
+        :func:`portfolio_priorities`.
+    changes : DataFrame
+        :func:`status_changes` between the month and the previous one.
+    n_paths : int
+        Simulated paths behind ``exposure``, ``risk`` and ``priorities`` (recorded in ``settings``).
+    top : int
+        How many priorities to list.
+    digits : int
+        Significant digits of every float.
+
+    Returns
+    -------
+    dict
+        ``schema_version``, ``kind`` (``"portfolio-review"``), ``period`` (label, previous, as of),
+        ``settings``, ``status_counts`` and ``slos`` (each SLO's attainment, target, budget spent and status
+        in the month), ``credits_owed`` and ``credits`` (per SLA), ``credit_exposure`` (expected credits of
+        the current contract periods), ``breach_risk`` (per SLO), ``priorities`` (the top ``top``) and
+        ``status_changes``.
+    """
+    from .summary import Plain
+
+    plain = Plain(check_int(digits, "digits"))
+    month = fleet[fleet["month"].astype(str) == inputs.month]
+    slos = [{"service": r["service"], "slo": r["slo"], "attainment": plain.num(r["attainment"]),
+             "target": plain.num(r["target"]), "budget_consumed": plain.num(r["budget_consumed"]),
+             "status": str(r["status"])} for r in month.to_dict("records")]
+    counts = {s: sum(o["status"] == s for o in slos) for s in ("met", "at risk", "missed", "no data")}
+    owed = [{"service": r["service"], "sla": r["sla"], "customer": r["customer"],
+             "attainment": plain.num(r["attainment"]), "target": plain.num(r["target"]),
+             "breached": plain.flag(r["breached"]), "credit_amount": plain.num(r["credit_amount"])}
+            for r in credits.to_dict("records")]
+    expected = [{"service": r["service"], "sla": r["sla"], "p_breach": plain.num(r["p_breach"]),
+                 "expected_amount": plain.num(r["expected_amount"])} for r in exposure.to_dict("records")]
+    table = priorities.table.sort_values("rank").head(check_int(top, "top"))
+    return {
+        "schema_version": "1.0", "kind": "portfolio-review",
+        "period": {"label": inputs.month, "previous": inputs.previous, "as_of": plain.time(inputs.as_of)},
+        "settings": {"n_paths": int(n_paths), "significant_digits": plain.digits, "top_priorities": top,
+                     "at_risk_budget": STATUS_AT_RISK},
+        "status_counts": counts,
+        "slos": slos,
+        "credits_owed": plain.num(sum(float(c["credit_amount"] or 0.0) for c in owed)) or 0.0,
+        "credits": owed,
+        "credit_exposure": {
+            "expected_amount": plain.num(sum(float(e["expected_amount"] or 0.0) for e in expected)) or 0.0,
+            "slas": expected},
+        "breach_risk": [{"service": r["service"], "slo": r["slo"], "probability": plain.num(r["probability"]),
+                         "low": plain.num(r["low"]), "high": plain.num(r["high"])}
+                        for r in risk.to_dict("records")],
+        "priorities": [{"rank": int(r["rank"]), "service": r["service"], "slo": r["slo"],
+                        "owner": plain.text(r["owner"]), "score": plain.num(r["score"])}
+                       for r in table.to_dict("records")],
+        "status_changes": [{"service": r["service"], "slo": r["slo"], "previous_status": r["previous_status"],
+                            "status": r["status"], "worse": bool(r["worse"])}
+                           for r in changes.to_dict("records")],
+    }

@@ -1,17 +1,23 @@
-"""The review runner: papermill executes the review notebook per service; nbconvert and an index publish it.
+"""The review runner: papermill executes the review notebooks; nbconvert, summaries and indexes publish them.
 
-:func:`run_review` executes ``notebooks/reports/service-review.ipynb`` with papermill once per service,
-converts each executed notebook to a self-contained HTML page (no code, charts as inline SVG: it opens
-without network) and writes an ``index.html`` linking them::
+:func:`run_review` executes ``notebooks/reports/service-review.ipynb`` with papermill once per service for
+its period (a month or a quarter, relative periods resolved in the service's own time zone), and the
+portfolio review once, converts each executed notebook to a self-contained HTML page (no code, charts as
+inline SVG: it opens without network), keeps the summary each shows as JSON and writes an index per period
+and one over every period::
 
+    reports/index.html                      every period reviewed
+    reports/2026-10/index.html              the period's reports, with each service's status
     reports/2026-10/checkout.ipynb
     reports/2026-10/checkout.html
-    ...
-    reports/2026-10/index.html
+    reports/2026-10/checkout.summary.json   the numbers the report shows (review.summary)
+    reports/2026-10/portfolio.review.html
+    reports/2026-10/portfolio.summary.json
+    reports/2026-10/run.json                when and how the run went
 
-Files are written under temporary names and renamed once complete, so a failing service never destroys
+Files are written under temporary names and renamed once complete, so a failing notebook never destroys
 an earlier report; its partly executed notebook is kept as ``<service>.failed.ipynb`` for diagnosis.
-:func:`read_run_parameters` reads a run's parameters from a YAML file (``parameters/monthly-review.yaml``).
+:func:`run_batch` runs a parameter file (``parameters/monthly-review.yaml``), and several periods in a row.
 """
 
 from __future__ import annotations
@@ -29,21 +35,30 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 
 from .._compat import import_jsonschema
-from ..errors import ParameterError, SLMError
-from .inputs import latest_complete_month, read_input
+from ..errors import InsufficientDataError, ParameterError, SLMError
+from .inputs import read_input
 from .parameters import MONTH
 from .tables import service_header
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
+    from .batch import BatchParameters
+    from .period import ReviewPeriod
 
 __all__ = [
     "DEFAULT_NOTEBOOK",
     "PORTFOLIO",
+    "PORTFOLIO_NOTEBOOK",
+    "SERVICE_NOTEBOOK",
     "ReviewRun",
     "ServiceReport",
-    "read_run_parameters",
+    "report_stem",
+    "run_batch",
+    "check_history",
+    "period_steps",
     "run_review",
+    "summary_name",
+    "write_periods_index",
 ]
 
 
@@ -70,6 +85,8 @@ class ServiceReport:
         For a failure: the error, e.g. ``"InsufficientDataError: no SLI data for ..."``.
     seconds : float
         Wall time spent on the service.
+    period : str
+        The period reviewed, ``YYYY-MM`` or ``YYYY-Qn`` (``""`` when it could not be resolved).
     """
 
     service: str
@@ -78,6 +95,7 @@ class ServiceReport:
     html: Path | None
     error: str | None
     seconds: float
+    period: str = ""
 
 
 @dataclass(frozen=True, repr=False)
@@ -86,24 +104,28 @@ class ReviewRun:
 
     Attributes
     ----------
-    month : str
-        The reviewed month, ``YYYY-MM``.
+    period : str
+        The period reviewed, ``YYYY-MM`` or ``YYYY-Qn``; when a relative period resolved differently per
+        service (a month not yet complete in one time zone), the latest of them (the portfolio's).
     folder : Path
-        Where the reports are (``<out_dir>/<month>``).
+        Where that period's reports are (``<out_dir>/<period>``).
     index : Path
-        The ``index.html`` linking the reports.
+        The ``index.html`` of that folder.
     reports : tuple of ServiceReport
-        One per service, in the order run.
+        One per service and notebook, in the order of the services; each names its own ``period``.
     portfolio : ServiceReport or None
         The portfolio review of all services (``service`` is :data:`PORTFOLIO`, ``"portfolio.review"``, also
         the stem of its files), when the run reviewed the whole catalog.
+    indexes : tuple of Path
+        The ``index.html`` of every period folder the run wrote to, oldest first.
     """
 
-    month: str
+    period: str
     folder: Path
     index: Path
     reports: tuple[ServiceReport, ...]
     portfolio: ServiceReport | None = None
+    indexes: tuple[Path, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -128,7 +150,7 @@ class ReviewRun:
 
     def __repr__(self) -> str:
         n_ok = sum(r.status == "ok" for r in self.reports)
-        return (f"ReviewRun(month={self.month!r}, ok={n_ok}, failed={len(self.reports) - n_ok}, "
+        return (f"ReviewRun(period={self.period!r}, ok={n_ok}, failed={len(self.reports) - n_ok}, "
                 f"index={str(self.index)!r})")
 
 
@@ -257,27 +279,33 @@ def _error_text(exc: BaseException) -> str:
     return " ".join(text.split())
 
 
-#: the portfolio review's file names in the month's folder (a service name cannot hold the dot)
+#: the portfolio review's file names in the period's folder (a service name cannot hold the dot)
 PORTFOLIO = "portfolio.review"
+#: the notebooks of ``notebooks/reports/`` a review runs by default: per service, and once for the fleet
+SERVICE_NOTEBOOK, PORTFOLIO_NOTEBOOK = "service-review", "portfolio-review"
 
 
-def _review_one(
-    *, service: str, month: str, data_dir: str, folder: Path, notebook: Path, kernel_name: str,
-    exporter: Any, timeout: float
-) -> tuple[Path, Path]:
-    """Run one service's review, and write ``<service>.summary.json`` when the notebook shows a summary."""
-    import nbformat
+def report_stem(notebook: str, service: str | None) -> str:
+    """Return the file name stem of a report: ``checkout`` for the service review, ``portfolio.review``...
 
-    from .summary import summary_of, write_summary
+    A notebook run per service writes ``<service>`` (the service review) or ``<service>.<notebook>``
+    (another one, dashes as dots); a notebook run once for the fleet writes its name with dots, so no stem
+    can be a service's name (service names have no dot).
 
-    out_nb, out_html = _execute(name=service, parameters={"service": service, "month": month,
-                                                          "data_dir": data_dir},
-                                title=f"Service review: {service}, {month}", folder=folder, notebook=notebook,
-                                kernel_name=kernel_name, exporter=exporter, timeout=timeout)
-    doc = summary_of(nbformat.read(out_nb, as_version=4))
-    if doc is not None:
-        write_summary(doc, folder / f"{service}.summary.json")  # validated against the schema first
-    return out_nb, out_html
+    Examples
+    --------
+    >>> report_stem("service-review", "checkout"), report_stem("portfolio-review", None)
+    ('checkout', 'portfolio.review')
+    """
+    dotted = notebook.replace("-", ".")
+    if service is None:
+        return dotted
+    return service if notebook == SERVICE_NOTEBOOK else f"{service}.{dotted}"
+
+
+def summary_name(stem: str) -> str:
+    """``checkout`` -> ``checkout.summary.json``; the portfolio review's is ``portfolio.summary.json``."""
+    return f"{stem.removesuffix('.review')}.summary.json"
 
 
 def _execute(
@@ -314,22 +342,29 @@ def _execute(
     return out_nb, out_html
 
 
-def _portfolio(*, month: str, data_dir: str, folder: Path, kernel_name: str, timeout: float) -> ServiceReport:
-    """Run the portfolio review of every service for ``month``; a failure is reported, never raised."""
-    from ..resources import notebook_path
+def _notebook_task(*, stem: str, period: str, notebook: Path, parameters: dict[str, Any], title: str,
+                   folder: Path, kernel_name: str, timeout: float) -> ServiceReport:
+    """Run one notebook into ``<stem>.ipynb``/``.html`` (and ``.summary.json`` when it shows a summary).
+
+    A failure is reported in the result, never raised, so that the other notebooks go on.
+    """
+    import nbformat
+
+    from .summary import summary_of, write_summary
 
     t0 = time.perf_counter()
     try:
-        nb_out, html_out = _execute(
-            name=PORTFOLIO, parameters={"month": month, "data_dir": data_dir},
-            title=f"Portfolio review, {month}", folder=folder,
-            notebook=notebook_path("reports/portfolio-review.ipynb"), kernel_name=kernel_name,
-            exporter=_html_exporter(), timeout=timeout)
-        return ServiceReport(PORTFOLIO, "ok", nb_out, html_out, None, time.perf_counter() - t0)
-    except Exception as exc:  # the services' reports stand; the index and the exit status say it failed
-        failed_nb = folder / f"{PORTFOLIO}.failed.ipynb"
-        return ServiceReport(PORTFOLIO, "failed", failed_nb if failed_nb.exists() else None, None,
-                             _error_text(exc), time.perf_counter() - t0)
+        nb_out, html_out = _execute(name=stem, parameters=parameters, title=title, folder=folder,
+                                    notebook=notebook, kernel_name=kernel_name, exporter=_html_exporter(),
+                                    timeout=timeout)
+        doc = summary_of(nbformat.read(nb_out, as_version=4))
+        if doc is not None:
+            write_summary(doc, folder / summary_name(stem))  # validated against its schema first
+        return ServiceReport(stem, "ok", nb_out, html_out, None, time.perf_counter() - t0, period)
+    except Exception as exc:  # keep the other notebooks going; the error is reported per notebook
+        failed_nb = folder / f"{stem}.failed.ipynb"
+        return ServiceReport(stem, "failed", failed_nb if failed_nb.exists() else None, None,
+                             _error_text(exc), time.perf_counter() - t0, period)
 
 
 def _summaries(
@@ -401,34 +436,20 @@ def _portfolio_row(run: ReviewRun) -> dict[str, Any] | None:
 
 def _write_index(run: ReviewRun, catalog: Catalog | None, summaries: Mapping[str, str]) -> None:
     """Write ``index.html`` from the package's Jinja2 template (autoescape: user text is text, not markup)."""
-    import jinja2
-
-    env = jinja2.Environment(loader=jinja2.PackageLoader("slm_analytics.review", "templates"),
-                             autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    text = env.get_template("index.html.j2").render(
-        title=f"Service reviews: {pd.Period(run.month, freq='M'):%B %Y}", month=run.month,
+    text = _environment().get_template("index.html.j2").render(
+        title=f"Service reviews: {_period_name(run.period)}", period=run.period,
         n_ok=len(run.reports) - len(run.failed), n_reports=len(run.reports),
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         rows=_index_rows(run, catalog, summaries), portfolio=_portfolio_row(run))
     _write_atomic(run.index, text)
 
 
-def _review_task(*, service: str, names: Sequence[str], month: str, data_dir: str, folder: Path,
-                 notebook: Path, kernel_name: str, timeout: float) -> ServiceReport:
-    """Review one service; a failure is reported in the result, never raised (the others go on)."""
-    t0 = time.perf_counter()
-    try:
-        if service not in names:
-            msg = f"unknown service {service!r}; the catalog has {', '.join(names)}"
-            raise ParameterError(msg)
-        nb_out, html_out = _review_one(service=service, month=month, data_dir=data_dir, folder=folder,
-                                       notebook=notebook, kernel_name=kernel_name, exporter=_html_exporter(),
-                                       timeout=timeout)
-        return ServiceReport(service, "ok", nb_out, html_out, None, time.perf_counter() - t0)
-    except Exception as exc:  # keep the other services going; the error is reported per service
-        failed_nb = folder / f"{service}.failed.ipynb"
-        return ServiceReport(service, "failed", failed_nb if failed_nb.exists() else None, None,
-                             _error_text(exc), time.perf_counter() - t0)
+def _period_name(label: str) -> str:
+    """``2026-10`` -> ``October 2026``; ``2026-Q3`` -> ``Q3 2026``."""
+    if "-Q" in label:
+        year, quarter = label.split("-Q")
+        return f"Q{quarter} {year}"
+    return f"{pd.Period(label, freq='M'):%B %Y}"
 
 
 #: environment of a worker process and of the kernels it starts: one thread per numeric library
@@ -472,67 +493,196 @@ def _run_tasks(tasks: Mapping[str, tuple[Callable[..., ServiceReport], dict[str,
     return done
 
 
+def _data_folder(data_dir: str | os.PathLike[str] | None) -> str:
+    if data_dir is None or str(data_dir) == "":
+        return ""
+    if not Path(data_dir).is_dir():
+        msg = f"data_dir {str(data_dir)!r} is not a folder; expected a folder laid out like datasets/"
+        raise ParameterError(msg)
+    return str(Path(data_dir).resolve())
+
+
+def _period_option(period: str | Mapping[str, str] | None, month: str | None) -> str | Mapping[str, str]:
+    """Return the period asked for: ``period``, or the older ``month`` (``latest``: last-complete-month)."""
+    if period is not None and month is not None:
+        msg = "give period or month, not both (month is the older name of period)"
+        raise ParameterError(msg)
+    if month is not None:
+        if not isinstance(month, str) or not (month == "latest" or MONTH.match(month)):
+            msg = f"month {month!r} is not a calendar month; expected 'YYYY-MM' such as '2026-10' or 'latest'"
+            raise ParameterError(msg)
+        return "last-complete-month" if month == "latest" else month
+    if period is None:
+        return "last-complete-month"
+    from .period import parse_period
+
+    for text in ([period] if isinstance(period, str) else period.values()):
+        parse_period(text)  # ParameterError naming the accepted forms
+    return period
+
+
+def _notebook_paths(notebooks: Sequence[str] | None, notebook: str | os.PathLike[str] | None,
+                    portfolio: bool | None, whole_catalog: bool) -> dict[str, Path]:
+    """``name -> path`` of the notebooks to run (the service review, the portfolio review by default)."""
+    from .batch import known_notebooks
+
+    known = known_notebooks()
+    if notebooks is None:
+        notebooks = [SERVICE_NOTEBOOK]
+        if (whole_catalog if portfolio is None else portfolio) and PORTFOLIO_NOTEBOOK in known:
+            notebooks.append(PORTFOLIO_NOTEBOOK)
+    elif portfolio is False:
+        notebooks = [n for n in notebooks if n != PORTFOLIO_NOTEBOOK]
+    unknown = [n for n in notebooks if n not in known]
+    if unknown:
+        msg = (f"unknown notebook {', '.join(map(repr, unknown))}; known: {', '.join(known)} (the notebooks "
+               "of notebooks/reports/, without .ipynb)")
+        raise ParameterError(msg)
+    paths = {n: known[n] for n in dict.fromkeys(notebooks)}
+    if notebook is not None:  # another service review notebook in place of the project's
+        if not Path(notebook).is_file():
+            msg = (f"review notebook {str(notebook)!r} not found; pass notebook= "
+                   f"(the project's is {DEFAULT_NOTEBOOK} in the repository)")
+            raise ParameterError(msg)
+        paths[SERVICE_NOTEBOOK] = Path(notebook)
+    return paths
+
+
+def _check_overrides(overrides: Mapping[str, Mapping[str, Any]], declared: Mapping[str, set[str]],
+                     services: Sequence[str]) -> None:
+    """Refuse an override of a service not reviewed, or of a parameter no per-service notebook declares."""
+    from .batch import RUNNER_PARAMETERS
+
+    every = set().union(*(d for d in declared.values() if "service" in d)) - RUNNER_PARAMETERS
+    for service, values in overrides.items():
+        if service not in services:
+            msg = (f"overrides: service {service!r} is not reviewed by this run (services: "
+                   f"{', '.join(services)})")
+            raise ParameterError(msg)
+        for name in values:
+            if name not in every:
+                msg = (f"overrides.{service}.{name}: unknown notebook parameter {name!r}; the notebooks take "
+                       f"{', '.join(sorted(every)) or 'none besides those the runner sets'}")
+                raise ParameterError(msg)
+
+
+def _notebook_parameters(name: str, declared: set[str], *, service: str | None, period: ReviewPeriod,
+                         data_dir: str, out_dir: Path, overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the parameters the runner passes to one notebook: only those its parameters cell declares."""
+    from .summary import find_previous
+
+    params: dict[str, Any] = {}
+    if service is not None:
+        params["service"] = service
+    if "period" in declared:
+        params["period"] = period.label
+    elif "month" in declared:
+        if service is not None and period.kind != "month":
+            msg = f"notebook {name!r} reviews a month (parameter 'month'); it cannot review {period.label}"
+            raise ParameterError(msg)
+        params["month"] = period.months[-1]  # a fleet notebook of a quarter: the months up to its end
+    if "data_dir" in declared:
+        params["data_dir"] = data_dir
+    if service is not None and "previous_summary" in declared and name == SERVICE_NOTEBOOK:
+        found = find_previous(out_dir, service, period.label)
+        params["previous_summary"] = "" if found is None else str(found.resolve())
+    params.update({k: v for k, v in overrides.items() if k in declared})
+    return params
+
+
+def _resolve(text: str, sli: pd.DataFrame, catalog: Catalog, service: str) -> ReviewPeriod | str:
+    """Return the service's period, or the error text when it cannot be resolved."""
+    from .period import resolve_period
+
+    try:
+        return resolve_period(text, sli, catalog, service=service)
+    except SLMError as exc:
+        return _error_text(exc)
+
+
+def _failed(stem: str, error: str) -> ServiceReport:
+    return ServiceReport(stem, "failed", None, None, error, 0.0, "")
+
+
 def run_review(
     *,
     data_dir: str | os.PathLike[str] | None = None,
     out_dir: str | os.PathLike[str] = "reports",
+    period: str | Mapping[str, str] | None = None,
     month: str | None = None,
     services: Sequence[str] | None = None,
+    notebooks: Sequence[str] | None = None,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
     notebook: str | os.PathLike[str] | None = None,
     kernel_name: str | None = None,
     timeout: float = 600,
     progress: Callable[[ServiceReport], None] | None = None,
     jobs: int = 1,
     portfolio: bool | None = None,
+    progress_bar: bool = False,
 ) -> ReviewRun:
-    """Run the monthly service review: one executed notebook and one HTML report per service, and an index.
+    """Run the periodic service review: per service an executed notebook, an HTML report and a summary.
 
     Parameters
     ----------
     data_dir : str or Path, optional
         Folder laid out like ``datasets/``; ``None`` or ``""`` for the bundled sample data.
     out_dir : str or Path
-        Reports go to ``<out_dir>/<month>/``.
+        Reports go to ``<out_dir>/<period>/``; the previous period's summaries are looked for there too.
+    period : str or mapping, optional
+        ``"YYYY-MM"``, ``"YYYY-Qn"``, ``"last-complete-month"`` (default) or ``"last-complete-quarter"``,
+        relative periods resolved per service in its own time zone
+        (:func:`~slm_analytics.review.period.resolve_period`); or ``service -> period`` for each service.
     month : str, optional
-        ``"YYYY-MM"``; ``None`` or ``"latest"`` for :func:`latest_complete_month` of the SLI data (UTC).
+        The older form of ``period``: ``"YYYY-MM"`` or ``"latest"`` (= ``"last-complete-month"``).
     services : sequence of str, optional
         Services to review; ``None`` for every service of the catalog. An unknown name is reported as a
         failed service.
+    notebooks : sequence of str, optional
+        Notebooks of ``notebooks/reports/`` by name: one declaring a ``service`` parameter runs per service,
+        another once for the fleet. Default: the service review, and the portfolio review with the whole
+        catalog.
+    overrides : mapping, optional
+        ``service -> {parameter -> value}`` passed to that service's notebooks that declare the parameter.
     notebook : str or Path, optional
-        The review notebook; default ``notebooks/reports/service-review.ipynb`` of the project.
+        A service review notebook to run in place of ``notebooks/reports/service-review.ipynb``.
     kernel_name : str, optional
         Jupyter kernel; default ``python3`` of this environment (checked to run this interpreter).
     timeout : float
-        Seconds a notebook cell may run before the service is failed.
+        Seconds a notebook cell may run before the notebook is failed.
     progress : callable, optional
-        Called with each :class:`ServiceReport` as soon as the service is done (the CLI prints it).
+        Called with each :class:`ServiceReport` as soon as it is done (the CLI prints it).
     jobs : int
         Notebooks run at once, each in its own worker process (threads were tried: a kernel occasionally
         received an interrupt), with the numeric libraries of its kernel pinned to one thread.
     portfolio : bool, optional
-        Also run the portfolio review of all services (``notebooks/reports/portfolio-review.ipynb``) into
-        ``portfolio.review.html``; default when ``services`` is None (the whole catalog).
+        Run the portfolio review (``portfolio-review``) with the default notebooks: default when
+        ``services`` is None (the whole catalog); False also drops it from ``notebooks``.
+    progress_bar : bool
+        Show a tqdm progress bar over the batch on stderr (only on a terminal).
 
     Returns
     -------
     ReviewRun
-        Per service: status, paths, error; ``.ok`` and ``.to_frame()``.
+        Per notebook: status, paths, error, period; ``.ok`` and ``.to_frame()``.
 
     Raises
     ------
     ParameterError
-        Bad ``month``, empty ``services``, missing notebook or ``data_dir``, unsuitable kernel, an
-        ``out_dir`` that is a file or where the report folder cannot be created.
+        Bad ``period``, ``month`` or ``jobs``, empty ``services``, an unknown notebook, an override the
+        notebooks do not declare, a missing ``data_dir``, an unsuitable kernel, an ``out_dir`` that is a file
+        or where a report folder cannot be created.
     InsufficientDataError
-        If ``month`` is not given and the data holds no complete month.
+        If a relative period resolves for no service (the data holds no complete period).
     DataError, DefinitionError
         If the catalog or the SLI data cannot be read.
 
     Notes
     -----
-    Services run one after the other, each in a fresh kernel (a few seconds each). A service's failure
-    (notebook error, timeout, conversion error) is recorded and the others still run; its files are
-    written under temporary names and renamed only when complete, so an earlier report stays in place.
+    Each notebook runs in a fresh kernel. One's failure (notebook error, timeout, conversion error) is
+    recorded and the others still run; files are written under temporary names and renamed only when
+    complete, so an earlier report stays in place. The service review of a period finds the previous
+    period's ``<service>.summary.json`` under ``out_dir`` and shows what changed since then.
 
     Examples
     --------
@@ -541,80 +691,169 @@ def run_review(
         service status
     0  checkout     ok
     """
-    nb_path = Path(notebook) if notebook is not None else _default_notebook()
-    if not nb_path.is_file():
-        msg = (f"review notebook {str(nb_path)!r} not found; pass notebook= "
-               f"(the project's is {DEFAULT_NOTEBOOK} in the repository)")
-        raise ParameterError(msg)
-    data = ""
-    if data_dir is not None and str(data_dir) != "":
-        if not Path(data_dir).is_dir():
-            msg = f"data_dir {str(data_dir)!r} is not a folder; expected a folder laid out like datasets/"
-            raise ParameterError(msg)
-        data = str(Path(data_dir).resolve())
-    kernel = kernel_name or "python3"
-    if kernel_name is None:
-        _check_kernel(kernel)
-    started = dt.datetime.now(dt.UTC)
+    data = _data_folder(data_dir)
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         msg = f"jobs {jobs!r} is not a number of notebooks to run at once; expected a whole number >= 1"
         raise ParameterError(msg)
-    latest = month is None or month == "latest"
-    if not latest and (not isinstance(month, str) or not MONTH.match(month)):
-        msg = f"month {month!r} is not a calendar month; expected 'YYYY-MM' such as '2026-10' or 'latest'"
-        raise ParameterError(msg)
+    text = _period_option(period, month)
     if Path(out_dir).exists() and not Path(out_dir).is_dir():
         msg = (f"out_dir {str(out_dir)!r} is a file, not a folder; give the folder the reports go to (it is "
                "created when missing)")
         raise ParameterError(msg)
+    kernel = kernel_name or "python3"
+    if kernel_name is None:
+        _check_kernel(kernel)
+    started = dt.datetime.now(dt.UTC)
     catalog = read_input("catalog", data)
-    sli = None
-    if latest:
-        sli = read_input("sli_5min", data)
-        month = latest_complete_month(sli)
     names = [s.name for s in catalog.services]
+    todo = _services(services, names)
+    paths = _notebook_paths(notebooks, notebook, portfolio, services is None)
+    from .batch import declared_parameters
+
+    declared = {name: declared_parameters([path])[path.stem] for name, path in paths.items()}
+    overrides = dict(overrides or {})
+    _check_overrides(overrides, declared, todo)
+    sli = read_input("sli_5min", data)
+    resolved = {s: _resolve(text if isinstance(text, str) else text.get(s, "last-complete-month"),
+                            sli, catalog, s) for s in todo if s in names}
+    main = _main_period(text, resolved)
+    tasks, early = _tasks(todo, names, resolved, main, paths, declared, overrides, data=data,
+                          out_dir=Path(out_dir), kernel=kernel, timeout=timeout)
+    for report in early:  # unknown services, periods that cannot be resolved: said before any kernel starts
+        if progress is not None:
+            progress(report)
+    done = _run_tasks(tasks, jobs=jobs, progress=_ticker(len(tasks), progress, progress_bar))
+    reports = [*early, *(done[k] for k in tasks if not k.endswith(f"/{PORTFOLIO}"))]
+    order = {n: i for i, n in enumerate(todo)}
+    reports.sort(key=lambda r: order.get(r.service.split(".")[0], len(order)))
+    folio = next((done[k] for k in tasks if k.endswith(f"/{PORTFOLIO}")), None)
+    return _publish(reports, folio, main, Path(out_dir), catalog=catalog, sli=sli, started=started, jobs=jobs,
+                    data=data)
+
+
+def _services(services: Sequence[str] | None, names: list[str]) -> list[str]:
     if services is None:
-        todo = names
-    else:
-        if isinstance(services, str):
-            services = [services]
-        todo = list(dict.fromkeys(services))
-        if not todo:
-            msg = "services is empty; give at least one service name, or None for every catalog service"
-            raise ParameterError(msg)
-    folder = Path(out_dir) / month
+        return names
+    if isinstance(services, str):
+        services = [services]
+    todo = list(dict.fromkeys(services))
+    if not todo:
+        msg = "services is empty; give at least one service name, or None for every catalog service"
+        raise ParameterError(msg)
+    return todo
+
+
+def _main_period(text: str | Mapping[str, str], resolved: Mapping[str, ReviewPeriod | str]) -> ReviewPeriod:
+    """Return the run's period: as given, or the latest any service resolved to (the portfolio's)."""
+    from .period import ReviewPeriod, parse_period
+
+    if isinstance(text, str):
+        parsed = parse_period(text)
+        if isinstance(parsed, ReviewPeriod):
+            return parsed
+    periods = [p for p in resolved.values() if isinstance(p, ReviewPeriod)]
+    if not periods:
+        errors = [e for e in resolved.values() if isinstance(e, str)]
+        msg = f"no service has a complete period to review: {errors[0] if errors else 'no known service'}"
+        raise InsufficientDataError(msg)
+    return max(periods, key=lambda p: (p.to_period().end_time, p.label))
+
+
+def _tasks(todo: list[str], names: list[str], resolved: Mapping[str, ReviewPeriod | str], main: ReviewPeriod,
+           paths: Mapping[str, Path], declared: Mapping[str, set[str]],
+           overrides: Mapping[str, Mapping[str, Any]], *, data: str, out_dir: Path, kernel: str,
+           timeout: float) -> tuple[dict[str, tuple[Callable[..., ServiceReport], dict[str, Any]]],
+                                    list[ServiceReport]]:
+    """Return the notebooks to run (``"<period>/<stem>" -> (task, kwargs)``) and the failures found first."""
+    tasks: dict[str, tuple[Callable[..., ServiceReport], dict[str, Any]]] = {}
+    early: list[ServiceReport] = []
+    per_service = [n for n in paths if "service" in declared[n]]
+    for service in todo:
+        for name in per_service:
+            stem = report_stem(name, service)
+            if service not in names:
+                early.append(_failed(stem, f"ParameterError: unknown service {service!r}; the catalog has "
+                                           f"{', '.join(names)}"))
+                continue
+            p = resolved[service]
+            if isinstance(p, str):
+                early.append(_failed(stem, p))
+                continue
+            try:
+                params = _notebook_parameters(name, declared[name], service=service, period=p, data_dir=data,
+                                              out_dir=out_dir, overrides=overrides.get(service, {}))
+            except ParameterError as exc:
+                early.append(_failed(stem, _error_text(exc)))
+                continue
+            title = f"Service review: {service}, {p.label}" if name == SERVICE_NOTEBOOK else \
+                f"{name.replace('-', ' ').capitalize()}: {service}, {p.label}"
+            tasks[f"{p.label}/{stem}"] = (_notebook_task, {
+                "stem": stem, "period": p.label, "notebook": paths[name], "parameters": params,
+                "title": title, "folder": _folder(out_dir, p.label), "kernel_name": kernel,
+                "timeout": timeout})
+    for name in (n for n in paths if n not in per_service):  # once for the fleet, for the run's period
+        params = _notebook_parameters(name, declared[name], service=None, period=main, data_dir=data,
+                                      out_dir=out_dir, overrides={})
+        title = (f"Portfolio review, {main.label}" if name == PORTFOLIO_NOTEBOOK
+                 else f"{name.replace('-', ' ').capitalize()}, {main.label}")
+        tasks[f"{main.label}/{report_stem(name, None)}"] = (_notebook_task, {
+            "stem": report_stem(name, None), "period": main.label, "notebook": paths[name],
+            "parameters": params, "title": title, "folder": _folder(out_dir, main.label),
+            "kernel_name": kernel, "timeout": timeout})
+    return tasks, early
+
+
+def _folder(out_dir: Path, label: str) -> Path:
+    folder = out_dir / label
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # a file where a folder should be, no permission, a read-only disk
         msg = (f"out_dir {str(out_dir)!r}: cannot create the report folder {str(folder)!r}: "
                f"{exc.strerror or exc}")
         raise ParameterError(msg) from exc
+    return folder
 
-    tasks = {service: (_review_task, {"service": service, "names": names, "month": month, "data_dir": data,
-                                      "folder": folder, "notebook": nb_path, "kernel_name": kernel,
-                                      "timeout": timeout})
-             for service in todo}
-    if services is None if portfolio is None else portfolio:  # by default with the whole catalog
-        tasks[PORTFOLIO] = (_portfolio, {"month": month, "data_dir": data, "folder": folder,
-                                         "kernel_name": kernel, "timeout": timeout})
-    done = _run_tasks(tasks, jobs=jobs, progress=progress)
-    reports = [done[service] for service in todo]
-    portfolio = done.get(PORTFOLIO)
-    run = ReviewRun(month=month, folder=folder, index=folder / "index.html", reports=tuple(reports),
-                    portfolio=portfolio)
-    if sli is None:
-        try:
-            sli = read_input("sli_5min", data)
-        except SLMError:
-            sli = None
-    reviewed = [r.service for r in reports if r.service in names]
-    # the folder's earlier reports keep their line in the index (a rerun of one service, or a failing one,
-    # must not drop the others' summaries)
-    earlier = [p.stem for p in sorted(folder.glob("*.html"))
-               if p.stem in names and p.stem not in reviewed]
-    _write_index(run, catalog, _summaries(sli, catalog, [*reviewed, *earlier], month))
-    _write_run_json(run, started=started, jobs=jobs, data_dir=data)
-    return run
+
+def _ticker(total: int, progress: Callable[[ServiceReport], None] | None,
+            bar: bool) -> Callable[[ServiceReport], None] | None:
+    """Wrap ``progress`` with a tqdm bar over ``total`` notebooks (stderr, shown only on a terminal)."""
+    if not bar:
+        return progress
+    from tqdm.auto import tqdm
+
+    meter = tqdm(total=total, unit="notebook", desc="slm review", file=sys.stderr, disable=None, leave=False)
+
+    def tick(report: ServiceReport) -> None:
+        meter.update(1)
+        if meter.n >= total:
+            meter.close()
+        if progress is not None:
+            progress(report)
+
+    return tick
+
+
+def _publish(reports: list[ServiceReport], folio: ServiceReport | None, main: ReviewPeriod, out_dir: Path, *,
+             catalog: Catalog, sli: pd.DataFrame, started: dt.datetime, jobs: int, data: str) -> ReviewRun:
+    """Write each period folder's index and run.json and the index of every period; return the run."""
+    labels = sorted({r.period for r in reports if r.period} | {main.label})
+    indexes = []
+    for label in labels:
+        folder = _folder(out_dir, label)
+        own = tuple(r for r in reports if r.period == label or (not r.period and label == main.label))
+        part = ReviewRun(period=label, folder=folder, index=folder / "index.html", reports=own,
+                         portfolio=folio if label == main.label else None)
+        names = {s.name for s in catalog.services}
+        reviewed = [r.service for r in own if r.service in names]
+        earlier = [p.stem for p in sorted(folder.glob("*.html"))
+                   if p.stem in names and p.stem not in reviewed]
+        _write_index(part, catalog, _summaries(sli, catalog, [*reviewed, *earlier], label))
+        _write_run_json(part, started=started, jobs=jobs, data_dir=data)
+        indexes.append(part.index)
+    write_periods_index(out_dir)
+    folder = out_dir / main.label
+    return ReviewRun(period=main.label, folder=folder, index=folder / "index.html", reports=tuple(reports),
+                     portfolio=folio, indexes=tuple(indexes))
 
 
 def _write_run_json(run: ReviewRun, *, started: dt.datetime, jobs: int, data_dir: str) -> None:
@@ -626,7 +865,7 @@ def _write_run_json(run: ReviewRun, *, started: dt.datetime, jobs: int, data_dir
     entries = [*run.reports, *([run.portfolio] if run.portfolio is not None else [])]
     finished = dt.datetime.now(dt.UTC)
     doc = {
-        "month": run.month, "started": started.isoformat(timespec="seconds"),
+        "period": run.period, "started": started.isoformat(timespec="seconds"),
         "finished": finished.isoformat(timespec="seconds"),
         "seconds": round((finished - started).total_seconds(), 1), "jobs": jobs,
         "data_dir": data_dir or "", "slm_analytics": slm_analytics.__version__, "ok": run.ok,
@@ -637,82 +876,133 @@ def _write_run_json(run: ReviewRun, *, started: dt.datetime, jobs: int, data_dir
     _write_atomic(run.folder / "run.json", json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 
 
-_RUN_KEYS = ("data_dir", "out_dir", "month", "services")
+def write_periods_index(out_dir: str | os.PathLike[str]) -> Path:
+    """Write ``<out_dir>/index.html``: every period folder holding reviews, the latest first.
 
-
-def read_run_parameters(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read a review parameter file (``parameters/monthly-review.yaml``) into :func:`run_review` arguments.
-
-    Parameters
-    ----------
-    path : str or Path
-        YAML mapping with any of ``data_dir`` (``""`` for the bundled data), ``out_dir``, ``month``
-        (``YYYY-MM`` or ``latest``) and ``services`` (``all`` or a list of names). Relative folders are
-        relative to the working directory, as on the command line.
+    Each line links the period's own ``index.html`` and says how its last run went (its ``run.json``).
 
     Returns
     -------
-    dict
-        The keys present, normalised: ``month`` ``None`` for ``latest``, ``services`` ``None`` for ``all``,
-        ``data_dir`` ``None`` for ``""``.
+    Path
+        The index written.
+    """
+    import json
 
-    Raises
-    ------
-    ParameterError
-        If the file cannot be read or parsed, is not a mapping, or has an unknown key or a bad value; the
-        message names the file and the key.
+    out_dir = Path(out_dir)
+    rows = []
+    for index in sorted(out_dir.glob("*/index.html"), key=lambda p: p.parent.name, reverse=True):
+        run_file = index.parent / "run.json"
+        try:
+            run = json.loads(run_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            run = {}
+        reports = run.get("reports", [])
+        rows.append({"period": index.parent.name, "href": f"{index.parent.name}/index.html",
+                     "n_ok": sum(r.get("status") == "ok" for r in reports), "n": len(reports),
+                     "ok": bool(run.get("ok")), "finished": str(run.get("finished", "")).replace("T", " ")})
+    _write_atomic(out_dir / "index.html", _environment().get_template("periods.html.j2").render(
+        rows=rows, generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")))
+    return out_dir / "index.html"
+
+
+def _environment() -> Any:
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.PackageLoader("slm_analytics.review", "templates"),
+                              autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+
+
+def period_steps(period: str, sli: pd.DataFrame, catalog: Catalog, services: Sequence[str],
+                 history: int) -> list[dict[str, str]]:
+    """Return ``history`` periods per service ending at ``period``, oldest first: ``service -> label``.
+
+    A relative period is resolved per service first (:func:`~slm_analytics.review.period.resolve_period`);
+    each step goes one month (or quarter) back. A service whose period cannot be resolved keeps ``period``
+    in every step, so that the run reports why.
 
     Examples
     --------
-    >>> from pathlib import Path
-    >>> root = Path(__file__).resolve().parents[2]
-    >>> read_run_parameters(root / "parameters" / "monthly-review.yaml")
-    {'data_dir': None, 'out_dir': 'reports', 'month': None, 'services': None}
+    >>> from slm_analytics import read_dataset
+    >>> steps = period_steps("last-complete-month", read_dataset("sli_5min"), read_dataset("catalog"),
+    ...                      ["checkout", "search"], 2)
+    >>> steps  # search runs in New York time: its October ends after the data does
+    [{'checkout': '2026-09', 'search': '2026-08'}, {'checkout': '2026-10', 'search': '2026-09'}]
     """
-    import yaml
+    from .period import ReviewPeriod, previous
 
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        msg = f"{path}: cannot read parameter file: {exc.strerror or exc}"
-        raise ParameterError(msg) from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        msg = f"{path}:{where}: not valid YAML: {problem}"
-        raise ParameterError(msg) from exc
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        msg = f"{path}: expected a mapping of {', '.join(_RUN_KEYS)}, found {type(data).__name__}"
-        raise ParameterError(msg)
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        if key not in _RUN_KEYS:
-            msg = f"{path}: unknown key {key!r}; allowed: {', '.join(_RUN_KEYS)}"
-            raise ParameterError(msg)
-        where = f"{path}: key {key!r}"
-        if key in ("data_dir", "out_dir"):
-            if value is None or not isinstance(value, str) or (key == "out_dir" and not value):
-                allowed = "a folder path" + (", or \"\" for the bundled data" if key == "data_dir" else "")
-                msg = f"{where}: {value!r} is not {allowed}"
-                raise ParameterError(msg)
-            out[key] = value or None
-        elif key == "month":
-            if not isinstance(value, str) or not (value == "latest" or MONTH.match(value)):
-                msg = f"{where}: {value!r} is not a month; expected 'YYYY-MM' (quoted) or 'latest'"
-                raise ParameterError(msg)
-            out[key] = None if value == "latest" else value
-        else:
-            if value == "all":
-                out[key] = None
-            elif (isinstance(value, list) and value and all(isinstance(v, str) and v for v in value)):
-                out[key] = value
+    history = check_history(history)
+    latest = {s: _resolve(period, sli, catalog, s) for s in services}
+    steps = []
+    for back in range(history - 1, -1, -1):
+        step = {}
+        for service, p in latest.items():
+            if isinstance(p, ReviewPeriod):
+                for _ in range(back):
+                    p = previous(p)
+                step[service] = p.label
             else:
-                msg = f"{where}: {value!r} is not 'all' or a non-empty list of service names"
-                raise ParameterError(msg)
-    return out
+                step[service] = period
+        steps.append(step)
+    return steps
+
+
+def check_history(history: object) -> int:
+    """Return ``history`` if it is a whole number of periods from 1 to 24; raise ParameterError otherwise."""
+    if isinstance(history, bool) or not isinstance(history, int) or not 1 <= history <= 24:
+        msg = (f"history {history!r} is not a number of periods to review; expected a whole number from 1 "
+               "(the period only) to 24")
+        raise ParameterError(msg)
+    return history
+
+
+def run_batch(params: BatchParameters, *, period: str | None = None, services: Sequence[str] | None = None,
+              jobs: int | None = None, output: str | os.PathLike[str] | None = None, history: int = 1,
+              progress: Callable[[ServiceReport], None] | None = None,
+              progress_bar: bool = False) -> list[ReviewRun]:
+    """Run a batch parameter file's review (``slm review run``), for one period or several in a row.
+
+    Parameters
+    ----------
+    params : BatchParameters
+        The batch (:func:`~slm_analytics.review.read_batch_parameters`, which checked it).
+    period, services, jobs, output : optional
+        Command-line values that replace the file's.
+    history : int
+        Periods to review, ending at the batch's period, oldest first: with 2, the month before is reviewed
+        first, so that the latest review shows what changed since it.
+    progress, progress_bar
+        As :func:`run_review`.
+
+    Returns
+    -------
+    list of ReviewRun
+        One per period, oldest first.
+
+    Raises
+    ------
+    ParameterError, InsufficientDataError, DataError, DefinitionError
+        As :func:`run_review`; a bad ``history``.
+
+    Examples
+    --------
+    >>> from slm_analytics.review import read_batch_parameters
+    >>> runs = run_batch(read_batch_parameters("parameters/monthly-review.yaml"), history=2)  # doctest: +SKIP
+    >>> [run.period for run in runs]  # doctest: +SKIP
+    ['2026-09', '2026-10']
+    """
+    history = check_history(history)
+    text = period if period is not None else params.period
+    chosen = (list(services) if services is not None
+              else None if params.services == "all" else params.services)
+    options: dict[str, Any] = {
+        "data_dir": params.data_dir, "out_dir": output if output is not None else params.output,
+        "services": chosen, "notebooks": params.notebooks, "overrides": params.overrides,
+        "jobs": jobs if jobs is not None else params.jobs, "progress": progress, "progress_bar": progress_bar}
+    if history == 1:
+        return [run_review(period=text, **options)]
+    _period_option(text, None)
+    catalog = read_input("catalog", params.data_dir)
+    names = [s.name for s in catalog.services]
+    known = [s for s in (chosen or names) if s in names]
+    steps = period_steps(text, read_input("sli_5min", params.data_dir), catalog, known, history)
+    return [run_review(period=step, **options) for step in steps]

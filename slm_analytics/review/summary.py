@@ -41,7 +41,10 @@ if TYPE_CHECKING:
     from .month import MonthOutlook
 
 __all__ = [
+    "PORTFOLIO_SCHEMA",
     "SCHEMA",
+    "SCHEMAS",
+    "Plain",
     "SCHEMA_VERSION",
     "SummaryDiff",
     "SummaryOutput",
@@ -62,6 +65,10 @@ __all__ = [
 SCHEMA_VERSION = "1.0"
 #: The JSON Schema (draft 2020-12) of :func:`service_summary`'s document, shipped with the package.
 SCHEMA = Path(__file__).with_name("summary.schema.json")
+#: The JSON Schema of the portfolio review's summary (:func:`~slm_analytics.review.portfolio_summary`).
+PORTFOLIO_SCHEMA = Path(__file__).with_name("portfolio-summary.schema.json")
+#: ``kind`` of a summary -> its schema file
+SCHEMAS = {"service-review": SCHEMA, "portfolio-review": PORTFOLIO_SCHEMA}
 #: Share of the error budget spent, and of the window still to come, from which an SLO is at risk.
 AT_RISK_SPENT, AT_RISK_LEFT = 0.75, 0.25
 #: Severities of a major incident.
@@ -148,13 +155,18 @@ def _number(value: object) -> float | None:
     return None if math.isnan(value) else value
 
 
-class _Plain:
-    """Turns table cells into plain JSON values: floats rounded to ``digits`` significant digits."""
+class Plain:
+    """Turn table cells into plain JSON values: floats rounded to ``digits`` significant digits.
+
+    Shared by the summaries of the service review and of the portfolio review, so both write numbers,
+    flags, texts and times (UTC, ISO 8601 with ``Z``) the same way.
+    """
 
     def __init__(self, digits: int) -> None:
         self.digits = digits
 
     def num(self, value: object) -> float | int | None:
+        """Return an integer as it is, a float rounded to ``digits`` significant digits, None for NA."""
         number = _number(value)
         if number is None:
             return None
@@ -165,16 +177,19 @@ class _Plain:
 
     @staticmethod
     def flag(value: object) -> bool | None:
+        """Return a bool, or None for NA."""
         return None if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) \
             else bool(value)
 
     @staticmethod
     def text(value: object) -> str | None:
+        """Return a str, or None for NA."""
         return None if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) \
             else str(value)
 
     @staticmethod
     def time(value: object) -> str | None:
+        """Return a time as UTC ISO 8601 with ``Z`` (microseconds only when there are some), None for NaT."""
         if value is None or value is pd.NaT or value is pd.NA:
             return None
         t = pd.Timestamp(value)
@@ -183,6 +198,7 @@ class _Plain:
 
     @staticmethod
     def date(value: object) -> str | None:
+        """Return a date as ``YYYY-MM-DD``, None for NaT."""
         if value is None or value is pd.NaT or value is pd.NA:
             return None
         return pd.Timestamp(value).strftime("%Y-%m-%d")
@@ -244,7 +260,7 @@ def service_summary(
     Examples
     --------
     >>> from slm_analytics import review
-    >>> inputs = review.load_inputs(review.validate_parameters(service="checkout", month="2026-10"))
+    >>> inputs = review.load_inputs(review.validate_parameters(service="checkout", period="2026-10"))
     >>> doc = service_summary(inputs, service="checkout", month="2026-10")
     >>> [(s["name"], s["attainment"], s["status"]) for s in doc["slos"]]
     [('availability', 0.999691, 'met'), ('latency', 0.99625, 'met'), ('uptime', 0.998546, 'met')]
@@ -254,7 +270,7 @@ def service_summary(
     if digits > 17:
         msg = f"digits {digits} must be at most 17 (a float has no more significant digits)"
         raise ParameterError(msg)
-    plain = _Plain(digits)
+    plain = Plain(digits)
     sli, catalog = inputs.sli, inputs.catalog
     attainment = monthly_attainment(sli, catalog, service=service, month=month)
     budgets = month_end_budgets(sli, catalog, service=service, month=month)
@@ -296,7 +312,7 @@ def service_summary(
     }
 
 
-def _slo_rows(attainment: pd.DataFrame, budgets: pd.DataFrame, outlook: pd.DataFrame, plain: _Plain,
+def _slo_rows(attainment: pd.DataFrame, budgets: pd.DataFrame, outlook: pd.DataFrame, plain: Plain,
               at_risk_probability: float) -> list[dict[str, Any]]:
     """One entry per SLO: the month's attainment, the window's budget, the forecast and the status."""
     budgets = budgets.set_index("slo")
@@ -324,7 +340,7 @@ def _slo_rows(attainment: pd.DataFrame, budgets: pd.DataFrame, outlook: pd.DataF
     return rows
 
 
-def _sla_rows(slas: pd.DataFrame, plain: _Plain) -> list[dict[str, Any]]:
+def _sla_rows(slas: pd.DataFrame, plain: Plain) -> list[dict[str, Any]]:
     rows = []
     for s in slas.to_dict("records"):
         breached = None if s["no_data"] else bool(s["breached"])
@@ -341,7 +357,7 @@ def _sla_rows(slas: pd.DataFrame, plain: _Plain) -> list[dict[str, Any]]:
 
 
 def _incident_rows(incidents: pd.DataFrame, catalog: Any, service: str, month: str,
-                   plain: _Plain) -> list[dict[str, Any]]:
+                   plain: Plain) -> list[dict[str, Any]]:
     """P1/P2 incidents among those the report's incident table lists (the same selection, by its index)."""
     from .tables import incident_table
 
@@ -355,7 +371,7 @@ def _incident_rows(incidents: pd.DataFrame, catalog: Any, service: str, month: s
 
 
 def _sip_rows(plan: pd.DataFrame, service: str, as_of: pd.Timestamp, top: int,
-              plain: _Plain) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+              plain: Plain) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Return the top open items (by priority, due date, id) and every item of the service (by id)."""
     own = plan[plan["service"] == service].sort_values("id", kind="stable")
     day = as_of.tz_convert("UTC").tz_localize(None) if as_of.tzinfo else as_of
@@ -376,7 +392,7 @@ def _sip_rows(plan: pd.DataFrame, service: str, as_of: pd.Timestamp, top: int,
     return items, sips
 
 
-def _requirement_rows(needs: pd.DataFrame, plain: _Plain) -> list[dict[str, Any]]:
+def _requirement_rows(needs: pd.DataFrame, plain: Plain) -> list[dict[str, Any]]:
     rows = []
     for r in needs.sort_values("id", kind="stable").to_dict("records"):
         measured = bool(r["measured"]) if plain.flag(r["measured"]) is not None else False
@@ -394,24 +410,34 @@ def _requirement_rows(needs: pd.DataFrame, plain: _Plain) -> list[dict[str, Any]
 # --- the schema, reading and writing ------------------------------------------------------------------------
 
 @cache
-def _schema_text() -> str:
-    return SCHEMA.read_text(encoding="utf-8")
+def _schema_text(kind: str = "service-review") -> str:
+    return SCHEMAS[kind].read_text(encoding="utf-8")
 
 
-def summary_schema() -> dict[str, Any]:
-    """Return the summary's JSON Schema (draft 2020-12), read from :data:`SCHEMA` (a fresh copy each call).
+def summary_schema(kind: str = "service-review") -> dict[str, Any]:
+    """Return a summary's JSON Schema (draft 2020-12), read from its file (a fresh copy each call).
+
+    Parameters
+    ----------
+    kind : {"service-review", "portfolio-review"}
+        Whose summary: :data:`SCHEMA` or :data:`PORTFOLIO_SCHEMA`.
 
     Examples
     --------
     >>> schema = summary_schema()
     >>> schema["properties"]["schema_version"]["const"] == SCHEMA_VERSION
     True
+    >>> summary_schema("portfolio-review")["properties"]["kind"]["const"]
+    'portfolio-review'
     """
-    return json.loads(_schema_text())
+    if kind not in SCHEMAS:
+        msg = f"summary kind {kind!r} is not one of {', '.join(SCHEMAS)}"
+        raise ParameterError(msg)
+    return json.loads(_schema_text(kind))
 
 
 def validate_summary(doc: object) -> None:
-    """Check ``doc`` against the summary's schema.
+    """Check ``doc`` against its summary's schema (the service review's, or by its ``kind`` the portfolio's).
 
     Raises
     ------
@@ -431,11 +457,12 @@ def validate_summary(doc: object) -> None:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import best_match
 
-    error = best_match(Draft202012Validator(summary_schema()).iter_errors(doc))
+    kind = doc.get("kind") if isinstance(doc, dict) and doc.get("kind") in SCHEMAS else "service-review"
+    error = best_match(Draft202012Validator(summary_schema(kind)).iter_errors(doc))
     if error is not None:
         what = error.message if len(error.message) <= 200 else error.message[:197] + "..."
-        msg = (f"review summary: at {error.json_path}: {what}; expected a document of the service review "
-               f"summary schema {SCHEMA_VERSION} ({SCHEMA.name})")
+        msg = (f"review summary: at {error.json_path}: {what}; expected a document of the {kind} summary "
+               f"schema {SCHEMA_VERSION} ({SCHEMAS[kind].name})")
         raise DataError(msg)
 
 
@@ -778,15 +805,17 @@ class SummaryOutput:
         import html
 
         esc = html.escape
-        rows = "".join(f"<tr><td>{esc(str(o.get('name')))}</td><td>{esc(str(o.get('status')))}</td></tr>"
-                       for o in self.doc.get("slos", []))
+        rows = "".join(f"<tr><td>{esc(' / '.join(str(o[k]) for k in ('service', 'slo', 'name') if k in o))}"
+                       f"</td><td>{esc(str(o.get('status')))}</td></tr>" for o in self.doc.get("slos", []))
         counts = ", ".join(f"{n} {esc(str(k))}" for k, n in self.doc.get("status_counts", {}).items())
         return (f"<p>Machine-readable summary (schema {esc(str(self.doc.get('schema_version')))}): "
                 f"{counts}.</p><table><thead><tr><th>SLO</th><th>status</th></tr></thead>"
                 f"<tbody>{rows}</tbody></table>")
 
     def __repr__(self) -> str:
-        return f"SummaryOutput({self.doc.get('service', {}).get('name')!r}, {self.doc.get('status_counts')})"
+        service = self.doc.get("kind") == "service-review"
+        who = self.doc.get("service", {}).get("name") if service else "portfolio"
+        return f"SummaryOutput({who!r}, {self.doc.get('status_counts')})"
 
 
 def summary_of(nb: Any) -> dict[str, Any] | None:
