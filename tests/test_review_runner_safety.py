@@ -136,8 +136,6 @@ def test_index_shows_markup_in_user_text_as_text(hostile_run):
     assert "<script" not in index and "<img" not in index
 
 
-@pytest.mark.xfail(strict=True, reason="review.summary.write_summary writes through tempfile.mkstemp, whose "
-                   "file is created 0600 whatever the umask; os.replace keeps that mode")
 def test_the_summary_is_as_readable_as_the_report_beside_it(hostile_run):
     """``<service>.summary.json`` gets the same permissions as the report and notebook beside it.
 
@@ -297,7 +295,7 @@ def test_a_failing_review_keeps_the_earlier_report_and_the_cli_says_which_failed
     out, err = capsys.readouterr()
     assert code == 1
     assert "payments" in out and "FAILED" in out
-    assert "error: payments: InsufficientDataError" in err
+    assert "error: 2026-10: payments: InsufficientDataError" in err
     assert {name: (folder / name).read_bytes() for name in earlier} == earlier
     failed = nbformat.read(folder / "payments.failed.ipynb", as_version=4)
     errors = [o for c in failed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]

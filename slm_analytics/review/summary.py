@@ -493,6 +493,10 @@ def write_summary(doc: dict[str, Any], path: str | os.PathLike[str]) -> Path:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
+            if hasattr(os, "fchmod"):  # mkstemp makes the file owner-only: give it the umask's usual mode,
+                mask = os.umask(0)     # as the reports beside it have (other tools read the summaries)
+                os.umask(mask)
+                os.fchmod(fd, 0o666 & ~mask)
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
                 out.write(text)
             os.replace(tmp, path)
