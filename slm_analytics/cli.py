@@ -187,6 +187,19 @@ def _list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_on_sigterm() -> None:
+    """Let SIGTERM (systemd stopping the unit, a cron job's timeout) stop a run as Ctrl-C does, cleanly."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``slm`` command line.
 
@@ -209,6 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     0
     """
     argv = list(sys.argv[1:] if argv is None else argv)
+    _stop_on_sigterm()
     tool = argv[:1] == ["review"] and argv[1:2] in (["run"], ["validate"], ["list"])
     args = _tools_parser().parse_args(argv[1:]) if tool else _parser().parse_args(argv)
     try:

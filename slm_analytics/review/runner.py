@@ -462,13 +462,15 @@ def _pin_threads() -> None:
 
 
 def _run_tasks(tasks: Mapping[str, tuple[Callable[..., ServiceReport], dict[str, Any]]], *, jobs: int,
-               progress: Callable[[ServiceReport], None] | None) -> dict[str, ServiceReport]:
-    """Run the review tasks, ``jobs`` at once in worker processes (one after another for 1).
+               progress: Callable[[ServiceReport], None] | None,
+               done: dict[str, ServiceReport] | None = None) -> dict[str, ServiceReport]:
+    """Run the review tasks, ``jobs`` at once in worker processes (one after another for 1), into ``done``.
 
     ``progress`` sees each report as it completes. On an interrupt the tasks not started are cancelled and
-    the interrupt goes on; every file written so far is whole (each is written atomically).
+    the interrupt goes on, ``done`` holding the reports finished so far; every file written so far is whole
+    (each is written atomically).
     """
-    done: dict[str, ServiceReport] = {}
+    done = {} if done is None else done
     if jobs == 1 or len(tasks) == 1:
         for key, (task, kwargs) in tasks.items():
             done[key] = task(**kwargs)
@@ -722,13 +724,30 @@ def run_review(
     for report in early:  # unknown services, periods that cannot be resolved: said before any kernel starts
         if progress is not None:
             progress(report)
-    done = _run_tasks(tasks, jobs=jobs, progress=_ticker(len(tasks), progress, progress_bar))
+    done: dict[str, ServiceReport] = {}
+    try:
+        _run_tasks(tasks, jobs=jobs, progress=_ticker(len(tasks), progress, progress_bar), done=done)
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM through the CLI: say in the index what got done, then stop
+        for key, (_, kwargs) in tasks.items():
+            if key not in done:
+                failed_nb = kwargs["folder"] / f"{kwargs['stem']}.failed.ipynb"
+                done[key] = ServiceReport(kwargs["stem"], "failed", failed_nb if failed_nb.exists() else None,
+                                          None, "interrupted before it finished", 0.0, kwargs["period"])
+        _finish(done, tasks, early, todo, main, Path(out_dir), catalog=catalog, sli=sli, started=started,
+                jobs=jobs, data=data)
+        raise
+    return _finish(done, tasks, early, todo, main, Path(out_dir), catalog=catalog, sli=sli, started=started,
+                   jobs=jobs, data=data)
+
+
+def _finish(done: Mapping[str, ServiceReport], tasks: Mapping[str, Any], early: list[ServiceReport],
+            todo: list[str], main: ReviewPeriod, out_dir: Path, **publish: Any) -> ReviewRun:
+    """Order the reports as the services were given and publish them (indexes, run.json)."""
     reports = [*early, *(done[k] for k in tasks if not k.endswith(f"/{PORTFOLIO}"))]
     order = {n: i for i, n in enumerate(todo)}
     reports.sort(key=lambda r: order.get(r.service.split(".")[0], len(order)))
     folio = next((done[k] for k in tasks if k.endswith(f"/{PORTFOLIO}")), None)
-    return _publish(reports, folio, main, Path(out_dir), catalog=catalog, sli=sli, started=started, jobs=jobs,
-                    data=data)
+    return _publish(reports, folio, main, out_dir, **publish)
 
 
 def _services(services: Sequence[str] | None, names: list[str]) -> list[str]:

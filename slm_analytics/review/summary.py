@@ -214,6 +214,8 @@ def service_summary(
     digits: int = 6,
     outlook: MonthOutlook | None = None,
     priorities: Priorities | None = None,
+    attribution: pd.DataFrame | None = None,
+    needs: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """Return the numbers a service review shows for ``month`` as a plain, schema-valid JSON document.
 
@@ -237,6 +239,9 @@ def service_summary(
     priorities : Priorities, optional
         :func:`~slm_analytics.review.month_priorities`'s result when the caller has it; computed with its
         defaults otherwise (the fleet is scored: the slowest part, a few seconds).
+    attribution, needs : DataFrame, optional
+        :func:`~slm_analytics.review.month_attribution` and :func:`~slm_analytics.review.month_requirements`
+        when the caller has them (the report shows both); computed otherwise.
 
     Returns
     -------
@@ -283,11 +288,13 @@ def service_summary(
     slas = _sla_rows(month_sla(sli, catalog, service=service, month=month, exclusions=inputs.maintenance),
                      plain)
     as_of = pd.Timestamp(priorities.table["as_of"].iloc[0])
-    attribution = month_attribution(sli, inputs.incidents, catalog, service=service, month=month,
-                                    exclusions=inputs.maintenance)
+    if attribution is None:
+        attribution = month_attribution(sli, inputs.incidents, catalog, service=service, month=month,
+                                        exclusions=inputs.maintenance)
     plan = draft_sip(priorities, register=inputs.register, attribution=attribution, top=5)
     items, sips = _sip_rows(plan, service, as_of, top, plain)
-    needs = month_requirements(inputs.requirements, sli, catalog, service=service, month=month)
+    if needs is None:
+        needs = month_requirements(inputs.requirements, sli, catalog, service=service, month=month)
     svc = catalog.service(service)
     counts = {s: 0 for s in ("met", "at risk", "missed", "no data")}
     for row in slos:
