@@ -56,6 +56,8 @@ SUMMARY = {"SCHEMA", "SCHEMA_VERSION", "SummaryDiff", "SummaryOutput", "summary_
            "summary_diff", "summary_schema", "validate_summary", "write_summary"}
 #: the executive summary and "What changed since the last review" sections (issue 12, review/executive.py)
 EXECUTIVE = {"ChangesView", "ExecutiveSummary", "changes_view", "executive_summary"}
+#: results a review run's notebooks share (issue 12, review/shared.py)
+SHARED = {"fleet_past_actions", "fleet_priorities"}
 #: the portfolio review's parameters, inputs, status changes and tables (issue 12, review/portfolio.py)
 PORTFOLIO = {"HEATMAP_MONTHS", "PortfolioInputs", "PortfolioParameters", "STATUS_AT_RISK", "credits_table",
              "exposure_table", "fleet_status", "load_portfolio_inputs", "month_credits",
@@ -65,7 +67,7 @@ PORTFOLIO = {"HEATMAP_MONTHS", "PortfolioInputs", "PortfolioParameters", "STATUS
 
 def test_every_former_name_is_public_and_resolves():
     assert set(review.__all__) == (FORMER_REVIEW | FORMER_COMPLIANCE | PLAN | EXPLORER | PERIOD | BATCH
-                                   | SUMMARY | PORTFOLIO | EXECUTIVE)
+                                   | SUMMARY | PORTFOLIO | EXECUTIVE | SHARED)
     for name in review.__all__:
         assert getattr(review, name) is not None, name
     assert set(review.__all__) <= set(dir(review))

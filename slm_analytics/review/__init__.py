@@ -31,6 +31,8 @@ makes each section one call to it or to :mod:`~slm_analytics.charts`. The packag
   what changed since the previous review (:func:`summary_diff`, :func:`find_previous`);
 - :mod:`~slm_analytics.review.executive`: the review's executive summary and "What changed since the last
   review", rendered from the summaries (:func:`executive_summary`, :func:`changes_view`);
+- :mod:`~slm_analytics.review.shared`: results a review run's notebooks compute once and share (the fleet's
+  priorities, the effect of past actions: :func:`fleet_priorities`, :func:`fleet_past_actions`);
 - :mod:`~slm_analytics.review.runner`: :func:`run_review` (papermill per service, HTML reports through
   nbconvert, an index) and :func:`read_run_parameters`.
 
@@ -47,4 +49,4 @@ from .._compat import lazy_exports as _lazy_exports
 __getattr__, __dir__, __all__ = _lazy_exports(
     __name__, __file__,
     frozenset({"batch", "executive", "formats", "inputs", "month", "notes", "parameters", "period", "plan",
-               "portfolio", "runner", "summary", "tables"}))
+               "portfolio", "runner", "shared", "summary", "tables"}))

@@ -13,6 +13,7 @@ from . import period as period
 from . import plan as plan
 from . import portfolio as portfolio
 from . import runner as runner
+from . import shared as shared
 from . import summary as summary
 from . import tables as tables
 from .batch import BatchParameters as BatchParameters
@@ -93,6 +94,8 @@ from .runner import period_steps as period_steps
 from .runner import run_batch as run_batch
 from .runner import run_review as run_review
 from .runner import write_periods_index as write_periods_index
+from .shared import fleet_past_actions as fleet_past_actions
+from .shared import fleet_priorities as fleet_priorities
 from .summary import PORTFOLIO_SCHEMA as PORTFOLIO_SCHEMA
 from .summary import SCHEMA as SCHEMA
 from .summary import SCHEMA_VERSION as SCHEMA_VERSION

@@ -22,12 +22,13 @@ an earlier report; its partly executed notebook is kept as ``<service>.failed.ip
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -726,7 +727,8 @@ def run_review(
             progress(report)
     done: dict[str, ServiceReport] = {}
     try:
-        _run_tasks(tasks, jobs=jobs, progress=_ticker(len(tasks), progress, progress_bar), done=done)
+        with _shared_folder():  # results the notebooks share (review.shared), gone with the run
+            _run_tasks(tasks, jobs=jobs, progress=_ticker(len(tasks), progress, progress_bar), done=done)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM through the CLI: say in the index what got done, then stop
         for key, (_, kwargs) in tasks.items():
             if key not in done:
@@ -738,6 +740,25 @@ def run_review(
         raise
     return _finish(done, tasks, early, todo, main, Path(out_dir), catalog=catalog, sli=sli, started=started,
                    jobs=jobs, data=data)
+
+
+@contextlib.contextmanager
+def _shared_folder() -> Iterator[None]:
+    """Give the run's kernels a private folder for shared results (``SLM_REVIEW_CACHE``), then drop it."""
+    import tempfile
+
+    from .shared import CACHE_ENV
+
+    before = os.environ.get(CACHE_ENV)
+    with tempfile.TemporaryDirectory(prefix="slm-review-") as folder:
+        os.environ[CACHE_ENV] = folder
+        try:
+            yield
+        finally:
+            if before is None:
+                os.environ.pop(CACHE_ENV, None)
+            else:
+                os.environ[CACHE_ENV] = before
 
 
 def _finish(done: Mapping[str, ServiceReport], tasks: Mapping[str, Any], early: list[ServiceReport],
