@@ -58,9 +58,10 @@ def _review_cmd(out: Path, *args: str) -> list[str]:
 
 
 def _run_json(out: Path) -> dict:
-    """The ``run.json`` of the single report folder under ``out``."""
-    (path,) = out.glob("*/run.json")
-    return json.loads(path.read_text(encoding="utf-8"))
+    """The ``run.json`` of every period folder under ``out``, merged (a New York service's last complete
+    month can be the one before a London service's: the run writes into both folders)."""
+    docs = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(out.glob("*/run.json"))]
+    return {"ok": all(d["ok"] for d in docs), "reports": [r for d in docs for r in d["reports"]]}
 
 
 def _full_review(jobs: int) -> tuple[float, dict]:

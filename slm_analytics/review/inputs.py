@@ -40,10 +40,15 @@ __all__ = [
 
 
 def read_input(name: str, data_dir: str | Path | None) -> Any:
-    """Read a dataset from ``data_dir`` (``None`` or ``""``: the bundled datasets)."""
-    from ..data import read_dataset
+    """Read a dataset from ``data_dir`` (``None`` or ``""``: the bundled datasets).
 
-    return read_dataset(name, data_dir=data_dir or None)
+    Within a review run the file is read and checked once, by the first notebook that needs it, and the
+    others load that result (:func:`~slm_analytics.review.shared.shared`).
+    """
+    from ..data import read_dataset
+    from .shared import shared
+
+    return shared("input", (name, str(data_dir or "")), lambda: read_dataset(name, data_dir=data_dir or None))
 
 
 @dataclass(frozen=True, repr=False)

@@ -808,6 +808,8 @@ def _tasks(todo: list[str], names: list[str], resolved: Mapping[str, ReviewPerio
     tasks: dict[str, tuple[Callable[..., ServiceReport], dict[str, Any]]] = {}
     early: list[ServiceReport] = []
     per_service = [n for n in paths if "service" in declared[n]]
+    _fleet_tasks(tasks, [n for n in paths if n not in per_service], main, paths, declared, data=data,
+                 out_dir=out_dir, kernel=kernel, timeout=timeout)  # first: the longest notebook starts first
     for service in todo:
         for name in per_service:
             stem = report_stem(name, service)
@@ -831,7 +833,14 @@ def _tasks(todo: list[str], names: list[str], resolved: Mapping[str, ReviewPerio
                 "stem": stem, "period": p.label, "notebook": paths[name], "parameters": params,
                 "title": title, "folder": _folder(out_dir, p.label), "kernel_name": kernel,
                 "timeout": timeout})
-    for name in (n for n in paths if n not in per_service):  # once for the fleet, for the run's period
+    return tasks, early
+
+
+def _fleet_tasks(tasks: dict[str, tuple[Callable[..., ServiceReport], dict[str, Any]]], names: list[str],
+                 main: ReviewPeriod, paths: Mapping[str, Path], declared: Mapping[str, set[str]], *,
+                 data: str, out_dir: Path, kernel: str, timeout: float) -> None:
+    """Add the notebooks run once for the fleet (the portfolio review), for the run's period."""
+    for name in names:
         params = _notebook_parameters(name, declared[name], service=None, period=main, data_dir=data,
                                       out_dir=out_dir, overrides={})
         title = (f"Portfolio review, {main.label}" if name == PORTFOLIO_NOTEBOOK
@@ -840,7 +849,6 @@ def _tasks(todo: list[str], names: list[str], resolved: Mapping[str, ReviewPerio
             "stem": report_stem(name, None), "period": main.label, "notebook": paths[name],
             "parameters": params, "title": title, "folder": _folder(out_dir, main.label),
             "kernel_name": kernel, "timeout": timeout})
-    return tasks, early
 
 
 def _folder(out_dir: Path, label: str) -> Path:
