@@ -947,7 +947,8 @@ def write_periods_index(out_dir: str | os.PathLike[str]) -> Path:
         reports = run.get("reports", [])
         rows.append({"period": index.parent.name, "href": f"{index.parent.name}/index.html",
                      "n_ok": sum(r.get("status") == "ok" for r in reports), "n": len(reports),
-                     "ok": bool(run.get("ok")), "finished": str(run.get("finished", "")).replace("T", " ")})
+                     "ok": bool(run.get("ok")),
+                     "finished": str(run.get("finished", "")).replace("T", " ").replace("+00:00", " UTC")})
     _write_atomic(out_dir / "index.html", _environment().get_template("periods.html.j2").render(
         rows=rows, generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")))
     return out_dir / "index.html"
