@@ -398,6 +398,23 @@ def test_the_portfolio_review_runs_beside_the_services_and_the_index_links_it(po
     assert "<td>portfolio.review</td>" not in index
 
 
+def test_the_portfolio_review_writes_its_summary(portfolio_run, catalog):
+    from slm_analytics.review import month_sla, read_summary
+
+    folder, _ = portfolio_run
+    doc = read_summary(folder / "portfolio.summary.json")  # valid against the portfolio schema
+    assert doc["kind"] == "portfolio-review" and doc["period"] == {
+        "label": "2026-10", "previous": "2026-09", "as_of": "2026-11-01T00:00:00Z"}
+    # every SLO of the catalog, once
+    assert len(doc["slos"]) == len(catalog.slos) == sum(doc["status_counts"].values())
+    # the credits owed are the month's SLA credits, service by service (month_sla, each in its time zone)
+    sli, maintenance = read_dataset("sli_5min"), read_dataset("maintenance")
+    owed = sum(month_sla(sli, catalog, service=s.name, month="2026-10", exclusions=maintenance)
+               ["credit_amount"].sum() for s in catalog.services)
+    assert doc["credits_owed"] == pytest.approx(owed)
+    assert [p["rank"] for p in doc["priorities"]] == list(range(1, 16))
+
+
 def test_a_failing_portfolio_review_fails_the_run_and_is_reported(tmp_path):
     report = _portfolio_task("2020-01", tmp_path)
     assert report.status == "failed" and "2020-01" in report.error

@@ -593,7 +593,7 @@ def _notebook_parameters(name: str, declared: set[str], *, service: str | None, 
     return params
 
 
-def _resolve(text: str, sli: pd.DataFrame, catalog: Catalog, service: str) -> ReviewPeriod | str:
+def _resolve(text: str, sli: pd.DataFrame | None, catalog: Catalog, service: str) -> ReviewPeriod | str:
     """Return the service's period, or the error text when it cannot be resolved."""
     from .period import resolve_period
 
@@ -716,7 +716,10 @@ def run_review(
     declared = {name: declared_parameters([path])[path.stem] for name, path in paths.items()}
     overrides = dict(overrides or {})
     _check_overrides(overrides, declared, todo)
-    sli = read_input("sli_5min", data)
+    from .period import ReviewPeriod, parse_period
+
+    explicit = isinstance(text, str) and isinstance(parse_period(text), ReviewPeriod)
+    sli = None if explicit else read_input("sli_5min", data)  # a relative period is resolved on the data
     resolved = {s: _resolve(text if isinstance(text, str) else text.get(s, "last-complete-month"),
                             sli, catalog, s) for s in todo if s in names}
     main = _main_period(text, resolved)
@@ -882,8 +885,14 @@ def _ticker(total: int, progress: Callable[[ServiceReport], None] | None,
 
 
 def _publish(reports: list[ServiceReport], folio: ServiceReport | None, main: ReviewPeriod, out_dir: Path, *,
-             catalog: Catalog, sli: pd.DataFrame, started: dt.datetime, jobs: int, data: str) -> ReviewRun:
+             catalog: Catalog, sli: pd.DataFrame | None, started: dt.datetime, jobs: int,
+             data: str) -> ReviewRun:
     """Write each period folder's index and run.json and the index of every period; return the run."""
+    if sli is None:  # the index's summaries need it; a review that could not read it says why in its line
+        try:
+            sli = read_input("sli_5min", data)
+        except SLMError:
+            sli = None
     labels = sorted({r.period for r in reports if r.period} | {main.label})
     indexes = []
     for label in labels:

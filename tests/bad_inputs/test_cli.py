@@ -42,9 +42,11 @@ CASES = [
     case("parameter file missing", ["review", "--parameters", "{tmp}/monthly.yaml"], 2,
          "error: {tmp}/monthly.yaml: cannot read parameter file: No such file or directory"),
     case("parameter file not YAML", ["review", "--parameters", "{tmp}/unclosed.yaml"], 2,
-         "error: {tmp}/unclosed.yaml: line 2: not valid YAML: expected ',' or ']', but got '<stream end>'"),
+         "error: {tmp}/unclosed.yaml: YAML syntax error at line 2, column 1: did not find expected ',' or "
+         "']'"),
     case("parameter file unknown key", ["review", "--parameters", "{tmp}/misspelt.yaml"], 2,
-         "error: {tmp}/misspelt.yaml: unknown key 'mnth'; allowed: data_dir, out_dir, month, services"),
+         "error: {tmp}/misspelt.yaml: line 2: mnth: unknown key 'mnth'; allowed: notebooks, services, "
+         "period, data_dir, output, jobs, overrides"),
     case("data folder is a file", ["review", "--data", "{tmp}/file.txt", "--month", "2026-01"], 2,
          "error: data_dir '{tmp}/file.txt' is not a folder; expected a folder laid out like datasets/"),
     case("data folder without catalog",
@@ -64,13 +66,13 @@ CASES = [
          "error: out_dir '{tmp}/file.txt' is a file, not a folder; give the folder the reports go to (it is "
          "created when missing)"),
     case("month folder is a file",
-         ["review", "--data", "{tmp}/catalog-only", "--out", "{tmp}/taken", "--month", "2026-01"], 2,
+         ["review", "--out", "{tmp}/taken", "--month", "2026-01"], 2,
          "error: out_dir '{tmp}/taken': cannot create the report folder '{tmp}/taken/2026-01': File exists"),
     # ---- a review that fails (exit 1) before any notebook runs
     case("unknown service",
          ["review", "--data", "{tmp}/catalog-only", "--service", "nope", "--month", "2026-01", "--out",
           "{tmp}/out"], 1,
-         f"error: nope: ParameterError: unknown service 'nope'; the catalog has {SERVICES}"),
+         f"error: 2026-01: nope: ParameterError: unknown service 'nope'; the catalog has {SERVICES}"),
 ]
 
 
@@ -81,7 +83,7 @@ def layout(tmp: Path) -> None:
     (tmp / "taken").mkdir()
     (tmp / "taken" / "2026-01").write_text("a file where the month's reports would go\n")
     (tmp / "unclosed.yaml").write_text("month: [2026-01\n")
-    (tmp / "misspelt.yaml").write_text("mnth: 2026-01\n")
+    (tmp / "misspelt.yaml").write_text('period: "2026-01"\nmnth: 2026-01\ndata_dir: ""\noutput: out\n')
     text = CATALOG.read_text(encoding="utf-8")
     assert text.splitlines()[75] == "    target: 0.999"  # line 76: checkout/availability, the first SLO
     for folder, content in (("catalog-only", text),
