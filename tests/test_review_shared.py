@@ -71,7 +71,8 @@ def inputs():
     return review.load_inputs(review.validate_parameters(service="checkout", period="2026-10"))
 
 
-def test_fleet_priorities_is_month_priorities_for_every_service_of_a_time_zone(inputs, tmp_path, monkeypatch):
+def test_fleet_priorities_is_month_priorities_wherever_the_month_ends_at_one_instant(inputs, tmp_path,
+                                                                                    monkeypatch):
     monkeypatch.setenv(CACHE_ENV, str(tmp_path))
     # checkout and catalog both run in Europe/London: one ranking, stored once
     a = review.fleet_priorities(inputs, service="checkout", month="2026-10")
@@ -82,7 +83,12 @@ def test_fleet_priorities_is_month_priorities_for_every_service_of_a_time_zone(i
     pd.testing.assert_frame_equal(b.table, direct.table)
     pd.testing.assert_frame_equal(a.table, b.table)
     assert len(list(tmp_path.glob("month_priorities-*.pickle"))) == 1
-    # Seoul's October ends nine hours earlier: its own ranking
+    # New York's October would end four hours after the data (2026-11-01 00:00 UTC): taken at the data's end,
+    # the same ranking as London's
+    york = review.fleet_priorities(inputs, service="search", month="2026-10")
+    pd.testing.assert_frame_equal(york.table, a.table)
+    assert len(list(tmp_path.glob("month_priorities-*.pickle"))) == 1
+    # Seoul's October ends nine hours before London's: its own ranking
     seoul = review.fleet_priorities(inputs, service="mobile-api", month="2026-10")
     assert seoul.table["as_of"].iloc[0] < a.table["as_of"].iloc[0]
     assert len(list(tmp_path.glob("month_priorities-*.pickle"))) == 2

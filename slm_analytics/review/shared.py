@@ -92,8 +92,8 @@ def shared(name: str, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
 def fleet_priorities(inputs: ReviewInputs, *, service: str, month: str) -> Priorities:
     """Return :func:`~slm_analytics.review.month_priorities` of the month, shared by a run's notebooks.
 
-    The fleet's ranking depends on the month's end, cut in the service's time zone: the services of one
-    time zone share it.
+    The fleet's ranking depends only on where it is taken: the month's end in the service's time zone, or
+    the end of the data when that comes first. Services whose months end at the same instant share it.
 
     Examples
     --------
@@ -103,10 +103,14 @@ def fleet_priorities(inputs: ReviewInputs, *, service: str, month: str) -> Prior
     >>> table.iloc[0][["service", "slo"]].tolist()
     ['notifications', 'delivery']
     """
+    from ..priorities import data_end
+    from .month import month_bounds
     from .plan import month_priorities
 
-    tz = inputs.catalog.service(service).timezone
-    return shared("month_priorities", (inputs.data_dir, month, tz), lambda: month_priorities(
+    _, end = month_bounds(month, tz=inputs.catalog.service(service).timezone)
+    as_of = min(end, data_end(inputs.sli))  # as month_priorities takes it
+    key = (inputs.data_dir, str(as_of.tz_convert("UTC")))
+    return shared("month_priorities", key, lambda: month_priorities(
         inputs.sli, inputs.catalog, service=service, month=month, incidents=inputs.incidents,
         requirements=inputs.requirements, exclusions=inputs.maintenance))
 
