@@ -6,6 +6,7 @@
 from ._version import __version__ as __version__
 from .availability import availability_from_incidents as availability_from_incidents
 from .availability import incident_metrics as incident_metrics
+from .availability import incidents_to_sli as incidents_to_sli
 from .budget import BacktestResult as BacktestResult
 from .budget import ErrorBudget as ErrorBudget
 from .budget import attainment as attainment
@@ -33,6 +34,7 @@ from .data import read_maintenance as read_maintenance
 from .data import read_requirements as read_requirements
 from .data import read_sip_register as read_sip_register
 from .data import read_sli as read_sli
+from .data import read_status_windows as read_status_windows
 from .data import write_sip_register as write_sip_register
 from .errors import DataError as DataError
 from .errors import DefinitionError as DefinitionError

@@ -54,6 +54,7 @@ __all__ = [
     "read_requirements",
     "read_sip_register",
     "read_sli",
+    "read_status_windows",
     "write_sip_register",
 ]
 
@@ -169,6 +170,23 @@ DATASETS: dict[str, dict[str, Any]] = {
                             "-"),
         },
     },
+    "github_status": {
+        "file": "real/github-status/downtime_2022_2023.csv",
+        "bundled": True,  # real public data: always read from the package, whatever data_dir says
+        "description": "Real data: every downtime window GitHub's public status page reported from "
+        "2022-03-24 to 2023-12-31, one row per incident and affected component (444 rows, 11 components). "
+        "From mrshu/github-statuses, MIT licence (datasets/real/github-status/LICENSE). Read as incident "
+        "records (`service` = component, `severity` = impact); `incidents_to_sli` turns them into a "
+        "time-based availability SLI for backtesting breach forecasts on real, bursty outages.",
+        "columns": {
+            "incident_id": ("status page incident id", "-"),
+            "component": ("affected component; empty when the incident named none", "-"),
+            "downtime_start": ("start of the downtime window", "UTC"),
+            "downtime_end": ("end of the downtime window", "UTC"),
+            "impact": ("minor, major, critical, maintenance or none", "-"),
+            "title": ("the incident's title", "-"),
+        },
+    },
 }
 
 #: a UTC offset after a time of day ("...T14:05Z", "...14:05:00+01:00"); the time is required so that the
@@ -201,6 +219,8 @@ def dataset_path(name: str, *, data_dir: str | Path | None = None) -> Path:
     if name not in DATASETS:
         msg = f"unknown dataset {name!r}; available: {', '.join(DATASETS)}"
         raise ParameterError(msg)
+    if DATASETS[name].get("bundled"):
+        return datasets_dir() / DATASETS[name]["file"]
     return data_root(data_dir) / DATASETS[name]["file"]
 
 
@@ -242,6 +262,7 @@ def list_datasets(*, data_dir: str | Path | None = None) -> pd.DataFrame:
     3   maintenance       ...
     4  requirements       33
     5  sip_register       12
+    6 github_status      444
     """
     rows = []
     for name, info in DATASETS.items():
@@ -263,7 +284,9 @@ def read_dataset(name: str, *, data_dir: str | Path | None = None) -> Any:
     ----------
     name : str
         ``catalog`` (returns a :class:`~slm_analytics.catalog.Catalog`), ``sli_5min``, ``incidents``,
-        ``maintenance``, ``requirements`` or ``sip_register`` (return DataFrames, see :func:`list_datasets`).
+        ``maintenance``, ``requirements`` or ``sip_register`` (return DataFrames, see :func:`list_datasets`),
+        or ``github_status``, the real status-page history bundled with the package
+        (:func:`read_status_windows`; ``data_dir`` does not apply).
     data_dir : str or Path, optional
         Folder holding ``catalog.yaml`` and the data files under the names :func:`list_datasets` shows;
         default: ``$SLM_DATASETS`` or the bundled ``datasets/``. Data is validated against that folder's
@@ -289,6 +312,8 @@ def read_dataset(name: str, *, data_dir: str | Path | None = None) -> Any:
     path = dataset_path(name, data_dir=data_dir)
     if name == "catalog":
         return read_catalog(path)
+    if name == "github_status":
+        return read_status_windows(path)
     readers = {
         "sli_5min": read_sli,
         "incidents": read_incidents,
@@ -874,6 +899,57 @@ def _interval_frame(
     before = (e < s).to_numpy() & e.notna().to_numpy()
     _fail(path, before, end, f"is before {start!r}; an interval ends after it starts", raw[end])
     return s, e
+
+
+def read_status_windows(path: str | Path) -> pd.DataFrame:
+    """Read status-page downtime windows (``incident_id, component, downtime_start, downtime_end, impact``).
+
+    The layout of ``datasets/real/github-status/downtime_2022_2023.csv`` (one row per incident and affected
+    component), read as incident records so that :func:`~slm_analytics.incidents_to_sli` and
+    :func:`~slm_analytics.availability_from_incidents` take it as it is.
+
+    Parameters
+    ----------
+    path : str or Path
+        CSV or Parquet file with those columns and optionally ``title``; times with a UTC offset.
+
+    Returns
+    -------
+    DataFrame
+        ``id`` (``"<incident_id>/<component>"``, unique), ``incident_id``, ``service`` (the component;
+        missing when the incident named none), ``severity`` (the impact), ``started_at``, ``resolved_at``
+        (``datetime64[us, UTC]``) and ``title``, sorted by start.
+
+    Raises
+    ------
+    DataError
+        A missing column, an unparsable or naive time, a window ending before it starts, or one incident
+        listing a component twice; the message names the file, the row and line, and the column.
+
+    Examples
+    --------
+    >>> windows = read_dataset("github_status")
+    >>> len(windows), windows["service"].nunique()
+    (444, 11)
+    >>> sorted(windows["severity"].unique())
+    ['critical', 'maintenance', 'major', 'minor', 'none']
+    """
+    path, frame = _load_table(path, ["incident_id", "component", "downtime_start", "downtime_end", "impact"],
+                              ("title",))
+    start = _timestamps(frame["downtime_start"], path=path, column="downtime_start", tz=None)
+    end = _timestamps(frame["downtime_end"], path=path, column="downtime_end", tz=None)
+    _fail(path, (end < start).to_numpy(), "downtime_end",
+          "is before downtime_start; a downtime window ends at or after it starts", frame["downtime_end"])
+    component = frame["component"].astype("str").where(frame["component"].notna())
+    ids = frame["incident_id"].astype("str") + "/" + component.fillna("")
+    _fail(path, ids.duplicated().to_numpy(), "component",
+          "is listed twice for one incident; each (incident, component) is one row", frame["component"])
+    title = frame["title"].astype("str") if "title" in frame.columns else pd.Series("", index=frame.index)
+    out = pd.DataFrame({
+        "id": ids, "incident_id": frame["incident_id"].astype("str"), "service": component,
+        "severity": frame["impact"].astype("str"), "started_at": start, "resolved_at": end, "title": title,
+    })
+    return out.sort_values("started_at", kind="stable").reset_index(drop=True)
 
 
 def read_incidents(

@@ -860,7 +860,7 @@ def test_list_datasets_columns_and_rows():
     listing = list_datasets()
     assert listing.columns.tolist() == ["name", "file", "description", "columns", "rows"]
     assert listing["name"].tolist() == ["catalog", "sli_5min", "incidents", "maintenance", "requirements",
-                                        "sip_register"]
+                                        "sip_register", "github_status"]  # the last: real data (issue 13)
     assert listing["file"].tolist() == [DATASETS[n]["file"] for n in listing["name"]]
     sli_columns = listing.loc[listing["name"] == "sli_5min", "columns"].item()
     assert sli_columns == "timestamp, service, slo, good, total"
