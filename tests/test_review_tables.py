@@ -490,12 +490,16 @@ def test_backtest_tables_present_the_summaries(bundled):
     styled = review.breach_backtest_table(bt)
     assert styled.data["method"].tolist() == ["simulation (breach_probabilities)",
                                               "straight line (last 7 days' burn rate)",
-                                              "climatology (share of past windows missed)"]
+                                              "climatology (share of past windows missed)",
+                                              "long history (share of past blocks that would miss)"]
     np.testing.assert_allclose(styled.data["Brier score"], bt.summary["brier"], rtol=0)
+    np.testing.assert_allclose(styled.data["skill vs long history"], bt.summary["bss_vs_long_history"],
+                               rtol=0)
     row = bt.summary.iloc[0]
     windows = f"{int(row['forecasts']):,} scored windows ({int(row['breaches'])} missed)"
-    assert (f"Over {windows} the simulation is {row['bss_vs_straight_line']:.0%} better than the straight "
-            "line") in styled.to_html()
+    skill = f"{row['bss_vs_straight_line']:+.1%}".replace("-", "−")
+    caption = f"Over {windows} the simulation scores a skill of {skill} against the straight line"
+    assert caption in styled.to_html()
     daily = ratio_sli(sli[sli["service"] == "search"], freq="1D", tz="America/New_York")
     fb = backtest_forecasts(daily, horizon=7, origins=pd.date_range("2026-06-01", periods=8, freq="7D",
                                                                     tz="America/New_York"))

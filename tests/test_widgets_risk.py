@@ -230,3 +230,10 @@ def test_static_shows_the_values_and_pictures(small):
     assert "checkout / availability" in app.controls.data and "99.95 %" in app.controls.data
     shown = app.shown("what_if")
     assert type(shown[0]).__name__ == "LayerChart" and len(shown) == 3
+
+
+def test_the_rows_given_to_the_simulations_cover_their_whole_history():
+    from slm_analytics.forecast import HISTORY_WEEKS
+
+    # the longest window (a quarter, 92 days) and every history week the breach simulation resamples
+    assert risk.SIMULATION_DAYS >= 92 + 7 * HISTORY_WEEKS

@@ -9,6 +9,7 @@ and its interval. The model is described in the Notes of :func:`~slm_analytics.f
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -25,18 +26,33 @@ if TYPE_CHECKING:
 __all__ = [
     "HALF_LIFE_WEEKS",
     "HISTORY_WEEKS",
+    "LONG_HALF_LIFE_WEEKS",
+    "RECENT_SHARE",
+    "RECENT_WEEKS",
+    "SHIFT_RATIO",
     "TRAFFIC_WEEKS",
     "Breaches",
     "Setup",
     "draw_paths",
+    "history_weights",
+    "level_shift",
     "setup_simulation",
     "simulate_breaches",
     "zero_history_rates",
 ]
 
-#: weeks of history the breach simulation resamples, and the half-life of their bootstrap weights
-HISTORY_WEEKS = 12
+#: weeks of history the breach simulation resamples at most (about 21 months: all of it, in most series)
+HISTORY_WEEKS = 90
+#: the bootstrap weight of a history week mixes two components: a recent one (half-life HALF_LIFE_WEEKS,
+#: RECENT_SHARE of the weight) that keeps regressions visible within days, and a long one (half-life
+#: LONG_HALF_LIFE_WEEKS) that keeps the rare, heavy outages of the whole history in view; chosen by
+#: backtest on GitHub's real status history 2022-2023 and on the sample data (benchmarks/backtest_github.py)
 HALF_LIFE_WEEKS = 2.0
+LONG_HALF_LIFE_WEEKS = 8.0
+RECENT_SHARE = 0.3
+#: weeks the level-shift check compares with the older history, and the ratio of medians that is a shift
+RECENT_WEEKS = 4
+SHIFT_RATIO = 1.5
 #: weeks of history whose same-weekday mean forecasts each future day's traffic
 TRAFFIC_WEEKS = 4
 
@@ -113,15 +129,13 @@ def setup_simulation(panel: Panel, slos: Sequence[SLO], a: int, targets: np.ndar
         pooled = np.where(has_data[:, :, None], hb, 0).sum(axis=(1, 2)) / np.where(
             has_data[:, :, None], ht, 0).sum(axis=(1, 2))
         rates = np.where(ht > 0, hb / np.where(ht > 0, ht, 1), pooled[:, None, None])
-    age = (k_weeks - 1 - np.arange(k_weeks)).astype(float)
-    weights = np.where(has_data, 0.5 ** (age / HALF_LIFE_WEEKS), 0.0)
+    weights = history_weights(has_data, level_shift(rates, has_data))
     no_weeks = np.flatnonzero(weights.sum(axis=1) == 0)
     if no_weeks.size:
         i = int(no_weeks[0])
         msg = (f"{what}: SLO {slos[i].service}/{slos[i].name} has no complete week of history before as_of; "
                f"at least {MIN_DAYS} days are needed")
         raise InsufficientDataError(msg)
-    weights /= weights.sum(axis=1, keepdims=True)
     # traffic: same-weekday mean of the last TRAFFIC_WEEKS weeks with data
     rank = np.cumsum(has_data[:, ::-1], axis=1)[:, ::-1]  # 1 = most recent week with data
     use = has_data & (rank <= TRAFFIC_WEEKS)
@@ -141,6 +155,47 @@ def setup_simulation(panel: Panel, slos: Sequence[SLO], a: int, targets: np.ndar
                   recent, hist_events, hist_bad)
 
 
+def level_shift(rates: np.ndarray, has_data: np.ndarray) -> np.ndarray:
+    """Whether each series' typical daily error rate moved in the last ``RECENT_WEEKS`` weeks, ``(S,)``.
+
+    The median daily rate of the recent weeks against the median of the older ones, the medians ignoring
+    the rare bursty days (outages) that the long history is there to keep: a ratio beyond
+    ``SHIFT_RATIO`` either way (a regression, or a fix) is a shift. Without older weeks there is none.
+    """
+    recent, older = has_data.copy(), has_data.copy()
+    recent[:, :-RECENT_WEEKS] = False
+    older[:, -RECENT_WEEKS:] = False
+    r = np.where(recent[:, :, None], rates, np.nan).reshape(len(rates), -1)
+    o = np.where(older[:, :, None], rates, np.nan).reshape(len(rates), -1)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows: no older weeks
+        mr, mo = np.nanmedian(r, axis=1), np.nanmedian(o, axis=1)
+    floor = 1e-6  # rates below it are zero for this comparison
+    mr, mo = np.maximum(mr, floor), np.maximum(mo, floor)
+    return np.isfinite(mr) & np.isfinite(mo) & ((mr > SHIFT_RATIO * mo) | (mo > SHIFT_RATIO * mr))
+
+
+def history_weights(has_data: np.ndarray, shifted: np.ndarray | None = None) -> np.ndarray:
+    """Bootstrap weights of the history weeks ``(S, K)`` (oldest first): the recent and the long component.
+
+    Each component is an exponential decay over the weeks with data, normalised to one; the weights are
+    ``RECENT_SHARE`` times the recent one plus the rest times the long one, or the recent one alone for a
+    series whose level shifted (:func:`level_shift`): after a regression or a fix, the older weeks describe
+    another service. Zero for weeks without data, all zero for a series without any.
+    """
+    k = has_data.shape[1]
+    age = (k - 1 - np.arange(k)).astype(float)
+    share = np.full(len(has_data), RECENT_SHARE)
+    if shifted is not None:
+        share[shifted] = 1.0
+    out = np.zeros(has_data.shape)
+    for part, half_life in ((share, HALF_LIFE_WEEKS), (1.0 - share, LONG_HALF_LIFE_WEEKS)):
+        w = np.where(has_data, 0.5 ** (age / half_life), 0.0)
+        total = w.sum(axis=1, keepdims=True)
+        out += part[:, None] * np.divide(w, total, out=np.zeros_like(w), where=total > 0)
+    return out
+
+
 #: entries of each SLO's table of history weeks (weeks repeated in proportion to their weights); a path's
 #: week is a uniform draw from it, i.e. a weighted draw to within 1/_TABLE
 _TABLE = 1024
@@ -152,12 +207,24 @@ def _replicate_design(n_paths: int) -> tuple[int, int]:
     return reps, max(20, n_paths // (2 * reps))
 
 
+def _search_rows(cum: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Per row, ``searchsorted(cum[row], u[row], side="left")`` for rows of increasing ``cum`` ending at 1.
+
+    One sorted search over all rows at once: row ``r`` is shifted by ``2 r``, so rows never interleave.
+    """
+    rows, k = cum.shape
+    shift = 2.0 * np.arange(rows)[:, None]
+    flat = (cum + shift).reshape(-1)
+    pos = np.searchsorted(flat, (u.reshape(rows, -1) + shift).reshape(-1), side="left")
+    return (pos.reshape(rows, -1) - k * np.arange(rows)[:, None]).clip(0, k - 1)
+
+
 def _week_table(weights: np.ndarray) -> np.ndarray:
     """Lay out ``_TABLE`` history weeks per SLO in proportion to their weights (systematic resampling)."""
     cw = np.cumsum(weights, axis=1)
     cw[:, -1] = 1.0
     grid = (np.arange(_TABLE) + 0.5) / _TABLE
-    return (grid[None, :, None] > cw[:, None, :]).sum(axis=2)
+    return _search_rows(cw, np.broadcast_to(grid, (len(cw), _TABLE)))
 
 
 def draw_paths(setup: Setup, rng: np.random.Generator, n_paths: int, n_segments: int) -> np.ndarray:
@@ -182,7 +249,7 @@ def _draw_replicates(setup: Setup, rng: np.random.Generator, reps: int, per_rep:
     cu = np.cumsum(valid, axis=1) / n_valid[:, None]
     cu[:, -1] = 1.0
     u = rng.random((n, reps, k))
-    pick = (u[..., None] > cu[:, None, None, :]).sum(axis=-1)  # (S, R, K) uniform over the valid weeks
+    pick = _search_rows(cu, u.reshape(n, -1)).reshape(n, reps, k)  # uniform over the valid weeks
     used = np.arange(k)[None, None, :] < n_valid[:, None, None]  # V draws per replicate
     counts = np.zeros((n, reps, k))
     np.add.at(counts, (np.arange(n)[:, None, None], np.arange(reps)[None, :, None], pick), used)
@@ -190,7 +257,7 @@ def _draw_replicates(setup: Setup, rng: np.random.Generator, reps: int, per_rep:
     cw = np.cumsum(w, axis=2) / w.sum(axis=2, keepdims=True)
     cw[..., -1] = 1.0
     v = rng.random((n, reps, per_rep * n_segments))
-    weeks = (v[..., None] > cw[:, :, None, :]).sum(axis=-1)
+    weeks = _search_rows(cw.reshape(n * reps, k), v.reshape(n * reps, -1))
     return weeks.reshape(n, reps * per_rep, n_segments)
 
 

@@ -979,6 +979,7 @@ _METHOD_NAMES = {
     "forecast": "simulation (breach_probabilities)",
     "straight_line": "straight line (last 7 days' burn rate)",
     "climatology": "climatology (share of past windows missed)",
+    "long_history": "long history (share of past blocks that would miss)",
 }
 _FORECAST_NAMES = {
     "forecast": "damped-trend forecast (forecast_sli)",
@@ -988,7 +989,7 @@ _FORECAST_NAMES = {
 
 
 def breach_backtest_table(backtest: Any) -> Styler:
-    """Present :func:`~slm_analytics.forecast.backtest_breach`: Brier scores and skill of the three methods.
+    """Present :func:`~slm_analytics.forecast.backtest_breach`: Brier scores, skill against three baselines.
 
     Parameters
     ----------
@@ -998,8 +999,9 @@ def breach_backtest_table(backtest: Any) -> Styler:
     Returns
     -------
     pandas.io.formats.style.Styler
-        One row per method: method, forecasts, windows missed, mean forecast probability, Brier score, and
-        the Brier skill scores against the straight line and climatology (positive in bold: better than the
+        One row per method: method, forecasts, windows missed, mean forecast probability, Brier score, its
+        reliability and resolution (Murphy's decomposition), and the Brier skill scores against the straight
+        line, climatology and the long-history empirical model (positive in bold: better than the
         reference); the caption states the result.
 
     Examples
@@ -1020,24 +1022,29 @@ def breach_backtest_table(backtest: Any) -> Styler:
         "windows missed": s["breaches"].to_numpy(dtype=np.int64),
         "mean probability": s["mean_probability"].to_numpy(dtype=float),
         "Brier score": s["brier"].to_numpy(dtype=float),
+        "reliability": s["reliability"].to_numpy(dtype=float),
+        "resolution": s["resolution"].to_numpy(dtype=float),
         "skill vs straight line": s["bss_vs_straight_line"].to_numpy(dtype=float),
         "skill vs climatology": s["bss_vs_climatology"].to_numpy(dtype=float),
+        "skill vs long history": s["bss_vs_long_history"].to_numpy(dtype=float),
     })
     row = s.set_index("method").loc["forecast"] if "forecast" in set(s["method"]) else None
     caption = ("Rolling-origin backtest: at each weekly origin every SLO's probability of missing its next "
                "window end, from the data before the origin only, scored against what happened. Brier score: "
                "mean squared difference between probability and outcome (lower is better); skill: 1 − Brier "
-               "/ Brier of the reference (above 0 beats it).")
+               "/ Brier of the reference (above 0 beats it). Reliability (lower is better) and resolution "
+               "(higher is better) decompose the Brier score (Murphy 1973).")
     if row is not None:
         caption += (f" Over {int(row['forecasts']):,} scored windows ({int(row['breaches'])} missed) the "
-                    f"simulation is {row['bss_vs_straight_line']:.0%} better than the straight line and "
-                    f"{row['bss_vs_climatology']:.0%} better than climatology.")
-    bold = {c: [("font-weight: bold" if v > 0 else "") for v in shown[c]]
-            for c in ("skill vs straight line", "skill vs climatology")}
+                    f"simulation scores a skill of {signed_pct(row['bss_vs_straight_line'])} against the "
+                    f"straight line, {signed_pct(row['bss_vs_climatology'])} against climatology and "
+                    f"{signed_pct(row['bss_vs_long_history'])} against the long history.")
+    skills = ("skill vs straight line", "skill vs climatology", "skill vs long history")
+    bold = {c: [("font-weight: bold" if v > 0 else "") for v in shown[c]] for c in skills}
     styler = (styled(shown).set_caption(html.escape(caption))
               .format({"mean probability": "{:.1%}", "Brier score": "{:.4f}", "forecasts": "{:,}",
-                       "skill vs straight line": signed_pct, "skill vs climatology": signed_pct},
-                      escape="html"))
+                       "reliability": "{:.4f}", "resolution": "{:.4f}",
+                       **{c: signed_pct for c in skills}}, escape="html"))
     for c, style in bold.items():
         styler = styler.apply(lambda _, st=style: st, subset=[c])
     return left_align(styler, ["method"])

@@ -62,9 +62,9 @@ TREND_DAYS = 90
 #: days ahead of the drill-down's error-rate forecast
 FORECAST_DAYS = 28
 #: days before as_of the simulations are given: they read at most the current window (a quarter, 92 days)
-#: and the 12 weeks of history before as_of (forecast.HISTORY_WEEKS); older rows only cost time, the results
-#: are the same (checked on every sample SLO at three dates)
-SIMULATION_DAYS = 200
+#: and the weeks of history before as_of (forecast.simulate.HISTORY_WEEKS, 90 weeks); older rows only cost
+#: time, the results are the same (tested against exhaustion_time on all the rows)
+SIMULATION_DAYS = 7 * 90 + 100
 #: candidate targets of the what-if slider, with every catalog SLO's own target added
 WHAT_IF_TARGETS = (0.9, 0.95, 0.975, 0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999)
 
