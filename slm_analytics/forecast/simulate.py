@@ -9,7 +9,6 @@ and its interval. The model is described in the Notes of :func:`~slm_analytics.f
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -155,6 +154,16 @@ def setup_simulation(panel: Panel, slos: Sequence[SLO], a: int, targets: np.ndar
                   recent, hist_events, hist_bad)
 
 
+def _row_medians(x: np.ndarray) -> np.ndarray:
+    """Return the median of each row's non-NaN values (NaN without any), as ``np.nanmedian(x, axis=1)``."""
+    ordered = np.sort(x, axis=1)  # NaN last
+    m = (~np.isnan(x)).sum(axis=1)
+    rows = np.arange(len(x))
+    lo = ordered[rows, np.maximum((m - 1) // 2, 0)]
+    hi = ordered[rows, np.maximum(m // 2, 0)]
+    return np.where(m > 0, (lo + hi) / 2, np.nan)
+
+
 def level_shift(rates: np.ndarray, has_data: np.ndarray) -> np.ndarray:
     """Whether each series' typical daily error rate moved in the last ``RECENT_WEEKS`` weeks, ``(S,)``.
 
@@ -165,11 +174,8 @@ def level_shift(rates: np.ndarray, has_data: np.ndarray) -> np.ndarray:
     recent, older = has_data.copy(), has_data.copy()
     recent[:, :-RECENT_WEEKS] = False
     older[:, -RECENT_WEEKS:] = False
-    r = np.where(recent[:, :, None], rates, np.nan).reshape(len(rates), -1)
-    o = np.where(older[:, :, None], rates, np.nan).reshape(len(rates), -1)
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows: no older weeks
-        mr, mo = np.nanmedian(r, axis=1), np.nanmedian(o, axis=1)
+    mr = _row_medians(np.where(recent[:, :, None], rates, np.nan).reshape(len(rates), -1))
+    mo = _row_medians(np.where(older[:, :, None], rates, np.nan).reshape(len(rates), -1))
     floor = 1e-6  # rates below it are zero for this comparison
     mr, mo = np.maximum(mr, floor), np.maximum(mo, floor)
     return np.isfinite(mr) & np.isfinite(mo) & ((mr > SHIFT_RATIO * mo) | (mo > SHIFT_RATIO * mr))
@@ -251,8 +257,9 @@ def _draw_replicates(setup: Setup, rng: np.random.Generator, reps: int, per_rep:
     u = rng.random((n, reps, k))
     pick = _search_rows(cu, u.reshape(n, -1)).reshape(n, reps, k)  # uniform over the valid weeks
     used = np.arange(k)[None, None, :] < n_valid[:, None, None]  # V draws per replicate
-    counts = np.zeros((n, reps, k))
-    np.add.at(counts, (np.arange(n)[:, None, None], np.arange(reps)[None, :, None], pick), used)
+    row = (np.arange(n)[:, None, None] * reps + np.arange(reps)[None, :, None]) * k
+    used = np.broadcast_to(used, pick.shape)
+    counts = np.bincount((row + pick)[used], minlength=n * reps * k).reshape(n, reps, k).astype(float)
     w = counts * setup.weights[:, None, :]
     cw = np.cumsum(w, axis=2) / w.sum(axis=2, keepdims=True)
     cw[..., -1] = 1.0
