@@ -9,31 +9,19 @@ the Brier scores and skills of every method at targets 99.5 %, 99.9 % and 99 %; 
 
 from __future__ import annotations
 
-import re
 import time
 
 import pandas as pd
 
 TARGETS = (0.995, 0.999, 0.99)
-ORIGINS = pd.date_range("2023-01-15", "2023-12-15", freq="MS", tz="UTC") + pd.Timedelta(days=14)
+ORIGINS = pd.date_range("2023-01-01", "2023-12-01", freq="MS", tz="UTC") + pd.Timedelta(days=14)
 
 
 def github_inputs(target: float = 0.995) -> tuple[pd.DataFrame, object]:
     """The daily SLI of every component and a catalog with one calendar-month SLO each at ``target``."""
-    from slm_analytics import incidents_to_sli, read_dataset
-    from slm_analytics.catalog import SLO, Catalog, Service
+    from slm_analytics.data import github_status_slos
 
-    windows = read_dataset("github_status")
-    outages = windows[windows["service"].notna() & ~windows["severity"].isin(["maintenance", "none"])].copy()
-    outages["service"] = [re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-") for s in outages["service"]]
-    sli = incidents_to_sli(outages, start="2022-03-24T00:00Z", end="2024-01-01T00:00Z", freq="1D")
-    names = sorted(sli["service"].unique())
-    catalog = Catalog(
-        services=[Service(name=n, owner="github", tier=1, users=1, business_weight=1, timezone="UTC")
-                  for n in names],
-        slos=[SLO(service=n, name="availability", indicator={"kind": "ratio", "good": "g", "total": "t"},
-                  target=target, window="month") for n in names])
-    return sli, catalog
+    return github_status_slos(target)
 
 
 def run() -> list[dict]:

@@ -55,6 +55,7 @@ __all__ = [
     "read_sip_register",
     "read_sli",
     "read_status_windows",
+    "github_status_slos",
     "write_sip_register",
 ]
 
@@ -950,6 +951,53 @@ def read_status_windows(path: str | Path) -> pd.DataFrame:
         "severity": frame["impact"].astype("str"), "started_at": start, "resolved_at": end, "title": title,
     })
     return out.sort_values("started_at", kind="stable").reset_index(drop=True)
+
+
+def github_status_slos(target: float = 0.995, *, freq: str = "1D",
+                       end: str = "2024-01-01T00:00Z") -> tuple[pd.DataFrame, Catalog]:
+    """Return GitHub's real status history as SLIs with a calendar-month SLO per component.
+
+    The bundled ``github_status`` windows, outages only (``maintenance`` and ``none`` impacts left out, and
+    the records naming no component), turned into a time-based availability SLI per component by
+    :func:`~slm_analytics.incidents_to_sli` from 2022-03-24 to ``end``, with a catalog holding one service
+    per component (its name as an identifier: ``git-operations``), time zone UTC, and one SLO
+    ``availability`` at ``target`` over the calendar month: the real-data backtest of the breach forecasts.
+
+    Parameters
+    ----------
+    target : float
+        The SLO's target (0.995 by default: 3.6 hours of downtime a 30-day month).
+    freq : str
+        Bucket width of the SLI (``"1D"``: daily seconds, what the forecasts read).
+    end : str
+        End of the SLI (exclusive); the data ends 2023-12-31.
+
+    Returns
+    -------
+    sli : DataFrame
+        ``timestamp, service, slo, good, total`` in seconds.
+    catalog : Catalog
+
+    Examples
+    --------
+    >>> sli, catalog = github_status_slos()
+    >>> len(catalog.services), sorted(sli["service"].unique())[:3]
+    (11, ['actions', 'api-requests', 'codespaces'])
+    """
+    from .availability import incidents_to_sli
+    from .catalog import SLO, Catalog, Service
+
+    windows = read_dataset("github_status")
+    outages = windows[windows["service"].notna() & ~windows["severity"].isin(["maintenance", "none"])].copy()
+    outages["service"] = [re.sub(r"[^a-z0-9]+", "-", str(n).lower()).strip("-") for n in outages["service"]]
+    sli = incidents_to_sli(outages, start="2022-03-24T00:00Z", end=end, freq=freq)
+    names = sorted(sli["service"].unique())
+    catalog = Catalog(
+        services=[Service(name=n, owner="github", tier=1, users=1, business_weight=1, timezone="UTC")
+                  for n in names],
+        slos=[SLO(service=n, name="availability", indicator={"kind": "ratio", "good": "g", "total": "t"},
+                  target=target, window="month") for n in names])
+    return sli, catalog
 
 
 def read_incidents(

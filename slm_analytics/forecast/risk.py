@@ -450,16 +450,17 @@ def breach_probability(
     rate :math:`r_7/(1-T)`, SRE Workbook ch. 5) over the days left:
     :math:`1 - (B_{obs} + r_7 \sum_d \hat n_d)/(N_{obs} + \sum_d \hat n_d)`.
 
-    **Backtests** (:func:`~slm_analytics.forecast.backtest_breach`, 1,000 paths, seed 0). On GitHub's real
-    status-page history (``read_dataset("github_status")``, 11 components as daily time-based SLIs with a
-    99.5 % monthly SLO, forecasts on day 15 of each month of 2023, 121 component-months, 39 missed) the
-    Brier score is 0.098, against 0.106 for the long-history empirical baseline (skill +0.07), 0.140 for the
-    straight line (+0.30) and 0.236 for climatology; at 99.9 % +0.05, +0.48 and +0.21, at 99 % +0.14, +0.33
-    and +0.56 (``benchmarks/backtest_github.py``). On the sample data (1,203 weekly forecasts) skill 0.42
-    against the straight line and 0.46 against climatology. The mixture, its half-lives and the shift
-    ratio were chosen on these two (the GitHub years 2022-2023 only): a fixed 12-week, two-week half-life
-    history (the previous model) lost to the long-history baseline on the real data; a long history alone
-    lost the sample data's regressions (skill 0.25 against the straight line).
+    **Backtests** (:func:`~slm_analytics.forecast.backtest_breach`, 2,000 paths, seed 0). On GitHub's real
+    status-page history (:func:`~slm_analytics.data.github_status_slos`: 11 components as daily time-based
+    SLIs with a 99.5 % monthly SLO, forecasts on day 15 of each month of 2023, 132 component-months, 44
+    missed) the Brier score is 0.114, against 0.122 for the long-history empirical baseline (skill +0.07),
+    0.144 for the straight line (+0.21) and 0.243 for climatology (+0.53); at 99.9 % the skills are +0.03,
+    +0.46 and +0.20, at 99 % +0.11, +0.29 and +0.53 (``benchmarks/backtest_github.py``). On the sample
+    data (1,203 weekly forecasts) 0.42 against the straight line and 0.46 against climatology. The
+    mixture, its half-lives and the shift ratio were chosen on these two (the GitHub years 2022-2023
+    only): a fixed 12-week, two-week half-life history (the previous model) lost to the long-history
+    baseline on the real data; a long history alone lost the sample data's regressions (skill 0.25
+    against the straight line).
 
     Examples
     --------
