@@ -111,3 +111,21 @@ def test_the_numbers_are_those_of_the_library_at_the_end_of_the_data(executed):
     controls = _html(_cell(executed, "controls"))
     assert "(end of data)" in controls and "99.95 %" in controls
     assert _html(_cell(executed, "exhaustion")).count("<tr") == len(risk) + 1  # header row + one per SLO
+
+
+def test_the_calibration_on_real_history_is_the_library_s(executed):
+    """The real-data section shows backtest_breach on GitHub's history, all three baselines included."""
+    import pandas as pd
+
+    from slm_analytics.data import github_status_slos
+    from slm_analytics.forecast import backtest_breach
+
+    sli, catalog = github_status_slos(0.995)
+    origins = pd.date_range("2023-01-01", "2023-12-01", freq="MS", tz="UTC") + pd.Timedelta(days=14)
+    bt = backtest_breach(sli, catalog, origins=origins, n_paths=2000, seed=0)  # the notebook's n_paths
+    shown = _html(_cell(executed, "real-history"))
+    for method in ("straight line", "climatology", "long history"):
+        assert method in shown
+    for brier in bt.summary["brier"]:
+        assert f"{brier:.4f}" in shown
+    assert "skill vs long history" in shown
