@@ -39,6 +39,11 @@ def run() -> list[dict]:
                          f"{r.breaches} missed)", "value": r.brier, "unit": "", "target": ""})
         rows.append({"benchmark": name, "figure": "backtest_breach time", "value": seconds, "unit": "s",
                      "target": "<= 30 s (issue 13)"})
+        cover = exhaustion_coverage(target)
+        rows.append({"benchmark": name,
+                     "figure": f"exhaustion_time 10-90 % interval coverage ({cover['cases']} months with "
+                     f"budget left on day 15, {cover['exhausted']} exhausted)",
+                     "value": cover["coverage"], "unit": "ratio", "target": "0.80 nominal"})
     return rows
 
 
@@ -53,3 +58,43 @@ if __name__ == "__main__":
         print(bt.summary.to_string(index=False))
         rel = bt.reliability[bt.reliability["method"] == "forecast"]
         print(rel.to_string(index=False))
+
+
+def exhaustion_coverage(target: float = 0.995) -> dict:
+    """How often the real time to budget exhaustion fell in ``exhaustion_time``'s 10-90 % interval.
+
+    At each day-15 origin of 2023 and each component whose month still had budget, the actual time to
+    exhaustion is read off the data after the origin (the day the month's downtime passed the budget;
+    never, if it did not before the month's end), and compared with the interval (a quantile after the
+    month's end counts as never). Nominal coverage: 80 %.
+    """
+    import numpy as np
+
+    from slm_analytics.forecast import exhaustion_time
+
+    sli, catalog = github_inputs(target)
+    hits, cases, exhausted = 0, 0, 0
+    for slo in catalog.slos:
+        rows = sli[sli["service"] == slo.service]
+        days = rows.set_index("timestamp")
+        for origin in ORIGINS:
+            month_start = origin - pd.Timedelta(days=14)
+            month_end = month_start + pd.offsets.MonthBegin(1)
+            month = days.loc[(days.index >= month_start) & (days.index < month_end)]
+            budget = (1 - target) * month["total"].sum()
+            spent = (month.loc[month.index < origin, "total"] - month.loc[month.index < origin, "good"]).sum()
+            if spent >= budget:
+                continue
+            after = month.loc[month.index >= origin]
+            cum = spent + (after["total"] - after["good"]).cumsum().to_numpy()
+            over = np.flatnonzero(cum > budget)
+            actual = float(over[0] + 1) if over.size else np.inf  # exhausted during day over[0]
+            ex = exhaustion_time(rows[rows["timestamp"] < origin], slo, catalog=catalog, as_of=origin,
+                                 n_paths=2000, seed=0)
+            low = ex.low / pd.Timedelta(days=1) if ex.low is not None else np.inf
+            high = ex.high / pd.Timedelta(days=1) if ex.high is not None else np.inf
+            cases += 1
+            exhausted += np.isfinite(actual)
+            inside = np.ceil(low) <= actual <= np.ceil(high)
+            hits += inside if np.isfinite(actual) else not np.isfinite(high)
+    return {"cases": cases, "exhausted": int(exhausted), "coverage": hits / cases if cases else float("nan")}
