@@ -249,7 +249,7 @@ def backtest_breach(
     On the sample data (27 SLOs, 45 weekly origins, 1,203 scored windows, 52 misses) the forecast's Brier
     score is 0.0187 against 0.0324 for the straight line and 0.0347 for climatology (1,000 paths, seed 0):
     skill 0.42 and 0.46. On GitHub's real status history see
-    :func:`~slm_analytics.forecast.breach_probability` (Notes) and ``benchmarks/backtest_github.py``.
+    :func:`~slm_analytics.forecast.breach_probability` (Notes) and ``benchmarks/bench_breach_real.py``.
 
     Examples
     --------

@@ -455,7 +455,7 @@ def breach_probability(
     SLIs with a 99.5 % monthly SLO, forecasts on day 15 of each month of 2023, 132 component-months, 44
     missed) the Brier score is 0.114, against 0.122 for the long-history empirical baseline (skill +0.07),
     0.144 for the straight line (+0.21) and 0.243 for climatology (+0.53); at 99.9 % the skills are +0.03,
-    +0.46 and +0.20, at 99 % +0.11, +0.29 and +0.53 (``benchmarks/backtest_github.py``). On the sample
+    +0.46 and +0.20, at 99 % +0.11, +0.29 and +0.53 (``benchmarks/bench_breach_real.py``). On the sample
     data (1,203 weekly forecasts) 0.42 against the straight line and 0.46 against climatology. The
     mixture, its half-lives and the shift ratio were chosen on these two (the GitHub years 2022-2023
     only): a fixed 12-week, two-week half-life history (the previous model) lost to the long-history

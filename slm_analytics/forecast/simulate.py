@@ -45,7 +45,7 @@ HISTORY_WEEKS = 90
 #: the bootstrap weight of a history week mixes two components: a recent one (half-life HALF_LIFE_WEEKS,
 #: RECENT_SHARE of the weight) that keeps regressions visible within days, and a long one (half-life
 #: LONG_HALF_LIFE_WEEKS) that keeps the rare, heavy outages of the whole history in view; chosen by
-#: backtest on GitHub's real status history 2022-2023 and on the sample data (benchmarks/backtest_github.py)
+#: backtest on GitHub's real status history 2022-2023 and on the sample data (benchmarks/bench_breach_real.py)
 HALF_LIFE_WEEKS = 2.0
 LONG_HALF_LIFE_WEEKS = 8.0
 RECENT_SHARE = 0.3

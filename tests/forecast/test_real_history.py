@@ -1,6 +1,6 @@
 """Breach forecasts on real incident history: GitHub's status page, 2022-03 to 2023-12 (issue 13).
 
-The backtest of ``benchmarks/backtest_github.py``: each component a daily time-based availability SLI built
+The backtest of ``benchmarks/bench_breach_real.py``: each component a daily time-based availability SLI built
 by ``incidents_to_sli`` from the outage windows, a calendar-month SLO, the forecast asked on day 15 of each
 month of 2023 (2022 is history only) for the month's end, 2,000 paths, seed 0. The figures are pinned to
 the values reported when the model was chosen, so that a change that loses skill on real data fails here:
@@ -15,7 +15,7 @@ import pytest
 from slm_analytics.data import github_status_slos
 from slm_analytics.forecast import backtest_breach
 
-#: day 15 of each month of 2023, 00:00 UTC (as benchmarks/backtest_github.py)
+#: day 15 of each month of 2023, 00:00 UTC (as benchmarks/bench_breach_real.py)
 ORIGINS = pd.date_range("2023-01-01", "2023-12-01", freq="MS", tz="UTC") + pd.Timedelta(days=14)
 
 #: target -> (component-months scored, missed, Brier of forecast, straight line, climatology, long history)

@@ -2,7 +2,7 @@
 
 Each component is a time-based availability SLI (``incidents_to_sli``, daily buckets, outages only:
 maintenance and "none" impact left out) with a calendar-month SLO; the forecast is asked on day 15 of each
-month of 2023 (2022 is warm-up history) for the month's end. ``python benchmarks/backtest_github.py`` prints
+month of 2023 (2022 is warm-up history) for the month's end. ``python benchmarks/bench_breach_real.py`` prints
 the Brier scores and skills of every method at targets 99.5 %, 99.9 % and 99 %; ``run()`` gives them to
 ``benchmarks/run.py``.
 """
