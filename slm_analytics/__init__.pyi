@@ -26,6 +26,7 @@ from .catalog import load_catalog as load_catalog
 from .catalog import save_catalog as save_catalog
 from .data import SipAppend as SipAppend
 from .data import append_sip_register as append_sip_register
+from .data import github_status_slos as github_status_slos
 from .data import list_datasets as list_datasets
 from .data import read_catalog as read_catalog
 from .data import read_dataset as read_dataset
