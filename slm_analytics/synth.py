@@ -525,6 +525,15 @@ def _readme(catalog: Catalog, seed: int, sizes: dict[str, int]) -> str:
         lines.append("")
     doc = (__doc__ or "").split("What the data holds")[1].split("The same seed")[0]
     lines += ["## What the data holds", "", "What the data holds" + doc.strip(), ""]
+    lines += [
+        "## Real data: `real/github-status/`", "",
+        "`real/github-status/downtime_2022_2023.csv` is **real** public data, not generated: every "
+        "downtime window GitHub's status page reported from 2022-03-24 to 2023-12-31, one row per incident "
+        "and affected component (444 rows, 11 components), from the repository mrshu/github-statuses under "
+        "the MIT licence (see `LICENSE` and `README.md` beside it). `read_dataset(\"github_status\")` reads "
+        "it as incident records and `incidents_to_sli` turns them into a time-based availability SLI: the "
+        "breach forecasts are backtested on it, because outages in real life are rarer, burstier and more "
+        "heavy-tailed than in the generated data.", ""]
     return "\n".join(lines)
 
 

@@ -812,7 +812,7 @@ def test_outlook_slo_without_enough_history_is_not_assessed(bundled):
 
 def test_outlook_parameters_are_checked(bundled):
     sli, catalog = bundled
-    with pytest.raises(ParameterError, match=r"^days 30 must be a whole number >= 84 \(the breach simulat"):
+    with pytest.raises(ParameterError, match=r"^days 30 must be a whole number >= 84 \(12 weeks: the trend"):
         month_outlook(sli, catalog, service="mobile-api", month="2026-07", days=30)
     with pytest.raises(ParameterError, match=r"^horizon 0 must be a whole number >= 1"):
         month_outlook(sli, catalog, service="mobile-api", month="2026-07", horizon=0)
@@ -825,7 +825,7 @@ def test_outlook_parameters_are_checked(bundled):
 def test_outlook_to_frame_and_repr(mobile_july):
     assert mobile_july.to_frame().equals(mobile_july.table)
     assert repr(mobile_july) == ("MonthOutlook(mobile-api, 2026-07, as of 2026-08-01 00:00 KST: P(miss) "
-                                 "availability 0%, latency 56%)")
+                                 "availability 0%, latency 52%)")
 
 
 def test_fleet_trends_equal_trend_tests_and_trend_test(bundled):

@@ -42,6 +42,8 @@ def data_folder(tmp_path: Path, *, own: tuple[str, ...] = ()) -> Path:
     folder = tmp_path / "data"
     folder.mkdir()
     for name, info in DATASETS.items():
+        if info.get("bundled"):  # real data read from the package, not from a data folder
+            continue
         target = folder / info["file"]
         if name in own:
             target.write_bytes(dataset_path(name).read_bytes())

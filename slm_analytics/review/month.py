@@ -1092,10 +1092,10 @@ def month_incident_availability(
 
 # -------------------------------------------------------------------------------------------------- outlook
 
-#: days before the month's end the outlook reads: the window of the trend test and the change points and the
-#: fit of the forecast; it holds the 12 weeks of history the breach simulation resamples
+#: days before the month's end the outlook shows: the window of the trend test, the change points and the
+#: fit of the forecast (the breach simulation reads its own, longer history: forecast.HISTORY_WEEKS)
 OUTLOOK_DAYS = 90
-#: the shortest outlook window: the 12 weeks of history of :func:`~slm_analytics.forecast.breach_probability`
+#: the shortest outlook window (12 weeks: a trend test and change points need that much)
 _MIN_OUTLOOK_DAYS = 84
 
 
@@ -1232,7 +1232,8 @@ def month_outlook(
     month : str
         ``"YYYY-MM"``, cut in the service's time zone.
     days : int
-        Days of history before the month's end, at least 84 (the 12 weeks the breach simulation resamples).
+        Days before the month's end the trend test, the change points and the forecast read, at least 84;
+        the breach probability and the exhaustion time read up to ``forecast.HISTORY_WEEKS`` weeks.
     horizon : int
         Days of the error-rate forecast.
     n_paths : int
@@ -1309,30 +1310,37 @@ def month_outlook(
     >>> print(row["trend"], f"{row['change_at']:%d %b}", f"{row['change_after']:.4f}")
     increasing 17 Jun 0.0105
     >>> print(f"{row['breach_window_end']:%d %b}", f"{row['breach_probability']:.3f}")
-    01 Sep 0.564
+    01 Sep 0.524
     """
     _check_columns(sli)
     days = _check_whole(days, "days", _MIN_OUTLOOK_DAYS,
-                        " (the breach simulation resamples the 12 weeks before the month's end)")
+                        " (12 weeks: the trend test and the change points need that much)")
     horizon = _check_whole(horizon, "horizon", 1, " (days of the error-rate forecast)")
     tz = catalog.service(service).timezone
     slos = catalog.slos_of(service)
+    from ..forecast.simulate import HISTORY_WEEKS
+
     start, end = month_bounds(month, tz=tz)
-    naive_days = pd.date_range(end.tz_localize(None) - pd.Timedelta(days=days), periods=days, freq="D")
-    first_occurrence = np.ones(days, dtype=bool)  # a repeated midnight: its first occurrence
-    day_starts = naive_days.tz_localize(tz, ambiguous=first_occurrence, nonexistent="shift_forward")
-    day_starts = day_starts.as_unit("us")
+    # the breach simulation resamples up to HISTORY_WEEKS weeks: its own, longer stretch of daily counts
+    risk_days = max(days, 7 * HISTORY_WEEKS)
+    naive_all = pd.date_range(end.tz_localize(None) - pd.Timedelta(days=risk_days), periods=risk_days,
+                              freq="D")
+    first_occurrence = np.ones(risk_days, dtype=bool)  # a repeated midnight: its first occurrence
+    starts_all = naive_all.tz_localize(tz, ambiguous=first_occurrence, nonexistent="shift_forward")
+    starts_all = starts_all.as_unit("us")
     ts = sli["timestamp"]
-    mask = (sli["service"] == service).to_numpy() & (ts >= day_starts[0]).to_numpy() & (ts < end).to_numpy()
+    mask = (sli["service"] == service).to_numpy() & (ts >= starts_all[0]).to_numpy() & (ts < end).to_numpy()
     rows = sli.loc[mask, _COLUMNS]
     if int(rows["total"].to_numpy()[(rows["timestamp"] >= start).to_numpy()].sum()) == 0:
         raise _no_data(service, month, start, end, tz)
 
-    daily = _outlook_daily(rows, slos, service=service, tz=tz, naive_days=naive_days, day_starts=day_starts)
+    history = _outlook_daily(rows, slos, service=service, tz=tz, naive_days=naive_all, day_starts=starts_all)
+    daily = history[(history["timestamp"] >= starts_all[risk_days - days]).to_numpy()].reset_index(drop=True)
     out, used = [], []
     for slo in slos:
         row, counts = _assess(daily[(daily["slo"] == slo.name).to_numpy()], slo, service=service, tz=tz,
-                              as_of=end, n_paths=n_paths, seed=seed)
+                              as_of=end, n_paths=n_paths, seed=seed,
+                              history=history[(history["slo"] == slo.name).to_numpy()])
         out.append(row)
         used.append(counts)
     table = _outlook_table(out, tz)
@@ -1360,11 +1368,12 @@ def _outlook_daily(rows: pd.DataFrame, slos: list[SLO], *, service: str, tz: str
 
 
 def _assess(one: pd.DataFrame, slo: SLO, *, service: str, tz: str, as_of: pd.Timestamp, n_paths: int,
-            seed: int) -> tuple[dict, pd.DataFrame]:
+            seed: int, history: pd.DataFrame) -> tuple[dict, pd.DataFrame]:
     """One SLO's row of the outlook table, and the daily counts it was assessed on (for the forecast).
 
-    ``one`` is the SLO's rows of :attr:`MonthOutlook.daily`; an SLO with too little history gets
-    ``assessed`` False and the reason in ``note``.
+    ``one`` is the SLO's rows of :attr:`MonthOutlook.daily` (trend, change points, forecast); ``history``
+    its longer daily counts, which the breach simulation and the exhaustion time read. An SLO with too
+    little history gets ``assessed`` False and the reason in ``note``.
     """
     from ..forecast import breach_probability, exhaustion_time
     from ..trend import change_points, trend_test
@@ -1384,8 +1393,11 @@ def _assess(one: pd.DataFrame, slo: SLO, *, service: str, tz: str, as_of: pd.Tim
     try:
         tr = trend_test(one.set_index("timestamp")["error_rate"], method="hamed_rao")
         cp = change_points(counts)
-        bp = breach_probability(counts, slo, tz=tz, horizon="7d", as_of=as_of, n_paths=n_paths, seed=seed)
-        ex = exhaustion_time(counts, slo, tz=tz, as_of=as_of, n_paths=n_paths, seed=seed)
+        held = history["total"].to_numpy() > 0
+        past = history.iloc[int(held.argmax()) if held.any() else len(history):]
+        past = past[["service", "slo", "timestamp", "good", "total"]]
+        bp = breach_probability(past, slo, tz=tz, horizon="7d", as_of=as_of, n_paths=n_paths, seed=seed)
+        ex = exhaustion_time(past, slo, tz=tz, as_of=as_of, n_paths=n_paths, seed=seed)
     except InsufficientDataError as exc:
         return {**row, "assessed": False, "note": str(exc)}, counts
     levels = _segment_medians(one, cp.segments) if len(cp.points) else None

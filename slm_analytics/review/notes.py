@@ -254,7 +254,7 @@ def outlook_notes(outlook: Any) -> Notes:
     >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
     >>> notes = outlook_notes(month_outlook(sli, catalog, service="mobile-api", month="2026-07"))
     >>> print(notes.items[0][:81])
-    latency: A coin toss: a 56% chance (23%–85%) of missing 99% in August, by 31 Aug.
+    latency: A coin toss: a 52% chance (18%–85%) of missing 99% in August, by 31 Aug.
     """
     t = outlook.table
     order = t.assign(_p=t["breach_probability"].fillna(-1.0))

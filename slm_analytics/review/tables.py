@@ -807,7 +807,7 @@ def outlook_table(outlook: Any) -> Styler:
     >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
     >>> styled = outlook_table(month_outlook(sli, catalog, service="mobile-api", month="2026-07"))
     >>> styled.data.set_index("SLO").loc["latency", ["latest change", "P(miss)", "budget runs out"]].tolist()
-    ['17 Jun: 0.448% → 1.05%', '56% (23%–85%)', '30 Aug (10–90%: 30 Aug to after 31 Aug)']
+    ['17 Jun: 0.448% → 1.05%', '52% (18%–85%)', '30 Aug (10–90%: 30 Aug to after 31 Aug)']
     """
     t = outlook.table
     year = outlook.as_of.year
@@ -892,7 +892,7 @@ def risk_table(risk: pd.DataFrame, catalog: Catalog) -> Styler:
     >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
     >>> styled = risk_table(breach_probabilities(sli, catalog, as_of="2026-07-10T00:00Z", seed=1), catalog)
     >>> styled.data["SLO"].head(3).tolist()
-    ['payments / uptime', 'mobile-api / latency', 'notifications / delivery']
+    ['payments / uptime', 'notifications / delivery', 'mobile-api / latency']
     """
     tz_of = {s.name: s.timezone for s in catalog.services}
     order = risk.sort_values(["probability", "high"], ascending=False, kind="stable")

@@ -225,7 +225,7 @@ CASES = [
          f"'Service'?; {BY}", error=DataError),
     case("unknown dataset", lambda f: read_dataset("sli"),
          "unknown dataset 'sli'; available: catalog, sli_5min, incidents, maintenance, requirements, "
-         "sip_register"),
+         "sip_register, github_status"),
     case("catalog file missing", lambda f: load_catalog(f.path),
          "{path}: cannot read definition file: No such file or directory", error=DefinitionError),
     case("OpenSLO file missing", lambda f: read_openslo(f.path),
