@@ -417,11 +417,11 @@ def test_outlook_table_mobile_api_july(mobile_july):
     assert latency["straight line"] == "30 Aug"
     availability = shown.loc["availability"]
     assert availability["next window"] == "28 days to 7 Aug"  # rolling: the window ending a week later
-    assert availability["P(miss)"] == "0% (0%–0.2%)"
-    assert availability["budget runs out"] == "not by 28 Aug"  # searched over the next 28 days
+    assert availability["P(miss)"] == "0.3% (0.0%–4%)"
+    assert availability["budget runs out"] == "not by 28 Aug (2% chance it does)"  # searched over 28 days
     assert availability["straight line"] == "11 Oct (after the window)"
     html_text = styled.to_html()
-    assert "color: #c0392b" in html_text  # a P(miss) of 56 % and a significant rising trend in red
+    assert "color: #c0392b" in html_text  # a P(miss) of 52 % and a significant rising trend in red
     assert "2,000 simulated paths (seed 0)" in html_text
     assert "Sat 01 Aug 2026 00:00 Asia/Seoul" in html_text
 
