@@ -31,7 +31,14 @@ from __future__ import annotations
 
 from .backtest import BREACH_METHODS as BREACH_METHODS
 from .backtest import FORECAST_METHODS as FORECAST_METHODS
-from .backtest import BreachBacktest, ForecastBacktest, backtest_breach, backtest_forecasts
+from .backtest import (
+    BreachBacktest,
+    ForecastBacktest,
+    backtest_breach,
+    backtest_forecasts,
+    brier_decomposition,
+    long_history_probability,
+)
 from .ets import METHODS as METHODS
 from .ets import ForecastResult, forecast_sli
 from .ets import Method as Method
@@ -48,6 +55,8 @@ from .risk import (
 )
 from .simulate import HALF_LIFE_WEEKS as HALF_LIFE_WEEKS
 from .simulate import HISTORY_WEEKS as HISTORY_WEEKS
+from .simulate import LONG_HALF_LIFE_WEEKS as LONG_HALF_LIFE_WEEKS
+from .simulate import RECENT_SHARE as RECENT_SHARE
 from .simulate import TRAFFIC_WEEKS as TRAFFIC_WEEKS
 
 __all__ = [
@@ -61,7 +70,9 @@ __all__ = [
     "backtest_forecasts",
     "breach_probabilities",
     "breach_probability",
+    "brier_decomposition",
     "exhaustion_time",
     "forecast_sli",
+    "long_history_probability",
     "target_achievability",
 ]
