@@ -34,7 +34,7 @@ review: $(STAMP)
 	$(BIN)/slm review run parameters/monthly-review.yaml --history 2
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto
 	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
 
 # Needs Chromium (Debian: apt-get install chromium; CHROMIUM=/path for another); skips without it.
