@@ -10,6 +10,7 @@ titles and SIP text from the user's files are text, never markup.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .formats import pct
@@ -17,17 +18,26 @@ from .formats import pct
 if TYPE_CHECKING:
     from .summary import SummaryDiff
 
-__all__ = ["ChangesView", "ExecutiveSummary", "changes_view", "executive_summary"]
+__all__ = ["ChangesView", "ExecutiveSummary", "changes_view", "executive_summary", "template_environment"]
 
 _DASH = "–"
 
 
-def _render(template: str, **values: Any) -> str:
+@cache
+def template_environment() -> Any:
+    """Return the Jinja2 environment of the package's templates (``review/templates``), autoescape on.
+
+    Every page and report section the review writes itself (the indexes, the executive summary, what
+    changed) renders through it, so user text is always text, never markup.
+    """
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.PackageLoader("slm_analytics.review", "templates"),
-                             autoescape=True, undefined=jinja2.StrictUndefined)
-    return env.get_template(template).render(**values)
+    return jinja2.Environment(loader=jinja2.PackageLoader("slm_analytics.review", "templates"),
+                              autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+
+
+def _render(template: str, **values: Any) -> str:
+    return template_environment().get_template(template).render(**values)
 
 
 def _pct(value: float | None, digits: int = 2) -> str:

@@ -106,8 +106,8 @@ class ReviewPeriod:
         Returns
         -------
         start, end : Timestamp
-            Local midnight of the first day and of the day after the last day (as
-            :func:`~slm_analytics.review.month.month_bounds`, whose first and last months they are).
+            Local midnight of the first day and of the day after the last day
+            (:func:`~slm_analytics.review.month.month_bounds`, which cuts months and quarters alike).
 
         Examples
         --------
@@ -115,10 +115,7 @@ class ReviewPeriod:
         >>> end.tz_convert("UTC")
         Timestamp('2026-11-01 04:00:00+0000', tz='UTC')
         """
-        months = self.months
-        start, _ = month_bounds(months[0], tz=tz)
-        _, end = month_bounds(months[-1], tz=tz)
-        return start, end
+        return month_bounds(self.label, tz=tz)
 
     def to_period(self) -> pd.Period:
         """Return the pandas :class:`~pandas.Period` of the label (freq ``M`` or ``Q-DEC``)."""

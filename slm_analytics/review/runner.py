@@ -37,6 +37,7 @@ import pandas as pd
 
 from .._compat import import_jsonschema
 from ..errors import InsufficientDataError, ParameterError, SLMError
+from .executive import template_environment
 from .inputs import read_input
 from .parameters import MONTH
 from .tables import service_header
@@ -437,7 +438,7 @@ def _portfolio_row(run: ReviewRun) -> dict[str, Any] | None:
 
 def _write_index(run: ReviewRun, catalog: Catalog | None, summaries: Mapping[str, str]) -> None:
     """Write ``index.html`` from the package's Jinja2 template (autoescape: user text is text, not markup)."""
-    text = _environment().get_template("index.html.j2").render(
+    text = template_environment().get_template("index.html.j2").render(
         title=f"Service reviews: {_period_name(run.period)}", period=run.period,
         n_ok=len(run.reports) - len(run.failed), n_reports=len(run.reports),
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -958,16 +959,10 @@ def write_periods_index(out_dir: str | os.PathLike[str]) -> Path:
                      "n_ok": sum(r.get("status") == "ok" for r in reports), "n": len(reports),
                      "ok": bool(run.get("ok")),
                      "finished": str(run.get("finished", "")).replace("T", " ").replace("+00:00", " UTC")})
-    _write_atomic(out_dir / "index.html", _environment().get_template("periods.html.j2").render(
+    _write_atomic(out_dir / "index.html", template_environment().get_template("periods.html.j2").render(
         rows=rows, generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")))
     return out_dir / "index.html"
 
-
-def _environment() -> Any:
-    import jinja2
-
-    return jinja2.Environment(loader=jinja2.PackageLoader("slm_analytics.review", "templates"),
-                              autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
 
 
 def period_steps(period: str, sli: pd.DataFrame, catalog: Catalog, services: Sequence[str],
