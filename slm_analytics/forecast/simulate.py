@@ -252,10 +252,13 @@ def _draw_replicates(setup: Setup, rng: np.random.Generator, reps: int, per_rep:
     n, k = setup.weights.shape
     valid = setup.weights > 0
     n_valid = valid.sum(axis=1)
-    cu = np.cumsum(valid, axis=1) / n_valid[:, None]
-    cu[:, -1] = 1.0
     u = rng.random((n, reps, k))
-    pick = _search_rows(cu, u.reshape(n, -1)).reshape(n, reps, k)  # uniform over the valid weeks
+    # uniform over the valid weeks: the floor(u V)-th of them, in week order (what a search of u in the
+    # valid weeks' cumulative shares finds, without the search)
+    order = np.argsort(~valid, axis=1, kind="stable")
+    top = np.maximum(n_valid, 1)[:, None, None]
+    slot = np.minimum((u * top).astype(np.int64), top - 1)
+    pick = np.take_along_axis(order, slot.reshape(n, -1), axis=1).reshape(n, reps, k)
     used = np.arange(k)[None, None, :] < n_valid[:, None, None]  # V draws per replicate
     row = (np.arange(n)[:, None, None] * reps + np.arange(reps)[None, :, None]) * k
     used = np.broadcast_to(used, pick.shape)
