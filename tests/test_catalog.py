@@ -620,8 +620,8 @@ def bundled() -> Catalog:
 
 
 def test_bundled_catalog_counts_and_order(bundled):
-    # datasets/README.md: 12 services, 27 SLOs, 7 SLAs; catalog.yaml: 3 schedules, 2 alert policies
-    assert (len(bundled.services), len(bundled.slos), len(bundled.slas)) == (12, 27, 7)
+    # datasets/README.md: 13 services, 28 SLOs, 7 SLAs; catalog.yaml: 3 schedules, 2 alert policies
+    assert (len(bundled.services), len(bundled.slos), len(bundled.slas)) == (13, 28, 7)
     assert [s.name for s in bundled.schedules] == ["kr-business-hours", "uk-business-hours",
                                                    "us-support-hours"]
     assert [p.name for p in bundled.alert_policies] == ["sre-workbook", "pyrra-28d"]
