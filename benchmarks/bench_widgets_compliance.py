@@ -1,7 +1,7 @@
 """The compliance explorer's latency: each control's library call, and the fleet's compliance heatmap.
 
 Targets (issue 11): each control's call (``compliance_view``) on one SLO with 1 year of 5-minute data
-<= 100 ms median; the compliance heatmap for 12 services x 12 months (``review.fleet_monthly_attainment``,
+<= 100 ms median; the compliance heatmap for 13 services x 12 months (``review.fleet_monthly_attainment``,
 ``charts.compliance_heatmap`` and ``to_dict()``) <= 300 ms, beside the baseline of ``monthly_attainment``
 called per service and month.
 

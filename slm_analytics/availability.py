@@ -329,7 +329,7 @@ def availability_from_incidents(
     >>> cols = ["service", "eligible", "downtime", "availability", "incidents"]
     >>> feb.loc[feb["service"] == "payments", cols]
         service         eligible        downtime  availability  incidents
-    8  payments 27 days 22:30:00 0 days 01:55:00      0.997141          1
+    9  payments 27 days 22:30:00 0 days 01:55:00      0.997141          1
 
     February has 28 days = 40320 minutes; the 90-minute maintenance window on 1 February leaves 40230
     eligible minutes, and the one incident lasted 115: 1 - 115 / 40230 = 0.997141.
@@ -454,7 +454,7 @@ def incident_metrics(
     >>> q1 = incident_metrics(incidents, start="2026-01-01T00:00Z", end="2026-04-01T00:00Z")
     >>> q1.loc[q1["service"] == "payments", ["incidents", "mttr", "mttd", "mtbf"]]
        incidents            mttr            mttd             mtbf
-    8          5 0 days 00:56:48 0 days 00:06:36 17 days 23:03:12
+    9          5 0 days 00:56:48 0 days 00:06:36 17 days 23:03:12
 
     Payments had 5 incidents lasting 41, 55, 115, 51 and 22 minutes (MTTR 284 / 5 = 56.8 min) in the
     129,600 minutes of Q1: MTBF = (129600 - 284) / 5 minutes = 17 days 23:03:12.

@@ -1009,7 +1009,7 @@ def load_catalog(path: str | Path) -> Catalog:
     >>> from slm_analytics.data import dataset_path
     >>> catalog = load_catalog(dataset_path("catalog"))
     >>> len(catalog.services), catalog.services[0].name
-    (12, 'checkout')
+    (13, 'checkout')
     """
     path = Path(path)
     docs = read_yaml(path)

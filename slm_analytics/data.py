@@ -64,7 +64,7 @@ __all__ = [
 DATASETS: dict[str, dict[str, Any]] = {
     "catalog": {
         "file": "catalog.yaml",
-        "description": "Service catalog: business-hours schedules, 12 services over 3 tiers, their SLOs "
+        "description": "Service catalog: business-hours schedules, 13 services over 3 tiers, their SLOs "
         "(OpenSLO vocabulary), SLAs with tiered service credits, and burn-rate alert policies. "
         "Hand-written definitions, validated by `load_catalog`.",
         "columns": {
@@ -258,7 +258,7 @@ def list_datasets(*, data_dir: str | Path | None = None) -> pd.DataFrame:
     >>> list_datasets()[["name", "rows"]]
                name     rows
     0       catalog     <NA>
-    1      sli_5min  2838240
+    1      sli_5min  2943360
     2     incidents      ...
     3   maintenance       ...
     4  requirements       33
@@ -308,7 +308,7 @@ def read_dataset(name: str, *, data_dir: str | Path | None = None) -> Any:
     >>> sli.dtypes["timestamp"]
     datetime64[us, UTC]
     >>> sli.groupby(["service", "slo"], observed=True).ngroups
-    27
+    28
     """
     path = dataset_path(name, data_dir=data_dir)
     if name == "catalog":

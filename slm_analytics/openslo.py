@@ -191,7 +191,7 @@ def to_openslo(catalog: Catalog) -> list[dict[str, Any]]:
     --------
     >>> from slm_analytics import read_dataset
     >>> docs = to_openslo(read_dataset("catalog"))
-    >>> docs[0]["kind"], docs[12]["kind"], docs[12]["spec"]["budgetingMethod"]
+    >>> docs[0]["kind"], docs[13]["kind"], docs[13]["spec"]["budgetingMethod"]
     ('Service', 'SLO', 'Occurrences')
     """
     docs: list[dict[str, Any]] = []

@@ -18,6 +18,9 @@ What the data holds, so later analyses have something real to find:
   few scripted ones (a payments outage in February 2026 that misses the monthly SLO);
 * a slow degradation of ``search`` latency and ``notifications`` delivery over the year;
 * a step regression of ``mobile-api`` latency after a deploy on 2026-06-16 09:30 UTC, fixed 2026-09-08;
+* an incident-driven service (``partner-gateway``): next to no background errors, but rare outages of the
+  whole service (about two every three months) whose durations are heavy-tailed (log-normal, median 50
+  minutes, one in ten over four hours), so a single outage can spend a month's budget or several;
 * planned maintenance with errors during the window (excluded by SLAs that say so);
 * SLO misses: ``notifications/delivery`` late in the year, ``mobile-api/latency`` during the regression,
   ``payments/availability`` in February 2026;
@@ -90,6 +93,10 @@ _BASE_BAD = {
 }
 _PROBE_FAIL = 0.002  # per-probe failure share outside incidents
 _INCIDENTS_PER_MONTH = {1: 2.0, 2: 1.5, 3: 0.8}
+#: incident-driven services: outages per month, their median length (minutes) and log-normal spread, the
+#: longest (minutes), the share of probes failing outside outages; drawn from their own random stream, so
+#: adding one leaves every other service's data as it was
+_OUTAGES = {"partner-gateway": (0.7, 50.0, 1.3, 20 * 60, 0.0002)}
 _REGRESSION = ("mobile-api", "latency", pd.Timestamp("2026-06-16 09:30", tz="UTC"),
                pd.Timestamp("2026-09-08 10:15", tz="UTC"), 0.0105, 0.0052)
 
@@ -162,6 +169,8 @@ def _incident_plan(catalog: Catalog, rng: np.random.Generator) -> pd.DataFrame:
     rows = []
     span_min = (END - START) / pd.Timedelta(minutes=1)
     for svc in catalog.services:
+        if svc.name in _OUTAGES:
+            continue
         n = rng.poisson(_INCIDENTS_PER_MONTH[svc.tier] * 12)
         starts = np.sort(rng.uniform(0, span_min - 24 * 60, n))
         for s in starts:
@@ -230,7 +239,7 @@ def _mask(idx: pd.DatetimeIndex, starts: pd.Series, ends: pd.Series) -> list[np.
     return out
 
 
-def _severity(share: float, minutes: float, tier: int, rng: np.random.Generator) -> str:
+def _severity(share: float, minutes: float, tier: int, rng: np.random.Generator | None) -> str:
     impact = share * minutes  # "fully-down minutes"
     level = 1 if impact > 12 else 2 if impact > 3 else 3 if impact > 0.6 else 4
     level = max(level, tier) if tier == 3 else level
@@ -247,7 +256,8 @@ _TITLES = {
 }
 
 
-def _sli(catalog: Catalog, plan: pd.DataFrame, maint: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def _sli(catalog: Catalog, plan: pd.DataFrame, maint: pd.DataFrame, rng: np.random.Generator,
+         outages: list[pd.DataFrame]) -> pd.DataFrame:
     idx = _index()
     n = len(idx)
     frames = []
@@ -258,6 +268,8 @@ def _sli(catalog: Catalog, plan: pd.DataFrame, maint: pd.DataFrame, rng: np.rand
     lat_hit = rng.random(len(plan)) < hits_latency
     lat_factor = rng.uniform(0.6, 2.0, len(plan))
     for svc in catalog.services:
+        if svc.name in _OUTAGES:
+            continue
         traffic = _traffic(idx, svc.name, catalog, rng)
         inc = plan.index[plan["service"] == svc.name]
         mnt = maint.index[maint["service"] == svc.name]
@@ -296,13 +308,74 @@ def _sli(catalog: Catalog, plan: pd.DataFrame, maint: pd.DataFrame, rng: np.rand
                 "timestamp": idx, "service": svc.name, "slo": slo.name,
                 "good": (total - bad).astype(np.int64), "total": total.astype(np.int64),
             }))
-    sli = pd.concat(frames, ignore_index=True)
+    sli = pd.concat(frames + outages, ignore_index=True)
     slo_names = list(dict.fromkeys(o.name for o in catalog.slos))
     sli = sli.astype({"service": pd.CategoricalDtype([s.name for s in catalog.services]),
                       "slo": pd.CategoricalDtype(slo_names)})
     # the order read_sli returns: service and SLO in catalog order, then time
     order = np.lexsort((sli["slo"].cat.codes.to_numpy(), sli["service"].cat.codes.to_numpy()))
     return sli.iloc[order].reset_index(drop=True)
+
+
+def _outage_plan(catalog: Catalog, seed: int) -> pd.DataFrame:
+    """Outages of the incident-driven services, from a random stream of their own; one row per outage."""
+    rows = []
+    span_min = (END - START) / pd.Timedelta(minutes=1)
+    for k, svc in enumerate(s for s in catalog.services if s.name in _OUTAGES):
+        rng = np.random.default_rng([seed, 13, k])
+        per_month, median, sigma, longest, _ = _OUTAGES[svc.name]
+        starts = np.sort(rng.uniform(0, span_min - longest, rng.poisson(per_month * 12)))
+        for s in starts:
+            full = rng.random() < 0.8  # most outages take the whole service down
+            rows.append({
+                "service": svc.name,
+                "start": START + pd.Timedelta(minutes=float(np.floor(s))),
+                "minutes": float(np.clip(rng.lognormal(np.log(median), sigma), 5, longest)),
+                "share": 1.0 if full else float(rng.uniform(0.3, 0.8)),
+                "cause": str(rng.choice(CAUSES, p=CAUSE_P)),
+                "recorded": True,
+                "scripted": "",
+                "detect": float(rng.lognormal(np.log(8), 0.6)),
+                "title": int(rng.integers(2)),
+            })
+    plan = pd.DataFrame(rows, columns=["service", "start", "minutes", "share", "cause", "recorded", "scripted",
+                                       "detect", "title"])
+    plan["end"] = plan["start"] + pd.to_timedelta(plan["minutes"].round(), unit="min")
+    return plan
+
+
+def _outage_sli(catalog: Catalog, outages: pd.DataFrame, seed: int) -> list[pd.DataFrame]:
+    """Probe counts of the incident-driven services: failing in proportion to the outage covering a bucket."""
+    idx = _index()
+    masks = _mask(idx, outages["start"], outages["end"])
+    frames = []
+    for k, svc in enumerate(s for s in catalog.services if s.name in _OUTAGES):
+        rng = np.random.default_rng([seed, 17, k])
+        share = np.full(len(idx), _OUTAGES[svc.name][4])
+        for j in outages.index[outages["service"] == svc.name]:
+            pos, frac = masks[j]
+            share[pos] = np.maximum(share[pos], outages.at[j, "share"] * frac)
+        for slo in catalog.slos_of(svc.name):
+            total = np.full(len(idx), PROBES_PER_BUCKET, dtype=np.int64) - rng.binomial(1, 0.002, len(idx))
+            bad = rng.binomial(total, share)
+            frames.append(pd.DataFrame({"timestamp": idx, "service": svc.name, "slo": slo.name,
+                                        "good": (total - bad).astype(np.int64), "total": total}))
+    return frames
+
+
+def _outage_incidents(catalog: Catalog, outages: pd.DataFrame) -> pd.DataFrame:
+    """Incident records of the outages (every outage is recorded), in the columns of ``incidents.csv``."""
+    rows = []
+    for _, r in outages.iterrows():
+        svc = catalog.service(r["service"])
+        detected = r["start"] + pd.Timedelta(minutes=round(min(r["minutes"] * 0.8, max(1.0, r["detect"]))))
+        rows.append({
+            "service": svc.name, "slo": catalog.slos_of(svc.name)[0].name,
+            "severity": _severity(r["share"], r["minutes"], svc.tier, None),
+            "cause": r["cause"], "started_at": r["start"], "detected_at": detected, "resolved_at": r["end"],
+            "title": _TITLES[r["cause"]][r["title"]].format(v=f"{svc.name} {r['start']:%Y.%m.%d}"),
+        })
+    return pd.DataFrame(rows)
 
 
 def _incidents(catalog: Catalog, plan: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
@@ -555,10 +628,16 @@ def generate(catalog: Catalog, *, seed: int = 7) -> dict[str, pd.DataFrame]:
     rng = np.random.default_rng(seed)
     plan = _incident_plan(catalog, rng)
     maint = _maintenance_plan(catalog)
-    sli = _sli(catalog, plan, maint, rng)
+    outages = _outage_plan(catalog, seed)
+    sli = _sli(catalog, plan, maint, rng, _outage_sli(catalog, outages, seed))
+    incidents = _incidents(catalog, plan, rng)
+    # the outages' records numbered after the others, so that every other incident keeps its id
+    extra = _outage_incidents(catalog, outages)
+    extra.insert(0, "id", [f"INC-{len(incidents) + i + 1:04d}" for i in range(len(extra))])
+    incidents = pd.concat([incidents, extra], ignore_index=True)
     return {
         "sli_5min": sli,
-        "incidents": _incidents(catalog, plan, rng),
+        "incidents": incidents.sort_values("started_at", kind="stable").reset_index(drop=True),
         "maintenance": maint,
         "requirements": _requirements(catalog, rng),
         "sip_register": _sip_register(),

@@ -620,16 +620,16 @@ def bundled() -> Catalog:
 
 
 def test_bundled_catalog_counts_and_order(bundled):
-    # datasets/README.md: 12 services, 27 SLOs, 7 SLAs; catalog.yaml: 3 schedules, 2 alert policies
-    assert (len(bundled.services), len(bundled.slos), len(bundled.slas)) == (12, 27, 7)
+    # datasets/README.md: 13 services, 28 SLOs, 7 SLAs; catalog.yaml: 3 schedules, 2 alert policies
+    assert (len(bundled.services), len(bundled.slos), len(bundled.slas)) == (13, 28, 7)
     assert [s.name for s in bundled.schedules] == ["kr-business-hours", "uk-business-hours",
                                                    "us-support-hours"]
     assert [p.name for p in bundled.alert_policies] == ["sre-workbook", "pyrra-28d"]
     assert [s.name for s in bundled.services][:4] == ["checkout", "payments", "search", "login"]
-    assert bundled.services[-1].name == "internal-wiki"
+    assert bundled.services[-1].name == "partner-gateway"
     assert [o.key for o in bundled.slos][:4] == [("checkout", "availability"), ("checkout", "latency"),
                                                 ("checkout", "uptime"), ("payments", "availability")]
-    assert bundled.slos[-1].key == ("internal-wiki", "latency")
+    assert bundled.slos[-1].key == ("partner-gateway", "availability")
     assert [(a.service, a.name) for a in bundled.slas][0] == ("checkout", "retail-partners")
     assert all(isinstance(x, SLO) for x in bundled.slos)
     assert all(isinstance(x, SLA) for x in bundled.slas)

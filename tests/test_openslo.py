@@ -50,11 +50,11 @@ def message(tmp_path: Path, text: str) -> tuple[Path, str]:
 
 def test_openslo_round_trip_bundled(tmp_path, bundled):
     docs = to_openslo(bundled)
-    # 12 Service + 27 SLO documents, then 3 schedules, 7 SLAs and 2 alert policies as extensions
-    assert [d["kind"] for d in docs].count("Service") == 12
-    assert [d["kind"] for d in docs].count("SLO") == 27
-    assert {d["apiVersion"] for d in docs[:39]} == {"openslo/v1"}
-    assert {d["apiVersion"] for d in docs[39:]} == {"slm-analytics/v1"}
+    # 13 Service + 28 SLO documents, then 3 schedules, 7 SLAs and 2 alert policies as extensions
+    assert [d["kind"] for d in docs].count("Service") == 13
+    assert [d["kind"] for d in docs].count("SLO") == 28
+    assert {d["apiVersion"] for d in docs[:41]} == {"openslo/v1"}
+    assert {d["apiVersion"] for d in docs[41:]} == {"slm-analytics/v1"}
     path = write(tmp_path, yaml.safe_dump_all(docs), name="openslo.yaml")
     assert read_openslo(path) == bundled
 

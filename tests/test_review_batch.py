@@ -24,7 +24,7 @@ from slm_analytics.review.batch import (
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("checkout, payments, search, login, catalog, notifications, mobile-api, reporting, "
-            "data-pipeline, support-portal, email, internal-wiki")
+            "data-pipeline, support-portal, email, internal-wiki, partner-gateway")
 KEYS = "notebooks, services, period, data_dir, output, jobs, overrides"
 KNOWN = "known: portfolio-review, service-review (the notebooks of notebooks/reports/, without .ipynb)"
 PERIODS = ("expected 'YYYY-MM' (a month, e.g. '2026-10'), 'YYYY-Qn' (a quarter, n 1 to 4, e.g. '2026-Q3'), "

@@ -21,7 +21,7 @@ from slm_analytics.review import latest_complete_month, validate_parameters
 
 def test_load_inputs_bundled():
     inputs = review.load_inputs(validate_parameters(service="checkout", period="2026-10"))
-    assert len(inputs.catalog.services) == 12
+    assert len(inputs.catalog.services) == 13
     assert {"timestamp", "good", "total"} <= set(inputs.sli.columns)
     assert "started_at" in inputs.incidents.columns
     pd.testing.assert_frame_equal(inputs.maintenance, read_dataset("maintenance"))

@@ -84,3 +84,31 @@ def test_sample_data_is_realistic(generated):
     pay = sli[(sli["service"] == "payments") & (sli["slo"] == "availability")]
     during = pay[(pay["timestamp"] >= p1["started_at"]) & (pay["timestamp"] < p1["resolved_at"])]
     assert 1 - during["good"].sum() / during["total"].sum() > 0.1
+
+
+def test_incident_driven_service(generated):
+    """partner-gateway: outages are rare, long and recorded; outside them next to no probe fails."""
+    data, _ = generated
+    sli, inc = data["sli_5min"], data["incidents"]
+    pg = sli[sli["service"] == "partner-gateway"].reset_index(drop=True)
+    out = inc[inc["service"] == "partner-gateway"]
+    assert 2 <= len(out) <= 15  # about 0.7 a month over 12 months
+    # the other services' incident ids come first: every id is unique and the outages' come last
+    assert inc["id"].is_unique and set(out["id"]) == {f"INC-{len(inc) - i:04d}" for i in range(len(out))}
+    covered = np.zeros(len(pg), dtype=bool)
+    for r in out.itertuples():
+        covered |= ((pg["timestamp"] + pd.Timedelta(minutes=5) > r.started_at)
+                    & (pg["timestamp"] < r.resolved_at)).to_numpy()
+    fail = 1 - pg["good"] / pg["total"]
+    # outside the recorded outages: at most a handful of failed probes a month (background 0.02 %)
+    assert fail[~covered].mean() < 0.001
+    # every bucket where most probes fail lies inside a recorded outage
+    assert covered[(fail > 0.5).to_numpy()].all()
+    # heavy tail: the longest outage is over ten times the shortest and longer than the 216 minutes a
+    # 99.5 % SLO allows in a 30-day month, so one outage alone misses a month
+    minutes = (out["resolved_at"] - out["started_at"]).dt.total_seconds() / 60
+    assert minutes.max() > 10 * minutes.min() and minutes.max() > 0.005 * 30 * 24 * 60
+    month = pg["timestamp"].dt.tz_convert(None).dt.to_period("M")
+    monthly = pg.groupby(month)[["good", "total"]].sum()
+    missed = monthly["good"] / monthly["total"] < 0.995
+    assert 1 <= missed.sum() <= 4 and (~missed).sum() >= 8

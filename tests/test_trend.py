@@ -375,7 +375,7 @@ def test_fleet_on_sample_data_equals_single_series(daily):
     blank = (frame["service"] == "reporting") & (frame["timestamp"].dt.day == 3)
     frame.loc[blank, "error_rate"] = np.nan
     fleet = trend_tests(frame, value="error_rate", method="hamed_rao")
-    assert len(fleet) == 27
+    assert len(fleet) == 28
     assert list(fleet.columns[:2]) == ["service", "slo"]
     for row in fleet.itertuples(index=False):
         s = one(frame, row.service, row.slo).set_index("timestamp")["error_rate"]

@@ -540,12 +540,12 @@ def breach_probabilities(
     >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
     >>> risk = breach_probabilities(sli, catalog, as_of="2026-07-10T00:00Z", seed=1)
     >>> len(risk)
-    27
+    28
     >>> risk.nlargest(3, "probability")[["service", "slo", "window", "probability", "low", "high"]]
               service       slo window  probability       low      high
-    5        payments    uptime  month       0.3415  0.131682  0.639441
-    13  notifications  delivery  month       0.2645  0.057940  0.677706
-    16     mobile-api   latency  month       0.2600  0.046879  0.715088
+    5        payments    uptime  month       0.3415  0.114218  0.675929
+    16     mobile-api   latency  month       0.2780  0.079359  0.632344
+    13  notifications  delivery  month       0.2695  0.069855  0.644420
     """
     what = "breach_probabilities"
     h = horizon_days(horizon)

@@ -892,7 +892,7 @@ def risk_table(risk: pd.DataFrame, catalog: Catalog) -> Styler:
     >>> sli, catalog = read_dataset("sli_5min"), read_dataset("catalog")
     >>> styled = risk_table(breach_probabilities(sli, catalog, as_of="2026-07-10T00:00Z", seed=1), catalog)
     >>> styled.data["SLO"].head(3).tolist()
-    ['payments / uptime', 'notifications / delivery', 'mobile-api / latency']
+    ['payments / uptime', 'mobile-api / latency', 'notifications / delivery']
     """
     tz_of = {s.name: s.timezone for s in catalog.services}
     order = risk.sort_values(["probability", "high"], ascending=False, kind="stable")

@@ -16,7 +16,7 @@ from slm_analytics.cli import main
 
 CATALOG = Path(__file__).resolve().parents[2] / "datasets" / "catalog.yaml"
 SERVICES = ("checkout, payments, search, login, catalog, notifications, mobile-api, reporting, "
-            "data-pipeline, support-portal, email, internal-wiki")
+            "data-pipeline, support-portal, email, internal-wiki, partner-gateway")
 MONTH = "expected 'YYYY-MM' such as '2026-10' or 'latest'"
 
 
@@ -52,10 +52,10 @@ CASES = [
     case("data folder without catalog",
          ["review", "--data", "{tmp}/empty", "--month", "2026-01", "--out", "{tmp}/out"], 2,
          "error: {tmp}/empty/catalog.yaml: cannot read definition file: No such file or directory"),
-    # the bundled catalog with checkout/availability's target (line 76) written as a percentage
+    # the bundled catalog with checkout/availability's target (line 79) written as a percentage
     case("data folder with an invalid catalog",
          ["review", "--data", "{tmp}/percent", "--month", "2026-01", "--out", "{tmp}/out"], 2,
-         "error: {tmp}/percent/catalog.yaml: line 76: slos[0] (checkout/availability).target: target 99.9 "
+         "error: {tmp}/percent/catalog.yaml: line 79: slos[0] (checkout/availability).target: target 99.9 "
          "is outside (0, 1): write 99.9 % as 0.999"),
     case("data folder with a catalog that is not YAML",
          ["review", "--data", "{tmp}/broken", "--month", "2026-01", "--out", "{tmp}/out"], 2,
@@ -85,7 +85,7 @@ def layout(tmp: Path) -> None:
     (tmp / "unclosed.yaml").write_text("month: [2026-01\n")
     (tmp / "misspelt.yaml").write_text('period: "2026-01"\nmnth: 2026-01\ndata_dir: ""\noutput: out\n')
     text = CATALOG.read_text(encoding="utf-8")
-    assert text.splitlines()[75] == "    target: 0.999"  # line 76: checkout/availability, the first SLO
+    assert text.splitlines()[78] == "    target: 0.999"  # line 79: checkout/availability, the first SLO
     for folder, content in (("catalog-only", text),
                             ("percent", text.replace("    target: 0.999\n", "    target: 99.9\n", 1)),
                             ("broken", "services:\n  - {name: shop, owner: [team-a}\n")):

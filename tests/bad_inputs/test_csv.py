@@ -22,7 +22,7 @@ R2 = "2026-01-01T00:05:00Z,checkout,availability,98,100\n"
 INC_H = "id,service,severity,started_at,resolved_at,title\n"
 INC_1 = "INC-1,checkout,P2,2026-01-01T10:00:00Z,2026-01-01T11:00:00Z,Bad release\n"
 SERVICES = ("checkout, payments, search, login, catalog, notifications, mobile-api, reporting, "
-            "data-pipeline, support-portal, email, internal-wiki")
+            "data-pipeline, support-portal, email, internal-wiki, partner-gateway")
 COUNTS = "counts are non-negative integers"
 LAYOUT = "expected columns timestamp, service, slo, good, total"
 READERS = {"sli": read_sli, "incidents": read_incidents, "requirements": read_requirements}

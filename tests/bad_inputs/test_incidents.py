@@ -80,7 +80,7 @@ CASES = [
     read("unknown service with catalog", H + ROW.replace("checkout", "check-out"),
          "{path}: row 1 (line 2), column 'service': 'check-out' is not a service of the catalog; known "
          "services: checkout, payments, search, login, catalog, notifications, mobile-api, reporting, "
-         "data-pipeline, support-portal, email, internal-wiki", catalog=True),
+         "data-pipeline, support-portal, email, internal-wiki, partner-gateway", catalog=True),
     read("quoted line break in a title, then an empty id", H + ROW.replace("Bad release", '"Bad\nrelease"')
          + ROW.replace("INC-1", ""),
          "{path}: row 2 (line 4), column 'id': is empty; a name is required"),

@@ -23,7 +23,7 @@ H = ("id,service,requirement,user_segment,importance,satisfaction,respondents,re
 ROW = "R1,checkout,Orders work,shoppers,5,4.2,473,99.9 %,0.999,,availability\n"
 LAT = "R2,checkout,Checkout is fast,shoppers,4,4.5,106,99 % under 500 ms,0.99,500,latency\n"
 SERVICES = ("checkout, payments, search, login, catalog, notifications, mobile-api, reporting, "
-            "data-pipeline, support-portal, email, internal-wiki")
+            "data-pipeline, support-portal, email, internal-wiki, partner-gateway")
 SHARE = ("expected the share that must meet the requirement, strictly between 0 and 1 (write 99.9 % as "
          "0.999), or an empty cell when the level is not a measurable share")
 MS = "expected the time limit in milliseconds, such as 500, or an empty cell when none"

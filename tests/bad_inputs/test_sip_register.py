@@ -26,7 +26,7 @@ OPT_H = COLUMNS + ",kpi_measure,evidence,priority,review\n"
 OPT_R1 = R1.replace("\n", ",error_rate,61 % of the budget went to deploys,0.8,2026-06-01\n")
 LAYOUT = COLUMNS.replace(",", ", ") + ", kpi_measure, evidence, priority, review"
 SERVICES = ("checkout, payments, search, login, catalog, notifications, mobile-api, reporting, "
-            "data-pipeline, support-portal, email, internal-wiki")
+            "data-pipeline, support-portal, email, internal-wiki, partner-gateway")
 
 
 def case(name, content, expected, **kwargs):

@@ -38,14 +38,14 @@ def test_forecast_backtest_on_sample_data(daily):
     bt = backtest_forecasts(daily, horizon=7, level=0.9)
     s = bt.summary.set_index("method")
     assert s.index.tolist() == ["forecast", "straight_line", "climatology"]
-    assert s.loc["forecast", "forecasts"] == 27 * 44 * 7  # 44 weekly origins
+    assert s.loc["forecast", "forecasts"] == 28 * 44 * 7  # 28 SLOs, 44 weekly origins
     assert 0.85 <= s.loc["forecast", "coverage"] <= 0.95  # a calibrated 90 % interval
     assert s.loc["forecast", "crps_skill_vs_straight_line"] > 0
     assert s.loc["forecast", "crps_skill_vs_climatology"] > 0
     assert s.loc["forecast", "mae"] < min(s.loc["straight_line", "mae"], s.loc["climatology", "mae"])
     f = bt.forecasts
     assert_allclose(f.groupby("method", sort=False)["crps"].mean(), s["crps"], rtol=1e-12)
-    assert len(bt.by_series) == 27 * 3
+    assert len(bt.by_series) == 28 * 3
 
 
 def test_forecast_backtest_with_statsmodels():

@@ -38,7 +38,7 @@ def test_forecast_columns_and_bounds(daily):
     f = fc.to_frame()
     assert f.columns.tolist() == ["service", "slo", "timestamp", "horizon", "mean", "median", "lower_80",
                                   "upper_80", "lower_95", "upper_95"]
-    assert len(f) == 27 * 5
+    assert len(f) == 28 * 5
     cols = ["lower_95", "lower_80", "median", "upper_80", "upper_95"]
     v = f[cols].to_numpy()
     assert np.isfinite(v).all() and (v >= 0).all() and (v <= 1).all()

@@ -31,7 +31,7 @@ from slm_analytics.forecast import (
 
 def test_fleet_agrees_with_single(sli, catalog):
     fleet = breach_probabilities(sli, catalog, as_of="2026-07-10T00:00Z", n_paths=2000, seed=1)
-    assert len(fleet) == 27 and fleet[["service", "slo"]].apply(tuple, axis=1).tolist() == [
+    assert len(fleet) == 28 and fleet[["service", "slo"]].apply(tuple, axis=1).tolist() == [
         o.key for o in catalog.slos]
     assert fleet[["probability", "low", "high", "attainment_median"]].notna().all(axis=None)
     assert ((fleet["low"] <= fleet["probability"]) & (fleet["probability"] <= fleet["high"])).all()
