@@ -8,9 +8,14 @@ samples (differenced with counter-reset handling), not from ``increase()``, whic
 
 from __future__ import annotations
 
+import http.client
+import json
 import math
 import re
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,12 +60,20 @@ class _Client:
     """The HTTP side: GET with timeout and retries; Prometheus errors as the package's errors."""
 
     def __init__(self, url: str, *, timeout: float, retries: int, backoff: float, session: Any) -> None:
-        import requests
-
         self.base = url.rstrip("/")
-        self.timeout, self.retries, self.backoff = timeout, retries, backoff
-        self.session = session if session is not None else requests.Session()
-        self.requests = requests
+        self.timeout, self.retries, self.backoff, self.session = timeout, retries, backoff, session
+
+    def _send(self, url: str, params: dict[str, Any]) -> tuple[int, str]:
+        """GET ``url`` with ``params``: (HTTP status, body text); a failed connection raises ``OSError``."""
+        if self.session is not None:  # requests' exceptions derive from OSError too
+            resp = self.session.get(url, params=params, timeout=self.timeout)
+            return int(resp.status_code), str(resp.text)
+        try:
+            with urllib.request.urlopen(f"{url}?{urllib.parse.urlencode(params)}", timeout=self.timeout) as r:
+                return int(r.status), r.read().decode("utf-8", errors="replace")
+        except urllib.error.HTTPError as exc:  # an answer, with an error status
+            with exc:
+                return int(exc.code), exc.read().decode("utf-8", errors="replace")
 
     def get(self, endpoint: str, params: dict[str, Any], query: str) -> Any:
         """Return the ``data`` of a successful answer of ``endpoint``; raise on failure after retries."""
@@ -68,31 +81,31 @@ class _Client:
         for attempt in range(self.retries + 1):
             last = attempt == self.retries
             try:
-                resp = self.session.get(url, params=params, timeout=self.timeout)
-            except self.requests.RequestException as exc:
-                if last:
+                status, text = self._send(url, params)
+            except (OSError, http.client.HTTPException, ValueError) as exc:
+                if last:  # refused, cut or timed out (or a URL urllib cannot use: ValueError)
                     msg = (
                         f"cannot reach the Prometheus server at {self.base!r} after {attempt + 1} "
                         f"attempt(s): {shorten(str(exc), 200)}; check the URL and that the server is running"
                     )
                     raise DataError(msg) from exc
             else:
-                if resp.status_code < 500 or last:
-                    return self._data(resp, query)
+                if (status < 500 and status != 429) or last:
+                    return self._data(status, text, query)
             time.sleep(self.backoff * 2**attempt)
         msg = "unreachable"  # pragma: no cover
         raise AssertionError(msg)  # pragma: no cover
 
-    def _data(self, resp: Any, query: str) -> Any:
+    def _data(self, status: int, text: str, query: str) -> Any:
         try:
-            body = resp.json()
+            body = json.loads(text)
         except ValueError:
             body = None
         if not isinstance(body, dict) or "status" not in body:
             msg = (
-                f"{self.base!r} answered {resp.status_code} with {shorten(resp.text, 120)} to query "
-                f"{shorten(query, 200)}, not a Prometheus HTTP API answer; check the URL (the server's root, "
-                "e.g. 'http://localhost:9090')"
+                f"{self.base!r} answered {status} with {shorten(text, 120)} to query {shorten(query, 200)}, "
+                "not a Prometheus HTTP API answer; check the URL (the server's root, e.g. "
+                "'http://localhost:9090')"
             )
             raise DataError(msg)
         if body["status"] != "success":
@@ -252,13 +265,20 @@ def _le_value(client: _Client, selector: str, seconds: float, slo: SLO, lo: int,
                 return le
         except ValueError:
             continue
-    bounds = sorted((le for le in found if le != "+Inf"), key=lambda v: float(v) if v[:1].isdigit() else 0)
+    bounds = sorted((le for le in found if le != "+Inf"), key=_as_float)
     msg = (
         f"SLO {slo.service}/{slo.name}: no bucket of histogram {shorten(selector, 200)} has the boundary "
         f"le={seconds:g} (the threshold in seconds); its boundaries are {', '.join(bounds) or 'none'}: "
         "pick one of them as the threshold, or add that bucket to the histogram"
     )
     raise DefinitionError(msg)
+
+
+def _as_float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
 
 
 def _with_le(selector: str, le: str) -> str:
@@ -326,8 +346,8 @@ def read_prometheus(
     timeout : float
         Seconds to wait for each HTTP answer.
     retries : int
-        Further attempts after a connection error, a timeout or a 5xx answer, waiting ``backoff * 2**i`` s
-        before attempt ``i + 1``.
+        Further attempts after a connection error, a timeout or a 5xx or 429 answer, waiting
+        ``backoff * 2**i`` s before attempt ``i + 1``.
     backoff : float
         The first wait between attempts, in seconds.
     max_points : int
@@ -335,7 +355,8 @@ def read_prometheus(
         ``max_points`` buckets (Prometheus refuses more than 11,000), raw-sample requests at most
         ``max_points`` 15-second scrapes.
     session : requests.Session, optional
-        The HTTP session (authentication, proxies, TLS settings); a new one by default.
+        An HTTP session for authentication, proxies or TLS settings (any object with requests'
+        ``get(url, params=, timeout=)``); without it the standard library's ``urllib`` sends the requests.
 
     Returns
     -------
@@ -355,7 +376,8 @@ def read_prometheus(
         series, several series where one was expected, good and total series with different labels,
         values that are not counts, or more good than total events.
     ParameterError
-        Bad ``start``, ``end``, ``step``, ``retries`` or ``max_points``.
+        Bad ``url`` (not ``http(s)://...``), ``start``, ``end``, ``step``, ``timeout``, ``backoff``,
+        ``retries`` or ``max_points``.
 
     Notes
     -----
@@ -396,6 +418,12 @@ def read_prometheus(
     step_ms = int(duration(step, "step") / pd.Timedelta(milliseconds=1))
     check_int(retries, "retries", low=0)
     check_int(max_points, "max_points")
+    if not isinstance(url, str) or not re.match(r"^https?://[^/\s]", url):
+        msg = f"url {shorten(url)} must be the server's http(s) root, e.g. 'http://localhost:9090'"
+        raise ParameterError(msg)
+    if not (isinstance(timeout, (int, float)) and timeout > 0 and backoff >= 0):
+        msg = f"timeout {timeout!r} must be a positive number of seconds and backoff {backoff!r} not negative"
+        raise ParameterError(msg)
     n = int((t1 - t0) / pd.Timedelta(milliseconds=step_ms)) if t1 > t0 else 0
     if n < 1:
         msg = f"start {t0} to end {t1} holds no whole bucket of step {step!r}; end must be a step or more on"

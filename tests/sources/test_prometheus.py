@@ -209,6 +209,20 @@ def test_unreachable_server_is_named():
         read_prometheus(url, _slo(RATIO), START, END, retries=1, backoff=0.01)
 
 
+def test_a_requests_session_sends_the_same_queries(world):
+    requests = pytest.importorskip("requests", reason="requests is an optional HTTP client here")
+    url, _ = world
+    with requests.Session() as session:
+        pd.testing.assert_frame_equal(read_prometheus(url, _slo(RATIO), START, END, session=session),
+                                      read_prometheus(url, _slo(RATIO), START, END))
+
+
+def test_not_a_prometheus_api(world):
+    url, _ = world
+    with pytest.raises(DataError, match=r"answered 404 with .* not a Prometheus HTTP API answer; check"):
+        read_prometheus(f"{url}/graph", _slo(RATIO), START, END, retries=0)
+
+
 def test_query_error_quotes_the_server_and_the_query(world):
     url, _ = world
     slo = _slo({**RATIO, "total": "sum(up{job=)"})
@@ -306,6 +320,13 @@ def test_values_that_are_not_counts(world):
 def test_bad_parameters(start, end, step, match):
     with pytest.raises(ParameterError, match=match):
         read_prometheus("http://127.0.0.1:1", _slo(RATIO), start, end, step)
+    with pytest.raises(ParameterError, match=r"timeout 0 must be a positive number of seconds"):
+        read_prometheus("http://127.0.0.1:1", _slo(RATIO), START, END, timeout=0)
+
+
+def test_a_url_without_scheme():
+    with pytest.raises(ParameterError, match=r"url '127\.0\.0\.1:9090' must be the server's http\(s\) root"):
+        read_prometheus("127.0.0.1:9090", _slo(RATIO), START, END)
 
 
 # ------------------------------------------------------------------------------------------------ retries
