@@ -21,6 +21,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Literal
 
 import pandas as pd
@@ -29,7 +30,7 @@ from ..budget import burn_rate_thresholds
 from ..catalog import SLO, AlertPolicy, Catalog, RatioIndicator, ThresholdIndicator, parse_window
 from ..errors import DefinitionError, ParameterError, shorten
 
-__all__ = ["ALERT_NAME", "PrometheusRules", "prometheus_rules", "promql_string", "record_name"]
+__all__ = ["ALERT_NAME", "PrometheusRules", "go_float", "prometheus_rules", "promql_string", "record_name"]
 
 #: name of every alerting rule written (told apart by its labels: severity, service, slo, windows)
 ALERT_NAME = "SLOErrorBudgetBurn"
@@ -148,11 +149,33 @@ def _widen(query: str, window: str, what: str) -> str:
     return "".join([*out, query[last:]])
 
 
+def go_float(value: float) -> str:
+    """Return ``value`` as Go's ``strconv.FormatFloat(value, 'g', -1, 64)`` writes it (Prometheus's ``le``).
+
+    Shortest digits that read back as the same float; exponent form below 1e-4 and from 1e6 up.
+
+    Examples
+    --------
+    >>> [go_float(v) for v in (0.5, 1.0, 900.0, 1e6, 2.5e6, 1e-5, 0.0001)]
+    ['0.5', '1', '900', '1e+06', '2.5e+06', '1e-05', '0.0001']
+    """
+    sign, digits, exponent = Decimal(repr(float(value))).normalize().as_tuple()
+    text = "".join(map(str, digits))
+    power = len(digits) + int(exponent) - 1  # the value is d.ddd x 10**power
+    if power < -4 or power >= 6:
+        mantissa = text[0] + ("." + text[1:] if len(text) > 1 else "")
+        out = f"{mantissa}e{'-' if power < 0 else '+'}{abs(power):02d}"
+    elif power < 0:
+        out = "0." + "0" * (-power - 1) + text
+    else:
+        whole, frac = text[:power + 1].ljust(power + 1, "0"), text[power + 1:]
+        out = whole + ("." + frac if frac else "")
+    return ("-" if sign else "") + out
+
+
 def _le_spellings(value: float) -> list[str]:
-    """How client libraries write the bucket bound ``value`` in ``le`` (Go ``1``, Python ``1.0``)."""
-    python = repr(float(value))
-    go = python[:-2] if python.endswith(".0") and abs(value) < 1e21 else python
-    return sorted({python, go})
+    """How client libraries write the bucket bound ``value`` in ``le``: Go ``1``, Python ``1.0``."""
+    return sorted({go_float(value), repr(float(value))})
 
 
 def _threshold_queries(ind: ThresholdIndicator) -> tuple[str, str, bool]:

@@ -20,7 +20,13 @@ from slm_analytics import read_dataset
 from slm_analytics.budget import burn_rate_alerts, burn_rate_thresholds
 from slm_analytics.catalog import SLO, Catalog
 from slm_analytics.errors import DefinitionError, ParameterError
-from slm_analytics.sources.rules import ALERT_NAME, PrometheusRules, prometheus_rules, record_name
+from slm_analytics.sources.rules import (
+    ALERT_NAME,
+    PrometheusRules,
+    go_float,
+    prometheus_rules,
+    record_name,
+)
 
 PROMTOOL = shutil.which("promtool")
 needs_promtool = pytest.mark.skipif(
@@ -135,6 +141,16 @@ def test_threshold_indicator_uses_the_bucket_in_the_metric_unit():
     assert 'http_request_duration_seconds_bucket{job="checkout",le=~"0\\\\.5"}[5m]' in checkout
 
 
+@pytest.mark.parametrize(("value", "text"), [
+    # as Go's strconv.FormatFloat(v, 'g', -1, 64) prints them (exponent form below 1e-4 and from 1e6),
+    # which is how the Go client writes le; Python's client writes the same except "1.0" for 1
+    (0.5, "0.5"), (1.0, "1"), (900.0, "900"), (1e6, "1e+06"), (2.5e6, "2.5e+06"), (1e-5, "1e-05"),
+    (0.0001, "0.0001"), (123456.0, "123456"), (0.00012345, "0.00012345"), (0.0, "0"),
+])
+def test_go_float(value, text):
+    assert go_float(value) == text
+
+
 def test_bad_query_and_greater_than_threshold():
     bad = {"service": "other", "name": "errors", "target": 0.99, "window": "30d",
            "indicator": {"kind": "ratio", "bad": 'sum(rate(req_total{code=~"5.."}[5m]))',
@@ -147,7 +163,8 @@ def test_bad_query_and_greater_than_threshold():
     assert rules.groups[0]["rules"][0]["expr"] == (
         '(sum(rate(req_total{code=~"5.."}[5m]))) / (sum(rate(req_total[5m])))')
     assert rules.groups[1]["rules"][0]["expr"] == (
-        'sum(rate(size_bytes_bucket{le=~"1024|1024\\\\.0"}[5m])) / sum(rate(size_bytes_bucket{le="+Inf"}[5m]))')
+        'sum(rate(size_bytes_bucket{le=~"1024|1024\\\\.0"}[5m])) / '
+        'sum(rate(size_bytes_bucket{le="+Inf"}[5m]))')
 
 
 # ----------------------------------------------------------------------------------- what is skipped
