@@ -178,8 +178,8 @@ def _le_spellings(value: float) -> list[str]:
     return sorted({go_float(value), repr(float(value))})
 
 
-def _threshold_queries(ind: ThresholdIndicator) -> tuple[str, str, bool]:
-    """``(bucket query, count query, good_is_bucket)`` templates with ``{window}`` for the range."""
+def _threshold_queries(ind: ThresholdIndicator, window: str) -> tuple[str, str, bool]:
+    """``(bucket query, count query, good_is_bucket)`` over ``window`` for a histogram threshold."""
     if not isinstance(ind.metric, str):
         msg = "the indicator's metric is not a PromQL query string"
         raise _Unsupported(msg)
@@ -199,8 +199,8 @@ def _threshold_queries(ind: ThresholdIndicator) -> tuple[str, str, bool]:
         bound = bound * 1000
     le = "|".join(re.escape(s) for s in _le_spellings(bound))
     sep = f"{matchers}," if matchers else ""
-    bucket = f"sum(rate({name}{{{sep}le=~{promql_string(le)}}}[{{window}}]))"
-    count = f"sum(rate({name}{{{sep}le=\"+Inf\"}}[{{window}}]))"
+    bucket = f"sum(rate({name}{{{sep}le=~{promql_string(le)}}}[{window}]))"
+    count = f"sum(rate({name}{{{sep}le=\"+Inf\"}}[{window}]))"
     return bucket, count, ind.op in ("lte", "lt")
 
 
@@ -211,8 +211,7 @@ def _error_ratio(slo: SLO, window: str) -> str:
         msg = f"the metric source is {ind.source!r}, not Prometheus"
         raise _Unsupported(msg)
     if isinstance(ind, ThresholdIndicator):
-        bucket, count, good_is_bucket = _threshold_queries(ind)
-        b, c = bucket.replace("{window}", window), count.replace("{window}", window)
+        b, c, good_is_bucket = _threshold_queries(ind, window)
         return f"({c} - {b}) / {c}" if good_is_bucket else f"{b} / {c}"
     if not isinstance(ind, RatioIndicator):  # pragma: no cover -- the catalog has two indicator kinds
         msg = f"unknown indicator kind {type(ind).__name__}"
