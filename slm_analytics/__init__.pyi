@@ -78,6 +78,9 @@ from .sip import sip_effectiveness as sip_effectiveness
 from .sla import composite_slo as composite_slo
 from .sla import service_credits as service_credits
 from .sla import sla_attainment as sla_attainment
+from .sources.prometheus import read_prometheus as read_prometheus
+from .sources.rules import PrometheusRules as PrometheusRules
+from .sources.rules import prometheus_rules as prometheus_rules
 from .sli import histogram_fraction as histogram_fraction
 from .sli import histogram_quantile as histogram_quantile
 from .sli import ratio_sli as ratio_sli

@@ -5,6 +5,13 @@ validate FILE`` checks one and ``slm review list`` shows the services, notebooks
 with options alone reviews the whole catalog of the bundled (or given) data. Each prints one line per notebook
 and where the reports are. ``slm datasets`` lists the bundled sample datasets.
 
+From your own data to a review: ``slm sli events LOGS --catalog catalog.yaml --data DIR`` aggregates raw
+request logs (:func:`~slm_analytics.aggregate_events`), ``slm sli prometheus URL --catalog catalog.yaml
+--start ... --end ... --data DIR`` reads a Prometheus server (:func:`~slm_analytics.read_prometheus`); both
+write ``DIR/sli_5min.parquet`` (and an empty incident and maintenance file where DIR has none), so that
+``slm review --data DIR`` reviews it. ``slm rules catalog.yaml -o slo-rules.yml`` writes the Prometheus
+recording and alerting rules of the catalog's SLOs (:func:`~slm_analytics.prometheus_rules`).
+
 Exit codes, for cron: 0 success; 1 one or more services failed (the others' reports are written);
 2 the run could not start (bad parameters, unreadable data or catalog) or bad command-line usage.
 """
@@ -12,12 +19,13 @@ Exit codes, for cron: 0 success; 1 one or more services failed (the others' repo
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from ._version import __version__
-from .errors import SLMError
+from .errors import ParameterError, SLMError
 
 __all__ = ["main"]
 
@@ -67,7 +75,49 @@ def _parser() -> argparse.ArgumentParser:
     _run_options(review, legacy=True)
     commands.add_parser("datasets", help="list the bundled sample datasets",
                         description="List the bundled sample datasets.")
+    _sli_parser(commands)
+    rules = commands.add_parser(
+        "rules", help="write Prometheus recording and alerting rules for a catalog's SLOs",
+        description="Write the recording rules (error ratio per window) and multi-window multi-burn-rate "
+        "alerting rules of every SLO of the catalog, from its alert policy, as a Prometheus rule file; "
+        "SLOs whose queries cannot become rules are listed on stderr.")
+    rules.add_argument("catalog", metavar="CATALOG", help="catalog YAML (or OpenSLO) file")
+    rules.add_argument("-o", "--out", metavar="FILE", default=None,
+                       help="rule file to write (default: stdout)")
     return parser
+
+
+def _sli_parser(commands: Any) -> None:
+    """``slm sli events|prometheus``: build a data folder's SLI table from raw logs or a Prometheus server."""
+    sli = commands.add_parser(
+        "sli", help="build the SLI table (sli_5min.parquet) from raw request logs or a Prometheus server",
+        description="Build DIR/sli_5min.parquet for `slm review --data DIR`; an empty incidents.csv and "
+        "maintenance.csv are created where DIR has none.")
+    kinds = sli.add_subparsers(dest="source", required=True, metavar="SOURCE")
+    events = kinds.add_parser(
+        "events", help="aggregate request logs (Parquet or CSV: a file, a glob or a hive-partitioned folder)",
+        description="Aggregate request-level events into good/total counts per bucket for every SLO of the "
+        "catalog defined on events, with DuckDB (or a Dask cluster).")
+    events.add_argument("logs", metavar="LOGS", help="a Parquet or CSV file, a glob, or a folder")
+    events.add_argument("--engine", choices=["duckdb", "dask"], default="duckdb")
+    events.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                        help="address of a Dask scheduler (tcp://host:8786): run there "
+                        "(implies --engine dask)")
+    events.add_argument("--memory-limit", metavar="SIZE", default=None, help="DuckDB memory limit, e.g. 4GB")
+    prom = kinds.add_parser(
+        "prometheus", help="read good/total counts from a Prometheus server's HTTP API",
+        description="Read every SLO of the catalog (or those given) from a Prometheus server, with the "
+        "PromQL queries of its definition.")
+    prom.add_argument("url", metavar="URL", help="the server, e.g. http://prometheus:9090")
+    prom.add_argument("--start", required=True, help="first instant (ISO 8601, UTC unless it says)")
+    prom.add_argument("--end", required=True, help="end instant (exclusive)")
+    prom.add_argument("--slo", metavar="SERVICE/NAME", nargs="+", action="extend", dest="slos", default=None,
+                      help="SLO(s) to read (default: every SLO with Prometheus queries)")
+    for p in (events, prom):
+        p.add_argument("--catalog", required=True, metavar="FILE", help="catalog YAML (or OpenSLO) file")
+        p.add_argument("--data", required=True, metavar="DIR",
+                       help="data folder to write sli_5min.parquet to")
+        p.add_argument("--freq", "--step", dest="freq", default="5min", help="bucket length (default 5min)")
 
 
 def _review(args: argparse.Namespace) -> int:
@@ -132,6 +182,106 @@ def _datasets() -> int:
     frame = list_datasets()[["name", "file", "rows", "description"]]
     with pd.option_context("display.max_colwidth", 70, "display.width", 200):
         print(frame.to_string(index=False))
+    return EXIT_OK
+
+
+def _catalog(path: str) -> Any:
+    from .catalog import load_catalog
+    from .openslo import read_openslo
+
+    text = open(path, encoding="utf-8").read() if os.path.isfile(path) else ""
+    return read_openslo(path) if "apiVersion: openslo/" in text else load_catalog(path)
+
+
+def _sli(args: argparse.Namespace) -> int:
+    """``slm sli events|prometheus``: write DIR/sli_5min.parquet and the empty files a review needs."""
+    from .data import write_sli
+
+    catalog = _catalog(args.catalog)
+    folder = _prepare_folder(args.data, args.catalog, catalog)
+    if args.source == "events":
+        from .sources.events import aggregate_events
+
+        engine = "dask" if args.scheduler else args.engine
+        sli = aggregate_events(args.logs, catalog, freq=args.freq, engine=engine, client=args.scheduler,
+                               memory_limit=args.memory_limit)
+    else:
+        sli = _read_prometheus_all(args, catalog)
+    path = write_sli(sli, folder / "sli_5min.parquet")
+    print(f"{path}: {len(sli):,} rows, {sli.groupby(['service', 'slo'], observed=True).ngroups} SLOs")
+    print(f"Review it: slm review --data {folder}")
+    return EXIT_OK
+
+
+def _prepare_folder(data: str, catalog_path: str, catalog: Any) -> Any:
+    """Create the data folder with what a review reads besides the SLI.
+
+    That is the catalog, and empty incident and maintenance files where the folder has none (no incident
+    recorded, no maintenance planned).
+    """
+    from pathlib import Path
+
+    from .catalog import save_catalog
+    from .data import DATASETS, dataset_path
+
+    folder = Path(data).expanduser()
+    if folder.exists() and not folder.is_dir():
+        msg = f"--data {data!r} is a file; name a folder (it is created if missing)"
+        raise ParameterError(msg)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = dataset_path("catalog", data_dir=folder)
+    if not target.exists():
+        save_catalog(catalog, target)
+        print(f"{target}: the catalog, from {catalog_path}", file=sys.stderr)
+    for name in ("incidents", "maintenance"):
+        path = dataset_path(name, data_dir=folder)
+        if not path.exists():
+            path.write_text(",".join(DATASETS[name]["columns"]) + "\n", encoding="utf-8")
+            print(f"{path}: created empty (add your {name} records to it)", file=sys.stderr)
+    return folder
+
+
+def _read_prometheus_all(args: argparse.Namespace, catalog: Any) -> Any:
+    import pandas as pd
+
+    from .sources.prometheus import read_prometheus
+
+    if args.slos:
+        keys = []
+        for text in args.slos:
+            service, _, name = text.partition("/")
+            if not name:
+                msg = f"--slo {text!r}: expected SERVICE/NAME, e.g. checkout/availability"
+                raise ParameterError(msg)
+            keys.append((service, name))
+        slos = [catalog.slo(service, name) for service, name in keys]
+    else:
+        slos = [o for o in catalog.slos if o.indicator.source == "prometheus"]
+    if not slos:
+        msg = f"{args.catalog}: no SLO with Prometheus queries; give their queries, or --slo"
+        raise ParameterError(msg)
+    frames = []
+    for slo in slos:
+        frames.append(read_prometheus(args.url, slo, args.start, args.end, args.freq))
+        print(f"{slo.service}/{slo.name}: {len(frames[-1]):,} buckets", file=sys.stderr)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from .sources.rules import prometheus_rules
+
+    rules = prometheus_rules(_catalog(args.catalog))
+    for row in rules.skipped.itertuples(index=False):
+        print(f"skipped {row.service}/{row.slo}: {row.reason}", file=sys.stderr)
+    text = rules.to_yaml()
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        tmp = f"{args.out}.tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, args.out)
+        print(f"{args.out}: rules for {len(rules.groups)} SLOs", file=sys.stderr)
     return EXIT_OK
 
 
@@ -234,6 +384,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args) if args.tool == "validate" else _list(args)
         if args.command == "review":
             return _review(args)
+        if args.command == "sli":
+            return _sli(args)
+        if args.command == "rules":
+            return _rules(args)
         return _datasets()
     except SLMError as exc:
         print(f"error: {' '.join(str(exc).split())}", file=sys.stderr)
