@@ -441,7 +441,7 @@ def events_sql(scan: str, plan: Plan, cols: Mapping[str, str], *, width_us: int,
 def _locate(con: Any, src: Source, cols: Mapping[str, str], tz: str | None, count: int) -> DataError:
     """Find the first invalid row (by file and row) and describe it."""
     ts = _ts_sql(cols, tz)
-    pick = ", ".join(sql_name(cols[r]) for r in ("timestamp", "service", "status", "latency"))
+    cast = ", ".join(f"{sql_name(cols[r])}::VARCHAR" for r in ("timestamp", "service", "status", "latency"))
     if src.kind == "parquet":
         scan = src.scan(extra=", filename = true, file_row_number = true")
         inner = f"SELECT filename, file_row_number AS r, * FROM {scan}"
@@ -449,16 +449,23 @@ def _locate(con: Any, src: Source, cols: Mapping[str, str], tz: str | None, coun
         con.execute("SET threads TO 1")
         inner = (f"SELECT filename, row_number() OVER (PARTITION BY filename) - 1 AS r, * "
                  f"FROM {src.scan(extra=', filename = true')}")
-    sql = (f"SELECT filename, r, {pick} FROM ({inner}) WHERE NOT coalesce({_valid_sql(cols, ts)}, FALSE) "
-           "ORDER BY filename, r LIMIT 1")
-    file, r, t, svc, status, lat = con.execute(sql).fetchone()
+    # an aggregate's FILTER, not a WHERE: DuckDB prunes Parquet row groups on a WHERE by their min/max
+    # statistics, which leave out NaN, so a WHERE would miss a NaN latency
+    sql = (f"SELECT min_by([filename, r::VARCHAR, {cast}], (filename, r)) FILTER (WHERE NOT "
+           f"coalesce({_valid_sql(cols, ts)}, FALSE)) FROM ({inner})")
+    file, r, t, svc, status, lat = con.execute(sql).fetchone()[0]
+    r, status, lat = int(r), None if status is None else int(status), None if lat is None else float(lat)
     if t is None:
         role, problem = "timestamp", "is empty; a timestamp is required"
     elif svc is None:
         role, problem = "service", "is empty; a service name is required"
-    elif status is None or not 100 <= status <= 599:
+    elif status is None:
+        role, problem = "status", "is empty; a status code is required"
+    elif not 100 <= status <= 599:
         role = "status"
         problem = f"{shorten(status)} is not an HTTP status code; expected an integer from 100 to 599"
+    elif lat is None:
+        role, problem = "latency", "is empty; a latency is required"
     else:
         role, problem = "latency", f"{shorten(lat)} is not a latency; expected a non-negative number"
     line = f" (line {r + 2})" if src.kind == "csv" else ""
