@@ -37,6 +37,8 @@ from __future__ import annotations
 
 import glob as globmod
 import re
+import shutil
+import tempfile
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -478,9 +480,10 @@ def duckdb_counts(src: Source, plan: Plan, cols: Mapping[str, str], *, width_us:
     """Run :func:`events_sql` on the files with DuckDB; return the counts per service and bucket."""
     import duckdb
 
+    spill = tempfile.mkdtemp(prefix="slm-duckdb-")  # this call's own: concurrent calls never share it
     con = duckdb.connect(":memory:")
     try:
-        _settings(con, memory_limit, threads, progress)
+        _settings(con, memory_limit, threads, progress, spill)
         naive = _check_schema(con, src, cols, plan.needs())
         zone = _zone(naive, tz, src)
         try:
@@ -492,12 +495,12 @@ def duckdb_counts(src: Source, plan: Plan, cols: Mapping[str, str], *, width_us:
         return agg
     finally:
         con.close()
+        shutil.rmtree(spill, ignore_errors=True)
 
 
-def _settings(con: Any, memory_limit: str | int | None, threads: int | None, progress: bool) -> None:
-    import tempfile
-
-    con.execute(f"SET temp_directory = {sql_literal(str(Path(tempfile.gettempdir()) / 'slm-duckdb'))}")
+def _settings(con: Any, memory_limit: str | int | None, threads: int | None, progress: bool,
+              spill: str) -> None:
+    con.execute(f"SET temp_directory = {sql_literal(spill)}")
     con.execute(f"SET enable_progress_bar = {str(bool(progress)).lower()}")
     con.execute(f"SET enable_progress_bar_print = {str(bool(progress)).lower()}")
     try:
