@@ -78,6 +78,7 @@ from .sip import sip_effectiveness as sip_effectiveness
 from .sla import composite_slo as composite_slo
 from .sla import service_credits as service_credits
 from .sla import sla_attainment as sla_attainment
+from .sources.events import aggregate_events as aggregate_events
 from .sources.prometheus import read_prometheus as read_prometheus
 from .sources.rules import PrometheusRules as PrometheusRules
 from .sources.rules import prometheus_rules as prometheus_rules

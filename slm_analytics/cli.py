@@ -204,7 +204,7 @@ def _sli(args: argparse.Namespace) -> int:
 
         engine = "dask" if args.scheduler else args.engine
         sli = aggregate_events(args.logs, catalog, freq=args.freq, engine=engine, client=args.scheduler,
-                               memory_limit=args.memory_limit)
+                               memory_limit=args.memory_limit, progress=sys.stderr.isatty())
     else:
         sli = _read_prometheus_all(args, catalog)
     path = write_sli(sli, folder / "sli_5min.parquet")
