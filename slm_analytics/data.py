@@ -57,6 +57,7 @@ __all__ = [
     "read_status_windows",
     "github_status_slos",
     "write_sip_register",
+    "write_sli",
 ]
 
 #: The bundled datasets: file, description and columns (meaning, unit). ``datasets/README.md`` is
@@ -1602,6 +1603,57 @@ def write_sip_register(register: pd.DataFrame, path: str | Path) -> Path:
         out.to_csv(path, index=False)
     else:
         out.to_parquet(path, index=False)
+    return path
+
+
+def write_sli(sli: pd.DataFrame, path: str | Path) -> Path:
+    r"""Write an SLI table to a Parquet file that :func:`read_sli` reads back to an equal table.
+
+    The columns ``timestamp, service, slo, good, total`` are written (zstd), the file first to a
+    temporary name in the same folder and then renamed, so a failure leaves any earlier file as it was.
+
+    Parameters
+    ----------
+    sli : DataFrame
+        An SLI table as :func:`read_sli` returns it (``timestamp`` timezone-aware; counts whole numbers).
+    path : str or Path
+        The ``.parquet`` file to write (replaced if it exists).
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    DataError
+        A missing column, a naive timestamp, or a path that is not ``.parquet``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> sli = read_dataset("sli_5min")
+    >>> part = sli[sli["service"] == "login"].reset_index(drop=True)
+    >>> f = write_sli(part, pathlib.Path(tempfile.mkdtemp()) / "sli_5min.parquet")
+    >>> back = read_sli(f)
+    >>> len(back), back["timestamp"].equals(part["timestamp"]), back["good"].equals(part["good"])
+    (315360, True, True)
+    """
+    path = Path(path)
+    require_columns(sli, ["timestamp", "service", "slo", "good", "total"], "write_sli: sli")
+    if path.suffix.lower() not in (".parquet", ".pq"):
+        msg = f"{path}: unsupported file type {path.suffix!r}; an SLI table is written as .parquet"
+        raise DataError(msg)
+    if getattr(sli["timestamp"].dtype, "tz", None) is None:
+        msg = "write_sli: sli: column 'timestamp' has no time zone; localize it (e.g. .dt.tz_localize('UTC'))"
+        raise DataError(msg)
+    out = sli[["timestamp", "service", "slo", "good", "total"]].reset_index(drop=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        out.to_parquet(tmp, index=False, compression="zstd", engine="pyarrow")
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
 
 

@@ -735,6 +735,15 @@ def _measured(rows: pd.DataFrame, catalog: Catalog, sla: SLA, exclusions: pd.Dat
     return out
 
 
+#: the columns of credit_exposure's result (an empty one for a catalog without SLAs has them too)
+_EXPOSURE_COLUMNS = ("service", "sla", "slo", "customer", "period", "period_start", "period_end", "as_of",
+                     "target", "p_breach", "p_low", "p_high", "expected_credit", "low", "high", "fee",
+                     "expected_amount", "amount_low", "amount_high", "current_attainment", "current_credit", "current_amount",
+                     "attainment_median", "observed_days", "simulated_days", "business_hours",
+                     "maintenance_excluded", "n_paths")
+_EXPOSURE_TEXT = ("service", "sla", "slo", "customer", "period")
+
+
 def _exposure_row(sla: SLA, bp: Any, n_paths: int, schedule: bool, excluded: bool) -> dict[str, Any]:
     from .sla import service_credits
 
@@ -887,9 +896,13 @@ def credit_exposure(
         bp = breach_probability(counts, slo, target=a.target, as_of=as_of, n_paths=n_paths, seed=rng)
         rows.append(_exposure_row(a, bp, n_paths, a.schedule is not None,
                                   exclusions is not None and "maintenance" in a.exclusions))
+    if not catalog.slas:  # nothing agreed, nothing owed: no row
+        return pd.DataFrame({c: pd.Series(dtype=_UTC_US if c in ("period_start", "period_end", "as_of")
+                                          else "float64" if c not in _EXPOSURE_TEXT else "str")
+                             for c in _EXPOSURE_COLUMNS})
     if not rows:
         names = [f"{a.service}/{a.name} ({a.service}/{a.slo})" for a in catalog.slas]
-        msg = f"{what}: the data has no rows for the SLO of any SLA ({', '.join(names) or 'no SLAs'})"
+        msg = f"{what}: the data has no rows for the SLO of any SLA ({', '.join(names)})"
         raise InsufficientDataError(msg)
     out = pd.DataFrame(rows)
     for c in ("period_start", "period_end", "as_of"):
