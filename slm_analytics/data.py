@@ -20,9 +20,11 @@ import datetime as dt
 import decimal
 import os
 import re
+import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -41,8 +43,10 @@ __all__ = [
     "KPI_MEASURES",
     "SIP_COLUMNS",
     "SIP_OPTIONAL",
+    "GROUP_ROWS",
     "SIP_STATUSES",
     "SLI_COLUMNS",
+    "SliGroups",
     "SipAppend",
     "append_sip_register",
     "data_root",
@@ -57,6 +61,7 @@ __all__ = [
     "read_sli",
     "read_status_windows",
     "github_status_slos",
+    "iter_sli_groups",
     "write_sip_register",
 ]
 
@@ -1152,6 +1157,247 @@ def _read_sli_streamed(path: Path, *, tz: str | None, catalog: Catalog | None) -
         return _sli_from_batches(batches, pf.metadata.num_rows, path=path, tz=tz, catalog=catalog)
     except Exception:  # whatever it is, the full reader reports it with the row
         return None
+
+
+# ------------------------------------------------------------------------------- tables by groups of services
+
+#: rows per group when a table is read by groups of services (about 270 MiB as :func:`read_sli` returns it)
+GROUP_ROWS = 10_000_000
+
+
+@dataclass(frozen=True)
+class SliGroups:
+    """An SLI table on disk, cut into groups of whole services that are read one at a time.
+
+    Iterating yields each group's frame as :func:`read_sli` returns the whole table, restricted to the
+    group's services (same columns, dtypes and categories, sorted the same way): concatenated in order, the
+    frames are ``read_sli(path)`` (``read_sli(path)[read_sli(path)["service"].isin(services)]`` when built
+    with ``services=``). Built by :func:`iter_sli_groups`.
+
+    Attributes
+    ----------
+    source : str
+        The table as messages name it: its path, or ``"dataset"``.
+    dataset : pyarrow.dataset.Dataset
+        The table.
+    groups : list of list of str
+        The services of each group, in the order of :func:`read_sli`'s result.
+    rows : list of int
+        Rows of each group.
+    spans : dict
+        ``service -> (first, last)`` bucket start of its rows, int64 microseconds since the epoch (UTC).
+    categories : tuple of two lists
+        Categories of ``service`` and ``slo`` in :func:`read_sli`'s result for the whole table.
+    tz, catalog
+        As given to :func:`read_sli` for each group.
+    """
+
+    source: str
+    dataset: Any = dc_field(repr=False)
+    groups: list[list[str]]
+    rows: list[int]
+    spans: dict[str, tuple[int, int]] = dc_field(repr=False)
+    categories: tuple[list[str], list[str]] = dc_field(repr=False)
+    tz: str | None = None
+    catalog: Catalog | None = dc_field(default=None, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.groups)
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        for i in range(len(self.groups)):
+            yield self.read(i)
+
+    def read(self, i: int) -> pd.DataFrame:
+        """Read group ``i``, validated as :func:`read_sli` validates a file.
+
+        Raises
+        ------
+        DataError
+            As :func:`read_sli`; the message names the group's services and the row among their rows.
+        """
+        import pyarrow.compute as pc
+
+        services = self.groups[i]
+        where = pc.field("service").isin(services)
+        label = f"{self.source}, rows of {', '.join(map(repr, services))}"
+        batches = self.dataset.to_batches(columns=SLI_COLUMNS, filter=where, batch_size=_BATCH_ROWS)
+        frame = _sli_from_batches(batches, self.rows[i], path=label, tz=self.tz, catalog=self.catalog,
+                                  categories=self.categories)
+        if frame is None:  # a problem in the group: the full checks name it (on the group's rows only)
+            raw = self.dataset.to_table(columns=SLI_COLUMNS, filter=where).to_pandas()
+            frame = _sli_frame(raw, path=Path(label), tz=self.tz, catalog=self.catalog)
+            frame = frame.astype({"service": pd.CategoricalDtype(self.categories[0]),
+                                  "slo": pd.CategoricalDtype(self.categories[1])})
+        return frame
+
+    def empty(self) -> pd.DataFrame:
+        """Return a frame without rows, with the columns and dtypes of the groups' frames."""
+        return pd.DataFrame({
+            "timestamp": pd.Series([], dtype="datetime64[us, UTC]"),
+            "service": pd.Categorical([], categories=self.categories[0]),
+            "slo": pd.Categorical([], categories=self.categories[1]),
+            "good": np.array([], dtype=np.int64),
+            "total": np.array([], dtype=np.int64),
+        })
+
+    def span(self, services: Sequence[str] | None = None) -> tuple[int, int]:
+        """First and last bucket start (int64 microseconds, UTC) of the rows of ``services`` (default all)."""
+        spans = [self.spans[s] for s in (self.spans if services is None else services) if s in self.spans]
+        return min(a for a, _ in spans), max(b for _, b in spans)
+
+    def frames(self, *, services: Sequence[str] | None = None, progress_bar: bool = False,
+               desc: str = "SLI groups") -> Iterator[tuple[pd.DataFrame, int]]:
+        """Yield each group's frame on the time span of the whole table, and the rows added to span it.
+
+        A group whose rows start later or end earlier than those of ``services`` (default: all) gets a
+        bucket with no events (``good = total = 0``) of its first series at the first or last bucket
+        start, appended as its last rows, so that a calculation laying series on a time grid lays the
+        group on the grid of the whole table; drop the returned number of rows from the end of a
+        row-for-row result. ``progress_bar`` shows a tqdm bar over the groups on stderr, only on a
+        terminal (as :func:`~slm_analytics.review.runner.run_reviews` does).
+        """
+        start, end = self.span(services)
+        groups: Iterator[pd.DataFrame] = iter(self)
+        if progress_bar:
+            from tqdm.auto import tqdm
+
+            groups = tqdm(groups, total=len(self), desc=desc, unit="group", file=sys.stderr, disable=None,
+                          leave=False)
+        for frame in groups:
+            t = frame["timestamp"].array.asi8
+            add = [x for x in (start, end) if x < t.min() or x > t.max()]
+            if add:
+                pad = frame.iloc[[0] * len(add)].reset_index(drop=True)
+                stamps = np.array(add, dtype="datetime64[us]")
+                pad["timestamp"] = pd.Series(stamps, dtype=frame["timestamp"].dtype)
+                pad["good"] = np.int64(0)
+                pad["total"] = np.int64(0)
+                frame = pd.concat([frame, pad], ignore_index=True)
+            yield frame, len(add)
+
+
+def iter_sli_groups(source: str | os.PathLike | Any, *, tz: str | None = None, catalog: Catalog | None = None,
+                    services: Sequence[str] | None = None, max_rows: int = GROUP_ROWS) -> SliGroups:
+    """Cut an SLI table on disk into groups of whole services that fit in memory, to read one at a time.
+
+    One pass over the ``timestamp``, ``service`` and ``slo`` columns counts each service's rows and
+    finds its time span; the groups are then read one by one (with a filter on ``service``, by
+    :meth:`SliGroups.read`), each validated as :func:`read_sli` validates a file. The analyses that accept a
+    path (:func:`~slm_analytics.budget.rolling_compliance`, :func:`~slm_analytics.budget.burn_rate_alerts`,
+    :func:`~slm_analytics.review.fleet_monthly_attainment`...) work through a table this way.
+
+    Parameters
+    ----------
+    source : str, Path or pyarrow.dataset.Dataset
+        A Parquet file, a folder of Parquet files, or a dataset, with columns ``timestamp, service, slo,
+        good, total``.
+    tz, catalog
+        As for :func:`read_sli`.
+    services : sequence of str, optional
+        Only these services (default: every service of the table).
+    max_rows : int
+        Rows per group at most, unless one service has more (a group holds at least one service).
+
+    Returns
+    -------
+    SliGroups
+        Iterable: one frame per group.
+
+    Raises
+    ------
+    DataError
+        Not a Parquet file or dataset (a CSV file: read it whole with :func:`read_sli`), a missing column,
+        empty names, timestamps stored as text; and, when a group is read, what :func:`read_sli` refuses.
+
+    Examples
+    --------
+    >>> groups = iter_sli_groups(dataset_path("sli_5min"), max_rows=1_000_000)
+    >>> len(groups), groups.groups[0], groups.rows[0]
+    (3, ['catalog', 'checkout', 'data-pipeline', 'email'], 946080)
+    >>> sum(len(frame) for frame in groups) == len(read_sli(dataset_path("sli_5min")))
+    True
+    """
+    dataset, label = _sli_dataset(source)
+    require_columns(pd.DataFrame(columns=dataset.schema.names), SLI_COLUMNS, label, expected=SLI_COLUMNS)
+    if not isinstance(max_rows, (int, np.integer)) or max_rows < 1:
+        msg = f"max_rows {max_rows!r}: expected a positive number of rows"
+        raise ParameterError(msg)
+    rows, spans, slo_names = _scan_sli(dataset, label=label, tz=tz)
+    categories = _sli_categories(list(rows), slo_names, catalog)
+    order = [s for s in categories[0] if s in rows] + [s for s in rows if s not in categories[0]]
+    if services is not None:
+        wanted = set(services)
+        order = [s for s in order if s in wanted]
+    groups: list[list[str]] = []
+    sizes: list[int] = []
+    for s in order:
+        if groups and sizes[-1] + rows[s] <= max_rows:
+            groups[-1].append(s)
+            sizes[-1] += rows[s]
+        else:
+            groups.append([s])
+            sizes.append(rows[s])
+    return SliGroups(label, dataset, groups, sizes, spans, categories, tz, catalog)
+
+
+def _sli_dataset(source: Any) -> tuple[Any, str]:
+    """Return the pyarrow dataset of a Parquet path or dataset, and how messages name it."""
+    import pyarrow.dataset as ds
+
+    if isinstance(source, ds.Dataset):
+        return source, "dataset"
+    if not isinstance(source, (str, os.PathLike)):
+        msg = (f"expected a Parquet file, a folder of Parquet files or a pyarrow dataset, not "
+               f"{type(source).__name__}")
+        raise ParameterError(msg)
+    path = Path(source)
+    if not path.exists():
+        msg = f"{path}: file not found"
+        raise DataError(msg)
+    if _is_csv(path):
+        msg = (f"{path}: reading a table by groups of services needs Parquet (a file or a folder of files); "
+               "read a CSV file whole with read_sli, or convert it to Parquet")
+        raise DataError(msg)
+    try:
+        return ds.dataset(path, format="parquet"), str(path)
+    except Exception as exc:  # not Parquet, unreadable
+        msg = f"{path}: cannot read as parquet: {exc}"
+        raise DataError(msg) from exc
+
+
+def _scan_sli(dataset: Any, *, label: str, tz: str | None
+              ) -> tuple[dict[str, int], dict[str, tuple[int, int]], list[str]]:
+    """Rows and ``(first, last)`` bucket start of each service, and the SLO names, in one pass."""
+    svc_ids: dict[str, int] = {}
+    slo_ids: dict[str, int] = {}
+    counts = np.zeros(0, dtype=np.int64)
+    lo = np.zeros(0, dtype=np.int64)
+    hi = np.zeros(0, dtype=np.int64)
+    offset = 0
+    for batch in dataset.to_batches(columns=["timestamp", "service", "slo"], batch_size=_BATCH_ROWS):
+        m = batch.num_rows
+        where = f"{label}, rows {offset + 1} to {offset + m}"
+        t = _batch_times(batch.column("timestamp"), path=where, tz=tz)
+        s = _batch_names(batch.column("service"), svc_ids)
+        o = _batch_names(batch.column("slo"), slo_ids)
+        if t is None or s is None or o is None:
+            _sli_frame(batch.to_pandas(), path=Path(where), tz=tz, catalog=None)  # names the bad row
+            msg = (f"{label}: column 'timestamp' holds {batch.column('timestamp').type} values; reading by "
+                   "groups of services needs Parquet timestamps (read the file whole with read_sli)")
+            raise DataError(msg)
+        if len(svc_ids) > len(counts):
+            grow = len(svc_ids) - len(counts)
+            counts = np.append(counts, np.zeros(grow, dtype=np.int64))
+            lo = np.append(lo, np.full(grow, np.iinfo(np.int64).max))
+            hi = np.append(hi, np.full(grow, np.iinfo(np.int64).min))
+        counts += np.bincount(s, minlength=len(counts))
+        np.minimum.at(lo, s, t)
+        np.maximum.at(hi, s, t)
+        offset += m
+    names = list(svc_ids)
+    return ({n: int(counts[i]) for i, n in enumerate(names)},
+            {n: (int(lo[i]), int(hi[i])) for i, n in enumerate(names)}, list(slo_ids))
 
 
 def _interval_frame(

@@ -106,3 +106,82 @@ def test_problems_found_while_streaming_keep_the_full_readers_message(tmp_path, 
     frame.to_parquet(path, index=False, row_group_size=4)
     with pytest.raises(DataError, match=re.escape(f"{path}: {message}")):
         read_sli(path)
+
+
+# ------------------------------------------------------------------------------ analyses given a path
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory, small) -> Path:
+    """Ten days of three services; one of them starts two days late and stops a day early, so its group
+    has to be laid on the time span of the whole table (as the in-memory grid lays it)."""
+    sli = read_dataset("sli_5min")
+    keep = sli["service"].isin(["checkout", "search", "data-pipeline"]) & (sli["timestamp"] < "2025-11-11")
+    frame = sli[keep.to_numpy()].reset_index(drop=True)
+    late = (frame["service"] == "search") & ((frame["timestamp"] < "2025-11-03")
+                                             | (frame["timestamp"] >= "2025-11-10"))
+    path = tmp_path_factory.mktemp("large") / "sli.parquet"
+    frame[~late.to_numpy()].to_parquet(path, index=False, row_group_size=4000)
+    return path
+
+
+def test_groups_concatenate_to_read_sli(table, catalog):
+    from slm_analytics.data import iter_sli_groups
+
+    groups = iter_sli_groups(table, catalog=catalog, max_rows=6_000)
+    assert groups.groups == [["checkout"], ["search"], ["data-pipeline"]]  # catalog order, one per group
+    whole = read_sli(table, catalog=catalog)
+    pd.testing.assert_frame_equal(pd.concat(list(groups), ignore_index=True), whole)
+
+
+@pytest.mark.parametrize("max_rows", [6_000, 10_000_000])
+def test_rolling_compliance_by_path_equals_in_memory(table, catalog, monkeypatch, max_rows):
+    from slm_analytics import data
+    from slm_analytics.budget import rolling_compliance
+
+    expected = rolling_compliance(read_sli(table, catalog=catalog), catalog, window="1d")
+    monkeypatch.setattr(data.iter_sli_groups, "__kwdefaults__",
+                        {**data.iter_sli_groups.__kwdefaults__, "max_rows": max_rows})
+    out = rolling_compliance(table, catalog, window="1d", progress_bar=True)
+    pd.testing.assert_frame_equal(out, expected)
+
+
+def test_burn_rate_alerts_by_path_equals_in_memory(table, catalog, monkeypatch):
+    from slm_analytics import data
+    from slm_analytics.budget import burn_rate_alerts
+
+    expected = burn_rate_alerts(read_sli(table, catalog=catalog), catalog, period="7d", target=0.999)
+    assert len(expected) > 0  # alerts in more than one service, so the merge order is tested
+    monkeypatch.setattr(data.iter_sli_groups, "__kwdefaults__",
+                        {**data.iter_sli_groups.__kwdefaults__, "max_rows": 6_000})
+    out = burn_rate_alerts(table, catalog, period="7d", target=0.999)
+    pd.testing.assert_frame_equal(out, expected)
+
+
+def test_monthly_attainment_by_path_equals_in_memory(table, catalog):
+    import pyarrow.dataset as ds
+
+    from slm_analytics.review import fleet_monthly_attainment, monthly_attainment
+
+    sli = read_sli(table, catalog=catalog)
+    months = ["2025-10", "2025-11"]  # October: no data
+    for source in (table, ds.dataset(table)):
+        pd.testing.assert_frame_equal(fleet_monthly_attainment(source, catalog, months=months),
+                                      fleet_monthly_attainment(sli, catalog, months=months))
+        pd.testing.assert_frame_equal(monthly_attainment(source, catalog, service="search", month="2025-11"),
+                                      monthly_attainment(sli, catalog, service="search", month="2025-11"))
+
+
+def test_by_path_refusals(tmp_path, table, small):
+    from slm_analytics.budget import rolling_compliance
+    from slm_analytics.errors import ParameterError
+
+    csv = tmp_path / "sli.csv"
+    small.to_csv(csv, index=False)
+    with pytest.raises(DataError, match=re.escape(f"{csv}: reading a table by groups of services needs "
+                                                  "Parquet")):
+        rolling_compliance(csv, window="1d", target=0.99)
+    with pytest.raises(ParameterError, match="leave by, good, total and timestamp at their defaults"):
+        rolling_compliance(table, window="1d", target=0.99, by=("service",))
+    with pytest.raises(ParameterError, match="not int"):
+        rolling_compliance(3, window="1d", target=0.99)
