@@ -776,6 +776,15 @@ def read_sli(path: str | Path, *, tz: str | None = None, catalog: Catalog | None
     InsufficientDataError
         A file with no rows (a header only).
 
+    Notes
+    -----
+    A Parquet file with timestamp-typed ``timestamp`` and integer counts is streamed: only the five
+    columns are read, record batch by record batch, each validated and written straight into the result's
+    arrays, so the peak memory is about twice the result (``benchmarks/bench_sli_memory.py``) where reading
+    the whole table first took about seven times. Other files (CSV, text timestamps, decimal counts), and
+    any file in which a problem is found, are read whole, so that the message names the first bad row of
+    the file. For tables larger than memory see :func:`iter_sli_groups`.
+
     Examples
     --------
     >>> import tempfile, pathlib
