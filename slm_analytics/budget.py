@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
+import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -32,7 +33,10 @@ from .grid import Grid, cumulative, require_history, scratch, sum_dtype, to_grid
 from .methods import METHODS, Budgeting, Method, UnitGrid, attainment_of
 
 if TYPE_CHECKING:
+    from pyarrow.dataset import Dataset
+
     from .catalog import Catalog
+    from .data import SliGroups
 
 __all__ = [
     "SRE_WORKBOOK_POLICY",
@@ -45,6 +49,8 @@ __all__ = [
     "error_budget",
     "period_length",
     "rolling_compliance",
+    "sli_groups",
+    "stack_frames",
 ]
 
 
@@ -388,7 +394,7 @@ def _period_starts(times: pd.DatetimeIndex, period: str, tz: str) -> np.ndarray:
 
 
 def rolling_compliance(
-    sli: pd.DataFrame,
+    sli: pd.DataFrame | str | os.PathLike | Dataset,
     catalog: Catalog | None = None,
     *,
     window: str | None = None,
@@ -399,13 +405,16 @@ def rolling_compliance(
     good: str = "good",
     total: str = "total",
     timestamp: str = "timestamp",
+    progress_bar: bool = False,
 ) -> pd.DataFrame:
     """Trailing-window SLI and remaining error budget of every series at every bucket.
 
     Parameters
     ----------
-    sli : DataFrame
-        Bucket counts (as :func:`~slm_analytics.read_sli` returns them).
+    sli : DataFrame, str, Path or pyarrow.dataset.Dataset
+        Bucket counts (as :func:`~slm_analytics.read_sli` returns them), or a Parquet SLI table too large
+        for memory (a file, a folder of files or a dataset): read and computed a group of services at a
+        time (:func:`~slm_analytics.data.iter_sli_groups`), with the result of ``read_sli(path)``.
     catalog : Catalog, optional
         Supplies each SLO's window and target (and its service's time zone for calendar windows).
     window : str, optional
@@ -422,7 +431,9 @@ def rolling_compliance(
         and halves the result's memory (for a fleet: 1,000 SLOs x 1 year of 5-minute buckets take 1.6 GiB
         as float64, 0.8 GiB as float32).
     by, good, total, timestamp : str
-        Column names.
+        Column names (a table given by path keeps the defaults).
+    progress_bar : bool
+        For a table given by path: show a tqdm bar over the groups of services (on stderr, on a terminal).
 
     Returns
     -------
@@ -460,6 +471,14 @@ def rolling_compliance(
         msg = f"dtype {dtype!r}: expected 'float64' or 'float32'"
         raise ParameterError(msg)
     check_catalog(catalog, "rolling_compliance", optional=True)
+    if not isinstance(sli, pd.DataFrame):  # a table on disk: the same call on each group of services
+        groups = sli_groups(sli, catalog, "rolling_compliance", (by, good, total, timestamp))
+        parts = []
+        for frame, added in groups.frames(progress_bar=progress_bar, desc="rolling_compliance"):
+            out = rolling_compliance(frame, catalog, window=window, target=target, exclusions=exclusions,
+                                     dtype=dtype)
+            parts.append(out.iloc[: len(out) - added])  # without the rows added to span the table
+        return stack_frames(parts) if parts else rolling_compliance(groups.empty())  # (no rows: raises)
     grid = to_grid(sli, good=good, total=total, timestamp=timestamp, by=by, what="rolling_compliance")
     settings = _series_settings(grid, catalog, window, target)
     units = UnitGrid(grid, [s[3] for s in settings], [s[2] for s in settings],
@@ -607,7 +626,7 @@ def burn_rate_thresholds(
 
 
 def burn_rate_alerts(
-    sli: pd.DataFrame,
+    sli: pd.DataFrame | str | os.PathLike | Dataset,
     catalog: Catalog | None = None,
     *,
     policy: pd.DataFrame | AlertPolicy | None = None,
@@ -618,6 +637,7 @@ def burn_rate_alerts(
     good: str = "good",
     total: str = "total",
     timestamp: str = "timestamp",
+    progress_bar: bool = False,
 ) -> pd.DataFrame:
     """Replay multi-window burn-rate rules over history and return the alerts they raise.
 
@@ -626,8 +646,9 @@ def burn_rate_alerts(
 
     Parameters
     ----------
-    sli : DataFrame
-        Bucket counts.
+    sli : DataFrame, str, Path or pyarrow.dataset.Dataset
+        Bucket counts, or a Parquet SLI table too large for memory, read and replayed a group of services at
+        a time (as :func:`rolling_compliance` does), with the result of ``read_sli(path)``.
     catalog : Catalog, optional
         Supplies each SLO's target, period (its window) and alert policy.
     policy : DataFrame or AlertPolicy, optional
@@ -640,7 +661,9 @@ def burn_rate_alerts(
         Windows removed from measurement (``service, start, end``, e.g. planned maintenance): their buckets
         count as no events, so announced maintenance does not page.
     by, good, total, timestamp : str
-        Column names.
+        Column names (a table given by path keeps the defaults).
+    progress_bar : bool
+        For a table given by path: show a tqdm bar over the groups of services (on stderr, on a terminal).
 
     Returns
     -------
@@ -670,6 +693,13 @@ def burn_rate_alerts(
     ['service', 'slo', 'severity', 'rule', 'burn_rate', 'start', 'end', 'ongoing']
     """
     check_catalog(catalog, "burn_rate_alerts", optional=True)
+    if not isinstance(sli, pd.DataFrame):  # a table on disk: the same call on each group of services
+        groups = sli_groups(sli, catalog, "burn_rate_alerts", (by, good, total, timestamp))
+        parts = [burn_rate_alerts(frame, catalog, policy=policy, target=target, period=period,
+                                  exclusions=exclusions)
+                 for frame, _ in groups.frames(progress_bar=progress_bar, desc="burn_rate_alerts")]
+        out = pd.concat(parts, ignore_index=True) if parts else burn_rate_alerts(groups.empty())  # raises
+        return out.sort_values(["start", *by], kind="stable").reset_index(drop=True)
     grid = to_grid(sli, good=good, total=total, timestamp=timestamp, by=by, what="burn_rate_alerts")
     n_series, n = grid.shape
     plans = []
@@ -1100,3 +1130,58 @@ class _BudgetLedger:
             if allowed > 0:
                 best = max(best, float(cb[b] - cb[a]) / allowed)
         return best
+
+
+# ------------------------------------------------------------------------------------ tables on disk
+
+
+def sli_groups(source: str | os.PathLike | Dataset, catalog: Catalog | None, what: str,
+               columns: tuple[tuple[str, ...], str, str, str]) -> SliGroups:
+    """Cut a table on disk into groups of services (:func:`~slm_analytics.data.iter_sli_groups`).
+
+    ``columns`` are the caller's ``(by, good, total, timestamp)``: a table on disk has the SLI layout, so
+    they must keep their defaults.
+    """
+    from .data import SLI_COLUMNS, iter_sli_groups
+
+    if (tuple(columns[0]), *columns[1:]) != (("service", "slo"), "good", "total", "timestamp"):
+        msg = (f"{what}: a table given by path has the columns {', '.join(SLI_COLUMNS)}; leave by, good, "
+               "total and timestamp at their defaults")
+        raise ParameterError(msg)
+    return iter_sli_groups(source, catalog=catalog)
+
+
+def stack_frames(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate frames with the same columns and dtypes, releasing each column of the parts once copied.
+
+    ``pd.concat`` holds the parts and the result at once (twice the result); here one column of the parts
+    at a time is held with the result. Categorical columns keep their categories, timezone-aware ones
+    their zone; the index is a new ``RangeIndex``.
+    """
+    n = sum(len(p) for p in parts)
+    out: dict[str, object] = {}
+    for c in list(parts[0].columns):
+        dtype = parts[0][c].dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            buf = np.empty(n, dtype=parts[0][c].array.codes.dtype)
+        elif isinstance(dtype, pd.DatetimeTZDtype):
+            buf = np.empty(n, dtype=f"datetime64[{dtype.unit}]")
+        else:
+            buf = np.empty(n, dtype=dtype)
+        at = 0
+        for i, part in enumerate(parts):
+            col = part[c]
+            values = (col.array.codes if isinstance(dtype, pd.CategoricalDtype) else
+                      col.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+                      if isinstance(dtype, pd.DatetimeTZDtype) else col.to_numpy())
+            buf[at: at + len(values)] = values
+            at += len(values)
+            parts[i] = part.drop(columns=c)
+        if isinstance(dtype, pd.CategoricalDtype):
+            out[c] = pd.Categorical.from_codes(buf, dtype=dtype)
+        elif isinstance(dtype, pd.DatetimeTZDtype):
+            out[c] = pd.Series(buf, copy=False).dt.tz_localize("UTC").dt.tz_convert(dtype.tz)
+        else:
+            out[c] = buf
+        del buf
+    return pd.DataFrame(out, copy=False)

@@ -20,9 +20,11 @@ import datetime as dt
 import decimal
 import os
 import re
+import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -41,7 +43,10 @@ __all__ = [
     "KPI_MEASURES",
     "SIP_COLUMNS",
     "SIP_OPTIONAL",
+    "GROUP_ROWS",
     "SIP_STATUSES",
+    "SLI_COLUMNS",
+    "SliGroups",
     "SipAppend",
     "append_sip_register",
     "data_root",
@@ -56,6 +61,7 @@ __all__ = [
     "read_sli",
     "read_status_windows",
     "github_status_slos",
+    "iter_sli_groups",
     "write_sip_register",
     "write_sli",
 ]
@@ -190,6 +196,9 @@ DATASETS: dict[str, dict[str, Any]] = {
         },
     },
 }
+
+#: the columns of an SLI table, in file order
+SLI_COLUMNS = ["timestamp", "service", "slo", "good", "total"]
 
 #: a UTC offset after a time of day ("...T14:05Z", "...14:05:00+01:00"); the time is required so that the
 #: "-01" of a bare date "2026-03-01" is not taken for an offset
@@ -768,6 +777,15 @@ def read_sli(path: str | Path, *, tz: str | None = None, catalog: Catalog | None
     InsufficientDataError
         A file with no rows (a header only).
 
+    Notes
+    -----
+    A Parquet file with timestamp-typed ``timestamp`` and integer counts is streamed: only the five
+    columns are read, record batch by record batch, each validated and written straight into the result's
+    arrays, so the peak memory is about twice the result (``benchmarks/bench_sli_memory.py``) where reading
+    the whole table first took about seven times. Other files (CSV, text timestamps, decimal counts), and
+    any file in which a problem is found, are read whole, so that the message names the first bad row of
+    the file. For tables larger than memory see :func:`iter_sli_groups`.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -780,8 +798,20 @@ def read_sli(path: str | Path, *, tz: str | None = None, catalog: Catalog | None
     0 2026-01-01 00:00:00+00:00     api  availability    50     50
     1 2026-01-01 00:05:00+00:00     api  availability    99    100
     """
-    columns = ["timestamp", "service", "slo", "good", "total"]
-    path, raw = _load_table(path, columns)
+    streamed = _read_sli_streamed(Path(path), tz=tz, catalog=catalog)
+    if streamed is not None:
+        return streamed
+    path, raw = _load_table(path, SLI_COLUMNS)
+    return _sli_frame(raw, path=path, tz=tz, catalog=catalog)
+
+
+def _sli_frame(raw: pd.DataFrame, *, path: Path, tz: str | None, catalog: Catalog | None) -> pd.DataFrame:
+    """Validate SLI counts read in full (``raw``: the file's columns as read) and return them sorted.
+
+    The reference reader: every check on whole columns, at about 7x the result's memory. It reads CSV files,
+    Parquet files that the streamed reader does not take, and any file in which that reader found a problem
+    (so that the message is this one, naming the first bad row of the file).
+    """
     if len(raw) == 0:
         msg = f"{path}: no rows after the header; at least one bucket of counts is needed"
         raise InsufficientDataError(msg)
@@ -891,6 +921,493 @@ def _factorize(values: pd.Series, *, path: Path, column: str) -> tuple[np.ndarra
     empty = names == ""
     _fail(path, empty[codes], column, "is empty; a name is required")
     return codes, names
+
+
+# ------------------------------------------------------------------------------- streamed Parquet reading
+
+#: rows per record batch when streaming a Parquet file (512 KiB per 8-byte column)
+_BATCH_ROWS = 1 << 16
+#: runs of one series tracked while checking the row order (beyond that, the rows are sorted after reading)
+_MAX_RUNS = 1 << 20
+#: names per name column the streamed reader numbers (codes are uint16 while reading)
+_MAX_NAMES = int(np.iinfo(np.uint16).max)
+
+
+def _batch_times(col: Any, *, path: Path | str, tz: str | None) -> np.ndarray | None:
+    """Timestamps of one record batch as int64 microseconds (UTC); None for text (checked whole).
+
+    Timezone-aware timestamps in s, ms or us are exact as they are; naive or nanosecond ones go through
+    :func:`_timestamps` batch by batch, value for value as for the whole column.
+    """
+    import pyarrow as pa
+
+    if not pa.types.is_timestamp(col.type) or col.null_count:
+        return None
+    if col.type.tz is not None and col.type.unit != "ns":
+        return np.asarray(col.cast(pa.timestamp("us", tz="UTC")).to_numpy()).view(np.int64)
+    return _timestamps(col.to_pandas(), path=Path(path), column="timestamp", tz=tz).array.asi8
+
+
+def _batch_names(col: Any, ids: dict[str, int]) -> np.ndarray | None:
+    """uint16 codes of a name column's batch, names numbered in ``ids`` as first seen; None if not names."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if col.null_count:
+        return None
+    if not pa.types.is_dictionary(col.type):
+        col = pc.dictionary_encode(col)
+    values = col.dictionary
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        return None
+    idx = col.indices.to_numpy()
+    used = np.bincount(idx, minlength=len(values)) > 0
+    local = np.zeros(len(values), dtype=np.uint16)
+    for k in np.flatnonzero(used):
+        name = values[int(k)].as_py()
+        if not name or (name not in ids and len(ids) >= _MAX_NAMES):
+            return None
+        local[k] = ids.setdefault(name, len(ids))
+    return local[idx]
+
+
+def _batch_counts(col: Any) -> np.ndarray | None:
+    """Return a count column's batch as integers when every value is a valid count, else None."""
+    import pyarrow as pa
+
+    if not pa.types.is_integer(col.type) or col.null_count:
+        return None
+    arr = col.to_numpy()
+    if arr.size and (arr.min() < 0 if arr.dtype.kind == "i" else arr.max() > _COUNT_MAX):
+        return None
+    return arr
+
+
+class _RowOrder:
+    """Whether rows come series by series with strictly increasing timestamps, followed batch by batch.
+
+    Series keys are ``service_id << 16 | slo_id`` (ids as first seen); the order of the series themselves
+    is only known at the end, when the names are (:meth:`sorted_by`).
+    """
+
+    def __init__(self) -> None:
+        self.runs: list[int] | None = []  # key of each run of consecutive rows of one series
+        self.starts: list[int] = []  # row where each run starts
+        self.time_ok = True
+        self.last: tuple[int, int] | None = None  # key and timestamp of the previous row
+
+    def add(self, key: np.ndarray, t: np.ndarray, pos: int) -> None:
+        """Follow the rows ``pos, pos + 1, ...`` with series ``key`` and timestamps ``t``."""
+        same = key[1:] == key[:-1]
+        new_run = self.last is None or self.last[0] != int(key[0])
+        if self.time_ok and ((same & (t[1:] <= t[:-1])).any() or (not new_run and t[0] <= self.last[1])):
+            self.time_ok = False
+        if self.runs is not None:
+            if new_run:
+                self.runs.append(int(key[0]))
+                self.starts.append(pos)
+            changes = np.flatnonzero(~same) + 1
+            self.runs.extend(key[changes].tolist())
+            self.starts.extend((changes + pos).tolist())
+            if len(self.runs) > _MAX_RUNS:
+                self.runs = None
+        self.last = (int(key[-1]), int(t[-1]))
+
+    def rank(self, s_map: np.ndarray, o_map: np.ndarray, n_slo: int) -> np.ndarray | None:
+        """Rank each run's series as ``s_map[service] * n_slo + o_map[slo]``.
+
+        None unless the rows come series by series, each series in one run of increasing timestamps.
+        """
+        if not self.time_ok or self.runs is None:
+            return None
+        keys = np.asarray(self.runs, dtype=np.int64)
+        rank = s_map[keys >> 16].astype(np.int64) * n_slo + o_map[keys & 0xFFFF]
+        return rank if len(np.unique(rank)) == len(rank) else None
+
+
+def _sli_categories(svc_names: list[str], slo_names: list[str], catalog: Catalog | None
+                    ) -> tuple[list[str], list[str]]:
+    """Categories of ``service`` and ``slo``: catalog order (SLO names of shared series too), else sorted."""
+    if catalog is None:
+        return sorted(svc_names), sorted(slo_names)
+    slo_order = [*(o.name for o in catalog.slos), *(g for _, g in _shared_series(catalog))]
+    return [s.name for s in catalog.services], list(dict.fromkeys(slo_order))
+
+
+def _sli_from_batches(batches: Iterator[Any], n: int, *, path: Path | str, tz: str | None,
+                      catalog: Catalog | None, categories: tuple[list[str], list[str]] | None = None
+                      ) -> pd.DataFrame | None:
+    """Build the frame :func:`read_sli` returns from ``n`` rows of record batches; None on any problem.
+
+    Each batch is validated as it comes and written straight into the result's arrays (int64 timestamps
+    and counts, uint16 name codes until the categories are known), so no full-size copy of the table is
+    made while reading. ``None`` (a problem, or a layout this reader does not take) leaves the table to
+    :func:`_sli_frame`, whose message names the first bad row. ``categories`` fixes those of the result
+    (a group of a larger table gets the table's).
+    """
+    import pyarrow as pa
+
+    pool = pa.default_memory_pool()
+    t, good, total = (np.empty(n, dtype=np.int64) for _ in range(3))
+    svc, slo = np.empty(n, dtype=np.uint16), np.empty(n, dtype=np.uint16)
+    svc_ids: dict[str, int] = {}
+    slo_ids: dict[str, int] = {}
+    order, pairs, pos = _RowOrder(), set(), 0
+    for batch in batches:
+        m = batch.num_rows
+        if m == 0:
+            continue
+        if pos + m > n:
+            return None
+        cols = [batch.column(c) for c in SLI_COLUMNS]
+        ts = _batch_times(cols[0], path=path, tz=tz)
+        s_codes, o_codes = _batch_names(cols[1], svc_ids), _batch_names(cols[2], slo_ids)
+        g, tt = _batch_counts(cols[3]), _batch_counts(cols[4])
+        if ts is None or s_codes is None or o_codes is None or g is None or tt is None or (g > tt).any():
+            return None
+        rows = slice(pos, pos + m)
+        t[rows], svc[rows], slo[rows], good[rows], total[rows] = ts, s_codes, o_codes, g, tt
+        key = s_codes.astype(np.int64) << 16 | o_codes
+        order.add(key, ts, pos)
+        if catalog is not None:
+            pairs.update(pd.unique(key).tolist())
+        pos += m
+        pool.release_unused()  # arrow's allocator keeps the pages of decoded batches unless told
+    if pos != n or n == 0:
+        return None
+    svc_names, slo_names = list(svc_ids), list(slo_ids)
+    if catalog is not None:
+        known = {o.key for o in catalog.slos} | set(_shared_series(catalog))
+        if any((svc_names[k >> 16], slo_names[k & 0xFFFF]) not in known for k in pairs):
+            return None
+    services, slo_order = categories or _sli_categories(svc_names, slo_names, catalog)
+    s_map, o_map = pd.Index(services).get_indexer(svc_names), pd.Index(slo_order).get_indexer(slo_names)
+    if (s_map < 0).any() or (o_map < 0).any():
+        return None
+    rank = order.rank(s_map, o_map, len(slo_order))
+    if rank is not None and not np.all(rank[1:] > rank[:-1]):  # whole series in another order
+        columns = [t, svc, slo, good, total]
+        del t, svc, slo, good, total
+        t, svc, slo, good, total = _move_runs(columns, np.asarray(order.starts), rank)
+    elif rank is None:
+        sorted_rows = _sort_rows(t, svc, slo, good, total, s_map, o_map, len(slo_order))
+        if sorted_rows is None:
+            return None
+        t, svc, slo, good, total = sorted_rows
+    svc_cat, slo_cat = pd.CategoricalDtype(services), pd.CategoricalDtype(slo_order)
+    s_codes = s_map.astype(_code_dtype(svc_cat))[svc]
+    del svc
+    o_codes = o_map.astype(_code_dtype(slo_cat))[slo]
+    del slo
+    ts_col = pd.Series(t.view("datetime64[us]"), dtype="datetime64[us, UTC]", copy=False)
+    del t
+    out = pd.DataFrame({
+        "timestamp": ts_col,
+        "service": pd.Categorical.from_codes(s_codes, dtype=svc_cat),
+        "slo": pd.Categorical.from_codes(o_codes, dtype=slo_cat),
+        "good": good,
+        "total": total,
+    }, copy=False)
+    return out if catalog is None else _give_objectives_their_series(out, catalog, Path(path))
+
+
+def _move_runs(columns: list[np.ndarray], starts: np.ndarray, rank: np.ndarray) -> list[np.ndarray]:
+    """Put runs of rows (starting at ``starts``) in the order of ``rank``, one column at a time."""
+    stops = np.append(starts[1:], len(columns[0]))
+    out = []
+    for i in range(len(columns)):
+        col, moved, at = columns[i], np.empty_like(columns[i]), 0
+        for k in np.argsort(rank, kind="stable"):
+            a, b = int(starts[k]), int(stops[k])
+            moved[at:at + b - a] = col[a:b]
+            at += b - a
+        columns[i] = None  # the unsorted column goes before the next is copied
+        out.append(moved)
+    return out
+
+
+def _code_dtype(dtype: pd.CategoricalDtype) -> np.dtype:
+    """Return the integer type pandas keeps the codes of a categorical of ``dtype`` in."""
+    return pd.Categorical.from_codes(np.zeros(0, dtype=np.int64), dtype=dtype).codes.dtype
+
+
+def _sort_rows(t: np.ndarray, svc: np.ndarray, slo: np.ndarray, good: np.ndarray, total: np.ndarray,
+               s_map: np.ndarray, o_map: np.ndarray, n_slo: int) -> tuple[np.ndarray, ...] | None:
+    """Rows sorted by series (category order) then time, stable; None when a bucket appears twice."""
+    wide = np.int64 if len(s_map) * max(n_slo, 1) >= 2**31 else np.int32
+    group = s_map.astype(wide)[svc] * wide(n_slo) + o_map.astype(wide)[slo]
+    perm = np.lexsort((t, group))
+    group = group[perm]
+    t = t[perm]
+    if ((group[1:] == group[:-1]) & (t[1:] == t[:-1])).any():
+        return None
+    del group
+    return t, svc[perm], slo[perm], good[perm], total[perm]
+
+
+def _read_sli_streamed(path: Path, *, tz: str | None, catalog: Catalog | None) -> pd.DataFrame | None:
+    """Read a Parquet SLI file batch by batch (only its five columns); None to leave it to the full reader.
+
+    Files this reader leaves to :func:`_sli_frame`: CSV, folders, text timestamps (one convention per
+    column is checked on the whole column), decimal counts, a table whose pandas index holds one of the
+    columns, and every file with a problem (the full reader names the first bad row).
+    """
+    if path.suffix.lower() not in (".parquet", ".pq") or not path.is_file():
+        return None
+    try:
+        import pyarrow.parquet as pq
+
+        pf = pq.ParquetFile(path, read_dictionary=["service", "slo"])
+        schema = pf.schema_arrow
+        index = (schema.pandas_metadata or {}).get("index_columns", [])
+        if not set(SLI_COLUMNS) <= set(schema.names) or any(c in SLI_COLUMNS for c in index
+                                                             if isinstance(c, str)):
+            return None
+        batches = pf.iter_batches(batch_size=_BATCH_ROWS, columns=SLI_COLUMNS)
+        return _sli_from_batches(batches, pf.metadata.num_rows, path=path, tz=tz, catalog=catalog)
+    except Exception:  # whatever it is, the full reader reports it with the row
+        return None
+
+
+# ------------------------------------------------------------------------------- tables by groups of services
+
+#: rows per group when a table is read by groups of services (about 270 MiB as :func:`read_sli` returns it)
+GROUP_ROWS = 10_000_000
+
+
+@dataclass(frozen=True)
+class SliGroups:
+    """An SLI table on disk, cut into groups of whole services that are read one at a time.
+
+    Iterating yields each group's frame as :func:`read_sli` returns the whole table, restricted to the
+    group's services (same columns, dtypes and categories, sorted the same way): concatenated in order, the
+    frames are ``read_sli(path)`` (``read_sli(path)[read_sli(path)["service"].isin(services)]`` when built
+    with ``services=``). Built by :func:`iter_sli_groups`.
+
+    Attributes
+    ----------
+    source : str
+        The table as messages name it: its path, or ``"dataset"``.
+    dataset : pyarrow.dataset.Dataset
+        The table.
+    groups : list of list of str
+        The services of each group, in the order of :func:`read_sli`'s result.
+    rows : list of int
+        Rows of each group.
+    spans : dict
+        ``service -> (first, last)`` bucket start of its rows, int64 microseconds since the epoch (UTC).
+    categories : tuple of two lists
+        Categories of ``service`` and ``slo`` in :func:`read_sli`'s result for the whole table.
+    tz, catalog
+        As given to :func:`read_sli` for each group.
+    """
+
+    source: str
+    dataset: Any = dc_field(repr=False)
+    groups: list[list[str]]
+    rows: list[int]
+    spans: dict[str, tuple[int, int]] = dc_field(repr=False)
+    categories: tuple[list[str], list[str]] = dc_field(repr=False)
+    tz: str | None = None
+    catalog: Catalog | None = dc_field(default=None, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.groups)
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        for i in range(len(self.groups)):
+            yield self.read(i)
+
+    def read(self, i: int) -> pd.DataFrame:
+        """Read group ``i``, validated as :func:`read_sli` validates a file.
+
+        Raises
+        ------
+        DataError
+            As :func:`read_sli`; the message names the group's services and the row among their rows.
+        """
+        import pyarrow.compute as pc
+
+        services = self.groups[i]
+        where = pc.field("service").isin(services)
+        label = f"{self.source}, rows of {', '.join(map(repr, services))}"
+        batches = self.dataset.to_batches(columns=SLI_COLUMNS, filter=where, batch_size=_BATCH_ROWS)
+        frame = _sli_from_batches(batches, self.rows[i], path=label, tz=self.tz, catalog=self.catalog,
+                                  categories=self.categories)
+        if frame is None:  # a problem in the group: the full checks name it (on the group's rows only)
+            raw = self.dataset.to_table(columns=SLI_COLUMNS, filter=where).to_pandas()
+            frame = _sli_frame(raw, path=Path(label), tz=self.tz, catalog=self.catalog)
+            frame = frame.astype({"service": pd.CategoricalDtype(self.categories[0]),
+                                  "slo": pd.CategoricalDtype(self.categories[1])})
+        return frame
+
+    def empty(self) -> pd.DataFrame:
+        """Return a frame without rows, with the columns and dtypes of the groups' frames."""
+        return pd.DataFrame({
+            "timestamp": pd.Series([], dtype="datetime64[us, UTC]"),
+            "service": pd.Categorical([], categories=self.categories[0]),
+            "slo": pd.Categorical([], categories=self.categories[1]),
+            "good": np.array([], dtype=np.int64),
+            "total": np.array([], dtype=np.int64),
+        })
+
+    def span(self, services: Sequence[str] | None = None) -> tuple[int, int]:
+        """First and last bucket start (int64 microseconds, UTC) of the rows of ``services`` (default all)."""
+        spans = [self.spans[s] for s in (self.spans if services is None else services) if s in self.spans]
+        return min(a for a, _ in spans), max(b for _, b in spans)
+
+    def frames(self, *, services: Sequence[str] | None = None, progress_bar: bool = False,
+               desc: str = "SLI groups") -> Iterator[tuple[pd.DataFrame, int]]:
+        """Yield each group's frame on the time span of the whole table, and the rows added to span it.
+
+        A group whose rows start later or end earlier than those of ``services`` (default: all) gets a
+        bucket with no events (``good = total = 0``) of its first series at the first or last bucket
+        start, appended as its last rows, so that a calculation laying series on a time grid lays the
+        group on the grid of the whole table; drop the returned number of rows from the end of a
+        row-for-row result. ``progress_bar`` shows a tqdm bar over the groups on stderr, only on a
+        terminal (as :func:`~slm_analytics.review.runner.run_reviews` does).
+        """
+        start, end = self.span(services)
+        groups: Iterator[pd.DataFrame] = iter(self)
+        if progress_bar:
+            from tqdm.auto import tqdm
+
+            groups = tqdm(groups, total=len(self), desc=desc, unit="group", file=sys.stderr, disable=None,
+                          leave=False)
+        for frame in groups:
+            t = frame["timestamp"].array.asi8
+            add = [x for x in (start, end) if x < t.min() or x > t.max()]
+            if add:
+                pad = frame.iloc[[0] * len(add)].reset_index(drop=True)
+                stamps = np.array(add, dtype="datetime64[us]")
+                pad["timestamp"] = pd.Series(stamps, dtype=frame["timestamp"].dtype)
+                pad["good"] = np.int64(0)
+                pad["total"] = np.int64(0)
+                frame = pd.concat([frame, pad], ignore_index=True)
+            yield frame, len(add)
+
+
+def iter_sli_groups(source: str | os.PathLike | Any, *, tz: str | None = None, catalog: Catalog | None = None,
+                    services: Sequence[str] | None = None, max_rows: int = GROUP_ROWS) -> SliGroups:
+    """Cut an SLI table on disk into groups of whole services that fit in memory, to read one at a time.
+
+    One pass over the ``timestamp``, ``service`` and ``slo`` columns counts each service's rows and
+    finds its time span; the groups are then read one by one (with a filter on ``service``, by
+    :meth:`SliGroups.read`), each validated as :func:`read_sli` validates a file. The analyses that accept a
+    path (:func:`~slm_analytics.budget.rolling_compliance`, :func:`~slm_analytics.budget.burn_rate_alerts`,
+    :func:`~slm_analytics.review.fleet_monthly_attainment`...) work through a table this way.
+
+    Parameters
+    ----------
+    source : str, Path or pyarrow.dataset.Dataset
+        A Parquet file, a folder of Parquet files, or a dataset, with columns ``timestamp, service, slo,
+        good, total``.
+    tz, catalog
+        As for :func:`read_sli`.
+    services : sequence of str, optional
+        Only these services (default: every service of the table).
+    max_rows : int
+        Rows per group at most, unless one service has more (a group holds at least one service).
+
+    Returns
+    -------
+    SliGroups
+        Iterable: one frame per group.
+
+    Raises
+    ------
+    DataError
+        Not a Parquet file or dataset (a CSV file: read it whole with :func:`read_sli`), a missing column,
+        empty names, timestamps stored as text; and, when a group is read, what :func:`read_sli` refuses.
+
+    Examples
+    --------
+    >>> groups = iter_sli_groups(dataset_path("sli_5min"), max_rows=1_000_000)
+    >>> len(groups), groups.groups[0], groups.rows[0]
+    (3, ['catalog', 'checkout', 'data-pipeline', 'email'], 946080)
+    >>> sum(len(frame) for frame in groups) == len(read_sli(dataset_path("sli_5min")))
+    True
+    """
+    dataset, label = _sli_dataset(source)
+    require_columns(pd.DataFrame(columns=dataset.schema.names), SLI_COLUMNS, label, expected=SLI_COLUMNS)
+    if not isinstance(max_rows, (int, np.integer)) or max_rows < 1:
+        msg = f"max_rows {max_rows!r}: expected a positive number of rows"
+        raise ParameterError(msg)
+    rows, spans, slo_names = _scan_sli(dataset, label=label, tz=tz)
+    categories = _sli_categories(list(rows), slo_names, catalog)
+    order = [s for s in categories[0] if s in rows] + [s for s in rows if s not in categories[0]]
+    if services is not None:
+        wanted = set(services)
+        order = [s for s in order if s in wanted]
+    groups: list[list[str]] = []
+    sizes: list[int] = []
+    for s in order:
+        if groups and sizes[-1] + rows[s] <= max_rows:
+            groups[-1].append(s)
+            sizes[-1] += rows[s]
+        else:
+            groups.append([s])
+            sizes.append(rows[s])
+    return SliGroups(label, dataset, groups, sizes, spans, categories, tz, catalog)
+
+
+def _sli_dataset(source: Any) -> tuple[Any, str]:
+    """Return the pyarrow dataset of a Parquet path or dataset, and how messages name it."""
+    import pyarrow.dataset as ds
+
+    if isinstance(source, ds.Dataset):
+        return source, "dataset"
+    if not isinstance(source, (str, os.PathLike)):
+        msg = (f"expected a Parquet file, a folder of Parquet files or a pyarrow dataset, not "
+               f"{type(source).__name__}")
+        raise ParameterError(msg)
+    path = Path(source)
+    if not path.exists():
+        msg = f"{path}: file not found"
+        raise DataError(msg)
+    if _is_csv(path):
+        msg = (f"{path}: reading a table by groups of services needs Parquet (a file or a folder of files); "
+               "read a CSV file whole with read_sli, or convert it to Parquet")
+        raise DataError(msg)
+    try:
+        return ds.dataset(path, format="parquet"), str(path)
+    except Exception as exc:  # not Parquet, unreadable
+        msg = f"{path}: cannot read as parquet: {exc}"
+        raise DataError(msg) from exc
+
+
+def _scan_sli(dataset: Any, *, label: str, tz: str | None
+              ) -> tuple[dict[str, int], dict[str, tuple[int, int]], list[str]]:
+    """Rows and ``(first, last)`` bucket start of each service, and the SLO names, in one pass."""
+    svc_ids: dict[str, int] = {}
+    slo_ids: dict[str, int] = {}
+    counts = np.zeros(0, dtype=np.int64)
+    lo = np.zeros(0, dtype=np.int64)
+    hi = np.zeros(0, dtype=np.int64)
+    offset = 0
+    for batch in dataset.to_batches(columns=["timestamp", "service", "slo"], batch_size=_BATCH_ROWS):
+        m = batch.num_rows
+        where = f"{label}, rows {offset + 1} to {offset + m}"
+        t = _batch_times(batch.column("timestamp"), path=where, tz=tz)
+        s = _batch_names(batch.column("service"), svc_ids)
+        o = _batch_names(batch.column("slo"), slo_ids)
+        if t is None or s is None or o is None:
+            _sli_frame(batch.to_pandas(), path=Path(where), tz=tz, catalog=None)  # names the bad row
+            msg = (f"{label}: column 'timestamp' holds {batch.column('timestamp').type} values; reading by "
+                   "groups of services needs Parquet timestamps (read the file whole with read_sli)")
+            raise DataError(msg)
+        if len(svc_ids) > len(counts):
+            grow = len(svc_ids) - len(counts)
+            counts = np.append(counts, np.zeros(grow, dtype=np.int64))
+            lo = np.append(lo, np.full(grow, np.iinfo(np.int64).max))
+            hi = np.append(hi, np.full(grow, np.iinfo(np.int64).min))
+        counts += np.bincount(s, minlength=len(counts))
+        np.minimum.at(lo, s, t)
+        np.maximum.at(hi, s, t)
+        offset += m
+    names = list(svc_ids)
+    return ({n: int(counts[i]) for i, n in enumerate(names)},
+            {n: (int(lo[i]), int(hi[i])) for i, n in enumerate(names)}, list(slo_ids))
 
 
 def _interval_frame(

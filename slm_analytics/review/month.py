@@ -29,6 +29,7 @@ forecast (:mod:`~slm_analytics.forecast`). :func:`fleet_trends` tests the trend 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -38,6 +39,7 @@ import pandas as pd
 
 from .._checks import infer_step, require_columns
 from ..catalog import parse_window
+from ..data import iter_sli_groups
 from ..errors import DataError, InsufficientDataError, ParameterError, shorten
 from ..grid import to_grid
 from ..methods import Budgeting, UnitGrid, attainment_of
@@ -45,6 +47,8 @@ from ..windows import micros
 from .parameters import MONTH, QUARTER
 
 if TYPE_CHECKING:
+    from pyarrow.dataset import Dataset
+
     from ..catalog import SLO, Catalog
 
 __all__ = [
@@ -197,15 +201,17 @@ def _describe(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def monthly_attainment(sli: pd.DataFrame, catalog: Catalog, *, service: str, month: str) -> pd.DataFrame:
+def monthly_attainment(sli: pd.DataFrame | str | os.PathLike | Dataset, catalog: Catalog, *, service: str,
+                       month: str) -> pd.DataFrame:
     r"""Attainment of each SLO of a service over one calendar month, against its target.
 
     Parameters
     ----------
-    sli : DataFrame
+    sli : DataFrame, str, Path or pyarrow.dataset.Dataset
         Good/total event counts per bucket with columns ``timestamp`` (timezone-aware bucket start),
         ``service``, ``slo``, ``good``, ``total``, e.g. ``read_dataset("sli_5min")``. Buckets must not
-        straddle the month boundary.
+        straddle the month boundary. Or a Parquet SLI table too large for memory: only the service's
+        rows are read (:func:`~slm_analytics.data.iter_sli_groups`).
     catalog : Catalog
         The catalog defining the service (its time zone) and its SLOs (target, budgeting method).
     service : str
@@ -265,6 +271,9 @@ def monthly_attainment(sli: pd.DataFrame, catalog: Catalog, *, service: str, mon
 
     October 2026 in London has 745 hours (summer time ends on the 25th), so 8,940 five-minute slices.
     """
+    if not isinstance(sli, pd.DataFrame):  # a table on disk: the service's rows
+        groups = iter_sli_groups(sli, catalog=catalog, services=[service])
+        sli = groups.read(0) if len(groups) else groups.empty()
     slos, tz, start, end, events = _service_month(sli, catalog, service, month)
     rows = []
     for slo in slos:
@@ -300,8 +309,9 @@ def _month_rows(units: UnitGrid, i: int, bounds: list[tuple[pd.Timestamp, pd.Tim
     return cg[b] - cg[a], ct[b] - ct[a]
 
 
-def fleet_monthly_attainment(sli: pd.DataFrame, catalog: Catalog, *, months: Sequence[str],
-                             services: Sequence[str] | None = None) -> pd.DataFrame:
+def fleet_monthly_attainment(sli: pd.DataFrame | str | os.PathLike | Dataset, catalog: Catalog, *,
+                             months: Sequence[str], services: Sequence[str] | None = None,
+                             progress_bar: bool = False) -> pd.DataFrame:
     """Attainment of every SLO of the fleet in each calendar month: :func:`monthly_attainment`, in one pass.
 
     The table the compliance heatmap (:func:`~slm_analytics.charts.compliance_heatmap`) draws. Each SLO is
@@ -310,14 +320,18 @@ def fleet_monthly_attainment(sli: pd.DataFrame, catalog: Catalog, *, months: Seq
 
     Parameters
     ----------
-    sli : DataFrame
-        Good/total event counts per bucket (``timestamp, service, slo, good, total``).
+    sli : DataFrame, str, Path or pyarrow.dataset.Dataset
+        Good/total event counts per bucket (``timestamp, service, slo, good, total``), or a Parquet SLI
+        table too large for memory: read and counted a group of services at a time
+        (:func:`~slm_analytics.data.iter_sli_groups`), with the result of ``read_sli(path)``.
     catalog : Catalog
         Services (time zones) and SLOs (targets, budgeting methods).
     months : sequence of str
         Calendar months ``"YYYY-MM"``.
     services : sequence of str, optional
         The services, in the order wanted; default every service of the catalog.
+    progress_bar : bool
+        For a table given by path: show a tqdm bar over the groups of services (on stderr, on a terminal).
 
     Returns
     -------
@@ -346,12 +360,14 @@ def fleet_monthly_attainment(sli: pd.DataFrame, catalog: Catalog, *, months: Seq
     1  availability  2026-10    0.999691
     2       latency  2026-09    0.996546
     """
-    _check_columns(sli)
     if not len(months):
         msg = "fleet_monthly_attainment: no month given; expected months such as ['2026-09', '2026-10']"
         raise ParameterError(msg)
     names = [s.name for s in catalog.services] if services is None else list(services)
     zones = {name: catalog.service(name).timezone for name in names}  # DefinitionError for an unknown one
+    if not isinstance(sli, pd.DataFrame):
+        return _fleet_by_groups(sli, catalog, months=months, names=names, progress_bar=progress_bar)
+    _check_columns(sli)
     bounds = {tz: [month_bounds(m, tz=tz) for m in months] for tz in set(zones.values())}
     slos = [o for name in names for o in catalog.slos_of(name)]
     wanted = set(names)
@@ -385,6 +401,22 @@ def fleet_monthly_attainment(sli: pd.DataFrame, catalog: Catalog, *, months: Seq
     columns = ["service", "slo", "month", "budgeting_method", "unit", "good", "bad", "total", "attainment",
                "target", "met", "budget_consumed", "no_data", "period_start", "period_end"]
     return out[columns]
+
+
+def _fleet_by_groups(source: str | os.PathLike | Dataset, catalog: Catalog, *, months: Sequence[str],
+                     names: list[str], progress_bar: bool) -> pd.DataFrame:
+    """:func:`fleet_monthly_attainment` of a table on disk, a group of services at a time."""
+    groups = iter_sli_groups(source, catalog=catalog, services=names)
+    pieces: dict[str, pd.DataFrame] = {}
+    for i, (frame, _) in enumerate(groups.frames(services=names, progress_bar=progress_bar,
+                                                 desc="fleet_monthly_attainment")):
+        table = fleet_monthly_attainment(frame, catalog, months=months, services=groups.groups[i])
+        pieces.update((str(s), part) for s, part in table.groupby("service", sort=False))
+    missing = list(dict.fromkeys(s for s in names if s not in pieces))
+    if missing:  # services without rows: no data in any month
+        table = fleet_monthly_attainment(groups.empty(), catalog, months=months, services=missing)
+        pieces.update((str(s), part) for s, part in table.groupby("service", sort=False))
+    return pd.concat([pieces[s] for s in names], ignore_index=True)
 
 
 def daily_attainment(sli: pd.DataFrame, catalog: Catalog, *, service: str, month: str) -> pd.DataFrame:
