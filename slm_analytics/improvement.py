@@ -738,9 +738,9 @@ def _measured(rows: pd.DataFrame, catalog: Catalog, sla: SLA, exclusions: pd.Dat
 #: the columns of credit_exposure's result (an empty one for a catalog without SLAs has them too)
 _EXPOSURE_COLUMNS = ("service", "sla", "slo", "customer", "period", "period_start", "period_end", "as_of",
                      "target", "p_breach", "p_low", "p_high", "expected_credit", "low", "high", "fee",
-                     "expected_amount", "amount_low", "amount_high", "current_attainment", "current_credit", "current_amount",
-                     "attainment_median", "observed_days", "simulated_days", "business_hours",
-                     "maintenance_excluded", "n_paths")
+                     "expected_amount", "amount_low", "amount_high", "current_attainment", "current_credit",
+                     "current_amount", "attainment_median", "observed_days", "simulated_days",
+                     "business_hours", "maintenance_excluded", "n_paths")
 _EXPOSURE_TEXT = ("service", "sla", "slo", "customer", "period")
 
 

@@ -338,8 +338,8 @@ def _outage_plan(catalog: Catalog, seed: int) -> pd.DataFrame:
                 "detect": float(rng.lognormal(np.log(8), 0.6)),
                 "title": int(rng.integers(2)),
             })
-    plan = pd.DataFrame(rows, columns=["service", "start", "minutes", "share", "cause", "recorded", "scripted",
-                                       "detect", "title"])
+    plan = pd.DataFrame(rows, columns=["service", "start", "minutes", "share", "cause", "recorded",
+                                       "scripted", "detect", "title"])
     plan["end"] = plan["start"] + pd.to_timedelta(plan["minutes"].round(), unit="min")
     return plan
 

@@ -158,7 +158,8 @@ def test_usage_errors_exit_2(capsys):
 def test_datasets_lists_bundled_data(capsys):
     assert main(["datasets"]) == 0
     out = capsys.readouterr().out
-    assert "sli_5min" in out and "sli_5min.parquet" in out and "2943360" in out  # 28 SLOs x 105,120 five-minute buckets
+    # 28 SLOs x 105,120 five-minute buckets
+    assert "sli_5min" in out and "sli_5min.parquet" in out and "2943360" in out
 
 
 def test_installed_script(tmp_path):

@@ -392,7 +392,8 @@ def test_read_sli_unknown_service(tmp_path, fmt, catalog):
     path = write(tmp_path, fmt, sli_frame(service=["checkout", "checkout", "chekout"]))
     expected = col(path, 3, "service") + re.escape(
         " 'chekout' is not a service of the catalog; known services: checkout, payments, search, login, "
-        "catalog, notifications, mobile-api, reporting, data-pipeline, support-portal, email, internal-wiki, partner-gateway")
+        "catalog, notifications, mobile-api, reporting, data-pipeline, support-portal, email, internal-wiki, "
+        "partner-gateway")
     with pytest.raises(DataError, match=expected):
         read_sli(path, catalog=catalog)
 

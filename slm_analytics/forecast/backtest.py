@@ -249,7 +249,8 @@ def backtest_breach(
     On the sample data (28 SLOs, 45 weekly origins, 1,248 scored windows, 56 misses) the forecast's Brier
     score is 0.0211 against 0.0345 for the straight line and 0.0393 for climatology (1,000 paths, seed 0):
     skill 0.39 and 0.46 (0.42 and 0.46 on the 27 SLOs of the first twelve services; the incident-driven
-    ``partner-gateway``, 45 windows and 4 misses, scores 0.079 against 0.089 and 0.162). On GitHub's real status history see
+    ``partner-gateway``, 45 windows and 4 misses, scores 0.079 against 0.089 and 0.162). On GitHub's real
+    status history see
     :func:`~slm_analytics.forecast.breach_probability` (Notes) and ``benchmarks/bench_breach_real.py``.
 
     Examples
@@ -567,9 +568,10 @@ def backtest_forecasts(
     the same for the three methods (for a point mass it is the absolute error). Skill scores are
     :math:`1 - S/S_{ref}`.
 
-    On the 27 SLOs of the sample data's first twelve services (horizon 7, 44 weekly origins, fast method) the 90 % interval covers
-    92.3 % of the outcomes (straight line: 69.7 %, climatology: 88.6 %), and the forecast's CRPS is 6.5 %
-    lower than the straight line's and 4.8 % lower than climatology's (MAE 18 % and 17 % lower).
+    On the 27 SLOs of the sample data's first twelve services (horizon 7, 44 weekly origins, fast method)
+    the 90 % interval covers 92.3 % of the outcomes (straight line: 69.7 %, climatology: 88.6 %), and the
+    forecast's CRPS is 6.5 % lower than the straight line's and 4.8 % lower than climatology's (MAE 18 % and
+    17 % lower).
 
     Examples
     --------
