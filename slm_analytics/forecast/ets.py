@@ -535,8 +535,9 @@ def forecast_sli(
     horizon 30) the median absolute relative difference is 0.11 % for the point forecasts and 0.08-0.13 %
     for the 80 % and 95 % bounds (90th percentile 1.2-2.8 %). On 1,000 generated series with autocorrelated
     errors the likelihood is flatter: the residual standard deviations agree to 0.02 % (median; at most
-    0.5 %) while the point forecasts differ by 0.8 % (median). The fast method forecasts those 1,000 series in about 0.25 s,
-    400-700 times faster than statsmodels at 0.1-0.2 s per series (``benchmarks/bench_forecast.py``).
+    0.5 %) while the point forecasts differ by 0.8 % (median). The fast method forecasts those 1,000 series
+    in about 0.25 s, 400-700 times faster than statsmodels at 0.1-0.2 s per series
+    (``benchmarks/bench_forecast.py``).
 
     Examples
     --------
