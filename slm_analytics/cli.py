@@ -117,7 +117,7 @@ def _sli_parser(commands: Any) -> None:
         p.add_argument("--catalog", required=True, metavar="FILE", help="catalog YAML (or OpenSLO) file")
         p.add_argument("--data", required=True, metavar="DIR",
                        help="data folder to write sli_5min.parquet to")
-        p.add_argument("--freq", "--step", dest="freq", default="5min", help="bucket length (default 5min)")
+        p.add_argument("--freq", "--step", dest="freq", default="5m", help="bucket length (default 5m)")
 
 
 def _review(args: argparse.Namespace) -> int:

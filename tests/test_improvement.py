@@ -447,3 +447,12 @@ def test_credit_exposure_bad_inputs(sample):
         credit_exposure(sli[sli["service"] == "catalog"], cat)
     with pytest.raises(ParameterError, match="no time zone"):
         credit_exposure(sli, cat, as_of="2026-02-10")
+
+
+def test_credit_exposure_without_slas_is_empty(sample):
+    # nothing agreed, nothing owed: an empty table with the columns of a full one
+    sli, _, cat = sample
+    full = credit_exposure(sli, cat, as_of="2026-02-10T00:00Z", n_paths=50, seed=0)
+    empty = credit_exposure(sli, cat.model_copy(update={"slas": ()}), as_of="2026-02-10T00:00Z", n_paths=50)
+    assert empty.empty and empty.columns.tolist() == full.columns.tolist()
+    assert str(empty["period_start"].dtype) == str(full["period_start"].dtype)
