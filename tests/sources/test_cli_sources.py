@@ -1,4 +1,4 @@
-"""The command line's way from one's own data to a review: ``slm sli events``, ``slm sli prometheus``, ``slm rules``.
+"""The command line from one's own data to a review: ``slm sli events``, ``slm sli prometheus``, ``slm rules``.
 
 Each command's output is compared with the library call it wraps (aggregate_events, read_prometheus,
 prometheus_rules), which their own tests check against independent counts; here what is checked is the
@@ -47,8 +47,8 @@ slos:
 def logs(tmp_path_factory):
     folder = tmp_path_factory.mktemp("events")
     (folder / "catalog.yaml").write_text(CATALOG)
-    write_event_log(folder / "logs", 60_000, layout="hive", services=["shop", "api"], start="2026-01-01T00:00Z",
-                    days=40, seed=1)
+    write_event_log(folder / "logs", 60_000, layout="hive", services=["shop", "api"],
+                    start="2026-01-01T00:00Z", days=40, seed=1)
     return folder
 
 
@@ -64,8 +64,8 @@ def test_events_to_a_data_folder_and_a_review(logs, tmp_path, capsys):
     pd.testing.assert_frame_equal(read_sli(data / "sli_5min.parquet", catalog=catalog), expected)
     assert read_catalog(data / "catalog.yaml") == catalog
     # a second run keeps the folder's own catalog and incident file
-    (data / "incidents.csv").write_text((data / "incidents.csv").read_text() + "INC-1,shop,availability,P2,"
-                                        "deploy,2026-01-05T10:00Z,2026-01-05T10:05Z,2026-01-05T11:00Z,Bad release\n")
+    record = "INC-1,shop,availability,P2,deploy,2026-01-05T10:00Z,2026-01-05T10:05Z,2026-01-05T11:00Z,Bad release"
+    (data / "incidents.csv").write_text((data / "incidents.csv").read_text() + record + "\n")
     assert main(["sli", "events", str(logs / "logs"), "--catalog", str(logs / "catalog.yaml"),
                  "--data", str(data)]) == 0
     assert "Bad release" in (data / "incidents.csv").read_text()
