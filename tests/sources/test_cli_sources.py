@@ -1,4 +1,4 @@
-"""The command line from one's own data to a review: ``slm sli events``, ``slm sli prometheus``, ``slm rules``.
+"""From one's own data to a review on the command line: ``slm sli events|prometheus``, ``slm rules``.
 
 Each command's output is compared with the library call it wraps (aggregate_events, read_prometheus,
 prometheus_rules), which their own tests check against independent counts; here what is checked is the
@@ -64,7 +64,8 @@ def test_events_to_a_data_folder_and_a_review(logs, tmp_path, capsys):
     pd.testing.assert_frame_equal(read_sli(data / "sli_5min.parquet", catalog=catalog), expected)
     assert read_catalog(data / "catalog.yaml") == catalog
     # a second run keeps the folder's own catalog and incident file
-    record = "INC-1,shop,availability,P2,deploy,2026-01-05T10:00Z,2026-01-05T10:05Z,2026-01-05T11:00Z,Bad release"
+    record = ("INC-1,shop,availability,P2,deploy,2026-01-05T10:00Z,2026-01-05T10:05Z,2026-01-05T11:00Z,"
+              "Bad release")
     (data / "incidents.csv").write_text((data / "incidents.csv").read_text() + record + "\n")
     assert main(["sli", "events", str(logs / "logs"), "--catalog", str(logs / "catalog.yaml"),
                  "--data", str(data)]) == 0
