@@ -186,11 +186,9 @@ def _datasets() -> int:
 
 
 def _catalog(path: str) -> Any:
-    from .catalog import load_catalog
-    from .openslo import read_openslo
+    from .data import read_catalog
 
-    text = open(path, encoding="utf-8").read() if os.path.isfile(path) else ""
-    return read_openslo(path) if "apiVersion: openslo/" in text else load_catalog(path)
+    return read_catalog(path)  # the workbench's YAML or OpenSLO
 
 
 def _sli(args: argparse.Namespace) -> int:
