@@ -1324,7 +1324,7 @@ def iter_sli_groups(source: str | os.PathLike | Any, *, tz: str | None = None, c
     --------
     >>> groups = iter_sli_groups(dataset_path("sli_5min"), max_rows=1_000_000)
     >>> len(groups), groups.groups[0], groups.rows[0]
-    (3, ['catalog', 'checkout', 'data-pipeline', 'email'], 946080)
+    (4, ['catalog', 'checkout', 'data-pipeline', 'email'], 946080)
     >>> sum(len(frame) for frame in groups) == len(read_sli(dataset_path("sli_5min")))
     True
     """

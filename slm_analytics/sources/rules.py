@@ -364,7 +364,7 @@ def prometheus_rules(
     7  checkout  availability     page          1h
     8  checkout  availability     page          6h
     >>> rules.skipped["service"].tolist()
-    ['checkout', 'payments', 'login', 'email']
+    ['checkout', 'payments', 'login', 'email', 'partner-gateway']
     >>> text = rules.to_yaml()  # write it to a file listed under the server's rule_files
     """
     if not isinstance(catalog, Catalog):

@@ -29,7 +29,8 @@ CASES = [
     # ---- usage (argparse)
     case("no command", [], "exit 2", "slm: error: the following arguments are required: COMMAND"),
     case("unknown command", ["reveiw"], "exit 2",
-         "slm: error: argument COMMAND: invalid choice: 'reveiw' (choose from 'review', 'datasets')"),
+         "slm: error: argument COMMAND: invalid choice: 'reveiw' (choose from 'review', 'datasets', "
+         "'sli', 'rules')"),
     case("unknown option", ["review", "--months", "2026-01"], "exit 2",
          "slm: error: unrecognized arguments: --months 2026-01"),
     case("option without its value", ["review", "--month"], "exit 2",
