@@ -10,8 +10,9 @@ the repository (``$SLM_BENCH_CACHE``, default ``~/.cache/slm-analytics/bench``; 
 Each figure is measured in its own subprocess; peak memory is the process's peak resident set (VmHWM,
 reset just before the measured call, after a warm-up call on a tiny table has loaded the libraries), and
 "peak / frame" is (peak - resident set before the call) / the size of the frame ``read_sli`` returns.
-The baseline is the main checkout's ``read_sli`` (``SLM_BASELINE``, default ``/work/main``, put first on
-``sys.path``) on the same file; it is not run on the 105M-row table (about 19 GiB at 7x).
+A baseline ``read_sli`` runs beside it when ``SLM_BASELINE`` names a checkout of an earlier version (put
+first on ``sys.path``; e.g. a ``git worktree`` of the release before), on the same file; it is not run on
+the 105M-row table (about 19 GiB at 7x).
 
 ``SLM_BENCH_SCALE`` (default 1) shrinks the number of SLOs of both tables for a quick run, e.g. 0.02.
 """
@@ -179,14 +180,14 @@ def run() -> list[dict]:
     gib, scale = 2**30, _scale()
     n_small, n_large = max(4, round(27 * scale)), max(8, round(1000 * scale))
     small, large, tiny = make_table(n_small), make_table(n_large), _tiny()
-    baseline = os.environ.get("SLM_BASELINE", "/work/main")
+    baseline = os.environ.get("SLM_BASELINE", "")
     rows: list[dict] = []
     label = f"read_sli, {n_small * BUCKETS:,} rows"
     ours = _run(_READ.format(code=str(REPO), tiny=str(tiny), path=str(small)))
     rows.append({"benchmark": label, "figure": "frame", "value": ours["frame"] / gib, "unit": "GiB",
                  "target": ""})
     rows += _read_rows(label, "ours", ours, "<= 2x")
-    if Path(baseline, "slm_analytics").is_dir():
+    if baseline and Path(baseline, "slm_analytics").is_dir():
         base = _run(_READ.format(code=baseline, tiny=str(tiny), path=str(small)))
         assert base["dtypes"] == ours["dtypes"], (base["dtypes"], ours["dtypes"])
         rows += _read_rows(label, f"baseline ({baseline})", base, "")
