@@ -104,6 +104,13 @@ def _sli_parser(commands: Any) -> None:
                         help="address of a Dask scheduler (tcp://host:8786): run there "
                         "(implies --engine dask)")
     events.add_argument("--memory-limit", metavar="SIZE", default=None, help="DuckDB memory limit, e.g. 4GB")
+    events.add_argument("--column", metavar="ROLE=NAME", action="append", default=[], dest="columns",
+                        help="the log's name for a column: timestamp, service, endpoint, status or latency "
+                        "(e.g. --column latency=duration_ms); repeat for several")
+    events.add_argument("--latency-unit", choices=["ms", "s"], default="ms",
+                        help="unit of the latency column")
+    events.add_argument("--tz", metavar="ZONE", default=None,
+                        help="time zone of timestamps written without one (e.g. Europe/London)")
     prom = kinds.add_parser(
         "prometheus", help="read good/total counts from a Prometheus server's HTTP API",
         description="Read every SLO of the catalog (or those given) from a Prometheus server, with the "
@@ -201,7 +208,15 @@ def _sli(args: argparse.Namespace) -> int:
         from .sources.events import aggregate_events
 
         engine = "dask" if args.scheduler else args.engine
+        columns = {}
+        for pair in args.columns:
+            role, sep, name = pair.partition("=")
+            if not sep or not role or not name:
+                msg = f"--column {pair!r}: expected ROLE=NAME, e.g. latency=duration_ms"
+                raise ParameterError(msg)
+            columns[role.strip()] = name.strip()
         sli = aggregate_events(args.logs, catalog, freq=args.freq, engine=engine, client=args.scheduler,
+                               columns=columns or None, latency_unit=args.latency_unit, tz=args.tz,
                                memory_limit=args.memory_limit, progress=sys.stderr.isatty())
     else:
         sli = _read_prometheus_all(args, catalog)

@@ -94,6 +94,29 @@ def test_events_command_errors(logs, tmp_path, capsys):
     assert "source: events" in capsys.readouterr().err
 
 
+def test_events_with_other_column_names(tmp_path, capsys):
+    from slm_analytics.sources.eventlog import event_log
+
+    log = event_log(5000, services=["shop", "api"], days=2, seed=1)
+    renamed = log.rename(columns={"latency_ms": "duration_s", "status": "code"})
+    renamed["duration_s"] = renamed["duration_s"] / 1000
+    renamed.to_parquet(tmp_path / "log.parquet")
+    (tmp_path / "catalog.yaml").write_text(CATALOG)
+    argv = ["sli", "events", str(tmp_path / "log.parquet"), "--catalog", str(tmp_path / "catalog.yaml"),
+            "--data", str(tmp_path / "d")]
+    names = ["--column", "latency=duration_s", "--column", "status=code", "--latency-unit", "s"]
+    assert main([*argv, *names]) == 0
+    log.to_parquet(tmp_path / "plain.parquet")
+    expected = aggregate_events(tmp_path / "plain.parquet", read_catalog(tmp_path / "catalog.yaml"))
+    got = read_sli(tmp_path / "d" / "sli_5min.parquet", catalog=read_catalog(tmp_path / "catalog.yaml"))
+    pd.testing.assert_frame_equal(got, expected)
+    capsys.readouterr()
+    assert main([*argv, "--column", "latency"]) == 2
+    assert "--column 'latency': expected ROLE=NAME" in capsys.readouterr().err
+    assert main(argv) == 2  # the log's own names, not given
+    assert "missing column(s) 'status', 'latency_ms'" in capsys.readouterr().err
+
+
 def test_rules_command(tmp_path, capsys):
     out = tmp_path / "slo-rules.yml"
     assert main(["rules", str(dataset_path("catalog")), "-o", str(out)]) == 0
