@@ -192,17 +192,11 @@ def _datasets() -> int:
     return EXIT_OK
 
 
-def _catalog(path: str) -> Any:
-    from .data import read_catalog
-
-    return read_catalog(path)  # the workbench's YAML or OpenSLO
-
-
 def _sli(args: argparse.Namespace) -> int:
     """``slm sli events|prometheus``: write DIR/sli_5min.parquet and the empty files a review needs."""
-    from .data import write_sli
+    from .data import read_catalog, write_sli
 
-    catalog = _catalog(args.catalog)
+    catalog = read_catalog(args.catalog)  # the workbench's YAML or OpenSLO
     folder = _prepare_folder(args.data, args.catalog, catalog)
     if args.source == "events":
         from .sources.events import aggregate_events
@@ -281,9 +275,10 @@ def _read_prometheus_all(args: argparse.Namespace, catalog: Any) -> Any:
 
 
 def _rules(args: argparse.Namespace) -> int:
+    from .data import read_catalog
     from .sources.rules import prometheus_rules
 
-    rules = prometheus_rules(_catalog(args.catalog))
+    rules = prometheus_rules(read_catalog(args.catalog))
     for row in rules.skipped.itertuples(index=False):
         print(f"skipped {row.service}/{row.slo}: {row.reason}", file=sys.stderr)
     text = rules.to_yaml()
